@@ -1,0 +1,1 @@
+"""The ``mstool`` command line: one module per subcommand, registered in ``app.py``."""

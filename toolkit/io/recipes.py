@@ -1,0 +1,206 @@
+"""Load YAML recipes into pydantic models, with errors that name the key and its line.
+
+``--set a.b=value`` overrides are applied before validation, with YAML typing of
+the value (``3`` is an int, ``true`` a bool, ``[1, 2]`` a list).
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from mstool.toolkit.errors import InputError
+
+RecipeT = TypeVar("RecipeT", bound=BaseModel)
+
+
+def _line_index(node: yaml.Node, prefix: tuple = (), index: dict | None = None) -> dict:
+    """Map every key path in a composed YAML document to its 1-based line."""
+    index = {} if index is None else index
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = prefix + (key_node.value,)
+            index[path] = key_node.start_mark.line + 1
+            _line_index(value_node, path, index)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            index[prefix + (i,)] = item.start_mark.line + 1
+            _line_index(item, prefix + (i,), index)
+    return index
+
+
+def _unwrap(annotation: Any) -> list[type]:
+    """The model classes an annotation may hold (through Optional, list, dict, unions)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, tuple, dict, set):
+        found: list[type] = []
+        for arg in typing.get_args(annotation):
+            found.extend(_unwrap(arg))
+        return found
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model that holds the key at ``loc`` (the parent of its last item).
+
+    >>> from mstool.schemas.base import Recipe
+    >>> class Inner(Recipe):
+    ...     x: int = 1
+    >>> class Outer(Recipe):
+    ...     inner: Inner = Inner()
+    >>> model_at(Outer, ("inner", "x")).__name__
+    'Inner'
+    """
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        models = _unwrap(field.annotation)
+        current = models[0] if models else None
+    return current
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    holder = model_at(model, loc)
+    return sorted(holder.model_fields) if holder is not None else []
+
+
+def _nearest_line(lines: dict, loc: tuple) -> int | None:
+    for cut in range(len(loc), 0, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return None
+
+
+def format_validation_error(
+    err: ValidationError, model: type[BaseModel], source: str, lines: dict | None = None
+) -> InputError:
+    """Turn the first pydantic error into a one-line :class:`InputError`."""
+    first = err.errors()[0]
+    loc = tuple(first["loc"])
+    dotted = ".".join(str(p) for p in loc) or "(root)"
+    line = _nearest_line(lines or {}, loc)
+    where = f"{source}:{line}" if line else source
+    more = len(err.errors()) - 1
+    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+    if first["type"] == "extra_forbidden":
+        allowed = ", ".join(_allowed_keys(model, loc)) or "none"
+        return InputError(f"unknown key '{dotted}'; allowed keys: {allowed}{suffix}", where=where)
+    return InputError(f"field '{dotted}': {first['msg']}{suffix}", where=where)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split ``a.b=value`` into a key path and a YAML-typed value.
+
+    >>> parse_override("integrator.dt=0.002")
+    (['integrator', 'dt'], 0.002)
+    """
+    if "=" not in text:
+        raise InputError(f"--set expects key=value, got '{text}'")
+    key, raw = text.split("=", 1)
+    parts = [p for p in key.strip().split(".")]
+    if not key.strip() or any(not p for p in parts):
+        raise InputError(f"--set has an empty key in '{text}'")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return parts, value
+
+
+def apply_overrides(data: dict, overrides: list[str], model: type[BaseModel]) -> dict:
+    """Apply ``--set`` overrides to recipe data; unknown keys name the allowed ones."""
+    for text in overrides:
+        parts, value = parse_override(text)
+        target = data
+        for depth, part in enumerate(parts):
+            loc = tuple(parts[: depth + 1])
+            holder = model_at(model, loc)
+            if holder is not None and part not in holder.model_fields:
+                allowed = ", ".join(sorted(holder.model_fields))
+                raise InputError(
+                    f"--set {text}: unknown key '{'.'.join(loc)}'; allowed keys: {allowed}"
+                )
+            if depth == len(parts) - 1:
+                target[part] = value
+            else:
+                field = holder.model_fields.get(part) if holder is not None else None
+                if field is not None and not _unwrap(field.annotation):
+                    raise InputError(f"--set {text}: '{'.'.join(loc)}' is not a section")
+                nxt = target.get(part)
+                if nxt is None:
+                    nxt = target[part] = {}
+                if not isinstance(nxt, dict):
+                    raise InputError(f"--set {text}: '{'.'.join(loc)}' is not a section")
+                target = nxt
+    return data
+
+
+def read_yaml(path: Path) -> tuple[dict, dict]:
+    """Parse a recipe file into (data, line index); syntax errors name line and column."""
+    if not path.exists():
+        raise InputError("no such recipe file", where=str(path))
+    if path.is_dir():
+        raise InputError("is a directory, expected a YAML recipe", where=str(path))
+    text = path.read_text()
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise InputError(f"invalid YAML: {err.problem}", where=where) from err
+    except yaml.YAMLError as err:
+        raise InputError(f"invalid YAML: {err}", where=str(path)) from err
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("a recipe must be a mapping of keys to values", where=str(path))
+    return data, (_line_index(node) if node is not None else {})
+
+
+def load_recipe(
+    path: str | os.PathLike | None,
+    model: type[RecipeT],
+    overrides: list[str] | None = None,
+    *,
+    base_dir_key: str | None = None,
+) -> RecipeT:
+    """Read a YAML recipe (or start from defaults when ``path`` is None), apply overrides.
+
+    Relative paths inside the recipe stay as written; callers resolve them
+    against ``recipe_dir(path)`` where that is what a user expects.
+
+    >>> from mstool.schemas.base import Recipe
+    >>> class Run(Recipe):
+    ...     steps: int = 10
+    >>> load_recipe(None, Run, ["steps=5"]).steps
+    5
+    """
+    source = str(path) if path is not None else "recipe"
+    data, lines = read_yaml(Path(path)) if path is not None else ({}, {})
+    data = apply_overrides(data, overrides or [], model)
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise format_validation_error(err, model, source, lines) from err
+
+
+def recipe_dir(path: str | os.PathLike | None) -> Path:
+    """The folder relative paths in a recipe are resolved against."""
+    return Path(path).resolve().parent if path is not None else Path.cwd()
