@@ -1,0 +1,40 @@
+"""The ``images`` artifact: model-ready image tensors written by ``mstool preprocess``.
+
+Read by ``mstool train`` and ``mstool audit`` as a stream.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from mstool.schemas.base import ArtifactMeta
+
+
+class ImagesMeta(ArtifactMeta):
+    """Metadata of an ``images`` artifact.
+
+    Datasets: ``images`` (N, C, H, W) when ``layout`` is ``CHW``, (N, H, W, C) when
+    ``HWC``; optional ``labels`` (N,) int64 indexing ``class_names``; per image
+    ``source`` (path strings), ``original_size`` (N, 2: height, width),
+    ``scale`` (N, 2: y, x) and ``padding`` (N, 4: top, left, bottom, right).
+
+    >>> ImagesMeta(count=2, height=4, width=4, channels=3).layout
+    'CHW'
+    """
+
+    kind: ClassVar[str] = "images"
+    schema_version: ClassVar[int] = 1
+
+    count: int
+    height: int
+    width: int
+    channels: int
+    layout: Literal["CHW", "HWC"] = "CHW"
+    dtype: Literal["float32", "float16", "uint8"] = "float32"
+    value_range: tuple[float, float] = (0.0, 1.0)
+    mean: list[float] | None = None
+    std: list[float] | None = None
+    class_names: list[str] = []
+    skipped: list[dict[str, str]] = []
+    recipe: dict = {}
+    shard: str | None = None
