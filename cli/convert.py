@@ -1,0 +1,91 @@
+"""``mstool convert MODEL.onnx -o out/``: a readable Keras model.py plus weights, verified
+against onnxruntime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, apply_local_json
+from mstool.cli.output import emit
+
+
+def _render(report: dict[str, Any], console: Console) -> None:
+    status = report["status"]
+    colour = {"ok": "green", "unconverted": "red", "mismatch": "red"}[status]
+    console.print(f"[bold]{report['source']}[/bold] -> {report['output']}  [{colour}]{status}[/{colour}]")
+    converted = sum(r["count"] for r in report["op_mapping"] if r["keras"] != "UNCONVERTED")
+    console.print(f"opset {report['opset']}, {converted}/{report['nodes']} nodes converted, "
+                  f"{report['conversion_seconds']:.1f} s, model.py {report.get('model_py_lines', '-')} lines")
+    for dim in report["dynamic_dims"]:
+        console.print(f"dynamic dim: {dim['input']}[{dim['axis']}] ('{dim['name']}') fixed to {dim['value']}")
+    if report["unconverted"]:
+        table = Table("node", "op", "reason", title="unconverted")
+        for row in report["unconverted"]:
+            table.add_row(row["name"], row["op_type"], row["reason"])
+        console.print(table)
+    verification = report.get("verification")
+    if verification:
+        table = Table("output", "shape", "max abs error", "max rel error", "passed",
+                      title=f"verification vs onnxruntime ({verification['inputs']})")
+        for row in verification["outputs"]:
+            table.add_row(row["name"], str(row["shape"]), f"{row['max_abs_error']:.3g}",
+                          f"{row['max_rel_error']:.3g}", "yes" if row["passed"] else "[red]NO[/red]")
+        console.print(table)
+
+
+def convert_command(
+    model: Annotated[Path, typer.Argument(help="An .onnx model (external data next to it is found).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Output folder (default: <model>-keras).")] = None,
+    input_shape: Annotated[list[str] | None, typer.Option(
+        "--input-shape", help="Fix an input's shape: NAME=D1,D2,... (repeatable).")] = None,
+    keep_layout: Annotated[bool, typer.Option(
+        "--keep-layout", help="Keep the ONNX channels-first layout inside the Keras model.")] = False,
+    verify: Annotated[bool, typer.Option("--verify/--no-verify",
+                                         help="Compare with onnxruntime on the same inputs.")] = True,
+    inputs: Annotated[Path | None, typer.Option(
+        "--inputs", help="An .npz of inputs for verification (keys NAME or in_NAME).")] = None,
+    atol: Annotated[float, typer.Option("--atol", help="Absolute tolerance of the verification.")] = 1e-4,
+    rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance of the verification.")] = 1e-3,
+    seed: SeedOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Convert an ONNX model to a readable Keras 3 model.py plus model.weights.h5, verified.
+
+    Writes model.py (build_model()), model.weights.h5, report.md and report.json; exits 1
+    when a node cannot be converted or the outputs differ beyond --atol/--rtol.
+
+    Example: mstool convert resnet50.onnx -o resnet50-keras --json
+    """
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from mstool.toolkit.convert import convert_onnx
+    from mstool.toolkit.errors import WorkFailed
+
+    apply_local_json(json_output)
+    out_dir = output or Path(f"{model.stem}-keras")
+    report = convert_onnx(model, out_dir, input_shapes=input_shape, keep_layout=keep_layout, verify=verify,
+                          inputs_npz=str(inputs) if inputs else None, seed=seed or 0, atol=atol, rtol=rtol,
+                          overwrite=overwrite)
+    summary = dict(report)
+    verification = report.get("verification") or {}
+    summary["max_abs_error"] = verification.get("max_abs_error", {})
+    emit(summary, lambda console: _render(report, console))
+    if report["status"] == "unconverted":
+        names = ", ".join(f"{u['name']} ({u['op_type']})" for u in report["unconverted"][:3])
+        raise WorkFailed(f"{len(report['unconverted'])} node(s) not converted: {names}; see "
+                         f"{out_dir / 'report.md'}")
+    if report["status"] == "mismatch":
+        worst = max((r["max_abs_error"] or 0.0) for r in verification["outputs"])
+        raise WorkFailed(f"verification failed: max abs error {worst:.3g} above atol {atol}/rtol {rtol}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("convert")(convert_command)

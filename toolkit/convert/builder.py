@@ -1,0 +1,262 @@
+"""The code builder: turns converter requests into lines of Keras code, run as they are written.
+
+Every emitted statement is executed at once on symbolic Keras tensors, so each
+converter sees real Keras shapes, and the text of ``model.py`` is exactly what ran.
+A tensor may live in a permuted layout (channels-last): ``keras = onnx.transpose(perm)``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mstool.toolkit.convert import layout
+from mstool.toolkit.convert.codegen import CONSTANT_LAYER_SOURCE, format_call, literal
+
+# Constants with at most this many elements are written inline; larger ones live in the weights file.
+INLINE_CONSTANT_LIMIT = 16
+RESERVED = {"keras", "Constant", "build_model", "inputs", "outputs", "model", "np", "self"}
+
+
+def _is_keras_default(key: str, value: Any) -> bool:
+    if key in ("strides", "dilation_rate", "size") and isinstance(value, tuple):
+        return all(v == 1 for v in value) and key != "size"
+    return (key, value) in {("padding", "valid"), ("use_bias", True), ("data_format", "channels_last"),
+                            ("depth_multiplier", 1), ("momentum", 0.9), ("center", True)}
+
+
+class Unsupported(Exception):
+    """A node the converter cannot express; the message is the reason shown in the report."""
+
+
+@dataclass
+class Tensor:
+    """A symbolic tensor of the Keras graph under construction."""
+
+    var: str
+    perm: tuple[int, ...] | None = None
+
+
+@dataclass
+class NodeRecord:
+    """What became of one ONNX node."""
+
+    name: str
+    op_type: str
+    keras: str = ""
+    lines: list[str] = field(default_factory=list)
+
+
+class Builder:
+    """Collects code lines, weights and tensors while converting one graph."""
+
+    def __init__(self, opset: int, keep_layout: bool = False) -> None:
+        import keras
+
+        self.keras = keras
+        self.opset = opset
+        self.keep_layout = keep_layout
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {"keras": keras}
+        exec(CONSTANT_LAYER_SOURCE, self.namespace)
+        self.constants: dict[str, np.ndarray] = {}
+        self.tensors: dict[str, Tensor] = {}
+        self.views: dict[tuple[str, tuple[int, ...] | None], str] = {}
+        self.weights: dict[str, list[np.ndarray]] = {}
+        self.used_names: set[str] = set()
+        self.anchor: str | None = None
+        self.current: NodeRecord | None = None
+        self.onnx_dtypes: dict[str, int] = {}
+
+    # ---- names -------------------------------------------------------------------------------
+    def fresh_name(self, hint: str) -> str:
+        """A unique Python identifier (also used as the Keras layer name) derived from ``hint``."""
+        base = re.sub(r"\W+", "_", hint).strip("_") or "t"
+        if base[0].isdigit():
+            base = "t_" + base
+        if keyword.iskeyword(base) or base in RESERVED:
+            base += "_"
+        name, k = base, 1
+        while name in self.used_names:
+            k += 1
+            name = f"{base}_{k}"
+        self.used_names.add(name)
+        return name
+
+    # ---- running code ------------------------------------------------------------------------
+    def run(self, code: str) -> None:
+        """Execute ``code`` in the model namespace and keep it as part of ``model.py``."""
+        exec(code, self.namespace)
+        self.lines.append(code)
+        if self.current is not None:
+            self.current.lines.append(code)
+
+    def assign(self, target: str, expr: str) -> Any:
+        """``target = expr`` with the resulting Keras shape as a comment; returns the value."""
+        code = f"{target} = {expr}"
+        exec(code, self.namespace)
+        value = self.namespace[target.split(",")[0].strip()]
+        shape = getattr(value, "shape", None)
+        comment = f"  # {tuple(shape)}" if shape is not None else ""
+        if comment and len(code.splitlines()[-1]) + len(comment) > 110:
+            code = f"{comment.strip()}\n{code}"
+        elif comment:
+            code += comment
+        self.lines.append(code)
+        if self.current is not None:
+            self.current.lines.append(code)
+        return value
+
+    def reshape_source(self, name: str) -> str:
+        """A variable whose data order equals the ONNX tensor's (no transpose when only 1-dims move)."""
+        tensor = self.tensors.get(name)
+        if tensor is not None and tensor.perm is not None:
+            keras_shape = tuple(self.namespace[tensor.var].shape)
+            if layout.is_pure_reshape(keras_shape, layout.relative_perm(tensor.perm, None, len(keras_shape))):
+                return tensor.var
+        return self.view(name, None)
+
+    def value_of(self, var: str) -> Any:
+        return self.namespace[var]
+
+    # ---- inputs of a node --------------------------------------------------------------------
+    def is_const(self, name: str) -> bool:
+        return name in self.constants
+
+    def const(self, name: str) -> np.ndarray:
+        if name not in self.constants:
+            raise Unsupported(f"input '{name}' must be a constant")
+        return self.constants[name]
+
+    def perm(self, name: str) -> tuple[int, ...] | None:
+        return self.tensors[name].perm if name in self.tensors else None
+
+    def onnx_shape(self, name: str) -> tuple[int, ...]:
+        """The static shape of ``name`` in ONNX layout."""
+        if name in self.constants:
+            return tuple(self.constants[name].shape)
+        tensor = self.tensors[name]
+        keras_shape = tuple(self.namespace[tensor.var].shape)
+        return layout.to_onnx_shape(keras_shape, tensor.perm)
+
+    def rank(self, name: str) -> int:
+        return len(self.onnx_shape(name))
+
+    def dtype(self, name: str) -> str:
+        if name in self.constants:
+            return str(self.constants[name].dtype)
+        return str(self.namespace[self.tensors[name].var].dtype)
+
+    def view(self, name: str, perm: tuple[int, ...] | None = None) -> str:
+        """A variable holding tensor ``name`` as ``onnx.transpose(perm)`` (``None``: ONNX layout)."""
+        perm = layout.normalise(perm)
+        key = (name, perm)
+        if key in self.views:
+            return self.views[key]
+        if name in self.constants:
+            value = self.constants[name]
+            var = self.constant_var(value if perm is None else value.transpose(perm), name)
+        else:
+            var = self._transposed_view(name, perm)
+        self.views[key] = var
+        return var
+
+    def _transposed_view(self, name: str, perm: tuple[int, ...] | None) -> str:
+        tensor = self.tensors[name]
+        current = tensor.perm
+        if current == perm:
+            return tensor.var
+        rank = self.rank(name)
+        step = layout.relative_perm(current, perm, rank)
+        target = self.fresh_name(f"{tensor.var}_{'onnx' if perm is None else 'cl'}")
+        keras_shape = tuple(self.namespace[tensor.var].shape)
+        if layout.is_pure_reshape(keras_shape, step):
+            new_shape = tuple(keras_shape[i] for i in step)
+            self.assign(target, f"keras.ops.reshape({tensor.var}, {new_shape})")
+        else:
+            self.assign(target, f"keras.ops.transpose({tensor.var}, {tuple(step)})")
+        return target
+
+    def broadcast_view(self, name: str, perm: tuple[int, ...] | None, rank: int) -> str:
+        """``name`` broadcast (ONNX rules) to ``rank`` dims, then laid out as ``perm``."""
+        shape = self.onnx_shape(name)
+        if perm is None or len(shape) == rank and self.perm(name) == layout.normalise(perm):
+            return self.view(name, perm)
+        full = (1,) * (rank - len(shape)) + tuple(shape)
+        if name in self.constants:
+            value = self.constants[name].reshape(full).transpose(perm)
+            return self.constant_var(layout.strip_leading_ones(value), name)
+        if len(shape) == rank:
+            return self.view(name, perm)
+        source = self.view(name, None)
+        target = self.fresh_name(f"{source}_b")
+        step_shape = tuple(full[i] for i in perm)
+        if layout.is_pure_reshape(full, perm):
+            self.assign(target, f"keras.ops.reshape({source}, {step_shape})")
+        else:
+            reshaped = self.fresh_name(f"{source}_r")
+            self.assign(reshaped, f"keras.ops.reshape({source}, {full})")
+            self.assign(target, f"keras.ops.transpose({reshaped}, {tuple(perm)})")
+        return target
+
+    def constant_var(self, value: np.ndarray, hint: str) -> str:
+        """A constant: a literal when tiny, else a ``Constant`` layer whose value is stored as a weight."""
+        value = np.asarray(value)
+        if value.size <= INLINE_CONSTANT_LIMIT:
+            return literal(value)
+        target = self.fresh_name(hint)
+        dtype = str(value.dtype)
+        self.assign(target, f'Constant({tuple(value.shape)}, "{dtype}", name="{target}")({self.anchor})')
+        self.set_layer_weights(target, [value])
+        return target
+
+    # ---- outputs of a node -------------------------------------------------------------------
+    def emit(self, node: Any, expr: str, perm: tuple[int, ...] | None = None, index: int = 0) -> str:
+        """Assign ``expr`` to a new variable named after the node; it becomes output ``index``."""
+        target = self.fresh_name(node.name or f"{node.op_type}_{node.output[index]}")
+        self.assign(target, expr)
+        self.tensors[node.output[index]] = Tensor(target, layout.normalise(perm))
+        return target
+
+    def emit_many(self, node: Any, expr: str, perms: list[tuple[int, ...] | None]) -> list[str]:
+        """Unpack a call returning several tensors into one variable per ONNX output."""
+        base = node.name or node.op_type
+        targets = [self.fresh_name(f"{base}_{i}") for i in range(len(node.output))]
+        self.assign(", ".join(targets) + ("," if len(targets) == 1 else ""), expr)
+        for out, var, perm in zip(node.output, targets, perms, strict=True):
+            self.tensors[out] = Tensor(var, layout.normalise(perm))
+        return targets
+
+    def layer(self, node: Any, cls: str, kwargs: dict[str, Any], arg: str,
+              weights: list[np.ndarray] | None, perm: tuple[int, ...] | None = None, index: int = 0) -> str:
+        """A Keras layer call ``cls(**kwargs, name=...)(arg)`` with its weights set."""
+        target = self.fresh_name(node.name or f"{node.op_type}_{node.output[index]}")
+        kwargs = {k: v for k, v in kwargs.items() if not _is_keras_default(k, v)}
+        expr = format_call(cls, {**kwargs, "name": target}, arg, indent=len(target) + 7)
+        self.assign(target, expr)
+        if weights:
+            self.set_layer_weights(target, weights)
+        self.tensors[node.output[index]] = Tensor(target, layout.normalise(perm))
+        return target
+
+    def alias(self, output: str, source: str, perm: tuple[int, ...] | None = None) -> None:
+        """Output ``output`` is the same Keras tensor as ``source`` seen through ``perm``: no code."""
+        var = source if source not in self.tensors else self.tensors[source].var
+        self.tensors[output] = Tensor(var, layout.normalise(perm))
+
+    def set_layer_weights(self, var: str, weights: list[np.ndarray]) -> None:
+        layer = self.namespace[var]._keras_history.operation
+        layer.set_weights([np.asarray(w) for w in weights])
+        self.weights[layer.name] = list(weights)
+
+    def spatial_perm(self, rank: int) -> tuple[int, ...] | None:
+        """The layout spatial layers work in: channels-last unless the layout is kept."""
+        return None if self.keep_layout else layout.channels_last(rank)
+
+    @property
+    def data_format(self) -> str:
+        return "channels_first" if self.keep_layout else "channels_last"

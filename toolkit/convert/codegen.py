@@ -1,0 +1,120 @@
+"""Text of the generated ``model.py``: literals, calls wrapped to ruff's line length, the file itself."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import numpy as np
+
+CONSTANT_LAYER_SOURCE = '''
+class Constant(keras.layers.Layer):
+    """A stored tensor (kept in the weights file) that keras.ops calls use."""
+
+    def __init__(self, shape, dtype="float32", **kwargs):
+        super().__init__(**kwargs)
+        self.value = self.add_weight(
+            shape=shape, dtype=dtype, initializer="zeros", trainable=False, name="value"
+        )
+
+    def call(self, anchor):
+        return keras.ops.convert_to_tensor(self.value)
+'''.strip("\n")
+
+MAX_LINE = 110
+
+
+def _scalar(value: Any, dtype: np.dtype) -> str:
+    if dtype == np.bool_:
+        return "True" if bool(value) else "False"
+    if np.issubdtype(dtype, np.floating):
+        value = float(value)
+        if np.isnan(value):
+            return 'float("nan")'
+        if np.isinf(value):
+            return 'float("inf")' if value > 0 else '-float("inf")'
+        return str(np.float32(value)) if dtype == np.float32 else repr(value)
+    return str(int(value))
+
+
+def _nested(value: np.ndarray) -> str:
+    if value.ndim == 0:
+        return _scalar(value, value.dtype)
+    return "[" + ", ".join(_nested(v) for v in value) + "]"
+
+
+def literal(value: np.ndarray) -> str:
+    """A Python expression for a small constant: a bare number for float32/int64 scalars.
+
+    >>> literal(np.array(0.5, np.float32)), literal(np.array([1, 2], np.int64))
+    ('0.5', 'keras.ops.convert_to_tensor([1, 2], "int64")')
+    """
+    value = np.asarray(value)
+    if value.ndim == 0 and value.dtype in (np.float32, np.int64):
+        return _scalar(value, value.dtype)
+    return f'keras.ops.convert_to_tensor({_nested(value)}, "{value.dtype}")'
+
+
+def py(value: Any) -> str:
+    """Source text of a keyword value (strings double-quoted)."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float):
+        return _scalar(value, np.dtype(np.float64))
+    if isinstance(value, list | tuple):
+        items = ", ".join(py(v) for v in value)
+        return f"({items},)" if isinstance(value, tuple) and len(value) == 1 else (
+            f"({items})" if isinstance(value, tuple) else f"[{items}]")
+    return repr(value)
+
+
+def format_call(func: str, kwargs: dict[str, Any], arg: str | None = None, indent: int = 4,
+                args: list[str] | None = None) -> str:
+    """``func(args, k=v, ...)(arg)`` on one line, or one argument per line when too long.
+
+    >>> format_call("keras.layers.Dense", {"units": 4}, "x")
+    'keras.layers.Dense(units=4)(x)'
+    """
+    parts = list(args or []) + [f"{k}={py(v)}" for k, v in kwargs.items()]
+    tail = f"({arg})" if arg is not None else ""
+    one_line = f"{func}({', '.join(parts)}){tail}"
+    if len(one_line) + indent <= MAX_LINE:
+        return one_line
+    joined = ", ".join(parts)
+    if len(joined) + 8 <= MAX_LINE:
+        return f"{func}(\n    {joined}\n){tail}"
+    inner = "\n".join(f"    {p}," for p in parts)
+    return f"{func}(\n{inner}\n){tail}"
+
+
+def model_source(lines: list[str], inputs: list[str], outputs: list[str], source: str, opset: int,
+                 layout_note: str) -> str:
+    """The whole ``model.py`` text around the converted statements."""
+    date = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    body = "\n".join("    " + ln if ln else "" for code in lines for ln in code.splitlines())
+    out_list = outputs[0] if len(outputs) == 1 else "[" + ", ".join(outputs) + "]"
+    in_list = inputs[0] if len(inputs) == 1 else "[" + ", ".join(inputs) + "]"
+    return f'''"""Keras 3 model converted from an ONNX graph.
+
+Source: {source}
+ONNX opset: {opset}
+Converted: {date}
+Layout: {layout_note}
+
+Usage:
+    import model
+    net = model.build_model()
+    net.load_weights("model.weights.h5")
+"""
+
+import keras
+
+
+{CONSTANT_LAYER_SOURCE}
+
+
+def build_model():
+    """The functional Keras model; load ``model.weights.h5`` into it for the trained values."""
+{body}
+    return keras.Model(inputs={in_list}, outputs={out_list})
+'''

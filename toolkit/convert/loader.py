@@ -1,0 +1,193 @@
+"""Load and check an ONNX model: parse, refuse custom domains, run the checker, fix input shapes.
+
+Every failure is an :class:`InputError` naming the file or node, so the CLI prints one line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mstool.toolkit.errors import InputError
+
+STANDARD_DOMAINS = ("", "ai.onnx")
+
+
+@dataclass
+class LoadedModel:
+    """A checked ONNX model with every input shape fixed and shapes inferred."""
+
+    model: Any
+    source: str
+    opset: int
+    input_shapes: dict[str, tuple[int, ...]]
+    input_dtypes: dict[str, np.dtype]
+    dynamic_dims: list[dict[str, Any]] = field(default_factory=list)
+    original_bytes: bytes | None = None
+    path: str | None = None
+
+
+def parse_input_shape(text: str) -> tuple[str | None, tuple[int, ...]]:
+    """``"name=1,3,224,224"`` or ``"1,3,224,224"`` -> (name or None, dims).
+
+    >>> parse_input_shape("input_ids=1,16")
+    ('input_ids', (1, 16))
+    """
+    name, _, dims = text.rpartition("=")
+    try:
+        shape = tuple(int(d) for d in dims.replace("x", ",").split(",") if d.strip())
+    except ValueError:
+        raise InputError(f"--input-shape '{text}': expected NAME=D1,D2,... with integer dims") from None
+    if not shape or any(d <= 0 for d in shape):
+        raise InputError(f"--input-shape '{text}': dims must be positive integers")
+    return (name or None), shape
+
+
+def _parse(path: Path) -> Any:
+    import onnx
+    from google.protobuf.message import DecodeError
+
+    data = path.read_bytes()
+    model = onnx.ModelProto()
+    try:
+        model.ParseFromString(data)
+    except (DecodeError, RuntimeError, ValueError) as err:
+        # An ONNX file starts with field 1 (ir_version, varint): then a parse error means truncation.
+        if data[:1] == b"\x08":
+            raise InputError(f"truncated or corrupt ONNX protobuf ({err})", where=str(path)) from None
+        raise InputError("not an ONNX model (the file is not an ONNX protobuf)", where=str(path)) from None
+    if not model.ir_version or not model.HasField("graph"):
+        raise InputError("not an ONNX model (no ir_version or graph)", where=str(path))
+    return model
+
+
+def _load_external(model: Any, path: Path) -> None:
+    from onnx.external_data_helper import load_external_data_for_model, uses_external_data
+
+    if any(uses_external_data(t) for t in model.graph.initializer):
+        try:
+            load_external_data_for_model(model, str(path.parent))
+        except (FileNotFoundError, OSError) as err:
+            raise InputError(f"external data missing: {err}", where=str(path)) from None
+
+
+def check_domains(model: Any, source: str) -> None:
+    """Refuse nodes from custom (non ai.onnx) domains, naming the first one."""
+    for node in model.graph.node:
+        if node.domain not in STANDARD_DOMAINS:
+            raise InputError(
+                f"node '{node.name or node.output[0]}' (op {node.op_type}) is in custom domain "
+                f"'{node.domain}'; only the standard ai.onnx domain is supported", where=source)
+
+
+def model_opset(model: Any) -> int:
+    for entry in model.opset_import:
+        if entry.domain in STANDARD_DOMAINS:
+            return int(entry.version)
+    return 1
+
+
+def _check(model: Any, source: str, path: Path | None) -> None:
+    import onnx
+
+    try:
+        if path is not None and model.ByteSize() > 2**31 - 1:
+            onnx.checker.check_model(str(path))
+        else:
+            onnx.checker.check_model(model)
+    except (onnx.checker.ValidationError, onnx.onnx_cpp2py_export.shape_inference.InferenceError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise InputError(f"fails onnx.checker: {first}", where=source) from None
+    newest = onnx.defs.onnx_opset_version()
+    if model_opset(model) > newest:
+        raise InputError(f"opset {model_opset(model)} is newer than the installed onnx supports ({newest})",
+                         where=source)
+
+
+def _resolve_shapes(model: Any, source: str, overrides: dict[str | None, tuple[int, ...]]):
+    from onnx import helper
+
+    initializers = {t.name for t in model.graph.initializer}
+    graph_inputs = [i for i in model.graph.input if i.name not in initializers]
+    shapes, dtypes, dynamic = {}, {}, []
+    for position, inp in enumerate(graph_inputs):
+        ttype = inp.type.tensor_type
+        dtypes[inp.name] = np.dtype(helper.tensor_dtype_to_np_dtype(ttype.elem_type))
+        given = overrides.get(inp.name, overrides.get(None) if position == 0 else None)
+        dims = [d.dim_value if d.HasField("dim_value") and d.dim_value > 0 else None for d in ttype.shape.dim]
+        labels = [d.dim_param or "?" for d in ttype.shape.dim]
+        if given is not None:
+            if len(given) != len(dims) and ttype.HasField("shape"):
+                raise InputError(f"--input-shape for '{inp.name}' has {len(given)} dims, the model's input "
+                                 f"has {len(dims)}", where=source)
+            for axis, (fixed, want) in enumerate(zip(dims, given, strict=False)):
+                if fixed is not None and fixed != want:
+                    raise InputError(f"--input-shape for '{inp.name}': dim {axis} is fixed to {fixed} in the "
+                                     f"model, not {want}", where=source)
+            dims = list(given)
+        for axis, (dim, label) in enumerate(zip(dims, labels, strict=False)):
+            if dim is None:
+                if axis != 0:
+                    example = ",".join(str(d or 1) for d in dims)
+                    raise InputError(
+                        f"input '{inp.name}' dim {axis} ('{label}') is dynamic and cannot be resolved; "
+                        f"pass --input-shape {inp.name}={example}", where=source)
+                dims[0] = 1
+            if ttype.shape.dim and (not ttype.shape.dim[axis].HasField("dim_value") or given is not None):
+                dynamic.append({"input": inp.name, "axis": axis, "name": label, "value": dims[axis]})
+        if not ttype.HasField("shape") and given is None:
+            raise InputError(f"input '{inp.name}' has no shape; pass --input-shape {inp.name}=D1,D2,...",
+                             where=source)
+        shapes[inp.name] = tuple(int(d) for d in dims)
+    return shapes, dtypes, dynamic
+
+
+def _fix_input_shapes(model: Any, shapes: dict[str, tuple[int, ...]]) -> None:
+    for inp in model.graph.input:
+        if inp.name in shapes:
+            shape = inp.type.tensor_type.shape
+            del shape.dim[:]
+            for d in shapes[inp.name]:
+                shape.dim.add().dim_value = d
+
+
+def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = None) -> LoadedModel:
+    """Parse, check and shape-infer an ONNX model (a path or a ``ModelProto``).
+
+    Dynamic leading (batch) dims default to 1; other dynamic dims need ``input_shapes``
+    entries such as ``"input_ids=1,16"``.
+    """
+    import onnx
+
+    path = None
+    if isinstance(model, str | os.PathLike):
+        path = Path(model)
+        if path.is_dir():
+            raise InputError("is a directory, not an ONNX file", where=str(path))
+        if not path.exists():
+            raise InputError("file not found", where=str(path))
+        proto = _parse(path)
+        _load_external(proto, path)
+        source = str(path)
+    elif isinstance(model, onnx.ModelProto):
+        proto, source = model, "<in-memory model>"
+    else:
+        raise InputError(f"expected an ONNX path or onnx.ModelProto, got {type(model).__name__}")
+    check_domains(proto, source)
+    _check(proto, source, path)
+    overrides: dict[str | None, tuple[int, ...]] = dict(parse_input_shape(t) for t in input_shapes or [])
+    shapes, dtypes, dynamic = _resolve_shapes(proto, source, overrides)
+    original = proto.SerializeToString() if proto.ByteSize() < 2**31 - 1 else None
+    fixed = onnx.ModelProto()
+    fixed.CopyFrom(proto)
+    _fix_input_shapes(fixed, shapes)
+    try:
+        fixed = onnx.shape_inference.infer_shapes(fixed, data_prop=True)
+    except Exception as err:  # noqa: BLE001 - onnx raises several unrelated types here
+        raise InputError(f"shape inference failed: {str(err).splitlines()[0]}", where=source) from None
+    return LoadedModel(fixed, source, model_opset(proto), shapes, dtypes, dynamic, original,
+                       str(path) if path else None)

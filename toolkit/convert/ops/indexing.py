@@ -1,0 +1,129 @@
+"""Gather (an Embedding layer for constant tables), GatherElements, GatherND, OneHot, TopK, ArgMax/ArgMin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mstool.toolkit.convert import layout
+from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.ops.common import attr, const_input, ints
+from mstool.toolkit.convert.ops.registry import add_converter
+
+
+@add_converter("Gather", 1)
+def gather(node: Any, b: Builder) -> None:
+    data, indices = node.input[0], node.input[1]
+    shape = b.onnx_shape(data)
+    axis = int(attr(node, "axis", 0))
+    axis = axis + len(shape) if axis < 0 else axis
+    if b.is_const(data) and b.const(data).ndim == 2 and axis == 0 and not b.is_const(indices) \
+            and np.issubdtype(b.const(data).dtype, np.floating):
+        table = b.const(data)
+        kwargs = {"input_dim": int(table.shape[0]), "output_dim": int(table.shape[1])}
+        b.layer(node, "keras.layers.Embedding", kwargs, b.view(indices, None), [table], None)
+        return
+    if b.is_const(indices):
+        index = b.const(indices)
+        index = np.where(index < 0, index + shape[axis], index)
+        perm = b.perm(data) if index.ndim <= 1 else None
+        rank = len(shape)
+        k = layout.keras_axis(axis, perm, rank)
+        out_perm = layout.after_removing(perm, [axis], rank) if index.ndim == 0 else perm
+        idx = b.constant_var(index.astype(np.int64), f"{node.name or 'gather'}_indices")
+        b.emit(node, f"keras.ops.take({b.view(data, perm)}, {idx}, axis={k})", out_perm)
+        return
+    b.emit(node, f"keras.ops.take({b.view(data, None)}, {b.view(indices, None)}, axis={axis})")
+
+
+@add_converter("GatherElements", 11)
+def gather_elements(node: Any, b: Builder) -> None:
+    rank = b.rank(node.input[0])
+    axis = int(attr(node, "axis", 0))
+    axis = axis + rank if axis < 0 else axis
+    data, indices = b.view(node.input[0], None), node.input[1]
+    dim = b.onnx_shape(node.input[0])[axis]
+    idx = b.view(indices, None)
+    if not b.is_const(indices) or (b.const(indices) < 0).any():
+        idx = f"keras.ops.where(keras.ops.less({idx}, 0), keras.ops.add({idx}, {dim}), {idx})"
+    b.emit(node, f"keras.ops.take_along_axis({data}, {idx}, axis={axis})")
+
+
+@add_converter("GatherND", 11)
+def gather_nd(node: Any, b: Builder) -> None:
+    if int(attr(node, "batch_dims", 0)) != 0:
+        raise Unsupported("GatherND with batch_dims > 0 is not supported")
+    shape = b.onnx_shape(node.input[0])
+    depth = b.onnx_shape(node.input[1])[-1]
+    strides = [int(np.prod(shape[i + 1:depth])) for i in range(depth)]
+    flat = (int(np.prod(shape[:depth])),) + tuple(shape[depth:])
+    base = node.name or "gather_nd"
+    data_flat = b.fresh_name(f"{base}_flat")
+    b.assign(data_flat, f"keras.ops.reshape({b.view(node.input[0], None)}, {flat})")
+    linear = b.fresh_name(f"{base}_linear")
+    stride_const = b.constant_var(np.array(strides, np.int64), f"{base}_strides")
+    indices = b.view(node.input[1], None)
+    b.assign(linear, f"keras.ops.sum(keras.ops.multiply({indices}, {stride_const}), axis=-1)")
+    b.emit(node, f"keras.ops.take({data_flat}, {linear}, axis=0)")
+
+
+@add_converter("OneHot", 9)
+def one_hot(node: Any, b: Builder) -> None:
+    depth = int(const_input(node, b, 1).reshape(-1)[0])
+    off, on = (v.item() for v in const_input(node, b, 2).reshape(-1))
+    indices = b.view(node.input[0], None)
+    axis = int(attr(node, "axis", -1))
+    dtype = str(b.const(node.input[2]).dtype)
+    idx = f"keras.ops.where(keras.ops.less({indices}, 0), keras.ops.add({indices}, {depth}), {indices})"
+    hot = f'keras.ops.one_hot(keras.ops.cast({idx}, "int32"), {depth}, axis={axis}, dtype="{dtype}")'
+    if (off, on) != (0, 1):
+        hot = f"keras.ops.add(keras.ops.multiply({hot}, {on - off!r}), {off!r})"
+    b.emit(node, hot)
+
+
+@add_converter("TopK", 10)
+def top_k(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    rank = b.rank(x)
+    axis = int(attr(node, "axis", -1))
+    axis = axis + rank if axis < 0 else axis
+    if axis != rank - 1:
+        raise Unsupported("TopK on an axis other than the last is not supported")
+    k = int(const_input(node, b, 1).reshape(-1)[0])
+    v = b.view(x, None)
+    if attr(node, "largest", 1):
+        b.emit_many(node, f"keras.ops.top_k({v}, {k})", [None, None])
+    else:
+        neg_values, indices = b.fresh_name("neg_values"), b.fresh_name("indices")
+        b.assign(f"{neg_values}, {indices}", f"keras.ops.top_k(keras.ops.negative({v}), {k})")
+        b.emit(node, f"keras.ops.negative({neg_values})")
+        b.alias(node.output[1], indices)
+
+
+def _arg(op_type: str, fn: str) -> None:
+    def convert(node: Any, b: Builder) -> None:
+        if attr(node, "select_last_index", 0):
+            raise Unsupported(f"{op_type} with select_last_index is not supported")
+        x = node.input[0]
+        rank, perm = b.rank(x), b.perm(x)
+        axis = int(attr(node, "axis", 0))
+        axis = axis + rank if axis < 0 else axis
+        keep = bool(attr(node, "keepdims", 1))
+        out_perm = perm if keep else layout.after_removing(perm, [axis], rank)
+        k = layout.keras_axis(axis, perm, rank)
+        b.emit(node, f'keras.ops.cast(keras.ops.{fn}({b.view(x, perm)}, axis={k}, keepdims={keep}), "int64")',
+               out_perm)
+
+    add_converter(op_type, 1)(convert)
+
+
+_arg("ArgMax", "argmax")
+_arg("ArgMin", "argmin")
+
+
+@add_converter("Trilu", 14)
+def trilu(node: Any, b: Builder) -> None:
+    k = const_input(node, b, 1, 0)
+    fn = "triu" if attr(node, "upper", 1) else "tril"
+    b.emit(node, f"keras.ops.{fn}({b.view(node.input[0], None)}, k={ints(k)[0]})")

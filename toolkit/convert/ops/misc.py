@@ -1,0 +1,66 @@
+"""Cast, CastLike, Shape/Size (static), ConstantOfShape, Range, EyeLike, Size, Det, and friends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mstool.toolkit.convert.builder import Builder
+from mstool.toolkit.convert.codegen import literal
+from mstool.toolkit.convert.ops.common import attr, const_input, ints
+from mstool.toolkit.convert.ops.registry import add_converter
+
+
+def _np_dtype(onnx_type: int) -> str:
+    from onnx import helper
+
+    return str(np.dtype(helper.tensor_dtype_to_np_dtype(onnx_type)))
+
+
+@add_converter("Cast", 6)
+def cast(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    dtype = _np_dtype(attr(node, "to"))
+    b.emit(node, f'keras.ops.cast({b.view(x, b.perm(x))}, "{dtype}")', b.perm(x))
+
+
+@add_converter("CastLike", 15)
+def cast_like(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    b.emit(node, f'keras.ops.cast({b.view(x, b.perm(x))}, "{b.dtype(node.input[1])}")', b.perm(x))
+
+
+@add_converter("Shape", 1)
+def shape(node: Any, b: Builder) -> None:
+    full = np.array(b.onnx_shape(node.input[0]), np.int64)
+    b.constants[node.output[0]] = full[attr(node, "start", 0):attr(node, "end", None)]
+
+
+@add_converter("Size", 1)
+def size(node: Any, b: Builder) -> None:
+    b.constants[node.output[0]] = np.array(int(np.prod(b.onnx_shape(node.input[0]))), np.int64)
+
+
+@add_converter("ConstantOfShape", 9)
+def constant_of_shape(node: Any, b: Builder) -> None:
+    from onnx import numpy_helper
+
+    value = attr(node, "value", None)
+    fill = numpy_helper.to_array(value).reshape(-1)[0] if value is not None else np.float32(0)
+    target = tuple(ints(const_input(node, b, 0)))
+    b.emit(node, f'keras.ops.full({target}, {literal(np.asarray(fill))}, dtype="{np.asarray(fill).dtype}")')
+
+
+@add_converter("Range", 11)
+def range_(node: Any, b: Builder) -> None:
+    start, limit, delta = (b.view(n, None) for n in node.input[:3])
+    dtype = b.dtype(node.input[0])
+    b.emit(node, f'keras.ops.arange({start}, {limit}, {delta}, dtype="{dtype}")')
+
+
+@add_converter("EyeLike", 9)
+def eye_like(node: Any, b: Builder) -> None:
+    rows, cols = b.onnx_shape(node.input[0])
+    dtype = _np_dtype(attr(node, "dtype")) if attr(node, "dtype") is not None else b.dtype(node.input[0])
+    b.emit(node, f'keras.ops.eye({rows}, {cols}, k={int(attr(node, "k", 0))}, dtype="{dtype}")')

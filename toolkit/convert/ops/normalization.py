@@ -1,0 +1,92 @@
+"""BatchNormalization, LayerNormalization, InstanceNormalization, GroupNormalization, LpNormalization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mstool.toolkit.convert import layout
+from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.ops.common import attr, const_input
+from mstool.toolkit.convert.ops.registry import add_converter
+
+
+@add_converter("BatchNormalization", 1)
+def batch_norm(node: Any, b: Builder) -> None:
+    if attr(node, "training_mode", 0) or (len(node.output) > 1 and any(node.output[1:])):
+        raise Unsupported("training-mode BatchNormalization is not supported")
+    scale, bias, mean, var = (const_input(node, b, i) for i in range(1, 5))
+    x = node.input[0]
+    rank, perm = b.rank(x), b.perm(x)
+    kwargs = {"axis": layout.keras_axis(1, perm, rank), "epsilon": float(attr(node, "epsilon", 1e-5)),
+              "momentum": float(attr(node, "momentum", 0.9))}
+    b.layer(node, "keras.layers.BatchNormalization", kwargs, b.view(x, perm), [scale, bias, mean, var], perm)
+
+
+@add_converter("LayerNormalization", 17)
+def layer_norm(node: Any, b: Builder) -> None:
+    if len(node.output) > 1 and any(node.output[1:]):
+        raise Unsupported("the Mean/InvStdDev outputs of LayerNormalization are not supported")
+    x = node.input[0]
+    shape = b.onnx_shape(x)
+    rank = len(shape)
+    axis = int(attr(node, "axis", -1))
+    axis = axis + rank if axis < 0 else axis
+    normalized = tuple(shape[axis:])
+    scale = const_input(node, b, 1)
+    bias = const_input(node, b, 2)
+    axes = list(range(axis, rank))
+    kwargs = {"axis": axes if len(axes) > 1 else axes[0], "epsilon": float(attr(node, "epsilon", 1e-5)),
+              "center": bias is not None}
+    weights = [np.broadcast_to(scale, normalized).astype(np.float32)]
+    if bias is not None:
+        weights.append(np.broadcast_to(bias, normalized).astype(np.float32))
+    b.layer(node, "keras.layers.LayerNormalization", kwargs, b.view(x, None), weights, None)
+
+
+@add_converter("InstanceNormalization", 6)
+def instance_norm(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    scale, bias = const_input(node, b, 1), const_input(node, b, 2)
+    rank, perm = b.rank(x), b.perm(x)
+    kwargs = {"groups": int(scale.shape[0]), "axis": layout.keras_axis(1, perm, rank),
+              "epsilon": float(attr(node, "epsilon", 1e-5))}
+    b.layer(node, "keras.layers.GroupNormalization", kwargs, b.view(x, perm), [scale, bias], perm)
+
+
+@add_converter("GroupNormalization", 18)
+def group_norm(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    groups = int(attr(node, "num_groups"))
+    scale, bias = const_input(node, b, 1), const_input(node, b, 2)
+    rank, perm = b.rank(x), b.perm(x)
+    channels = b.onnx_shape(x)[1]
+    if scale.shape[0] != channels:  # opset 18 gives one scale per group
+        scale, bias = np.repeat(scale, channels // groups), np.repeat(bias, channels // groups)
+    kwargs = {"groups": groups, "axis": layout.keras_axis(1, perm, rank),
+              "epsilon": float(attr(node, "epsilon", 1e-5))}
+    b.layer(node, "keras.layers.GroupNormalization", kwargs, b.view(x, perm), [scale, bias], perm)
+
+
+@add_converter("LpNormalization", 1)
+def lp_norm(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    rank, perm = b.rank(x), b.perm(x)
+    axis = layout.keras_axis(int(attr(node, "axis", -1)), perm, rank)
+    p = int(attr(node, "p", 2))
+    v = b.view(x, perm)
+    b.emit(node, f"keras.ops.divide({v}, keras.ops.norm({v}, ord={p}, axis={axis}, keepdims=True))", perm)
+
+
+@add_converter("MeanVarianceNormalization", 9)
+def mean_variance_norm(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    rank, perm = b.rank(x), b.perm(x)
+    axes = tuple(layout.keras_axis(a, perm, rank) for a in attr(node, "axes", [0, 2, 3]))
+    v = b.view(x, perm)
+    mean = b.fresh_name(f"{node.name or 'mvn'}_mean")
+    b.assign(mean, f"keras.ops.mean({v}, axis={axes}, keepdims=True)")
+    centered = f"keras.ops.subtract({v}, {mean})"
+    b.emit(node, f"keras.ops.divide({centered}, keras.ops.sqrt(keras.ops.add(keras.ops.mean("
+                 f"keras.ops.square({centered}), axis={axes}, keepdims=True), 1e-9)))", perm)

@@ -1,0 +1,95 @@
+"""MaxPool, AveragePool and the global pools as Keras pooling layers in the spatial layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.ops.common import attr
+from mstool.toolkit.convert.ops.conv import explicit_pads, is_keras_same
+from mstool.toolkit.convert.ops.registry import add_converter
+
+
+def _ceil_extra(size: int, k: int, s: int, begin: int, end: int) -> int:
+    """Extra end padding that makes floor-mode pooling produce ONNX's ceil-mode output size."""
+    out = -(-(size + begin + end - k) // s) + 1
+    if (out - 1) * s >= size + begin:
+        out -= 1
+    return max(0, (out - 1) * s + k - (size + begin + end))
+
+
+def _pool_setup(node: Any, b: Builder):
+    kernel = [int(k) for k in attr(node, "kernel_shape")]
+    n = len(kernel)
+    if n not in (1, 2, 3):
+        raise Unsupported(f"{n}-D pooling is not supported")
+    strides = [int(s) for s in attr(node, "strides", [1] * n)]
+    dilations = [int(d) for d in attr(node, "dilations", [1] * n)]
+    if max(dilations) > 1:
+        raise Unsupported("dilated pooling is not supported")
+    if len(node.output) > 1 and node.output[1]:
+        raise Unsupported("the Indices output of MaxPool is not supported")
+    sizes = list(b.onnx_shape(node.input[0])[2:])
+    pads = explicit_pads(node, sizes, kernel, strides, dilations)
+    if attr(node, "ceil_mode", 0):
+        pads = [(p0, p1 + _ceil_extra(sz, k, s, p0, p1))
+                for (p0, p1), sz, k, s in zip(pads, sizes, kernel, strides, strict=True)]
+    return kernel, strides, dilations, sizes, pads, n
+
+
+def _padded(node: Any, b: Builder, x: str, pads: list[tuple[int, int]], n: int, value: str) -> str:
+    widths = [(0, 0)] + list(pads) + [(0, 0)] if not b.keep_layout else [(0, 0), (0, 0)] + list(pads)
+    target = b.fresh_name(f"{node.name or node.op_type}_pad")
+    b.assign(target, f"keras.ops.pad({x}, {tuple(widths)}, constant_values={value})")
+    return target
+
+
+@add_converter("MaxPool", 1)
+def max_pool(node: Any, b: Builder) -> None:
+    kernel, strides, dilations, sizes, pads, n = _pool_setup(node, b)
+    x = b.view(node.input[0], b.spatial_perm(n + 2))
+    padding = "valid"
+    if any(p != (0, 0) for p in pads):
+        if is_keras_same(pads, sizes, kernel, strides, dilations):
+            padding = "same"
+        else:
+            x = _padded(node, b, x, pads, n, '-float("inf")')
+    kwargs = {"pool_size": tuple(kernel), "strides": tuple(strides), "padding": padding,
+              "data_format": b.data_format}
+    b.layer(node, f"keras.layers.MaxPooling{n}D", kwargs, x, None, b.spatial_perm(n + 2))
+
+
+@add_converter("AveragePool", 1)
+def average_pool(node: Any, b: Builder) -> None:
+    kernel, strides, dilations, sizes, pads, n = _pool_setup(node, b)
+    x = b.view(node.input[0], b.spatial_perm(n + 2))
+    padding = "valid"
+    if any(p != (0, 0) for p in pads):
+        if attr(node, "ceil_mode", 0):
+            raise Unsupported("AveragePool with ceil_mode and padding is not supported")
+        if attr(node, "count_include_pad", 0):
+            x = _padded(node, b, x, pads, n, "0.0")
+        elif is_keras_same(pads, sizes, kernel, strides, dilations):
+            padding = "same"
+        else:
+            raise Unsupported("AveragePool pads that exclude padding and differ from 'same'")
+    kwargs = {"pool_size": tuple(kernel), "strides": tuple(strides), "padding": padding,
+              "data_format": b.data_format}
+    b.layer(node, f"keras.layers.AveragePooling{n}D", kwargs, x, None, b.spatial_perm(n + 2))
+
+
+def _global(op_type: str, kind: str) -> None:
+    def convert(node: Any, b: Builder) -> None:
+        rank = b.rank(node.input[0])
+        n = rank - 2
+        if n not in (1, 2, 3):
+            raise Unsupported(f"{op_type} on rank {rank} is not supported")
+        x = b.view(node.input[0], b.spatial_perm(rank))
+        kwargs = {"keepdims": True, "data_format": b.data_format}
+        b.layer(node, f"keras.layers.Global{kind}Pooling{n}D", kwargs, x, None, b.spatial_perm(rank))
+
+    add_converter(op_type, 1)(convert)
+
+
+_global("GlobalAveragePool", "Average")
+_global("GlobalMaxPool", "Max")

@@ -1,0 +1,229 @@
+"""Reshape, Flatten, Transpose, Squeeze/Unsqueeze, Concat, Split, Slice, Expand, Tile, Pad, Identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mstool.toolkit.convert import layout
+from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.ops.common import attr, axes_from, const_input, ints, optional_input
+from mstool.toolkit.convert.ops.registry import add_converter
+
+
+@add_converter("Reshape", 1)
+def reshape(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    shape = ints(attr(node, "shape") if b.opset < 5 else const_input(node, b, 1))
+    source = b.onnx_shape(x)
+    if not attr(node, "allowzero", 0):
+        shape = [source[i] if d == 0 else d for i, d in enumerate(shape)]
+    if -1 in shape:
+        known = int(np.prod([d for d in shape if d != -1]))
+        shape[shape.index(-1)] = int(np.prod(source)) // max(known, 1)
+    b.emit(node, f"keras.ops.reshape({b.reshape_source(x)}, {tuple(shape)})")
+
+
+@add_converter("Flatten", 1)
+def flatten(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    shape = b.onnx_shape(x)
+    axis = int(attr(node, "axis", 1))
+    axis = axis + len(shape) if axis < 0 else axis
+    target = (int(np.prod(shape[:axis])), int(np.prod(shape[axis:])))
+    b.emit(node, f"keras.ops.reshape({b.reshape_source(x)}, {target})")
+
+
+@add_converter("Transpose", 1)
+def transpose(node: Any, b: Builder) -> None:
+    # No code: the output is the input seen through a composed permutation.
+    x = node.input[0]
+    rank = b.rank(x)
+    order = [int(p) for p in attr(node, "perm", list(range(rank))[::-1])]
+    inverse = layout.inverse(order)
+    current = layout.full(b.perm(x), rank)
+    b.alias(node.output[0], x, tuple(inverse[p] for p in current))
+
+
+@add_converter("Identity", 1)
+def identity(node: Any, b: Builder) -> None:
+    b.alias(node.output[0], node.input[0], b.perm(node.input[0]))
+
+
+@add_converter("Dropout", 1)
+def dropout(node: Any, b: Builder) -> None:
+    if len(node.output) > 1 and node.output[1]:
+        raise Unsupported("the mask output of Dropout is not supported")
+    b.alias(node.output[0], node.input[0], b.perm(node.input[0]))
+
+
+@add_converter("Squeeze", 1)
+def squeeze(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    shape = b.onnx_shape(x)
+    axes = axes_from(node, b, len(shape), attr_before=13)
+    if axes is None:
+        axes = [i for i, d in enumerate(shape) if d == 1]
+    perm = b.perm(x)
+    keras_axes = tuple(layout.keras_axis(a, perm, len(shape)) for a in axes)
+    b.emit(node, f"keras.ops.squeeze({b.view(x, perm)}, axis={keras_axes})",
+           layout.after_removing(perm, axes, len(shape)))
+
+
+@add_converter("Unsqueeze", 1)
+def unsqueeze(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    shape = list(b.onnx_shape(x))
+    axes = axes_from(node, b, len(shape) + len(attr(node, "axes", []) or const_input(node, b, 1, [])),
+                     attr_before=13)
+    for a in axes:
+        shape.insert(a, 1)
+    v = b.view(x, None)
+    if len(axes) == 1:
+        expr = f"keras.ops.expand_dims({v}, {axes[0]})"
+    else:
+        expr = f"keras.ops.reshape({v}, {tuple(shape)})"
+    b.emit(node, expr)
+
+
+@add_converter("Concat", 1)
+def concat(node: Any, b: Builder) -> None:
+    names = [n for n in node.input if n and np.prod(b.onnx_shape(n)) > 0 or n == node.input[0]]
+    rank = b.rank(names[0])
+    perms = {b.perm(n) for n in names if not b.is_const(n)}
+    perm = perms.pop() if len(perms) == 1 else None
+    axis = layout.keras_axis(int(attr(node, "axis", 1)), perm, rank)
+    variables = ", ".join(b.view(n, perm) for n in names)
+    b.emit(node, f"keras.ops.concatenate([{variables}], axis={axis})", perm)
+
+
+@add_converter("Split", 1)
+def split(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    shape = b.onnx_shape(x)
+    axis = int(attr(node, "axis", 0))
+    axis = axis + len(shape) if axis < 0 else axis
+    if b.opset < 13:
+        given = ints(const_input(node, b, 1)) if optional_input(node, 1) else None
+        sizes = attr(node, "split", None) or given
+    else:
+        sizes = ints(const_input(node, b, 1)) if optional_input(node, 1) else None
+    outputs = len(node.output)
+    if sizes is None:
+        chunk = -(-shape[axis] // outputs)
+        sizes = [min(chunk, shape[axis] - i * chunk) for i in range(outputs)]
+    cuts = list(np.cumsum(sizes)[:-1].astype(int))
+    perm = b.perm(x)
+    k = layout.keras_axis(axis, perm, len(shape))
+    b.emit_many(node, f"keras.ops.split({b.view(x, perm)}, {[int(c) for c in cuts]}, axis={k})",
+                [perm] * outputs)
+
+
+def _slice_bounds(start: int, end: int, step: int, dim: int) -> tuple[int | None, int | None]:
+    if step > 0:
+        start = min(max(start + dim if start < 0 else start, 0), dim)
+        end = min(max(end + dim if end < 0 else end, 0), dim)
+        return start, end
+    start = min(max(start + dim if start < 0 else start, -1), dim - 1)
+    end = min(max(end + dim if end < 0 else end, -1), dim - 1)
+    return start, (None if end < 0 else end)
+
+
+@add_converter("Slice", 1)
+def slice_(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    shape = b.onnx_shape(x)
+    rank = len(shape)
+    if b.opset < 10:
+        starts, ends = attr(node, "starts"), attr(node, "ends")
+        axes, steps = attr(node, "axes", list(range(len(starts)))), [1] * len(starts)
+    else:
+        starts, ends = ints(const_input(node, b, 1)), ints(const_input(node, b, 2))
+        axes = ints(const_input(node, b, 3, list(range(len(starts)))))
+        steps = ints(const_input(node, b, 4, [1] * len(starts)))
+    perm = b.perm(x)
+    index = [":"] * rank
+    for start, end, axis, step in zip(starts, ends, axes, steps, strict=True):
+        axis = axis + rank if axis < 0 else axis
+        lo, hi = _slice_bounds(int(start), int(end), int(step), shape[axis])
+        text = f"{lo}:{'' if hi is None else hi}" + (f":{step}" if step != 1 else "")
+        index[layout.keras_axis(axis, perm, rank)] = text
+    b.emit(node, f"{b.view(x, perm)}[{', '.join(index)}]", perm)
+
+
+@add_converter("Expand", 8)
+def expand(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    shape = b.onnx_shape(x)
+    target = tuple(np.broadcast_shapes(shape, tuple(ints(const_input(node, b, 1)))))
+    perm = b.perm(x) if len(target) == len(shape) else None
+    keras_target = tuple(target[p] for p in perm) if perm else target
+    b.emit(node, f"keras.ops.broadcast_to({b.view(x, perm)}, {keras_target})", perm)
+
+
+@add_converter("Tile", 6)
+def tile(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    repeats = ints(const_input(node, b, 1))
+    perm = b.perm(x)
+    keras_repeats = [repeats[p] for p in perm] if perm else repeats
+    b.emit(node, f"keras.ops.tile({b.view(x, perm)}, {keras_repeats})", perm)
+
+
+@add_converter("Pad", 1)
+def pad(node: Any, b: Builder) -> None:
+    x = node.input[0]
+    rank = b.rank(x)
+    if b.opset < 11:
+        pads, value = attr(node, "pads", attr(node, "paddings")), float(attr(node, "value", 0.0))
+    else:
+        pads = ints(const_input(node, b, 1))
+        fill = const_input(node, b, 2)
+        value = fill.item() if fill is not None and fill.size else 0
+    axes = ints(const_input(node, b, 3)) if b.opset >= 18 and optional_input(node, 3) else list(range(rank))
+    axes = [a + rank if a < 0 else a for a in axes]
+    widths = [(0, 0)] * rank
+    for i, a in enumerate(axes):
+        widths[a] = (int(pads[i]), int(pads[i + len(axes)]))
+    if any(w < 0 for pair in widths for w in pair):
+        raise Unsupported("negative pads (cropping) are not supported")
+    mode = attr(node, "mode", "constant")
+    if mode == "edge":
+        if max(w for pair in widths for w in pair) > 1:
+            raise Unsupported("edge padding wider than 1 is not supported by keras.ops.pad on TensorFlow")
+        mode = "symmetric"
+    perm = b.perm(x)
+    keras_widths = tuple(widths[p] for p in perm) if perm else tuple(widths)
+    extra = f", constant_values={value!r}" if mode == "constant" and value else ""
+    b.emit(node, f'keras.ops.pad({b.view(x, perm)}, {keras_widths}, mode="{mode}"{extra})', perm)
+
+
+def _depth_space(node: Any, b: Builder, to_space: bool) -> None:
+    x = node.input[0]
+    n, c, h, w = b.onnx_shape(x)
+    s = int(attr(node, "blocksize"))
+    v = b.view(x, None)
+    base = node.name or node.op_type
+    if to_space:
+        crd = attr(node, "mode", "DCR") == "CRD"
+        split = (n, c // (s * s), s, s, h, w) if crd else (n, s, s, c // (s * s), h, w)
+        order = (0, 1, 4, 2, 5, 3) if crd else (0, 3, 4, 1, 5, 2)
+        final = (n, c // (s * s), h * s, w * s)
+    else:
+        split, order, final = (n, c, h // s, s, w // s, s), (0, 3, 5, 1, 2, 4), (n, c * s * s, h // s, w // s)
+    blocks = b.fresh_name(f"{base}_blocks")
+    b.assign(blocks, f"keras.ops.reshape({v}, {split})")
+    moved = b.fresh_name(f"{base}_moved")
+    b.assign(moved, f"keras.ops.transpose({blocks}, {order})")
+    b.emit(node, f"keras.ops.reshape({moved}, {final})")
+
+
+@add_converter("DepthToSpace", 1)
+def depth_to_space(node: Any, b: Builder) -> None:
+    _depth_space(node, b, True)
+
+
+@add_converter("SpaceToDepth", 1)
+def space_to_depth(node: Any, b: Builder) -> None:
+    _depth_space(node, b, False)

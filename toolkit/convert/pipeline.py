@@ -1,0 +1,134 @@
+"""The whole ONNX -> Keras job: load, convert, write model.py + weights + reports, verify.
+
+The output folder is written under a temporary name and renamed at the end, so a failed
+run never leaves a half-written folder behind.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib.util
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from mstool.toolkit.convert import report as reports
+from mstool.toolkit.convert.codegen import model_source
+from mstool.toolkit.convert.graph import ConvertedGraph, convert_graph
+from mstool.toolkit.convert.loader import LoadedModel, load_onnx
+from mstool.toolkit.convert.verify import compare, keras_outputs, make_inputs, onnxruntime_outputs
+from mstool.toolkit.errors import InputError
+
+
+def load_generated_model(folder: str | Path) -> Any:
+    """Import ``folder/model.py`` as a fresh module, build the model and load its weights."""
+    folder = Path(folder)
+    name = f"mstool_generated_{abs(hash(str(folder.resolve())))}_{time.monotonic_ns()}"
+    spec = importlib.util.spec_from_file_location(name, folder / "model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = module.build_model()
+    model.load_weights(str(folder / "model.weights.h5"))
+    sys.modules.pop(name, None)
+    return model
+
+
+def _layout_note(graph: ConvertedGraph) -> str:
+    if graph.builder.keep_layout:
+        return "ONNX layout kept (channels-first spatial layers)"
+    return "channels-last inside; inputs and outputs in the ONNX layout"
+
+
+def _prepare_folder(out_dir: Path, overwrite: bool) -> Path:
+    if out_dir.exists() and not overwrite:
+        raise InputError("output folder exists; pass --overwrite to replace it", where=str(out_dir))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(out_dir.parent, os.W_OK):
+        raise InputError("output folder's parent is not writable", where=str(out_dir.parent))
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    return tmp
+
+
+def _finish_folder(tmp: Path, out_dir: Path) -> None:
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    tmp.rename(out_dir)
+
+
+def base_report(loaded: LoadedModel, graph: ConvertedGraph) -> dict[str, Any]:
+    return {
+        "source": loaded.source, "opset": loaded.opset, "nodes": len(loaded.model.graph.node),
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "layout": _layout_note(graph),
+        "inputs": [{"name": n, "shape": list(s), "dtype": str(loaded.input_dtypes[n])}
+                   for n, s in loaded.input_shapes.items()],
+        "dynamic_dims": loaded.dynamic_dims,
+        "op_mapping": reports.op_mapping(graph.records),
+        "unconverted": [{"name": u.name, "op_type": u.op_type, "reason": u.reason}
+                        for u in graph.unconverted],
+    }
+
+
+def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
+                 input_shapes: list[str] | None = None,
+                 keep_layout: bool = False, verify: bool = True, inputs_npz: str | None = None, seed: int = 0,
+                 atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False) -> dict[str, Any]:
+    """Convert ``model`` into ``out_dir`` (model.py, model.weights.h5, report.md, report.json).
+
+    Returns the report; ``report["status"]`` is ``ok``, ``unconverted`` or ``mismatch``.
+    """
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    loaded = load_onnx(model, input_shapes)
+    tmp = _prepare_folder(out_dir, overwrite)
+    try:
+        graph = convert_graph(loaded, keep_layout)
+        report = base_report(loaded, graph)
+        files = ["report.md", "report.json"]
+        if not graph.unconverted:
+            source = model_source(graph.lines, graph.inputs, graph.outputs, Path(loaded.source).name,
+                                  loaded.opset, _layout_note(graph))
+            (tmp / "model.py").write_text(source)
+            graph.keras_model().save_weights(str(tmp / "model.weights.h5"))
+            files = ["model.py", "model.weights.h5", *files]
+            report["model_py_lines"] = source.count("\n")
+        report["conversion_seconds"] = round(time.perf_counter() - started, 3)
+        report["verification"] = None
+        if verify and not graph.unconverted:
+            report["verification"] = verify_folder(tmp, loaded, inputs_npz, seed, atol, rtol)
+        report["status"] = _status(report)
+        report["files"] = files
+        (tmp / "report.json").write_text(reports.to_json(report))
+        (tmp / "report.md").write_text(reports.render_markdown(report))
+        _finish_folder(tmp, out_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report["output"] = str(out_dir)
+    return report
+
+
+def _status(report: dict[str, Any]) -> str:
+    if report["unconverted"]:
+        return "unconverted"
+    verification = report.get("verification")
+    if verification and not verification["passed"]:
+        return "mismatch"
+    return "ok"
+
+
+def verify_folder(folder: Path, loaded: LoadedModel, inputs_npz: str | None, seed: int, atol: float,
+                  rtol: float) -> dict[str, Any]:
+    """Run the written model.py + weights and onnxruntime on the same inputs."""
+    feeds = make_inputs(loaded, seed, inputs_npz)
+    reference = onnxruntime_outputs(loaded, feeds)
+    model = load_generated_model(folder)
+    converted = keras_outputs(model, loaded, feeds, list(reference))
+    rows = compare(reference, converted, atol, rtol)
+    return {"inputs": str(inputs_npz) if inputs_npz else f"random (seed {seed})", "atol": atol, "rtol": rtol,
+            "passed": all(r["passed"] for r in rows), "outputs": rows,
+            "max_abs_error": {r["name"]: r["max_abs_error"] for r in rows}}

@@ -1,0 +1,55 @@
+"""report.json and report.md: op mapping, unconverted nodes, dynamic dims, verification."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+
+def op_mapping(records: list[Any]) -> list[dict[str, Any]]:
+    """One row per (ONNX op, Keras construct) with a node count."""
+    counts = Counter((r.op_type, r.keras) for r in records)
+    return [{"onnx_op": op, "keras": keras, "count": n} for (op, keras), n in sorted(counts.items())]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """A human-readable report.md."""
+    lines = [f"# Conversion report: {report['source']}", "",
+             f"- ONNX opset {report['opset']}, {report['nodes']} nodes; converted {report['date']}",
+             f"- layout: {report['layout']}",
+             f"- status: **{report['status']}**", ""]
+    lines += ["## Inputs", "", "| input | shape | dtype |", "|---|---|---|"]
+    lines += [f"| {i['name']} | {i['shape']} | {i['dtype']} |" for i in report["inputs"]]
+    if report["dynamic_dims"]:
+        lines += ["", "Dynamic dims fixed for this conversion:", ""]
+        lines += [f"- `{d['input']}` dim {d['axis']} (`{d['name']}`) = {d['value']}"
+                  for d in report["dynamic_dims"]]
+    lines += ["", "## Op mapping", "", "| ONNX op | Keras | nodes |", "|---|---|---|"]
+    lines += [f"| {r['onnx_op']} | {r['keras']} | {r['count']} |" for r in report["op_mapping"]]
+    lines += ["", "## Unconverted nodes", ""]
+    if report["unconverted"]:
+        lines += ["| node | op | reason |", "|---|---|---|"]
+        lines += [f"| {u['name']} | {u['op_type']} | {u['reason']} |" for u in report["unconverted"]]
+    else:
+        lines.append("None.")
+    lines += ["", "## Verification", ""]
+    verification = report.get("verification")
+    if not verification:
+        lines.append("Not run.")
+    else:
+        lines.append(f"onnxruntime vs the generated Keras model, inputs: {verification['inputs']}, "
+                     f"atol {verification['atol']}, rtol {verification['rtol']}.")
+        lines += ["", "| output | shape | max abs error | max rel error | passed |", "|---|---|---|---|---|"]
+        for row in verification["outputs"]:
+            lines.append(f"| {row['name']} | {row['shape']} | {_num(row['max_abs_error'])} | "
+                         f"{_num(row['max_rel_error'])} | {'yes' if row['passed'] else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3g}"
+
+
+def to_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, default=str) + "\n"
