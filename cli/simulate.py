@@ -1,0 +1,126 @@
+"""``mstool simulate RECIPE``: molecular dynamics from Amber inputs (SPONGE-style recipe).
+
+Heavy imports (numba kernels) happen inside the command so ``mstool --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mstool.cli.options import (
+    DeviceOption,
+    JsonOption,
+    OverwriteOption,
+    SeedOption,
+    SetOption,
+    apply_local_json,
+)
+from mstool.cli.output import emit, log, progress_bar
+
+HELP = """Run molecular dynamics on an Amber system (parm7 + rst7) as a sponge.yaml recipe describes.
+
+\b
+--set steps=0 prints the initial energy per term (kJ/mol) and writes nothing.
+Example: mstool simulate recipes/sponge.yaml --set steps=500 --set output.trajectory=ala2.h5
+Example: mstool --json simulate recipes/sponge.yaml --set steps=0
+"""
+
+
+def _energy_table(energies: dict[str, float], title: str):
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("term")
+    table.add_column("kJ/mol", justify="right")
+    for key, value in energies.items():
+        table.add_row(key, f"{value:.6f}")
+    return table
+
+
+def _summary_renderer(result: dict[str, Any]):
+    from mstool.cli.output import key_value_table
+
+    def render(console) -> None:
+        if "energies" in result and "run" not in result:
+            console.print(_energy_table(result["energies"], "initial energies"))
+            return
+        run = result["run"]
+        rows = {
+            k: run[k]
+            for k in (
+                "steps",
+                "frames",
+                "trajectory",
+                "ns_per_day",
+                "mean_temperature",
+                "wall_seconds",
+                "resumed_from",
+            )
+            if run.get(k) is not None
+        }
+        console.print(key_value_table(rows, title="simulation"))
+        console.print(_energy_table(result["energies"], "final energies"))
+
+    return render
+
+
+def simulate(
+    recipe: Annotated[
+        Path | None, typer.Argument(help="sponge.yaml recipe (defaults: bundled alanine dipeptide).")
+    ] = None,
+    set_: SetOption = None,
+    seed: SeedOption = None,
+    device: DeviceOption = "cpu",
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint.")] = False,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Run molecular dynamics on an Amber system as a sponge.yaml recipe describes."""
+    apply_local_json(json_output)
+    from mstool.schemas.md import SimulateRecipe
+    from mstool.toolkit.io.recipes import load_recipe, recipe_dir
+    from mstool.toolkit.md import engine
+
+    overrides = list(set_ or [])
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    if device != "cpu":
+        overrides.append(f"device={device}")
+    model = load_recipe(recipe, SimulateRecipe, overrides)
+    base = recipe_dir(recipe) if recipe is not None else _bundled_base()
+    sim = engine.prepare(model, base, device=model.device)
+    if model.steps == 0 and not resume:
+        energies = sim.initial_energies()
+        emit(
+            {"energies": energies, "n_atoms": sim.system.n_atoms, "nonbonded_method": model.nonbonded.method},
+            _summary_renderer({"energies": energies}),
+        )
+        return
+    log(
+        f"{sim.system.n_atoms} atoms, {model.steps} steps of {model.dt} ps ({model.integrator}, "
+        f"{model.nonbonded.method})"
+    )
+    with progress_bar("simulate", model.steps) as advance:
+        last = [0]
+
+        def report(step: int, elapsed: float, done: int) -> None:
+            ns_day = done * model.dt * 1e-3 * 86400.0 / elapsed if elapsed > 0 else 0.0
+            advance(step - last[0], info=f"{ns_day:.2f} ns/day")
+            last[0] = step
+
+        summary = engine.run(sim, base, resume=resume, overwrite=overwrite or resume, progress=report)
+    result = {"run": summary.__dict__, "energies": summary.final_energies, "n_atoms": sim.system.n_atoms}
+    emit(result, _summary_renderer(result))
+
+
+def _bundled_base() -> Path:
+    from mstool.toolkit.md.data import data_dir
+
+    return data_dir().parent.parent
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate", help=HELP)(simulate)

@@ -1,0 +1,124 @@
+"""The ``simulate`` recipe (``sponge.yaml``) and the ``trajectory`` artifact metadata.
+
+Lengths in nm, time in ps, temperature in K, pressure in bar.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field, PositiveFloat, PositiveInt
+
+from mstool.schemas.base import ArtifactMeta, Recipe, Section
+
+
+class SystemSection(Section):
+    """Input files: an Amber topology (parm7/prmtop) and coordinates (inpcrd/rst7)."""
+
+    topology: str = "data/md/ala2_vacuum.parm7"
+    coordinates: str = "data/md/ala2_vacuum.rst7"
+
+
+class NonbondedSection(Section):
+    """Lennard-Jones + Coulomb treatment.
+
+    >>> NonbondedSection(method="pme", cutoff=0.9).cutoff
+    0.9
+    """
+
+    method: Literal["nocutoff", "cutoff", "pme"] = "nocutoff"
+    cutoff: PositiveFloat = 1.0
+    switch_distance: PositiveFloat | None = None
+    ewald_tolerance: PositiveFloat = 5e-4
+    pme_order: Literal[4, 5] = 5
+    dispersion_correction: bool = True
+    skin: PositiveFloat = 0.1
+
+
+class BarostatSection(Section):
+    """Monte Carlo barostat (isotropic volume moves)."""
+
+    enabled: bool = False
+    pressure: float = 1.0
+    frequency: PositiveInt = 25
+
+
+class MinimisationSection(Section):
+    """Energy minimisation before dynamics: steepest descent, then L-BFGS."""
+
+    enabled: bool = False
+    steepest_descent_steps: int = Field(default=50, ge=0)
+    max_iterations: int = Field(default=500, ge=0)
+    tolerance: PositiveFloat = 10.0  # kJ/mol/nm, on the largest force
+
+
+class SitsSection(Section):
+    """Integrated tempering sampling: temperature levels and the n_k weight iteration."""
+
+    enabled: bool = False
+    temperature_low: PositiveFloat = 300.0
+    temperature_high: PositiveFloat = 600.0
+    levels: int = Field(default=20, ge=2)
+    update_interval: PositiveInt = 100
+    fixed_weights_after: int = Field(default=0, ge=0)  # step after which n_k stop changing (0: never)
+
+
+class OutputSection(Section):
+    """Trajectory (H5MD), how often to write, and checkpoints."""
+
+    trajectory: str = "trajectory.h5"
+    positions_every: int = Field(default=100, ge=0)
+    velocities_every: int = Field(default=0, ge=0)
+    energies_every: int = Field(default=100, ge=0)
+    checkpoint: str | None = None
+    checkpoint_every: int = Field(default=1000, ge=0)
+
+
+class MLPotentialSection(Section):
+    """A Keras model (energy in kJ/mol from positions in nm) added to or replacing classical terms."""
+
+    model: str | None = None
+    mode: Literal["add", "replace"] = "add"
+
+
+class SimulateRecipe(Recipe):
+    """A molecular dynamics run.
+
+    >>> SimulateRecipe(steps=0).nonbonded.method
+    'nocutoff'
+    """
+
+    recipe_name: ClassVar[str] = "simulate"
+
+    system: SystemSection = SystemSection()
+    nonbonded: NonbondedSection = NonbondedSection()
+    integrator: Literal["verlet", "langevin_middle", "baoab"] = "langevin_middle"
+    temperature: PositiveFloat = 300.0
+    friction: float = Field(default=1.0, ge=0.0)  # 1/ps
+    dt: PositiveFloat = 0.002  # ps
+    steps: int = Field(default=1000, ge=0)
+    constraints: Literal["none", "hbonds", "allbonds"] = "hbonds"
+    initial_velocities: Literal["file", "maxwell", "zero"] = "maxwell"
+    barostat: BarostatSection = BarostatSection()
+    minimisation: MinimisationSection = MinimisationSection()
+    sits: SitsSection = SitsSection()
+    output: OutputSection = OutputSection()
+    ml_potential: MLPotentialSection = MLPotentialSection()
+    seed: int = 0
+    device: Literal["cpu", "cuda", "auto"] = "cpu"
+
+
+class TrajectoryMeta(ArtifactMeta):
+    """Metadata of an H5MD 1.1 trajectory written by ``mstool simulate``."""
+
+    kind: ClassVar[str] = "trajectory"
+    schema_version: ClassVar[int] = 1
+
+    n_atoms: int
+    topology: str = ""
+    dt_ps: float = 0.0
+    integrator: str = ""
+    temperature_k: float = 0.0
+    nonbonded_method: str = ""
+    seed: int = 0
+    sits: bool = False

@@ -1,0 +1,90 @@
+"""Forces against central finite differences of the energy, for every term and method."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mstool.toolkit.md.amber import load_amber
+from mstool.toolkit.md.builders import lj_fluid, tip3p_box
+from mstool.toolkit.md.data import bundled
+from mstool.toolkit.md.forcefield import build_forcefield
+from mstool.toolkit.md.forces.cmap import CMAPForce
+from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
+from tests.simulate.helpers import numerical_forces
+
+
+@pytest.fixture(scope="module")
+def ala2():
+    system = load_amber(*bundled("ala2_vacuum"))
+    rng = np.random.default_rng(1)
+    return system, system.positions + rng.normal(scale=0.004, size=system.positions.shape)
+
+
+def test_bonded_and_nocutoff_forces_match_finite_differences(ala2):
+    system, pos = ala2
+    ff = build_forcefield(system, NonbondedSettings(method="nocutoff"))
+    for term in ff.terms:
+        _, analytic = term.energy_forces(pos, None)
+        numeric = numerical_forces(term, pos, None)
+        assert np.abs(analytic - numeric).max() < 1e-3, type(term).__name__
+
+
+def test_total_force_is_zero_sum(ala2):
+    system, pos = ala2
+    ff = build_forcefield(system, NonbondedSettings(method="nocutoff"))
+    _, forces = ff.energy_forces(pos, None)
+    assert np.abs(forces.sum(axis=0)).max() < 1e-8
+
+
+def test_cmap_forces_match_finite_differences(ala2):
+    system, pos = ala2
+    angles = np.linspace(-np.pi, np.pi, 24, endpoint=False)
+    grid = 5.0 * np.cos(angles)[:, None] * np.sin(2 * angles)[None, :] + 2.0 * np.cos(angles)[None, :]
+    cmap = CMAPForce(np.array([[4, 6, 8, 14, 16]]), np.array([0]), [grid])
+    energy, analytic = cmap.energy_forces(pos, None)
+    numeric = numerical_forces(cmap, pos, None)
+    assert np.abs(analytic - numeric).max() < 1e-4
+    # The interpolant passes through the grid values at grid points.
+    assert abs(cmap._value(0, angles[3], angles[7])[0] - grid[3, 7]) < 1e-10
+    assert np.isfinite(energy)
+
+
+@pytest.mark.parametrize("method", ["pme", "cutoff"])
+def test_periodic_water_forces_match_finite_differences(method):
+    water = tip3p_box(4)
+    rng = np.random.default_rng(2)
+    pos = water.positions + rng.normal(scale=0.002, size=water.positions.shape)
+    term = NonbondedForce(
+        water,
+        NonbondedSettings(
+            method=method,
+            cutoff=0.6,
+            ewald_tolerance=1e-5,
+            switch_distance=0.5 if method == "cutoff" else None,
+        ),
+    )
+    _, analytic = term.energy_forces(pos, water.box)
+    atoms = [0, 1, 2, 50, 100]
+    numeric = numerical_forces(term, pos, water.box, atoms)
+    assert np.abs(analytic[atoms] - numeric).max() < 1e-3
+
+
+def test_cell_list_and_all_pairs_agree():
+    fluid = lj_fluid(500, 25.0, seed=3)
+    settings = NonbondedSettings(method="cutoff", cutoff=0.7)
+    big = NonbondedForce(fluid, settings)
+    assert np.floor(fluid.box / 0.8).min() >= 3  # the cell-list path
+    e_cells, f_cells = big.energy_forces(fluid.positions, fluid.box)
+    from mstool.toolkit.md.kernels import neighbors
+
+    table, counts = neighbors.all_pairs_list_serial(
+        fluid.positions, fluid.box, True, 0.8, big.neighbors.excl_start, big.neighbors.excl_list, 400
+    )
+    for i in (0, 17, 499):
+        assert sorted(table[i, : counts[i]]) == sorted(big.neighbors.table[i, : big.neighbors.counts[i]])
+    big.neighbors.table, big.neighbors.counts = table, counts
+    big.neighbors.ref_positions, big.neighbors.ref_box = fluid.positions.copy(), fluid.box.copy()
+    e_pairs, f_pairs = big.energy_forces(fluid.positions, fluid.box)
+    assert e_pairs == pytest.approx(e_cells, rel=1e-12)
+    assert np.abs(f_pairs - f_cells).max() < 1e-9

@@ -1,0 +1,84 @@
+"""Bond constraints (SHAKE/RATTLE) for bonds to hydrogen and rigid water.
+
+Amber's TIP3P lists the H-H distance as a bond to hydrogen, so ``hbonds`` also makes
+water rigid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.md.kernels import constraints as kernels
+from mstool.toolkit.md.system import System
+
+
+class Constraints:
+    """A set of fixed-length bonds enforced on positions (SHAKE) and velocities (RATTLE).
+
+    >>> from mstool.toolkit.md.builders import tip3p_box
+    >>> w = tip3p_box(2)
+    >>> c = constraints_for(w, "hbonds")
+    >>> c.count
+    24
+    """
+
+    def __init__(
+        self, pairs: np.ndarray, lengths: np.ndarray, masses: np.ndarray, tol: float = 1e-10
+    ) -> None:
+        self.pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
+        self.lengths = np.ascontiguousarray(lengths, dtype=float)
+        self.inv_mass = 1.0 / np.asarray(masses, dtype=float)
+        self.tol = tol
+        self.max_iter = 2000
+
+    @property
+    def count(self) -> int:
+        return len(self.pairs)
+
+    def apply_positions(self, positions: np.ndarray, reference: np.ndarray, step: int = -1) -> None:
+        if not self.count:
+            return
+        if (
+            kernels.shake(
+                positions, reference, self.pairs, self.lengths, self.inv_mass, self.tol, self.max_iter
+            )
+            < 0
+        ):
+            raise WorkFailed(self._failure("SHAKE", positions, step))
+
+    def apply_velocities(self, positions: np.ndarray, velocities: np.ndarray, step: int = -1) -> None:
+        if not self.count:
+            return
+        if (
+            kernels.rattle_velocities(
+                positions, velocities, self.pairs, self.inv_mass, self.tol, self.max_iter
+            )
+            < 0
+        ):
+            raise WorkFailed(self._failure("RATTLE", positions, step))
+
+    def _failure(self, what: str, positions: np.ndarray, step: int) -> str:
+        r = np.linalg.norm(positions[self.pairs[:, 0]] - positions[self.pairs[:, 1]], axis=1)
+        err = np.abs(r - self.lengths) / self.lengths
+        worst = int(np.nanargmax(np.where(np.isfinite(err), err, np.inf)))
+        i, j = self.pairs[worst]
+        return (
+            f"simulation blew up at step {step}: {what} did not converge "
+            f"(constraint between atoms {i + 1} and {j + 1}); try a smaller dt"
+        )
+
+
+def constraints_for(system: System, kind: str) -> Constraints:
+    """``none``, ``hbonds`` (bonds to H, includes Amber rigid water) or ``allbonds``."""
+    if kind == "none":
+        pairs = np.zeros((0, 2), np.int64)
+        lengths = np.zeros(0)
+    elif kind == "hbonds":
+        pairs = system.bond_atoms[: system.n_bonds_with_h]
+        lengths = system.bond_r0[: system.n_bonds_with_h]
+    elif kind == "allbonds":
+        pairs, lengths = system.bond_atoms, system.bond_r0
+    else:
+        raise InputError(f"constraints: unknown value '{kind}'; use none, hbonds or allbonds")
+    return Constraints(pairs, lengths, system.masses)

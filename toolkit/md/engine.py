@@ -1,0 +1,326 @@
+"""Run a simulation from a :class:`~mstool.schemas.md.SimulateRecipe`: set up, minimise, integrate,
+write H5MD frames and checkpoints, resume.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mstool.schemas.md import SimulateRecipe, TrajectoryMeta
+from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.io.atomic import atomic_write_path
+from mstool.toolkit.md.amber import load_amber
+from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, pressure_bar
+from mstool.toolkit.md.constraints import constraints_for
+from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
+from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
+from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann, temperature_of
+from mstool.toolkit.md.minimize import minimise
+from mstool.toolkit.md.sits import SITS
+from mstool.toolkit.md.system import System
+from mstool.toolkit.md.trajectory import TrajectoryWriter
+
+
+def resolve(path: str, base_dir: Path) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else base_dir / p
+
+
+def nonbonded_settings(recipe: SimulateRecipe) -> NonbondedSettings:
+    nb = recipe.nonbonded
+    return NonbondedSettings(
+        method=nb.method,
+        cutoff=nb.cutoff,
+        switch_distance=nb.switch_distance,
+        ewald_tolerance=nb.ewald_tolerance,
+        pme_order=nb.pme_order,
+        dispersion_correction=nb.dispersion_correction,
+        skin=nb.skin,
+    )
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI's table and JSON."""
+
+    steps: int = 0
+    frames: int = 0
+    wall_seconds: float = 0.0
+    ns_per_day: float = 0.0
+    mean_temperature: float = float("nan")
+    final_energies: dict = field(default_factory=dict)
+    minimised_energy: float | None = None
+    trajectory: str | None = None
+    resumed_from: int | None = None
+
+
+class Simulation:
+    """A system bound to its force terms, constraints, integrator and optional SITS/barostat."""
+
+    def __init__(self, recipe: SimulateRecipe, system: System, forcefield: ForceField) -> None:
+        self.recipe = recipe
+        self.system = system
+        self.forcefield = forcefield
+        self.constraints = constraints_for(system, recipe.constraints)
+        self.integrator = Integrator(
+            recipe.integrator,
+            recipe.dt,
+            system.masses,
+            self.constraints,
+            recipe.temperature,
+            recipe.friction,
+            recipe.seed,
+        )
+        self.rng = self.integrator.rng
+        self.provider = forcefield
+        self.sits: SITS | None = None
+        if recipe.sits.enabled:
+            s = recipe.sits
+            levels = SITS.geometric_levels(s.temperature_low, s.temperature_high, s.levels)
+            self.sits = SITS(forcefield, recipe.temperature, levels, s.update_interval, s.fixed_weights_after)
+            self.provider = self.sits
+        self.scaler = MoleculeScaler(system) if system.is_periodic else None
+        self.barostat = None
+        if recipe.barostat.enabled:
+            if self.scaler is None or recipe.nonbonded.method == "nocutoff":
+                raise InputError("barostat.enabled needs a periodic system (nonbonded.method cutoff or pme)")
+            self.barostat = MonteCarloBarostat(
+                self.scaler, recipe.barostat.pressure, recipe.temperature, recipe.barostat.frequency, self.rng
+            )
+        remove = 3 if recipe.integrator == "verlet" else 0
+        self.dof = 3 * system.n_atoms - self.constraints.count - remove
+
+    def initial_energies(self) -> dict[str, float]:
+        """Per-group energies (kJ/mol) at the input coordinates, before anything moves."""
+        self.forcefield.energy_forces(self.system.positions, self.system.box)
+        return {k: float(self.forcefield.last_energies.get(k, 0.0)) for k in (*GROUPS, "potential")}
+
+    def initial_state(self) -> State:
+        s = self.system
+        positions = s.positions.copy()
+        box = None if s.box is None else np.array(s.box, dtype=float)
+        mode = self.recipe.initial_velocities
+        if mode == "file" and s.velocities is not None:
+            velocities = s.velocities.copy()
+        elif mode == "zero":
+            velocities = np.zeros_like(positions)
+        else:
+            velocities = maxwell_boltzmann(s.masses, self.recipe.temperature, self.rng)
+        if self.constraints.count:
+            self.constraints.apply_positions(positions, positions.copy(), 0)
+            self.constraints.apply_velocities(positions, velocities, 0)
+        return State(positions=positions, velocities=velocities, box=box)
+
+    def minimise(self, state: State) -> float:
+        m = self.recipe.minimisation
+        pos, energy, _ = minimise(
+            self.forcefield,
+            state.positions,
+            state.box,
+            m.steepest_descent_steps,
+            m.max_iterations,
+            m.tolerance,
+        )
+        if self.constraints.count:
+            self.constraints.apply_positions(pos, pos.copy(), 0)
+            self.constraints.apply_velocities(pos, state.velocities, 0)
+        state.positions = pos
+        state.forces = None
+        return energy
+
+    def observables(self, state: State) -> dict[str, float]:
+        kinetic = self.integrator.kinetic_energy(state)
+        values = {
+            "potential_energy": state.potential,
+            "kinetic_energy": kinetic,
+            "total_energy": state.potential + kinetic,
+            "temperature": temperature_of(kinetic, self.dof),
+        }
+        for group in (*GROUPS, "ml"):
+            values[f"energy_{group}"] = float(state.energies.get(group, 0.0))
+        if self.scaler is not None and state.box is not None:
+            values["pressure"] = pressure_bar(
+                self.forcefield, self.scaler, state.positions, state.velocities, state.box
+            )
+            values["volume"] = float(np.prod(state.box))
+            self.forcefield.energy_forces(state.positions, state.box)  # keep cached terms current
+        if self.sits is not None:
+            values["sits_log_weight"] = self.sits.log_weight
+            values["sits_raw_potential"] = self.sits.raw_potential
+            values["sits_force_factor"] = self.sits.force_factor
+        return values
+
+    def observable_names(self) -> list[str]:
+        names = ["potential_energy", "kinetic_energy", "total_energy", "temperature"]
+        names += [f"energy_{g}" for g in (*GROUPS, "ml")]
+        if self.scaler is not None:
+            names += ["pressure", "volume"]
+        if self.sits is not None:
+            names += ["sits_log_weight", "sits_raw_potential", "sits_force_factor"]
+        return names
+
+    def reset_neighbor_lists(self) -> None:
+        for term in self.forcefield.terms:
+            nl = getattr(term, "neighbors", None)
+            if nl is not None:
+                nl.table = None
+
+
+def load_system(recipe: SimulateRecipe, base_dir: Path) -> System:
+    top = resolve(recipe.system.topology, base_dir)
+    crd = resolve(recipe.system.coordinates, base_dir)
+    return load_amber(top, crd)
+
+
+def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simulation:
+    """Load the system and build everything a run needs."""
+    system = load_system(recipe, base_dir)
+    forcefield = build_forcefield(system, nonbonded_settings(recipe), device=device)
+    ml = recipe.ml_potential
+    if ml.model:
+        from mstool.toolkit.md.ml import MLPotentialForce
+
+        term = MLPotentialForce.from_file(resolve(ml.model, base_dir))
+        if ml.mode == "replace":
+            forcefield.terms = []
+        forcefield.add(term)
+    return Simulation(recipe, system, forcefield)
+
+
+def save_checkpoint(path: Path, sim: Simulation, state: State) -> None:
+    """Positions, velocities, box, step, RNG and SITS state, written atomically."""
+    extra = {
+        "step": state.step,
+        "rng": sim.rng.bit_generator.state,
+        "sits": sim.sits.state_dict() if sim.sits else None,
+        "barostat_max_dv": sim.barostat.max_dv if sim.barostat else None,
+    }
+    with atomic_write_path(path) as tmp, open(tmp, "wb") as handle:
+        np.savez(
+            handle,
+            positions=state.positions,
+            velocities=state.velocities,
+            box=np.zeros(0) if state.box is None else state.box,
+            extra=json.dumps(extra),
+        )
+
+
+def load_checkpoint(path: Path, sim: Simulation) -> State:
+    if not path.exists():
+        raise InputError("cannot resume: checkpoint not found", where=str(path))
+    try:
+        data = np.load(path, allow_pickle=False)
+        extra = json.loads(str(data["extra"]))
+    except (OSError, ValueError, KeyError) as err:
+        raise InputError(f"unreadable checkpoint ({err})", where=str(path)) from None
+    if data["positions"].shape != (sim.system.n_atoms, 3):
+        raise InputError("checkpoint atom count differs from the topology", where=str(path))
+    sim.rng.bit_generator.state = extra["rng"]
+    if sim.sits and extra.get("sits"):
+        sim.sits.load_state(extra["sits"])
+    if sim.barostat:
+        sim.barostat.max_dv = extra.get("barostat_max_dv")
+    box = data["box"] if data["box"].size else None
+    return State(
+        positions=data["positions"].copy(),
+        velocities=data["velocities"].copy(),
+        box=None if box is None else box.copy(),
+        step=int(extra["step"]),
+    )
+
+
+def run(
+    sim: Simulation,
+    base_dir: Path,
+    *,
+    resume: bool = False,
+    overwrite: bool = True,
+    progress: Callable[..., None] | None = None,
+) -> RunSummary:
+    """Integrate ``recipe.steps`` steps writing the trajectory and checkpoints."""
+    recipe, out = sim.recipe, sim.recipe.output
+    summary = RunSummary()
+    traj_path = resolve(out.trajectory, base_dir)
+    ckpt_path = resolve(out.checkpoint, base_dir) if out.checkpoint else traj_path.with_suffix(".chk.npz")
+    if resume:
+        state = load_checkpoint(ckpt_path, sim)
+        summary.resumed_from = state.step
+    else:
+        state = sim.initial_state()
+        if recipe.minimisation.enabled:
+            summary.minimised_energy = sim.minimise(state)
+    meta = TrajectoryMeta(
+        n_atoms=sim.system.n_atoms,
+        topology=str(recipe.system.topology),
+        dt_ps=recipe.dt,
+        integrator=recipe.integrator,
+        temperature_k=recipe.temperature,
+        nonbonded_method=recipe.nonbonded.method,
+        seed=recipe.seed,
+        sits=recipe.sits.enabled,
+    )
+    writer = TrajectoryWriter(
+        traj_path,
+        meta,
+        sim.observable_names(),
+        periodic=sim.system.is_periodic,
+        velocities=out.velocities_every > 0,
+        resume_step=state.step if resume else None,
+        overwrite=overwrite,
+    )
+    summary.trajectory = str(traj_path)
+    temps: list[float] = []
+    start_step, t0 = state.step, time.perf_counter()
+    with writer:
+        sim.integrator.compute_forces(state, sim.provider)
+        if not resume:
+            _write_frame(sim, writer, state, temps, force=True)
+        while state.step < recipe.steps:
+            try:
+                sim.integrator.step(state, sim.provider)
+                if sim.barostat:
+                    sim.barostat.maybe_step(state, sim.provider)
+            except WorkFailed:
+                writer.flush()
+                raise
+            _write_frame(sim, writer, state, temps)
+            if out.checkpoint_every and state.step % out.checkpoint_every == 0:
+                writer.flush()
+                save_checkpoint(ckpt_path, sim, state)
+                sim.reset_neighbor_lists()
+                state.forces = None  # recomputed with a fresh list, exactly as after a resume
+            if progress is not None:
+                progress(state.step, time.perf_counter() - t0, state.step - start_step)
+        summary.frames = writer.frames
+    summary.steps = state.step - start_step
+    summary.wall_seconds = time.perf_counter() - t0
+    if summary.steps and summary.wall_seconds > 0:
+        summary.ns_per_day = summary.steps * recipe.dt * 1e-3 * 86400.0 / summary.wall_seconds
+    summary.mean_temperature = float(np.mean(temps)) if temps else float("nan")
+    summary.final_energies = {k: float(v) for k, v in state.energies.items()}
+    return summary
+
+
+def _write_frame(
+    sim: Simulation, writer: TrajectoryWriter, state: State, temps: list[float], force: bool = False
+) -> None:
+    out = sim.recipe.output
+    step, t = state.step, state.step * sim.recipe.dt
+    wrote = False
+    if force or (out.positions_every and step % out.positions_every == 0):
+        vel = state.velocities if (out.velocities_every and step % out.velocities_every == 0) else None
+        writer.write_positions(step, t, state.positions, state.box, vel)
+        wrote = True
+    if force or (out.energies_every and step % out.energies_every == 0):
+        values = sim.observables(state)
+        temps.append(values["temperature"])
+        writer.write_observables(step, t, values)
+        wrote = True
+    if wrote:
+        writer.flush()

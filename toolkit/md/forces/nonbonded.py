@@ -1,0 +1,196 @@
+"""Lennard-Jones + Coulomb: NoCutoff, cutoff with reaction field, or PME; 1-4 pairs with
+SCEE/SCNB scaling; exclusions; long-range dispersion correction; optional switching.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.forces.pme import PMEReciprocal, pme_parameters
+from mstool.toolkit.md.kernels import nonbonded as kernels
+from mstool.toolkit.md.kernels import pick
+from mstool.toolkit.md.neighbors import NeighborList
+from mstool.toolkit.md.system import System
+from mstool.toolkit.md.units import COULOMB
+
+METHODS = ("nocutoff", "cutoff", "pme")
+
+
+@dataclass
+class NonbondedSettings:
+    """How long-range interactions are treated (lengths in nm)."""
+
+    method: str = "nocutoff"
+    cutoff: float = 1.0
+    switch_distance: float | None = None
+    ewald_tolerance: float = 5e-4
+    pme_order: int = 5
+    dispersion_correction: bool = True
+    reaction_field_dielectric: float = 78.3
+    skin: float = 0.1
+
+
+def dispersion_coefficient(system: System, cutoff: float) -> float:
+    """C such that the long-range LJ correction is C / V (OpenMM's averaging over all pairs).
+
+    >>> from mstool.toolkit.md.builders import lj_fluid
+    >>> dispersion_coefficient(lj_fluid(8, 1.0), 1.0) < 0
+    True
+    """
+    n = system.n_atoms
+    counts = np.bincount(system.atom_types, minlength=system.lj_a.shape[0]).astype(float)
+    pair_counts = np.outer(counts, counts)
+    pair_counts[np.diag_indices_from(pair_counts)] = counts * (counts + 1) / 2.0
+    upper = np.triu(np.ones_like(pair_counts, dtype=bool))
+    n_pairs = n * (n + 1) / 2.0
+    mean_a = float(np.sum((pair_counts * system.lj_a)[upper])) / n_pairs
+    mean_b = float(np.sum((pair_counts * system.lj_b)[upper])) / n_pairs
+    return 2.0 * math.pi * n * n * (mean_a / (9.0 * cutoff**9) - mean_b / (3.0 * cutoff**3))
+
+
+class NonbondedForce:
+    """All LJ + Coulomb interactions of a :class:`System`; ``last_terms`` holds the split."""
+
+    group = "nonbonded"
+
+    def __init__(self, system: System, settings: NonbondedSettings, device: str = "cpu") -> None:
+        if settings.method not in METHODS:
+            raise InputError(f"nonbonded.method: unknown method '{settings.method}'; use one of {METHODS}")
+        self.settings = settings
+        self.system = system
+        self.periodic = settings.method != "nocutoff"
+        self.charges = np.ascontiguousarray(system.charges, dtype=float)
+        self.types = np.ascontiguousarray(system.atom_types, dtype=np.int64)
+        self.lj_a = np.ascontiguousarray(system.lj_a)
+        self.lj_b = np.ascontiguousarray(system.lj_b)
+        self.pairs14 = np.ascontiguousarray(system.pair14_atoms, dtype=np.int64)
+        self.excluded = np.ascontiguousarray(system.all_excluded_pairs())
+        cutoff = settings.cutoff if self.periodic else 0.0
+        if self.periodic:
+            check_box(system.box, settings.cutoff, system.box_angles, system.source)
+        self.neighbors = NeighborList(
+            system.n_atoms,
+            cutoff if self.periodic else 1e6,
+            settings.skin if self.periodic else 1e6,
+            self.excluded,
+        )
+        self.pme: PMEReciprocal | None = None
+        self.alpha = 0.0
+        if settings.method == "pme":
+            self.alpha, grid = pme_parameters(settings.cutoff, system.box, settings.ewald_tolerance)
+            self.pme = PMEReciprocal(self.alpha, grid, settings.pme_order, COULOMB)
+        self.dispersion = (
+            dispersion_coefficient(system, settings.cutoff)
+            if self.periodic and settings.dispersion_correction
+            else 0.0
+        )
+        self.params = self._kernel_params()
+        self.last_terms: dict[str, float] = {}
+        self.pair_kernel = select_pair_kernel(device, system.n_atoms)
+
+    def _kernel_params(self) -> np.ndarray:
+        s = self.settings
+        k_rf = c_rf = 0.0
+        mode = {"nocutoff": kernels.PLAIN, "cutoff": kernels.REACTION_FIELD, "pme": kernels.EWALD}[s.method]
+        if s.method == "cutoff":
+            eps = s.reaction_field_dielectric
+            k_rf = (eps - 1.0) / ((2.0 * eps + 1.0) * s.cutoff**3)
+            c_rf = 1.0 / s.cutoff + k_rf * s.cutoff**2
+        rswitch = s.switch_distance if (s.switch_distance and self.periodic) else 0.0
+        cutoff = s.cutoff if self.periodic else 0.0
+        return np.array([cutoff, mode, self.alpha, k_rf, c_rf, rswitch, COULOMB])
+
+    def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
+        box_arr = np.asarray(box, dtype=float) if (self.periodic and box is not None) else np.ones(3)
+        nl_box = box_arr if self.periodic else None
+        table, counts = self.neighbors.get(positions, nl_box)
+        forces = np.zeros_like(positions)
+        e_coul, e_lj = self.pair_kernel(
+            positions,
+            box_arr,
+            self.periodic,
+            table,
+            counts,
+            self.charges,
+            self.types,
+            self.lj_a,
+            self.lj_b,
+            self.params,
+            forces,
+        )
+        f14 = np.zeros_like(positions)
+        c14, lj14 = kernels.scaled_pairs(
+            positions,
+            box_arr,
+            self.periodic,
+            self.pairs14,
+            self.charges,
+            self.types,
+            self.lj_a,
+            self.lj_b,
+            self.system.pair14_scee,
+            self.system.pair14_scnb,
+            COULOMB,
+            f14,
+        )
+        forces += f14
+        terms = {"coulomb": e_coul, "lj": e_lj, "coulomb_14": c14, "lj_14": lj14}
+        if self.pme is not None:
+            terms["ewald_exclusion"] = kernels.ewald_exclusions(
+                positions, box_arr, True, self.excluded, self.charges, self.alpha, COULOMB, forces
+            )
+            terms["ewald_self"] = self.self_energy(box_arr)
+            terms["reciprocal"] = self.pme.energy_forces(positions, box_arr, self.charges, forces)
+        if self.dispersion:
+            terms["dispersion_correction"] = self.dispersion / float(np.prod(box_arr))
+        self.last_terms = terms
+        return float(sum(terms.values())), forces
+
+    def self_energy(self, box: np.ndarray) -> float:
+        """Ewald self term plus the neutralising-background term for a net charge."""
+        q = self.charges
+        e_self = -COULOMB * self.alpha / math.sqrt(math.pi) * float(np.dot(q, q))
+        net = float(q.sum())
+        return e_self - COULOMB * math.pi * net * net / (2.0 * float(np.prod(box)) * self.alpha**2)
+
+
+def select_pair_kernel(device: str, n_atoms: int = 0):
+    """The pair-force function for ``device``: numba CPU, or numba.cuda when asked and present."""
+    if device not in ("cpu", "cuda", "auto"):
+        raise InputError(f"device: unknown '{device}'; use cpu, cuda or auto")
+    if device == "cpu":
+        return pick(kernels, "pair_forces", n_atoms)
+    from mstool.toolkit.md.kernels import cuda as cuda_kernels
+
+    if cuda_kernels.available():
+        return cuda_kernels.pair_forces
+    if device == "cuda":
+        from mstool.toolkit.errors import WorkFailed
+
+        raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
+    return pick(kernels, "pair_forces", n_atoms)
+
+
+def check_box(box: np.ndarray | None, cutoff: float, angles: np.ndarray | None, where: str) -> None:
+    """Refuse a missing or non-orthorhombic box, or a cutoff longer than half its shortest edge."""
+    if box is None:
+        raise InputError(
+            "nonbonded.method needs a periodic box but the system has none (use nonbonded.method=nocutoff)",
+            where=where,
+        )
+    if angles is not None and np.any(np.abs(np.asarray(angles) - 90.0) > 1e-3):
+        raise InputError(
+            f"triclinic box (angles {np.round(angles, 3).tolist()}) is not supported; "
+            "only orthorhombic boxes",
+            where=where,
+        )
+    if cutoff > 0.5 * float(np.min(box)):
+        raise InputError(
+            f"nonbonded.cutoff {cutoff} nm is longer than half the shortest box edge "
+            f"({0.5 * float(np.min(box)):.4f} nm)",
+            where=where,
+        )

@@ -1,0 +1,140 @@
+"""Numba kernels for neighbour lists: cell lists and an all-pairs fallback, skipping exclusions.
+
+Lists are full (each pair appears for both atoms) so force kernels run per atom
+in parallel without write conflicts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, inline="always")
+def _is_excluded(excl_start, excl_list, i, j):
+    for e in range(excl_start[i], excl_start[i + 1]):
+        value = excl_list[e]
+        if value == j:
+            return True
+        if value > j:
+            return False
+    return False
+
+
+def all_pairs_list(pos, box, periodic, rlist, excl_start, excl_list, capacity):
+    """Neighbours within ``rlist`` by checking every pair; returns (table, counts)."""
+    n = pos.shape[0]
+    table = np.empty((n, capacity), dtype=np.int32)
+    counts = np.zeros(n, dtype=np.int64)
+    r2max = rlist * rlist
+    for i in numba.prange(n):
+        c = 0
+        for j in range(n):
+            if j == i:
+                continue
+            dx = pos[j, 0] - pos[i, 0]
+            dy = pos[j, 1] - pos[i, 1]
+            dz = pos[j, 2] - pos[i, 2]
+            if periodic:
+                dx -= box[0] * math.floor(dx / box[0] + 0.5)
+                dy -= box[1] * math.floor(dy / box[1] + 0.5)
+                dz -= box[2] * math.floor(dz / box[2] + 0.5)
+            if dx * dx + dy * dy + dz * dz < r2max and not _is_excluded(excl_start, excl_list, i, j):
+                if c < capacity:
+                    table[i, c] = j
+                c += 1
+        counts[i] = c
+    return table, counts
+
+
+@numba.njit(cache=True)
+def _bin_atoms(pos, box, ncell):
+    n = pos.shape[0]
+    cell_of = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        idx = 0
+        for d in range(3):
+            f = pos[i, d] / box[d]
+            f -= math.floor(f)
+            c = int(f * ncell[d])
+            if c >= ncell[d]:
+                c = ncell[d] - 1
+            idx = idx * ncell[d] + c
+        cell_of[i] = idx
+    total = ncell[0] * ncell[1] * ncell[2]
+    start = np.zeros(total + 1, dtype=np.int64)
+    for i in range(n):
+        start[cell_of[i] + 1] += 1
+    for c in range(total):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        order[fill[cell_of[i]]] = i
+        fill[cell_of[i]] += 1
+    return cell_of, start, order
+
+
+def cell_list(pos, box, rlist, ncell, excl_start, excl_list, capacity):
+    """Neighbours within ``rlist`` using cells at least ``rlist`` wide (>= 3 per side)."""
+    n = pos.shape[0]
+    cell_of, start, order = _bin_atoms(pos, box, ncell)
+    table = np.empty((n, capacity), dtype=np.int32)
+    counts = np.zeros(n, dtype=np.int64)
+    r2max = rlist * rlist
+    for i in numba.prange(n):
+        ci = cell_of[i]
+        cz = ci % ncell[2]
+        cy = (ci // ncell[2]) % ncell[1]
+        cx = ci // (ncell[1] * ncell[2])
+        c = 0
+        for ox in range(-1, 2):
+            nx = (cx + ox) % ncell[0]
+            for oy in range(-1, 2):
+                ny = (cy + oy) % ncell[1]
+                for oz in range(-1, 2):
+                    nz = (cz + oz) % ncell[2]
+                    cell = (nx * ncell[1] + ny) * ncell[2] + nz
+                    for s in range(start[cell], start[cell + 1]):
+                        j = order[s]
+                        if j == i:
+                            continue
+                        dx = pos[j, 0] - pos[i, 0]
+                        dy = pos[j, 1] - pos[i, 1]
+                        dz = pos[j, 2] - pos[i, 2]
+                        dx -= box[0] * math.floor(dx / box[0] + 0.5)
+                        dy -= box[1] * math.floor(dy / box[1] + 0.5)
+                        dz -= box[2] * math.floor(dz / box[2] + 0.5)
+                        r2 = dx * dx + dy * dy + dz * dz
+                        if r2 < r2max and not _is_excluded(excl_start, excl_list, i, j):
+                            if c < capacity:
+                                table[i, c] = j
+                            c += 1
+        counts[i] = c
+    return table, counts
+
+
+def max_displacement2(pos, ref):
+    """Largest squared displacement of any atom since ``ref`` (for the Verlet-skin test)."""
+    n = pos.shape[0]
+    best = np.zeros(n)
+    for i in numba.prange(n):
+        dx = pos[i, 0] - ref[i, 0]
+        dy = pos[i, 1] - ref[i, 1]
+        dz = pos[i, 2] - ref[i, 2]
+        best[i] = dx * dx + dy * dy + dz * dz
+    return best.max()
+
+
+all_pairs_list_parallel = numba.njit(cache=True, parallel=True)(all_pairs_list)
+all_pairs_list_serial = numba.njit(cache=True)(all_pairs_list)
+
+
+cell_list_parallel = numba.njit(cache=True, parallel=True)(cell_list)
+cell_list_serial = numba.njit(cache=True)(cell_list)
+
+
+max_displacement2_parallel = numba.njit(cache=True, parallel=True)(max_displacement2)
+max_displacement2_serial = numba.njit(cache=True)(max_displacement2)

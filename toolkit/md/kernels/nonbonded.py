@@ -1,0 +1,167 @@
+"""Numba CPU kernels for Lennard-Jones + Coulomb pairs: the neighbour-list sum, 1-4 pairs and
+Ewald exclusion corrections.
+
+``coulomb_mode``: 0 plain 1/r (no cutoff), 1 reaction field, 2 Ewald real space (erfc).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+PLAIN, REACTION_FIELD, EWALD = 0, 1, 2
+
+
+@numba.njit(cache=True, inline="always")
+def _switch(r, rswitch, rcut):
+    if r <= rswitch:
+        return 1.0, 0.0
+    x = (r - rswitch) / (rcut - rswitch)
+    s = 1.0 - x * x * x * (10.0 - x * (15.0 - 6.0 * x))
+    ds = -30.0 * x * x * (1.0 - x) * (1.0 - x) / (rcut - rswitch)
+    return s, ds
+
+
+def pair_forces(pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, forces):
+    """Sum over a full neighbour list; returns (coulomb energy, LJ energy) and sets ``forces``.
+
+    ``params`` = (cutoff, coulomb_mode, alpha, k_rf, c_rf, rswitch, coulomb_const);
+    a cutoff <= 0 means no cutoff.
+    """
+    n = pos.shape[0]
+    rcut = params[0]
+    mode = int(params[1])
+    alpha, k_rf, c_rf, rswitch, kc = params[2], params[3], params[4], params[5], params[6]
+    rc2 = rcut * rcut if rcut > 0 else 1e300
+    use_switch = rswitch > 0.0 and rswitch < rcut
+    two_over_sqrt_pi = 2.0 / math.sqrt(math.pi)
+    e_coul = np.zeros(n)
+    e_lj = np.zeros(n)
+    for i in numba.prange(n):
+        fx = 0.0
+        fy = 0.0
+        fz = 0.0
+        ec = 0.0
+        el = 0.0
+        qi = charges[i] * kc
+        ti = types[i]
+        for s in range(counts[i]):
+            j = table[i, s]
+            dx = pos[i, 0] - pos[j, 0]
+            dy = pos[i, 1] - pos[j, 1]
+            dz = pos[i, 2] - pos[j, 2]
+            if periodic:
+                dx -= box[0] * math.floor(dx / box[0] + 0.5)
+                dy -= box[1] * math.floor(dy / box[1] + 0.5)
+                dz -= box[2] * math.floor(dz / box[2] + 0.5)
+            r2 = dx * dx + dy * dy + dz * dz
+            if r2 >= rc2:
+                continue
+            inv_r2 = 1.0 / r2
+            r = math.sqrt(r2)
+            inv_r = 1.0 / r
+            qq = qi * charges[j]
+            if mode == 2:
+                erfc_term = math.erfc(alpha * r)
+                e = qq * erfc_term * inv_r
+                f_over_r = (e + qq * two_over_sqrt_pi * alpha * math.exp(-alpha * alpha * r2)) * inv_r2
+            elif mode == 1:
+                e = qq * (inv_r + k_rf * r2 - c_rf)
+                f_over_r = qq * (inv_r * inv_r2 - 2.0 * k_rf)
+            else:
+                e = qq * inv_r
+                f_over_r = e * inv_r2
+            ec += e
+            a = lj_a[ti, types[j]]
+            b = lj_b[ti, types[j]]
+            inv_r6 = inv_r2 * inv_r2 * inv_r2
+            elj = (a * inv_r6 - b) * inv_r6
+            flj = (12.0 * a * inv_r6 - 6.0 * b) * inv_r6 * inv_r2
+            if use_switch:
+                sw, dsw = _switch(r, rswitch, rcut)
+                flj = flj * sw - elj * dsw * inv_r
+                elj *= sw
+            el += elj
+            f_over_r += flj
+            fx += f_over_r * dx
+            fy += f_over_r * dy
+            fz += f_over_r * dz
+        forces[i, 0] = fx
+        forces[i, 1] = fy
+        forces[i, 2] = fz
+        e_coul[i] = 0.5 * ec
+        e_lj[i] = 0.5 * el
+    return e_coul.sum(), e_lj.sum()
+
+
+@numba.njit(cache=True)
+def scaled_pairs(pos, box, periodic, pairs, charges, types, lj_a, lj_b, scee, scnb, kc, forces):
+    """1-4 pairs: Coulomb / scee + LJ / scnb, no cutoff; returns (coulomb, LJ) energies."""
+    e_coul = 0.0
+    e_lj = 0.0
+    for p in range(pairs.shape[0]):
+        i, j = pairs[p, 0], pairs[p, 1]
+        dx = pos[i, 0] - pos[j, 0]
+        dy = pos[i, 1] - pos[j, 1]
+        dz = pos[i, 2] - pos[j, 2]
+        if periodic:
+            dx -= box[0] * math.floor(dx / box[0] + 0.5)
+            dy -= box[1] * math.floor(dy / box[1] + 0.5)
+            dz -= box[2] * math.floor(dz / box[2] + 0.5)
+        r2 = dx * dx + dy * dy + dz * dz
+        inv_r2 = 1.0 / r2
+        inv_r = math.sqrt(inv_r2)
+        ec = kc * charges[i] * charges[j] * inv_r / scee[p]
+        a = lj_a[types[i], types[j]] / scnb[p]
+        b = lj_b[types[i], types[j]] / scnb[p]
+        inv_r6 = inv_r2 * inv_r2 * inv_r2
+        el = (a * inv_r6 - b) * inv_r6
+        f_over_r = ec * inv_r2 + (12.0 * a * inv_r6 - 6.0 * b) * inv_r6 * inv_r2
+        e_coul += ec
+        e_lj += el
+        forces[i, 0] += f_over_r * dx
+        forces[i, 1] += f_over_r * dy
+        forces[i, 2] += f_over_r * dz
+        forces[j, 0] -= f_over_r * dx
+        forces[j, 1] -= f_over_r * dy
+        forces[j, 2] -= f_over_r * dz
+    return e_coul, e_lj
+
+
+@numba.njit(cache=True)
+def ewald_exclusions(pos, box, periodic, pairs, charges, alpha, kc, forces):
+    """Remove the reciprocal-space interaction of excluded pairs: -q q erf(alpha r) / r."""
+    energy = 0.0
+    two_over_sqrt_pi = 2.0 / math.sqrt(math.pi)
+    for p in range(pairs.shape[0]):
+        i, j = pairs[p, 0], pairs[p, 1]
+        dx = pos[i, 0] - pos[j, 0]
+        dy = pos[i, 1] - pos[j, 1]
+        dz = pos[i, 2] - pos[j, 2]
+        if periodic:
+            dx -= box[0] * math.floor(dx / box[0] + 0.5)
+            dy -= box[1] * math.floor(dy / box[1] + 0.5)
+            dz -= box[2] * math.floor(dz / box[2] + 0.5)
+        r2 = dx * dx + dy * dy + dz * dz
+        r = math.sqrt(r2)
+        qq = kc * charges[i] * charges[j]
+        if r < 1e-12:
+            continue
+        e = -qq * math.erf(alpha * r) / r
+        # d/dr [-qq erf(ar)/r] = qq erf/r^2 - qq 2a/sqrt(pi) exp(-a^2 r^2)/r
+        de_dr = -e / r - qq * two_over_sqrt_pi * alpha * math.exp(-alpha * alpha * r2) / r
+        f_over_r = -de_dr / r
+        energy += e
+        forces[i, 0] += f_over_r * dx
+        forces[i, 1] += f_over_r * dy
+        forces[i, 2] += f_over_r * dz
+        forces[j, 0] -= f_over_r * dx
+        forces[j, 1] -= f_over_r * dy
+        forces[j, 2] -= f_over_r * dz
+    return energy
+
+
+pair_forces_parallel = numba.njit(cache=True, parallel=True)(pair_forces)
+pair_forces_serial = numba.njit(cache=True)(pair_forces)
