@@ -1,0 +1,1 @@
+"""Image preprocessing: decode, fused resize/crop/pad/flip/normalize kernels, HDF5 pipeline."""

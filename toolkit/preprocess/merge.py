@@ -1,0 +1,82 @@
+"""Join shard artifacts into one ``images`` artifact whose ``images`` is an HDF5 virtual dataset.
+
+Pixels are not copied: the merged file maps each shard's ``images`` by a path relative to
+itself, so keep the shards next to it (or move them together). Small per-image arrays
+are copied.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from mstool.schemas.images import ImagesMeta
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.io import check_writable, open_artifact, write_artifact
+
+PER_IMAGE = ("source", "original_size", "scale", "padding", "affine", "labels")
+SAME = ("height", "width", "channels", "layout", "dtype", "value_range", "mean", "std",
+        "class_names", "recipe")
+
+
+def _read_shard(path: Path) -> tuple[ImagesMeta, dict[str, np.ndarray], tuple]:
+    with open_artifact(path, kind="images") as (h5, info):
+        arrays = {name: h5[name][()] for name in PER_IMAGE if name in h5}
+        return info.meta, arrays, (h5["images"].shape, h5["images"].dtype)
+
+
+def _ordered(shards: list[tuple[Path, ImagesMeta]]) -> list[tuple[Path, ImagesMeta]]:
+    """Sort by shard index when every input is a shard of the same split; check completeness."""
+    tags = [meta.shard for _, meta in shards]
+    if any(tag is None for tag in tags):
+        return shards
+    parsed = [tuple(int(x) for x in tag.split("/")) for tag in tags]
+    counts = {n for _, n in parsed}
+    if len(counts) != 1:
+        raise InputError(f"shards come from different splits: {', '.join(tags)}")
+    (count,) = counts
+    indices = sorted(i for i, _ in parsed)
+    if indices != list(range(count)):
+        raise InputError(f"expected shards 0..{count - 1} of {count}, got {', '.join(map(str, indices))}")
+    return [shards[parsed.index((i, count))] for i in range(count)]
+
+
+def merge_shards(paths: list[Path], output: Path, *, overwrite: bool = False) -> ImagesMeta:
+    """Write ``output`` joining the shards' images through a virtual dataset; returns its metadata."""
+    if not paths:
+        raise InputError("no shard files given")
+    check_writable(output, overwrite=overwrite)
+    loaded = [(Path(p), *_read_shard(Path(p))) for p in paths]
+    order = _ordered([(path, meta) for path, meta, _, _ in loaded])
+    by_path = {path: (meta, arrays, info) for path, meta, arrays, info in loaded}
+    first = order[0][1]
+    for path, meta in order[1:]:
+        for field in SAME:
+            if getattr(meta, field) != getattr(first, field):
+                raise InputError(f"differs from {order[0][0]} in '{field}'", where=str(path))
+    image_shape, dtype = by_path[order[0][0]][2][0][1:], by_path[order[0][0]][2][1]
+    total = sum(by_path[path][2][0][0] for path, _ in order)
+    layout = h5py.VirtualLayout(shape=(total, *image_shape), dtype=dtype)
+    start = 0
+    base = output.resolve().parent
+    for path, _ in order:
+        count = by_path[path][2][0][0]
+        relative = os.path.relpath(path.resolve(), base)
+        layout[start : start + count] = h5py.VirtualSource(relative, "images", shape=(count, *image_shape))
+        start += count
+    merged = first.model_copy(update={
+        "count": int(total), "shard": None,
+        "skipped": [entry for _, meta in order for entry in meta.skipped],
+    })
+    with write_artifact(output, merged, overwrite=overwrite) as art:
+        art.h5.create_virtual_dataset("images", layout, fillvalue=0)
+        for name in PER_IMAGE:
+            parts = [by_path[path][1].get(name) for path, _ in order]
+            if all(part is not None for part in parts):
+                data = np.concatenate(parts)
+                kwargs = {"dtype": h5py.string_dtype()} if name == "source" else {}
+                art.h5.create_dataset(name, data=data, **kwargs)
+    return merged

@@ -1,0 +1,240 @@
+"""The preprocess pipeline: decode in a thread pool, fused kernel, HDF5 writes, bounded.
+
+Decoders (libjpeg-turbo, Pillow) release the GIL, so ``workers`` threads decode while
+the main thread runs the fused kernel (numba, ``nogil``) and writes the previous image.
+At most ``2 * workers + 2`` decoded images are alive at once: memory is flat in N.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mstool.schemas.preprocess import PreprocessRecipe
+from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.io import check_writable, write_artifact
+from mstool.toolkit.preprocess.decode import (
+    Decoded,
+    DecodeError,
+    DecodeOptions,
+    decode_image,
+    read_bytes,
+)
+from mstool.toolkit.preprocess.geometry import (
+    GeometryError,
+    Plan,
+    dct_target,
+    fixed_output_shape,
+    plan_image,
+)
+from mstool.toolkit.preprocess.sources import (
+    Item,
+    apply_manifest,
+    class_names_for,
+    collect_inputs,
+    read_manifest,
+    shard_slice,
+)
+from mstool.toolkit.preprocess.transform import resolve_device, transform
+from mstool.toolkit.preprocess.writer import ImagesWriter
+
+
+@dataclass
+class PreprocessOptions:
+    """How to run (not what to compute: that is the recipe)."""
+
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    shard: tuple[int, int] | None = None
+    strict: bool = False
+    overwrite: bool = False
+    device: str = "cpu"
+    labels: Path | None = None
+
+
+@dataclass
+class PreprocessReport:
+    """What a run did: counts, skipped files with reasons, and speed."""
+
+    output: Path
+    images: int
+    skipped: list[dict[str, str]]
+    seconds: float
+    cpu_seconds: float
+    shape: tuple[int, ...]
+    device: str
+    workers: int
+
+    def summary(self) -> dict:
+        return {
+            "output": str(self.output),
+            "images": self.images,
+            "skipped": len(self.skipped),
+            "skipped_files": self.skipped,
+            "images_per_second": self.images / self.seconds if self.seconds > 0 else 0.0,
+            "images_per_cpu_second": self.images / self.cpu_seconds if self.cpu_seconds > 0 else 0.0,
+            "seconds": self.seconds,
+            "shape": list(self.shape),
+            "device": self.device,
+            "workers": self.workers,
+        }
+
+
+@dataclass
+class Processed:
+    """What a worker hands back for one input: the tensor (or the reason it was skipped)."""
+
+    item: Item
+    pixels: np.ndarray | None = None
+    decoded: Decoded | None = None
+    plan: Plan | None = None
+    chunk: bytes | None = None  # the zlib-compressed tensor when the output is gzip
+    reason: str | None = None
+
+
+class ImageWorker:
+    """Read, decode, plan and (on CPU) run the fused kernel for one input, in a pool thread.
+
+    Pool threads run the serial kernel: images are processed in parallel, so no core
+    waits on a per-image barrier.
+    """
+
+    def __init__(self, recipe: PreprocessRecipe, device: str) -> None:
+        self.recipe, self.device = recipe, device
+        self.decode_options = DecodeOptions(**recipe.decode.model_dump())
+        output = recipe.output
+        self.zlib_level = output.compression_level if output.compression == "gzip" else None
+        self.raw_chunks = output.compression == "none"
+        self.plans: dict[tuple, Plan] = {}
+
+    def __call__(self, item: Item) -> Processed:
+        recipe = self.recipe
+        try:
+            data = read_bytes(item.path)
+            decoded = decode_image(data, lambda hw: dct_target(recipe.ops, *hw), self.decode_options)
+            plan = self.plan_for(decoded)
+        except (DecodeError, GeometryError) as err:
+            return Processed(item, reason=str(err))
+        done = Processed(item, decoded=decoded, plan=plan)
+        if self.device == "cpu":
+            done.pixels = self.run_kernel(decoded, plan)
+            if self.zlib_level is not None:  # HDF5's gzip filter stores zlib streams
+                done.chunk = zlib.compress(done.pixels, self.zlib_level)
+            done.decoded = Decoded(np.empty((0, 0, 3), np.uint8), decoded.original)  # free pixels
+        return done
+
+    def plan_for(self, decoded: Decoded) -> Plan:
+        """Plans depend only on sizes: photo sets repeat a few, so plans are cached."""
+        key = (decoded.original, decoded.size)
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = plan_image(self.recipe.ops, decoded.original, decoded.size)
+            if len(self.plans) < 512:
+                self.plans[key] = plan
+        return plan
+
+    def run_kernel(self, decoded: Decoded, plan: Plan) -> np.ndarray:
+        output = self.recipe.output
+        return transform(decoded.pixels, plan, layout=output.layout, dtype=output.dtype,
+                         device=self.device, threaded=False)
+
+
+def ordered_map(executor: Executor, fn: Callable, items: list, window: int) -> Iterator:
+    """``map`` in input order with at most ``window`` tasks in flight (bounded memory).
+
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     list(ordered_map(pool, lambda x: x * x, [1, 2, 3], window=2))
+    [1, 4, 9]
+    """
+    pending: deque = deque()
+    source = iter(items)
+    for item in source:
+        pending.append(executor.submit(fn, item))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        nxt = next(source, None)
+        if nxt is not None:
+            pending.append(executor.submit(fn, nxt))
+        yield result
+
+
+def gather_items(inputs: list[Path], options: PreprocessOptions) -> tuple[list[Item], list[str]]:
+    """Inputs, labelled and sharded, plus the class names of the whole (unsharded) set."""
+    items = collect_inputs(inputs)
+    if not items:
+        raise InputError("no image files found in " + ", ".join(str(p) for p in inputs))
+    if options.labels is not None:
+        apply_manifest(items, read_manifest(options.labels), options.labels)
+    names = class_names_for(items)
+    return shard_slice(items, options.shard), names
+
+
+def warm_up(recipe: PreprocessRecipe, device: str) -> None:
+    """Compile (or load from cache) the kernel before the clock starts."""
+    tiny = np.zeros((8, 8, 3), np.uint8)
+    try:
+        plan = plan_image(recipe.ops, (8, 8))
+    except GeometryError:
+        plan = plan_image(recipe.ops, (4096, 4096))
+        tiny = np.zeros((4096, 4096, 3), np.uint8)
+    transform(tiny, plan, layout=recipe.output.layout, dtype=recipe.output.dtype, device=device,
+              threaded=False)
+
+
+def preprocess_images(
+    inputs: list[Path],
+    output: Path,
+    recipe: PreprocessRecipe,
+    options: PreprocessOptions | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
+    on_image: Callable[[], None] | None = None,
+) -> PreprocessReport:
+    """Turn image files into an ``images`` artifact at ``output``; returns a report.
+
+    Bad files are skipped (``on_skip(path, reason)``) or, with ``strict``, stop the run
+    before anything is written.
+    """
+    options = options or PreprocessOptions()
+    check_writable(output, overwrite=options.overwrite)
+    try:
+        height, width = fixed_output_shape(recipe.ops)
+    except GeometryError as err:
+        raise InputError(str(err), where="recipe ops") from err
+    device = resolve_device(options.device)
+    items, class_names = gather_items(inputs, options)
+    warm_up(recipe, device)
+    worker = ImageWorker(recipe, device)
+    workers = max(1, options.workers)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    with write_artifact(output, overwrite=options.overwrite) as art:
+        writer = ImagesWriter(art.h5, recipe, (height, width), len(items), class_names)
+        with ThreadPoolExecutor(workers, thread_name_prefix="decode") as pool:
+            for done in ordered_map(pool, worker, items, window=2 * workers + 2):
+                if done.reason is not None:
+                    if options.strict:
+                        raise InputError(f"{done.reason} (--strict)", where=str(done.item.path))
+                    writer.skip(done.item, done.reason)
+                    if on_skip is not None:
+                        on_skip(str(done.item.path), done.reason)
+                else:
+                    if done.pixels is None:  # CUDA: kernels run from this thread
+                        done.pixels = worker.run_kernel(done.decoded, done.plan)
+                    chunk = done.pixels if worker.raw_chunks else done.chunk
+                    writer.add(done.item, done.pixels, done.decoded.original, done.plan, chunk)
+                if on_image is not None:
+                    on_image()
+        if writer.count == 0:
+            raise WorkFailed(f"none of the {len(items)} inputs could be decoded; nothing written")
+        art.meta = writer.finish(shard=options.shard)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    return PreprocessReport(output, writer.count, writer.skipped, seconds, cpu,
+                            writer.image_shape, device, workers)

@@ -1,0 +1,128 @@
+"""Run a :class:`~mstool.toolkit.preprocess.geometry.Plan` on a decoded image, on CPU or CUDA.
+
+:func:`transform` is the one dispatch point: same tables, same arguments, either kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.preprocess.geometry import Plan
+
+
+@dataclass
+class KernelArgs:
+    """The flat arguments both kernels take (tables, normalisation, output strides)."""
+
+    src: np.ndarray
+    channels: int
+    tables: tuple
+    col_range: tuple[int, int]
+    gain: np.ndarray
+    bias: np.ndarray
+    fill: np.ndarray
+    strides: tuple[int, int, int]
+    to_uint8: bool
+
+
+def _normalisation(plan: Plan, channels: int, to_uint8: bool) -> tuple[np.ndarray, ...]:
+    if plan.normalize is None or to_uint8:
+        gain, bias = np.ones(channels, np.float32), np.zeros(channels, np.float32)
+    else:
+        norm = plan.normalize
+        std = np.asarray(norm.std, np.float64)
+        gain = (norm.scale / std).astype(np.float32)
+        bias = (-np.asarray(norm.mean, np.float64) / std).astype(np.float32)
+    fill = (np.float32(plan.fill) * gain + bias).astype(np.float32)
+    return gain, bias, fill
+
+
+def _trim(index: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop tap columns whose weight is zero everywhere (PIL tables are padded to K)."""
+    keep = (weight != 0).any(axis=0)
+    if not keep.any():
+        keep[0] = True
+    return np.ascontiguousarray(index[:, keep]), np.ascontiguousarray(weight[:, keep])
+
+
+def kernel_args(src: np.ndarray, plan: Plan, layout: str, dtype: str) -> KernelArgs:
+    """Prepare the kernel arguments; ``src`` is (H, W, C) uint8."""
+    height, width = plan.shape
+    channels = src.shape[2]
+    to_uint8 = dtype == "uint8"
+    gain, bias, fill = _normalisation(plan, channels, to_uint8)
+    if layout == "CHW":
+        strides = (height * width, width, 1)
+    else:
+        strides = (1, width * channels, channels)
+    row_index, row_weight = _trim(plan.rows.index, plan.rows.weight)
+    col_index, col_weight = _trim(plan.cols.index, plan.cols.weight)
+    used = col_index[plan.cols.valid]
+    col_range = (int(used.min()), int(used.max()) + 1) if used.size else (0, 1)
+    tables = (row_index, row_weight, plan.rows.valid, col_index, col_weight, plan.cols.valid)
+    flat_src = np.ascontiguousarray(src).reshape(src.shape[0], -1)
+    return KernelArgs(flat_src, channels, tables, col_range, gain, bias, fill, strides, to_uint8)
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` becomes ``cuda`` when numba sees a GPU, else ``cpu``.
+
+    >>> resolve_device("cpu")
+    'cpu'
+    """
+    if device not in ("cpu", "cuda", "auto"):
+        raise InputError(f"--device must be cpu, cuda or auto, got '{device}'")
+    if device == "cpu":
+        return "cpu"
+    from mstool.toolkit.preprocess.cuda_kernels import cuda_available
+
+    if cuda_available():
+        return "cuda"
+    if device == "cuda":
+        raise InputError("--device cuda: no CUDA GPU visible to numba")
+    return "cpu"
+
+
+def transform(
+    src: np.ndarray, plan: Plan, *, layout: str = "CHW", dtype: str = "float32", device: str = "cpu",
+    threaded: bool = True,
+) -> np.ndarray:
+    """Apply ``plan`` to ``src`` (H, W, C uint8) and return (C, H, W) or (H, W, C) of ``dtype``.
+
+    ``device`` is ``cpu`` or ``cuda``; on CPU, ``threaded=False`` keeps the kernel in
+    the calling thread (for callers that already process images in parallel).
+
+    >>> from mstool.schemas.preprocess import ResizeOp
+    >>> from mstool.toolkit.preprocess.geometry import plan_image
+    >>> img = np.full((8, 8, 3), 200, np.uint8)
+    >>> out = transform(img, plan_image([ResizeOp(height=4, width=4)], (8, 8)), dtype="uint8")
+    >>> out.shape, int(out.min()), int(out.max())
+    ((3, 4, 4), 200, 200)
+    """
+    args = kernel_args(src, plan, layout, dtype)
+    height, width = plan.shape
+    shape = (args.channels, height, width) if layout == "CHW" else (height, width, args.channels)
+    kernel_dtype = np.uint8 if args.to_uint8 else np.float32
+    if device == "cuda":
+        from mstool.toolkit.preprocess.cuda_kernels import transform_cuda
+
+        flat = transform_cuda(args, int(np.prod(shape)), kernel_dtype)
+    else:
+        from mstool.toolkit.preprocess.kernels import fused_transform_cpu, fused_transform_serial
+
+        row_index, row_weight, row_valid, col_index, col_weight, col_valid = args.tables
+        lo, hi = args.col_range
+        col_offset_t = np.ascontiguousarray(((col_index - lo) * args.channels).T.astype(np.int64))
+        flat = np.empty(int(np.prod(shape)), kernel_dtype)
+        kernel = fused_transform_cpu if threaded else fused_transform_serial
+        kernel(
+            args.src, args.channels, row_index, row_weight, row_valid,
+            col_offset_t, np.ascontiguousarray(col_weight.T), col_valid,
+            lo * args.channels, (hi - lo) * args.channels,
+            args.gain, args.bias, args.fill, flat, *args.strides, args.to_uint8,
+        )
+    out = flat.reshape(shape)
+    return out.astype(np.float16) if dtype == "float16" else out
