@@ -1,0 +1,239 @@
+"""``mstool qsim``: run circuits, expectation values and gradients, VQE, QAOA and QNN training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mstool.cli.options import (
+    DeviceOption,
+    JsonOption,
+    OutputOption,
+    OverwriteOption,
+    SeedOption,
+    SetOption,
+    apply_local_json,
+)
+from mstool.cli.output import emit, key_value_table, log
+
+qsim_app = typer.Typer(help="Quantum circuit simulation and quantum machine learning.",
+                       no_args_is_help=True)
+
+CircuitArg = Annotated[Path, typer.Argument(help="OpenQASM 2.0 (or 3) circuit file.")]
+DtypeOption = Annotated[str, typer.Option("--dtype", help="complex128 (default) or complex64.")]
+MAX_PROBABILITY_QUBITS = 16
+
+
+def _summary_renderer(summary: dict, title: str):
+    def render(console) -> None:
+        console.print(key_value_table({k: v for k, v in summary.items() if not isinstance(v, list | dict)},
+                                      title=title))
+        if "counts" in summary:
+            top = sorted(summary["counts"].items(), key=lambda kv: -kv[1])[:16]
+            console.print(key_value_table(dict(top), title="counts (top 16)"))
+
+    return render
+
+
+@qsim_app.command("run")
+def run_command(
+    circuit: CircuitArg,
+    shots: Annotated[int, typer.Option("--shots", min=0, help="Samples to draw (0: none).")] = 0,
+    statevector: Annotated[Path | None, typer.Option("--statevector", help="Write the final state "
+                                                     "vector (qsim-result artifact).")] = None,
+    output: OutputOption = None,
+    seed: SeedOption = None,
+    dtype: DtypeOption = "complex128",
+    device: DeviceOption = "cpu",
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Simulate a QASM circuit: probabilities before the final measurements, and counts.
+
+    Example: mstool qsim run recipes/data/qsim/ghz3.qasm --shots 1000 --json
+    """
+    import numpy as np
+
+    from mstool.schemas.qsim import QsimResultMeta
+    from mstool.toolkit.io import check_writable
+    from mstool.toolkit.qsim.execution import run_circuit
+    from mstool.toolkit.qsim.qasm import load_qasm
+    from mstool.toolkit.qsim.results import counts_arrays, write_result
+
+    apply_local_json(json_output)
+    for path in (statevector, output):
+        if path is not None:
+            check_writable(path, overwrite=overwrite)
+    circ = load_qasm(circuit)
+    result = run_circuit(circ, shots=shots, seed=seed, dtype=dtype, device=device)
+    summary: dict = {"circuit": str(circuit), "n_qubits": result.n_qubits, "n_clbits": result.n_clbits,
+                     "shots": shots if not result.shot_by_shot else sum(result.counts.values()),
+                     "shot_by_shot": result.shot_by_shot}
+    probs = result.probabilities()
+    if probs is not None and result.n_qubits <= MAX_PROBABILITY_QUBITS:
+        summary["probabilities"] = probs.tolist()
+    if result.counts:
+        summary["counts"] = dict(sorted(result.counts.items()))
+    meta = QsimResultMeta(command="run", source=str(circuit), n_qubits=result.n_qubits,
+                          shots=summary["shots"], seed=seed)
+    arrays = {"probabilities": probs, **(counts_arrays(result.counts) if result.counts else {})}
+    if output is not None:
+        write_result(output, meta, arrays, overwrite=overwrite)
+        summary["output"] = str(output)
+    if statevector is not None:
+        if result.state is None:
+            from mstool.toolkit.errors import InputError
+
+            raise InputError("this circuit is sampled shot by shot (mid-circuit measurement, reset or if) "
+                             "and has no single state vector", where=str(circuit))
+        write_result(statevector, meta, {**arrays, "statevector": np.asarray(result.state)},
+                     overwrite=overwrite)
+        summary["statevector"] = str(statevector)
+    emit(summary, _summary_renderer(summary, f"qsim run {circuit.name}"))
+
+
+def _parse_params(items: list[str] | None) -> dict[str, float]:
+    from mstool.toolkit.errors import InputError
+
+    values = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise InputError(f"--param expects name=number, got {item!r}")
+    return values
+
+
+@qsim_app.command("expect")
+def expect_command(
+    circuit: CircuitArg,
+    hamiltonian: Annotated[Path, typer.Option("--hamiltonian", "-H", help="Pauli-sum file "
+                                              "(OpenFermion text or '0.5 Z0 Z1 + 0.2 X0').")],
+    grad: Annotated[bool, typer.Option("--grad", help="Also the adjoint gradient.")] = False,
+    param: Annotated[list[str] | None, typer.Option("--param", help="Symbol value name=number "
+                                                    "(QASM 3 inputs; repeatable).")] = None,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """<H> in the state a circuit prepares, with the gradient by the adjoint method.
+
+    Without symbols, the gradient is with respect to every numeric gate parameter (named opK_J:
+    operation K, parameter J).
+
+    Example: mstool qsim expect recipes/data/qsim/ansatz.qasm -H recipes/data/qsim/h2.txt --grad --json
+    """
+    from mstool.schemas.qsim import QsimResultMeta
+    from mstool.toolkit.io import check_writable
+    from mstool.toolkit.qsim.algorithms import expectation_of_file
+    from mstool.toolkit.qsim.results import write_result
+
+    apply_local_json(json_output)
+    if output is not None:
+        check_writable(output, overwrite=overwrite)
+    result = expectation_of_file(circuit, hamiltonian, _parse_params(param), grad)
+    summary = {"circuit": str(circuit), "hamiltonian": str(hamiltonian), "n_qubits": result["n_qubits"],
+               "energy": result["energy"]}
+    if grad:
+        summary["gradient"] = dict(zip(result["names"], result["gradient"].tolist(), strict=True))
+    if output is not None:
+        meta = QsimResultMeta(command="expect", source=str(circuit), n_qubits=result["n_qubits"],
+                              energy=result["energy"], parameter_names=result["names"] if grad else [])
+        write_result(output, meta, {"gradient": result["gradient"] if grad else None}, overwrite=overwrite)
+        summary["output"] = str(output)
+    emit(summary, _summary_renderer({k: v for k, v in summary.items() if k != "gradient"},
+                                    f"qsim expect {circuit.name}"))
+
+
+@qsim_app.command("vqe")
+def vqe_command(
+    recipe: Annotated[Path, typer.Argument(help="A qsim.vqe recipe (YAML).")],
+    set_: SetOption = None,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Variational quantum eigensolver: ground-state energy of a Pauli-sum Hamiltonian.
+
+    Example: mstool qsim vqe recipes/vqe_h2.yaml --json
+    """
+    from mstool.schemas.qsim import QsimResultMeta, VqeRecipe
+    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.qsim.algorithms import run_vqe
+    from mstool.toolkit.qsim.observables import PauliSum
+    from mstool.toolkit.qsim.results import write_result
+
+    apply_local_json(json_output)
+    cfg = load_recipe(recipe, VqeRecipe, set_)
+    if output is not None:
+        check_writable(output, overwrite=overwrite)
+    hamiltonian = PauliSum.load(recipe_dir(recipe) / cfg.hamiltonian)
+    log(f"VQE: {hamiltonian.n_qubits} qubits, {len(hamiltonian)} terms, {cfg.ansatz} ansatz")
+    opt = cfg.optimizer
+    result = run_vqe(hamiltonian, cfg.n_electrons, cfg.ansatz, cfg.layers, opt.method, opt.maxiter, opt.tol,
+                     cfg.restarts, cfg.initial_scale, cfg.seed)
+    summary = {"recipe": str(recipe), "n_qubits": result["n_qubits"], "terms": len(hamiltonian),
+               "ansatz": cfg.ansatz, "parameters": len(result["names"]), "energy": result["energy"],
+               "evaluations": result["evaluations"], "converged": result["converged"]}
+    if cfg.reference_energy is not None:
+        summary["reference_energy"] = cfg.reference_energy
+        summary["error"] = result["energy"] - cfg.reference_energy
+    if output is not None:
+        meta = QsimResultMeta(command="vqe", source=str(recipe), n_qubits=result["n_qubits"], seed=cfg.seed,
+                              energy=result["energy"], parameter_names=result["names"],
+                              summary={k: v for k, v in summary.items() if k != "recipe"})
+        write_result(output, meta, {"energies": result["history"], "parameters": result["parameters"]},
+                     overwrite=overwrite)
+        summary["output"] = str(output)
+    emit(summary, _summary_renderer(summary, "qsim vqe"))
+
+
+@qsim_app.command("qaoa")
+def qaoa_command(
+    recipe: Annotated[Path, typer.Argument(help="A qsim.qaoa recipe (YAML).")],
+    set_: SetOption = None,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """QAOA for MaxCut on a graph given as an edge list; reports the approximation ratio.
+
+    Example: mstool qsim qaoa recipes/qaoa_maxcut.yaml --json
+    """
+    from mstool.schemas.qsim import QaoaRecipe, QsimResultMeta
+    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.qsim.algorithms import read_edges, run_qaoa
+    from mstool.toolkit.qsim.results import write_result
+
+    apply_local_json(json_output)
+    cfg = load_recipe(recipe, QaoaRecipe, set_)
+    if output is not None:
+        check_writable(output, overwrite=overwrite)
+    edges_file = recipe_dir(recipe) / cfg.edges_file if cfg.edges_file else None
+    edges = read_edges(cfg.edges, edges_file)
+    opt = cfg.optimizer
+    result = run_qaoa(edges, cfg.p, opt.method, opt.maxiter, opt.tol, cfg.restarts, cfg.seed, cfg.shots)
+    summary = {"recipe": str(recipe), "n_qubits": result["n_qubits"], "edges": len(edges), "p": cfg.p,
+               "expected_cut": result["expected_cut"], "max_cut": result["max_cut"],
+               "approximation_ratio": result["approximation_ratio"],
+               "optimal_cut_probability": result["best_bitstring_probability"]}
+    for key in ("sampled_best_cut", "sampled_best_bitstring"):
+        if key in result:
+            summary[key] = result[key]
+    if output is not None:
+        meta = QsimResultMeta(command="qaoa", source=str(recipe), n_qubits=result["n_qubits"],
+                              shots=cfg.shots, seed=cfg.seed, parameter_names=result["names"],
+                              summary={k: v for k, v in summary.items() if k != "recipe"})
+        write_result(output, meta, {"expected_cut": result["history"], "parameters": result["parameters"],
+                                    "probabilities": result["probabilities"]}, overwrite=overwrite)
+        summary["output"] = str(output)
+    emit(summary, _summary_renderer(summary, "qsim qaoa"))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(qsim_app, name="qsim")
