@@ -76,6 +76,7 @@ class Simulation:
             recipe.temperature,
             recipe.friction,
             recipe.seed,
+            device=recipe.device,
         )
         self.rng = self.integrator.rng
         self.provider = forcefield

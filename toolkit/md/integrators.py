@@ -56,6 +56,7 @@ class Integrator:
         temperature: float = 300.0,
         friction: float = 1.0,
         seed: int = 0,
+        device: str = "cpu",
     ) -> None:
         if kind not in INTEGRATORS:
             raise InputError(f"integrator: unknown '{kind}'; use one of {', '.join(INTEGRATORS)}")
@@ -69,6 +70,7 @@ class Integrator:
         self.temperature = temperature
         self.friction = friction
         self.rng = np.random.default_rng(seed)
+        self._kick_drift = select_update_kernel(device)
 
     def compute_forces(self, state: State, provider) -> None:
         energy, forces = provider.energy_forces(state.positions, state.box)
@@ -78,12 +80,18 @@ class Integrator:
         check_finite(state)
 
     def _kick(self, state: State, h: float) -> None:
-        state.velocities += h * state.forces * self.inv_mass
+        if self._kick_drift is not None:
+            self._kick_drift(state.positions, state.velocities, state.forces, self.inv_mass[:, 0], h, 0.0)
+        else:
+            state.velocities += h * state.forces * self.inv_mass
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
     def _drift(self, state: State, h: float) -> None:
         old = state.positions.copy()
-        state.positions += h * state.velocities
+        if self._kick_drift is not None:
+            self._kick_drift(state.positions, state.velocities, state.forces, self.inv_mass[:, 0], 0.0, h)
+        else:
+            state.positions += h * state.velocities
         if self.constraints.count:
             moved = state.positions.copy()
             self.constraints.apply_positions(state.positions, old, state.step)
@@ -125,6 +133,19 @@ class Integrator:
     def kinetic_energy(self, state: State) -> float:
         """Kinetic energy in kJ/mol. For the middle scheme this is the on-step velocity."""
         return 0.5 * float(np.sum(self.masses[:, None] * state.velocities**2))
+
+
+def select_update_kernel(device: str):
+    """None for numpy updates on the CPU; the numba.cuda kick/drift kernel for ``cuda`` (or ``auto`` with a GPU)."""
+    if device == "cpu":
+        return None
+    from mstool.toolkit.md.kernels import cuda as cuda_kernels
+
+    if cuda_kernels.available():
+        return cuda_kernels.kick_drift
+    if device == "cuda":
+        raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
+    return None
 
 
 def check_finite(state: State, check_speed: bool = False) -> None:
