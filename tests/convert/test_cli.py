@@ -163,5 +163,5 @@ def test_bad_input_shape_text():
     from mstool.toolkit.convert.loader import parse_input_shape
     from mstool.toolkit.errors import InputError
 
-    with pytest.raises(InputError, match="positive"):
-        parse_input_shape("x=1,0")
+    with pytest.raises(InputError, match="non-negative"):
+        parse_input_shape("x=1,-2")

@@ -22,9 +22,10 @@ INLINE_CONSTANT_LIMIT = 16
 RESERVED = {"keras", "Constant", "build_model", "inputs", "outputs", "model", "np", "self"}
 
 
-def _is_keras_default(key: str, value: Any) -> bool:
-    if key in ("strides", "dilation_rate", "size") and isinstance(value, tuple):
-        return all(v == 1 for v in value) and key != "size"
+def _is_keras_default(cls: str, key: str, value: Any) -> bool:
+    # Pooling layers default their strides to the pool size, so only convolutions drop strides=1.
+    if key in ("strides", "dilation_rate") and isinstance(value, tuple):
+        return all(v == 1 for v in value) and "Conv" in cls
     return (key, value) in {("padding", "valid"), ("use_bias", True), ("data_format", "channels_last"),
                             ("depth_multiplier", 1), ("momentum", 0.9), ("center", True)}
 
@@ -235,7 +236,7 @@ class Builder:
               weights: list[np.ndarray] | None, perm: tuple[int, ...] | None = None, index: int = 0) -> str:
         """A Keras layer call ``cls(**kwargs, name=...)(arg)`` with its weights set."""
         target = self.fresh_name(node.name or f"{node.op_type}_{node.output[index]}")
-        kwargs = {k: v for k, v in kwargs.items() if not _is_keras_default(k, v)}
+        kwargs = {k: v for k, v in kwargs.items() if not _is_keras_default(cls, k, v)}
         expr = format_call(cls, {**kwargs, "name": target}, arg, indent=len(target) + 7)
         self.assign(target, expr)
         if weights:

@@ -97,9 +97,7 @@ def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
     for name, shape in loaded.input_shapes.items():
         var = builder.fresh_name(name)
         dtype = loaded.input_dtypes[name]
-        builder.assign(var, f'keras.Input(shape={tuple(shape[1:])}, batch_size={shape[0]}, '
-                            f'dtype="{dtype}", name="{var}")' if shape else
-                       f'keras.Input(shape=(), dtype="{dtype}", name="{var}")')
+        builder.assign(var, f'keras.Input(batch_shape={tuple(shape)}, dtype="{dtype}", name="{var}")')
         builder.alias(name, var)
         variables.append(var)
     builder.anchor = variables[0] if variables else None
@@ -181,12 +179,20 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
 
     variables = []
     for out in graph.output:
+        if out.name in builder.constants:
+            # A graph output that folded to a constant still has to be a Keras tensor.
+            value = builder.constants[out.name]
+            var = builder.fresh_name(out.name)
+            layer = f'Constant({tuple(value.shape)}, "{value.dtype}", name="{var}")'
+            builder.assign(var, f"{layer}({builder.anchor})")
+            builder.set_layer_weights(var, [value])
+            variables.append(var)
+            continue
         var = builder.view(out.name, None)
         want = out.type.tensor_type.elem_type
         if want:
             dtype = str(np.dtype(helper.tensor_dtype_to_np_dtype(want)))
-            if out.name in builder.constants or builder.dtype(out.name) != dtype or var in variables or \
-                    var.startswith("keras.ops"):
+            if builder.dtype(out.name) != dtype or var in variables:
                 target = builder.fresh_name(f"{out.name}_out")
                 builder.assign(target, f'keras.ops.cast({var}, "{dtype}")')
                 var = target

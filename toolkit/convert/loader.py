@@ -42,8 +42,8 @@ def parse_input_shape(text: str) -> tuple[str | None, tuple[int, ...]]:
         shape = tuple(int(d) for d in dims.replace("x", ",").split(",") if d.strip())
     except ValueError:
         raise InputError(f"--input-shape '{text}': expected NAME=D1,D2,... with integer dims") from None
-    if not shape or any(d <= 0 for d in shape):
-        raise InputError(f"--input-shape '{text}': dims must be positive integers")
+    if not shape or any(d < 0 for d in shape):
+        raise InputError(f"--input-shape '{text}': dims must be non-negative integers")
     return (name or None), shape
 
 
@@ -132,7 +132,7 @@ def _resolve_shapes(model: Any, source: str, overrides: dict[str | None, tuple[i
         for axis, (dim, label) in enumerate(zip(dims, labels, strict=False)):
             if dim is None:
                 if axis != 0:
-                    example = ",".join(str(d or 1) for d in dims)
+                    example = ",".join(str(d or 1) for d in dims)  # noqa: B023 - used at once
                     raise InputError(
                         f"input '{inp.name}' dim {axis} ('{label}') is dynamic and cannot be resolved; "
                         f"pass --input-shape {inp.name}={example}", where=source)

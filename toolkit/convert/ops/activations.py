@@ -45,7 +45,7 @@ def clip(node: Any, b: Builder) -> None:
     elif high is not None:
         expr = f"keras.ops.minimum({x}, {lit(high)})"
     else:
-        expr = f"keras.ops.identity({x})"
+        expr = f"keras.ops.copy({x})"
     b.emit(node, expr, perm)
 
 

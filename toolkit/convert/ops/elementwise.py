@@ -93,7 +93,7 @@ def _variadic(op_type: str, fn: str, mean: bool = False) -> None:
         for other in variables[1:]:
             expr = f"keras.ops.{fn}({expr}, {other})"
         if len(variables) == 1:
-            expr = f"keras.ops.identity({expr})"
+            expr = f"keras.ops.copy({expr})"
         if mean:
             expr = f"keras.ops.divide({expr}, {float(len(variables))})"
         b.emit(node, expr, perm)

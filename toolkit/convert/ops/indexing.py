@@ -73,7 +73,10 @@ def one_hot(node: Any, b: Builder) -> None:
     depth = int(const_input(node, b, 1).reshape(-1)[0])
     off, on = (v.item() for v in const_input(node, b, 2).reshape(-1))
     indices = b.view(node.input[0], None)
+    rank = b.rank(node.input[0])
     axis = int(attr(node, "axis", -1))
+    axis = axis + rank + 1 if axis < 0 else axis
+    axis = -1 if axis == rank else axis
     dtype = str(b.const(node.input[2]).dtype)
     idx = f"keras.ops.where(keras.ops.less({indices}, 0), keras.ops.add({indices}, {depth}), {indices})"
     hot = f'keras.ops.one_hot(keras.ops.cast({idx}, "int32"), {depth}, axis={axis}, dtype="{dtype}")'
@@ -103,8 +106,6 @@ def top_k(node: Any, b: Builder) -> None:
 
 def _arg(op_type: str, fn: str) -> None:
     def convert(node: Any, b: Builder) -> None:
-        if attr(node, "select_last_index", 0):
-            raise Unsupported(f"{op_type} with select_last_index is not supported")
         x = node.input[0]
         rank, perm = b.rank(x), b.perm(x)
         axis = int(attr(node, "axis", 0))
@@ -112,8 +113,14 @@ def _arg(op_type: str, fn: str) -> None:
         keep = bool(attr(node, "keepdims", 1))
         out_perm = perm if keep else layout.after_removing(perm, [axis], rank)
         k = layout.keras_axis(axis, perm, rank)
-        b.emit(node, f'keras.ops.cast(keras.ops.{fn}({b.view(x, perm)}, axis={k}, keepdims={keep}), "int64")',
-               out_perm)
+        v = b.view(x, perm)
+        if attr(node, "select_last_index", 0):
+            # The last extreme is the first one of the flipped tensor, counted from the end.
+            last = b.onnx_shape(x)[axis] - 1
+            found = f"keras.ops.{fn}(keras.ops.flip({v}, axis={k}), axis={k}, keepdims={keep})"
+            b.emit(node, f'keras.ops.cast(keras.ops.subtract({last}, {found}), "int64")', out_perm)
+            return
+        b.emit(node, f'keras.ops.cast(keras.ops.{fn}({v}, axis={k}, keepdims={keep}), "int64")', out_perm)
 
     add_converter(op_type, 1)(convert)
 

@@ -61,6 +61,7 @@ def range_(node: Any, b: Builder) -> None:
 
 @add_converter("EyeLike", 9)
 def eye_like(node: Any, b: Builder) -> None:
+    # Depends only on the (static) input shape: a constant.
     rows, cols = b.onnx_shape(node.input[0])
     dtype = _np_dtype(attr(node, "dtype")) if attr(node, "dtype") is not None else b.dtype(node.input[0])
-    b.emit(node, f'keras.ops.eye({rows}, {cols}, k={int(attr(node, "k", 0))}, dtype="{dtype}")')
+    b.constants[node.output[0]] = np.eye(rows, cols, k=int(attr(node, "k", 0)), dtype=dtype)

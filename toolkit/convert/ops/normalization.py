@@ -24,11 +24,34 @@ def batch_norm(node: Any, b: Builder) -> None:
     b.layer(node, "keras.layers.BatchNormalization", kwargs, b.view(x, perm), [scale, bias, mean, var], perm)
 
 
+def _layer_norm_with_statistics(node: Any, b: Builder, axis: int, rank: int) -> None:
+    """LayerNormalization written out, for graphs that also use its Mean and InvStdDev outputs."""
+    x = b.view(node.input[0], None)
+    axes = tuple(range(axis, rank))
+    eps = float(attr(node, "epsilon", 1e-5))
+    base = node.name or "layer_norm"
+    mean, inv_std = b.fresh_name(f"{base}_mean"), b.fresh_name(f"{base}_inv_std")
+    b.assign(mean, f"keras.ops.mean({x}, axis={axes}, keepdims=True)")
+    variance = f"keras.ops.var({x}, axis={axes}, keepdims=True)"
+    b.assign(inv_std, f"keras.ops.rsqrt(keras.ops.add({variance}, {eps!r}))")
+    normalized = f"keras.ops.multiply(keras.ops.subtract({x}, {mean}), {inv_std})"
+    scaled = f"keras.ops.multiply({normalized}, {b.view(node.input[1], None)})"
+    bias = node.input[2] if len(node.input) > 2 and node.input[2] else None
+    b.emit(node, f"keras.ops.add({scaled}, {b.view(bias, None)})" if bias else scaled)
+    if len(node.output) > 1 and node.output[1]:
+        b.alias(node.output[1], mean)
+    if len(node.output) > 2 and node.output[2]:
+        b.alias(node.output[2], inv_std)
+
+
 @add_converter("LayerNormalization", 17)
 def layer_norm(node: Any, b: Builder) -> None:
-    if len(node.output) > 1 and any(node.output[1:]):
-        raise Unsupported("the Mean/InvStdDev outputs of LayerNormalization are not supported")
     x = node.input[0]
+    if len(node.output) > 1 and any(node.output[1:]) or not b.is_const(node.input[1]):
+        rank = b.rank(x)
+        axis = int(attr(node, "axis", -1))
+        _layer_norm_with_statistics(node, b, axis + rank if axis < 0 else axis, rank)
+        return
     shape = b.onnx_shape(x)
     rank = len(shape)
     axis = int(attr(node, "axis", -1))

@@ -53,9 +53,14 @@ def identity(node: Any, b: Builder) -> None:
 
 @add_converter("Dropout", 1)
 def dropout(node: Any, b: Builder) -> None:
+    if len(node.input) > 2 and node.input[2] and (not b.is_const(node.input[2]) or b.const(node.input[2])):
+        raise Unsupported("training-mode Dropout is not supported")
+    x = node.input[0]
+    b.alias(node.output[0], x, b.perm(x))
     if len(node.output) > 1 and node.output[1]:
-        raise Unsupported("the mask output of Dropout is not supported")
-    b.alias(node.output[0], node.input[0], b.perm(node.input[0]))
+        mask = b.fresh_name(f"{node.name or 'dropout'}_mask")
+        b.assign(mask, f'keras.ops.ones_like({b.view(x, b.perm(x))}, dtype="bool")')
+        b.alias(node.output[1], mask, b.perm(x))
 
 
 @add_converter("Squeeze", 1)

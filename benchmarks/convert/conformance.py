@@ -1,0 +1,52 @@
+"""Pass rate of mstool convert over ONNX's backend node tests, per op, and the ops still missing.
+
+Run: .venv/bin/python benchmarks/convert/conformance.py [--json out.json] [--filter REGEX]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", help="write the full results here")
+    parser.add_argument("--filter", help="only cases whose name matches this regex")
+    args = parser.parse_args()
+    from mstool.toolkit.convert.conformance import load_cases, run_conformance, summarise
+
+    cases = load_cases()
+    if args.filter:
+        cases = [c for c in cases if re.search(args.filter, c.name)]
+    started, cpu = time.perf_counter(), time.process_time()
+    results = run_conformance(cases, progress=lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr))
+    print(file=sys.stderr)
+    summary = summarise(results)
+    print(f"node cases: {summary['cases']}, with every op in the registry: {summary['supported_cases']}, "
+          f"passed: {summary['passed']} ({100 * summary['pass_rate']:.1f}%)  "
+          f"[{time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU]")
+    print("\nper op (passed/total), ops below 100% first:")
+    rows = sorted(summary["per_op"].items(), key=lambda kv: kv[1]["passed"] / kv[1]["total"])
+    for op, row in rows:
+        print(f"  {op:28s} {row['passed']}/{row['total']}")
+    missing = summary["missing_ops"]
+    print(f"\nops with cases but no converter ({len(missing)}): {', '.join(missing)}")
+    failures = [r for r in results if r.supported and not r.passed]
+    print("\nfailures:")
+    for r in failures:
+        print(f"  {r.name}: {r.reason[:160]}")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"summary": summary, "failures": [r.__dict__ for r in failures]}, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
