@@ -36,7 +36,8 @@ for device in ("cpu", "cuda"):
     ff = build_forcefield(water, settings, device=device)
     cons = constraints_for(water, "hbonds")
     integ = Integrator("langevin_middle", 0.002, water.masses, cons, seed=3, device=device)
-    st = State(water.positions.copy(), maxwell_boltzmann(water.masses, 300.0, np.random.default_rng(1)), water.box)
+    v0 = maxwell_boltzmann(water.masses, 300.0, np.random.default_rng(1))
+    st = State(water.positions.copy(), v0, water.box)
     for _ in range(5):
         integ.step(st, ff)
     states.append(st.positions.copy())

@@ -136,7 +136,7 @@ class Integrator:
 
 
 def select_update_kernel(device: str):
-    """None for numpy updates on the CPU; the numba.cuda kick/drift kernel for ``cuda`` (or ``auto`` with a GPU)."""
+    """None for numpy updates on the CPU; the numba.cuda kick/drift kernel for cuda (or auto with a GPU)."""
     if device == "cpu":
         return None
     from mstool.toolkit.md.kernels import cuda as cuda_kernels
