@@ -123,7 +123,9 @@ class DecodeOptions:
     fast_upsample: bool = False
 
 
-def _decode_jpeg(data: bytes, target: Callable | None, options: DecodeOptions) -> Decoded | None:
+def _decode_jpeg(
+    data: bytes, target: Callable | None, options: DecodeOptions, buffer: Callable | None
+) -> Decoded | None:
     import simplejpeg
 
     try:
@@ -143,6 +145,7 @@ def _decode_jpeg(data: bytes, target: Callable | None, options: DecodeOptions) -
         pixels = simplejpeg.decode_jpeg(
             data, colorspace="RGB", fastdct=options.fast_dct, fastupsample=options.fast_upsample,
             min_height=min_height, min_width=min_width, min_factor=options.dct_min_factor,
+            buffer=buffer(height * width * 3) if buffer is not None else None,
         )
     except ValueError as err:
         raise DecodeError(f"corrupt or truncated JPEG ({err})") from err
@@ -181,9 +184,14 @@ def _decode_pillow(data: bytes) -> Decoded:
 
 
 def decode_image(
-    data: bytes, target: Callable | None = None, options: DecodeOptions | None = None
+    data: bytes, target: Callable | None = None, options: DecodeOptions | None = None,
+    buffer: Callable[[int], bytearray] | None = None,
 ) -> Decoded:
     """Decode bytes to upright RGB; ``target(original_hw)`` may ask for a DCT-scaled JPEG.
+
+    ``buffer(nbytes)``, when given, returns a reusable bytearray of at least ``nbytes``
+    that receives JPEG pixels instead of a fresh array: the result is then a view into
+    it, valid until the buffer is reused.
 
     ``target`` returns the (height, width) the recipe resizes to, or None; the JPEG is then
     decoded at the smallest DCT scale that keeps ``options.dct_margin`` times that size.
@@ -197,7 +205,7 @@ def decode_image(
     if not data:
         raise DecodeError("empty file (0 bytes)")
     if data[:3] == JPEG_MAGIC:
-        decoded = _decode_jpeg(data, target, options)
+        decoded = _decode_jpeg(data, target, options, buffer)
         if decoded is not None:
             return decoded
     return _decode_pillow(data)

@@ -8,6 +8,8 @@ At most ``2 * workers + 2`` decoded images are alive at once: memory is flat in 
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 import zlib
 from collections import deque
@@ -96,6 +98,7 @@ class Processed:
     decoded: Decoded | None = None
     plan: Plan | None = None
     chunk: bytes | None = None  # the zlib-compressed tensor when the output is gzip
+    buffer: np.ndarray | None = None  # the pooled output buffer ``pixels`` lives in
     reason: str | None = None
 
 
@@ -106,8 +109,9 @@ class ImageWorker:
     waits on a per-image barrier.
     """
 
-    def __init__(self, recipe: PreprocessRecipe, device: str) -> None:
-        self.recipe, self.device = recipe, device
+    def __init__(self, recipe: PreprocessRecipe, device: str, outputs: queue.Queue | None = None) -> None:
+        self.recipe, self.device, self.outputs = recipe, device, outputs
+        self.local = threading.local()
         self.decode_options = DecodeOptions(**recipe.decode.model_dump())
         output = recipe.output
         self.zlib_level = output.compression_level if output.compression == "gzip" else None
@@ -116,19 +120,30 @@ class ImageWorker:
 
     def __call__(self, item: Item) -> Processed:
         recipe = self.recipe
+        # On CPU the decoded pixels die in this thread: decode into a per-thread buffer.
+        buffer = self.thread_buffer if self.device == "cpu" else None
         try:
             data = read_bytes(item.path)
-            decoded = decode_image(data, lambda hw: dct_target(recipe.ops, *hw), self.decode_options)
+            decoded = decode_image(data, lambda hw: dct_target(recipe.ops, *hw), self.decode_options, buffer)
             plan = self.plan_for(decoded)
         except (DecodeError, GeometryError) as err:
             return Processed(item, reason=str(err))
         done = Processed(item, decoded=decoded, plan=plan)
         if self.device == "cpu":
-            done.pixels = self.run_kernel(decoded, plan)
+            out = self.outputs.get() if self.outputs is not None else None
+            done.pixels = self.run_kernel(decoded, plan, out)
+            done.buffer = out
             if self.zlib_level is not None:  # HDF5's gzip filter stores zlib streams
                 done.chunk = zlib.compress(done.pixels, self.zlib_level)
-            done.decoded = Decoded(np.empty((0, 0, 3), np.uint8), decoded.original)  # free pixels
+            done.decoded = Decoded(np.empty((0, 0, 3), np.uint8), decoded.original)  # drop pixels
         return done
+
+    def thread_buffer(self, nbytes: int) -> bytearray:
+        """This thread's decode buffer, replaced by a larger one when too small."""
+        buffer = getattr(self.local, "buffer", None)
+        if buffer is None or len(buffer) < nbytes:
+            buffer = self.local.buffer = bytearray(nbytes)
+        return buffer
 
     def plan_for(self, decoded: Decoded) -> Plan:
         """Plans depend only on sizes: photo sets repeat a few, so plans are cached."""
@@ -140,10 +155,10 @@ class ImageWorker:
                 self.plans[key] = plan
         return plan
 
-    def run_kernel(self, decoded: Decoded, plan: Plan) -> np.ndarray:
+    def run_kernel(self, decoded: Decoded, plan: Plan, out: np.ndarray | None = None) -> np.ndarray:
         output = self.recipe.output
         return transform(decoded.pixels, plan, layout=output.layout, dtype=output.dtype,
-                         device=self.device, threaded=False)
+                         device=self.device, threaded=False, out=out)
 
 
 def ordered_map(executor: Executor, fn: Callable, items: list, window: int) -> Iterator:
@@ -212,13 +227,19 @@ def preprocess_images(
     device = resolve_device(options.device)
     items, class_names = gather_items(inputs, options)
     warm_up(recipe, device)
-    worker = ImageWorker(recipe, device)
     workers = max(1, options.workers)
+    window = 2 * workers + 2
+    # One reusable output buffer per image in flight (fresh multi-MB arrays cost page faults).
+    outputs: queue.Queue = queue.Queue()
+    kernel_dtype = np.uint8 if recipe.output.dtype == "uint8" else np.float32
+    for _ in range(window + workers):
+        outputs.put(np.empty(3 * height * width, kernel_dtype))
+    worker = ImageWorker(recipe, device, outputs)
     start, cpu_start = time.perf_counter(), time.process_time()
     with write_artifact(output, overwrite=options.overwrite) as art:
         writer = ImagesWriter(art.h5, recipe, (height, width), len(items), class_names)
         with ThreadPoolExecutor(workers, thread_name_prefix="decode") as pool:
-            for done in ordered_map(pool, worker, items, window=2 * workers + 2):
+            for done in ordered_map(pool, worker, items, window=window):
                 if done.reason is not None:
                     if options.strict:
                         raise InputError(f"{done.reason} (--strict)", where=str(done.item.path))
@@ -230,6 +251,8 @@ def preprocess_images(
                         done.pixels = worker.run_kernel(done.decoded, done.plan)
                     chunk = done.pixels if worker.raw_chunks else done.chunk
                     writer.add(done.item, done.pixels, done.decoded.original, done.plan, chunk)
+                if done.buffer is not None:
+                    outputs.put(done.buffer)
                 if on_image is not None:
                     on_image()
         if writer.count == 0:

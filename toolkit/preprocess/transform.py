@@ -52,6 +52,8 @@ def kernel_args(src: np.ndarray, plan: Plan, layout: str, dtype: str) -> KernelA
     """Prepare the kernel arguments; ``src`` is (H, W, C) uint8."""
     height, width = plan.shape
     channels = src.shape[2]
+    if src.ndim != 3 or channels != 3 or src.dtype != np.uint8:
+        raise ValueError(f"expected an (H, W, 3) uint8 image, got {src.shape} {src.dtype}")
     to_uint8 = dtype == "uint8"
     gain, bias, fill = _normalisation(plan, channels, to_uint8)
     if layout == "CHW":
@@ -88,12 +90,14 @@ def resolve_device(device: str) -> str:
 
 def transform(
     src: np.ndarray, plan: Plan, *, layout: str = "CHW", dtype: str = "float32", device: str = "cpu",
-    threaded: bool = True,
+    threaded: bool = True, out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Apply ``plan`` to ``src`` (H, W, C uint8) and return (C, H, W) or (H, W, C) of ``dtype``.
 
     ``device`` is ``cpu`` or ``cuda``; on CPU, ``threaded=False`` keeps the kernel in
-    the calling thread (for callers that already process images in parallel).
+    the calling thread (for callers that already process images in parallel), and
+    ``out`` may be a reusable flat buffer (float32, or uint8 for uint8 output) of at
+    least the output's size, which spares a fresh allocation per image.
 
     >>> from mstool.schemas.preprocess import ResizeOp
     >>> from mstool.toolkit.preprocess.geometry import plan_image
@@ -115,14 +119,17 @@ def transform(
 
         row_index, row_weight, row_valid, col_index, col_weight, col_valid = args.tables
         lo, hi = args.col_range
-        col_offset_t = np.ascontiguousarray(((col_index - lo) * args.channels).T.astype(np.int64))
-        flat = np.empty(int(np.prod(shape)), kernel_dtype)
         kernel = fused_transform_cpu if threaded else fused_transform_serial
+        size = int(np.prod(shape))
+        if out is not None and out.dtype == kernel_dtype and out.size >= size:
+            flat = out[:size]
+        else:
+            flat = np.empty(size, kernel_dtype)
         kernel(
-            args.src, args.channels, row_index, row_weight, row_valid,
-            col_offset_t, np.ascontiguousarray(col_weight.T), col_valid,
+            args.src, row_index, row_weight, row_valid,
+            ((col_index - lo) * args.channels).astype(np.int64), col_weight, col_valid,
             lo * args.channels, (hi - lo) * args.channels,
             args.gain, args.bias, args.fill, flat, *args.strides, args.to_uint8,
         )
-    out = flat.reshape(shape)
-    return out.astype(np.float16) if dtype == "float16" else out
+    result = flat.reshape(shape)
+    return result.astype(np.float16) if dtype == "float16" else result
