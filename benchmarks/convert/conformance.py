@@ -32,6 +32,9 @@ def main() -> int:
     print(f"node cases: {summary['cases']}, with every op in the registry: {summary['supported_cases']}, "
           f"passed: {summary['passed']} ({100 * summary['pass_rate']:.1f}%)  "
           f"[{time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU]")
+    print(f"of those, cases using only dtypes Keras has (no float8/int4/int2/float4/string/complex): "
+          f"{summary['keras_dtype_cases']}, passed: {summary['keras_dtype_passed']} "
+          f"({100 * summary['keras_dtype_pass_rate']:.1f}%)")
     print("\nper op (passed/total), ops below 100% first:")
     rows = sorted(summary["per_op"].items(), key=lambda kv: kv[1]["passed"] / kv[1]["total"])
     for op, row in rows:

@@ -112,11 +112,11 @@ def conv_transpose(node: Any, b: Builder) -> None:
     if n not in (1, 2, 3):
         raise Unsupported(f"{n}-D ConvTranspose is not supported")
     strides, dilations, in_sizes = _geometry(node, b, kernel)
-    if max(dilations) > 1:
-        raise Unsupported("dilated ConvTranspose is not supported")
+    if max(dilations) > 1 and max(strides) > 1:
+        raise Unsupported("ConvTranspose with both strides and dilations > 1 is not supported")
     out_pad = [int(p) for p in attr(node, "output_padding", [0] * n)]
-    full = [s * (i - 1) + k for s, i, k in zip(strides, in_sizes, kernel, strict=True)]
-    keras_len = [i * s + max(k - s, 0) for s, i, k in zip(strides, in_sizes, kernel, strict=True)]
+    span = [d * (k - 1) + 1 for k, d in zip(kernel, dilations, strict=True)]
+    full = [s * (i - 1) + k for s, i, k in zip(strides, in_sizes, span, strict=True)]
     out_shape = attr(node, "output_shape", None)
     auto_pad = attr(node, "auto_pad", "NOTSET")
     if out_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
@@ -130,12 +130,18 @@ def conv_transpose(node: Any, b: Builder) -> None:
         pads = list(zip(flat[:n], flat[n:], strict=True))
     starts = [begin for begin, _ in pads]
     stops = [f + p - end for f, p, (_, end) in zip(full, out_pad, pads, strict=True)]
-    if any(stop > kl for stop, kl in zip(stops, keras_len, strict=True)) or min(starts) < 0:
-        raise Unsupported("output_padding larger than Keras' transposed-convolution output")
+    # Keras' output is full + its own output_padding (< stride): enough to cover ONNX's window?
+    keras_pad = [max(0, stop - f) for stop, f in zip(stops, full, strict=True)]
+    if any(p >= s for p, s in zip(keras_pad, strides, strict=True)) or min(starts) < 0:
+        raise Unsupported("ConvTranspose output window beyond Keras' output_padding limit")
+    keras_len = [f + p for f, p in zip(full, keras_pad, strict=True)]
     x = b.view(node.input[0], b.spatial_perm(n + 2))
     kern = weight.transpose(*range(2, n + 2), 1, 0)
     kwargs = {"filters": int(weight.shape[1]), "kernel_size": tuple(kernel), "strides": tuple(strides),
-              "padding": "valid", "use_bias": bias is not None, "data_format": b.data_format}
+              "padding": "valid", "use_bias": bias is not None, "data_format": b.data_format,
+              "dilation_rate": tuple(dilations)}
+    if any(keras_pad):
+        kwargs["output_padding"] = tuple(keras_pad)
     weights = [kern] + ([bias] if bias is not None else [])
     crop = any(s != 0 for s in starts) or stops != keras_len
     if not crop:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.ops.common import attr
 from mstool.toolkit.convert.ops.conv import explicit_pads, is_keras_same
 from mstool.toolkit.convert.ops.registry import add_converter
@@ -59,23 +62,47 @@ def max_pool(node: Any, b: Builder) -> None:
     b.layer(node, f"keras.layers.MaxPooling{n}D", kwargs, x, None, b.spatial_perm(n + 2))
 
 
+def _window_counts(sizes: list[int], kernel: list[int], strides: list[int], pads: list[tuple[int, int]],
+                   explicit: list[tuple[int, int]], include_pad: bool) -> np.ndarray:
+    """How many cells of each pooling window ONNX divides by (pads counted only if ``include_pad``;
+    the extra end padding of ceil mode never counts)."""
+    mask = np.ones(sizes)
+    if include_pad:
+        mask = np.pad(mask, explicit, constant_values=1.0)
+        extra = [(p0 - e0, p1 - e1) for (p0, p1), (e0, e1) in zip(pads, explicit, strict=True)]
+        mask = np.pad(mask, extra, constant_values=0.0)
+    else:
+        mask = np.pad(mask, pads, constant_values=0.0)
+    windows = np.lib.stride_tricks.sliding_window_view(mask, kernel)
+    windows = windows[tuple(slice(None, None, s) for s in strides)]
+    return windows.sum(axis=tuple(range(len(sizes), 2 * len(sizes))))
+
+
 @add_converter("AveragePool", 1)
 def average_pool(node: Any, b: Builder) -> None:
     kernel, strides, dilations, sizes, pads, n = _pool_setup(node, b)
     x = b.view(node.input[0], b.spatial_perm(n + 2))
-    padding = "valid"
-    if any(p != (0, 0) for p in pads):
-        if attr(node, "ceil_mode", 0):
-            raise Unsupported("AveragePool with ceil_mode and padding is not supported")
-        if attr(node, "count_include_pad", 0):
-            x = _padded(node, b, x, pads, n, "0.0")
-        elif is_keras_same(pads, sizes, kernel, strides, dilations):
-            padding = "same"
-        else:
-            raise Unsupported("AveragePool pads that exclude padding and differ from 'same'")
-    kwargs = {"pool_size": tuple(kernel), "strides": tuple(strides), "padding": padding,
+    kwargs = {"pool_size": tuple(kernel), "strides": tuple(strides), "padding": "valid",
               "data_format": b.data_format}
-    b.layer(node, f"keras.layers.AveragePooling{n}D", kwargs, x, None, b.spatial_perm(n + 2))
+    if all(p == (0, 0) for p in pads):
+        b.layer(node, f"keras.layers.AveragePooling{n}D", kwargs, x, None, b.spatial_perm(n + 2))
+        return
+    include_pad = bool(attr(node, "count_include_pad", 0))
+    explicit = explicit_pads(node, sizes, kernel, strides, dilations)
+    if not include_pad and pads == explicit and is_keras_same(pads, sizes, kernel, strides, dilations):
+        b.layer(node, f"keras.layers.AveragePooling{n}D", {**kwargs, "padding": "same"}, x, None,
+                b.spatial_perm(n + 2))
+        return
+    # Average over zero-padded windows, rescaled by kernel size / cells that count.
+    padded = _padded(node, b, x, pads, n, "0.0")
+    pooled = b.fresh_name(f"{node.name or 'average_pool'}_sum")
+    b.assign(pooled, format_call(f"keras.layers.AveragePooling{n}D", {**kwargs, "name": pooled}, padded,
+                                 indent=len(pooled) + 7))
+    counts = _window_counts(sizes, kernel, strides, pads, explicit, include_pad)
+    scale = (np.prod(kernel) / counts).astype(b.dtype(node.input[0]))
+    scale = scale[None, ..., None] if not b.keep_layout else scale[None, None]
+    factor = b.constant_var(scale, f"{node.name or 'average_pool'}_scale")
+    b.emit(node, f"keras.ops.multiply({pooled}, {factor})", b.spatial_perm(n + 2))
 
 
 def _global(op_type: str, kind: str) -> None:

@@ -11,53 +11,192 @@ from mstool.toolkit.convert.ops.common import attr, const_input, optional_input
 from mstool.toolkit.convert.ops.registry import add_converter
 
 
-def _target_sizes(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[list[int], list[float]]:
+def _sizes_and_scales(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[list[int], list[float]]:
+    """Output sizes and scales for every axis (ONNX Resize/Upsample rules, axes and aspect policy)."""
+    rank = len(shape)
     if node.op_type == "Upsample":
         scales = attr(node, "scales", None) if b.opset < 9 else const_input(node, b, 1)
         scales = [float(s) for s in np.asarray(scales).reshape(-1)]
         return [int(np.floor(d * s)) for d, s in zip(shape, scales, strict=True)], scales
+    axes = [a + rank if a < 0 else a for a in attr(node, "axes", list(range(rank)))]
     scales_index, sizes_index = (1, 2) if b.opset < 11 else (2, 3)
     sizes = const_input(node, b, sizes_index) if optional_input(node, sizes_index) else None
+    out, scales = list(shape), [1.0] * rank
     if sizes is not None and sizes.size:
-        out = [int(s) for s in sizes.reshape(-1)]
-        return out, [o / d for o, d in zip(out, shape, strict=True)]
-    scales = [float(s) for s in const_input(node, b, scales_index).reshape(-1)]
-    return [int(np.floor(d * s)) for d, s in zip(shape, scales, strict=True)], scales
+        wanted = [int(v) for v in sizes.reshape(-1)]
+        policy = attr(node, "keep_aspect_ratio_policy", "stretch")
+        if policy != "stretch":
+            ratios = [w / shape[a] for w, a in zip(wanted, axes, strict=True)]
+            ratio = min(ratios) if policy == "not_larger" else max(ratios)
+            wanted = [int(np.floor(ratio * shape[a] + 0.5)) for a in axes]
+            for a in axes:
+                scales[a] = ratio
+        for w, a in zip(wanted, axes, strict=True):
+            out[a] = w
+            scales[a] = scales[a] if policy != "stretch" else w / shape[a]
+        return out, scales
+    given = [float(v) for v in const_input(node, b, scales_index).reshape(-1)]
+    for value, a in zip(given, axes, strict=True):
+        scales[a], out[a] = value, int(np.floor(shape[a] * value))
+    return out, scales
+
+
+def _source_coordinates(size_in: int, size_out: int, scale: float, coord: str) -> np.ndarray:
+    """Input coordinate of every output position (ONNX's formulas, resized length ``scale * size_in``)."""
+    x = np.arange(size_out, dtype=np.float64)
+    length = scale * size_in
+    if coord == "align_corners":
+        return np.zeros_like(x) if length == 1 else x * (size_in - 1) / (length - 1)
+    if coord == "asymmetric":
+        return x / scale
+    if coord == "pytorch_half_pixel":
+        return (x + 0.5) / scale - 0.5 if length != 1 else np.full_like(x, -0.5)
+    if coord == "half_pixel_symmetric":
+        offset = size_in / 2 * (1 - size_out / length)
+        return offset + (x + 0.5) / scale - 0.5
+    if coord == "half_pixel":
+        return (x + 0.5) / scale - 0.5
+    raise Unsupported(f"coordinate_transformation_mode '{coord}' is not supported")
+
+
+def _nearest(x: np.ndarray, mode: str) -> np.ndarray:
+    if mode == "floor":
+        return np.floor(x)
+    if mode == "ceil":
+        return np.ceil(x)
+    frac = x - np.floor(x)
+    if mode == "round_prefer_ceil":
+        return np.where(frac == 0.5, np.ceil(x), np.round(x))
+    return np.where(frac == 0.5, np.floor(x), np.round(x))
+
+
+def _cubic_kernel(d: np.ndarray, a: float) -> np.ndarray:
+    d = np.abs(d)
+    near = ((a + 2) * d - (a + 3)) * d * d + 1
+    far = ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+    return np.where(d <= 1, near, np.where(d < 2, far, 0.0))
+
+
+def _taps(mode: str, ratio: np.ndarray, scale: float, antialias: bool, a: float):
+    """Tap offsets (relative to the left neighbour) and their weights, one row per output position."""
+    if mode == "linear":
+        s = min(scale, 1.0) if antialias else 1.0
+        start = int(np.floor(-1 / s) + 1)
+        offsets = np.arange(start, 2 - start)
+        weights = np.clip(1 - np.abs((offsets[None, :] - ratio[:, None]) * s), 0, 1)
+    elif mode == "cubic":
+        s = min(scale, 1.0) if antialias else 1.0
+        start = int(np.floor(-2 / s) + 1)
+        offsets = np.arange(start, 2 - start)
+        weights = _cubic_kernel((offsets[None, :] - ratio[:, None]) * s, a)
+    else:
+        raise Unsupported(f"Resize mode '{mode}' is not supported")
+    if antialias:
+        weights = weights / weights.sum(axis=1, keepdims=True)
+    return offsets, weights
+
+
+def interpolation_matrix(node: Any, size_in: int, size_out: int, scale: float) -> np.ndarray:
+    """The (out, in) matrix that resizes one axis exactly as ONNX's reference Resize does."""
+    coord = attr(node, "coordinate_transformation_mode", "half_pixel")
+    mode = attr(node, "mode", "nearest")
+    x = _source_coordinates(size_in, size_out, scale, coord)
+    matrix = np.zeros((size_out, size_in))
+    rows = np.arange(size_out)
+    if mode == "nearest":
+        index = np.clip(_nearest(x, attr(node, "nearest_mode", "round_prefer_floor")), 0, size_in - 1)
+        matrix[rows, index.astype(int)] = 1.0
+        return matrix
+    # ONNX takes the ratio in (0, 1]: an integer coordinate counts as the right neighbour.
+    base = np.where(x == np.floor(x), x - 1, np.floor(x))
+    ratio = x - base
+    antialias = bool(attr(node, "antialias", 0)) and scale < 1
+    offsets, weights = _taps(mode, ratio, scale, antialias, float(attr(node, "cubic_coeff_a", -0.75)))
+    taps = base[:, None] + offsets[None, :]
+    if attr(node, "exclude_outside", 0):
+        weights = np.where((taps >= 0) & (taps <= size_in - 1), weights, 0.0)
+        weights = weights / weights.sum(axis=1, keepdims=True)
+    for column in range(taps.shape[1]):
+        np.add.at(matrix, (rows, np.clip(taps[:, column], 0, size_in - 1).astype(int)), weights[:, column])
+    return matrix
+
+
+def _resize_by_matrices(node: Any, b: Builder, shape: tuple[int, ...], out: list[int],
+                        scales: list[float]) -> None:
+    """One einsum per resized axis with a stored interpolation matrix: exact for every mode."""
+    x = node.input[0]
+    perm = b.perm(x)
+    rank = len(shape)
+    letters = "abcdefghij"[:rank]
+    current = b.view(x, perm)
+    axes = [a for a in range(rank) if out[a] != shape[a] or scales[a] != 1.0]
+    dtype = b.dtype(x)
+    base = node.name or "resize"
+    for count, axis in enumerate(axes):
+        matrix = interpolation_matrix(node, shape[axis], out[axis], scales[axis]).astype(dtype)
+        k = b.perm(x).index(axis) if perm else axis
+        spec_in = letters
+        spec_out = letters[:k] + "z" + letters[k + 1:]
+        weights = b.constant_var(matrix, f"{base}_matrix_{axis}")
+        expr = f'keras.ops.einsum("{spec_in},z{letters[k]}->{spec_out}", {current}, {weights})'
+        if count == len(axes) - 1:
+            b.emit(node, expr, perm)
+        else:
+            current = b.fresh_name(f"{base}_axis{axis}")
+            b.assign(current, expr)
+    if not axes:
+        b.alias(node.output[0], x, perm)
 
 
 def _resize(node: Any, b: Builder) -> None:
     x = node.input[0]
     shape = b.onnx_shape(x)
-    if len(shape) != 4:
-        raise Unsupported("only 4-D (N, C, H, W) Resize is supported")
-    if optional_input(node, 3 if b.opset >= 11 else 99) and attr(node, "axes", None):
-        raise Unsupported("Resize with axes is not supported")
-    out, scales = _target_sizes(node, b, shape)
-    if out[:2] != list(shape[:2]):
-        raise Unsupported("Resize of the batch or channel dims is not supported")
+    out, scales = _sizes_and_scales(node, b, shape)
     mode = attr(node, "mode", "nearest")
-    coord = attr(node, "coordinate_transformation_mode", "half_pixel" if b.opset >= 11 else "asymmetric")
+    if b.opset < 11 and mode == "nearest" or node.op_type == "Upsample":
+        node = _with_defaults(node, "asymmetric", "floor")
+    coord = attr(node, "coordinate_transformation_mode", "half_pixel")
     nearest_mode = attr(node, "nearest_mode", "round_prefer_floor")
-    v = b.view(x, b.spatial_perm(4))
+    if coord == "tf_crop_and_resize":
+        raise Unsupported("coordinate_transformation_mode 'tf_crop_and_resize' is not supported")
+    antialias = attr(node, "antialias", 0) and any(s < 1 for s in scales)
+    plain = len(shape) == 4 and out[:2] == list(shape[:2]) and not antialias
+    if plain and _keras_layer(node, b, shape, out, mode, coord, nearest_mode):
+        return
+    _resize_by_matrices(node, b, shape, out, scales)
+
+
+def _with_defaults(node: Any, coord: str, nearest_mode: str) -> Any:
+    from onnx import helper
+
+    copy = helper.make_node(node.op_type, list(node.input), list(node.output), name=node.name)
+    copy.attribute.extend(a for a in node.attribute if a.name not in ("coordinate_transformation_mode",
+                                                                      "nearest_mode"))
+    copy.attribute.extend([helper.make_attribute("coordinate_transformation_mode", coord),
+                           helper.make_attribute("nearest_mode", nearest_mode)])
+    return copy
+
+
+def _keras_layer(node: Any, b: Builder, shape: tuple[int, ...], out: list[int], mode: str, coord: str,
+                 nearest_mode: str) -> bool:
+    """UpSampling2D / Resizing when one of them computes exactly the same thing; else False."""
     factors = [o / d for o, d in zip(out[2:], shape[2:], strict=True)]
     integer = all(f == int(f) and f >= 1 for f in factors)
-    if b.opset < 11 and mode == "nearest":
-        nearest_mode = "floor"
+    v = b.view(node.input[0], b.spatial_perm(4))
     if mode == "nearest" and integer and (
             coord == "asymmetric" and nearest_mode == "floor" or coord in ("half_pixel", "pytorch_half_pixel")
             and nearest_mode == "round_prefer_floor"):
         kwargs = {"size": tuple(int(f) for f in factors), "data_format": b.data_format,
                   "interpolation": "nearest"}
         b.layer(node, "keras.layers.UpSampling2D", kwargs, v, None, b.spatial_perm(4))
-        return
+        return True
     half_pixel = coord == "half_pixel" or coord == "pytorch_half_pixel" and min(out[2:]) > 1
-    if mode in ("linear", "bilinear") and half_pixel and not attr(node, "antialias", 0):
+    if mode == "linear" and half_pixel and min(factors) >= 1:
         kwargs = {"height": out[2], "width": out[3], "interpolation": "bilinear",
                   "data_format": b.data_format}
         b.layer(node, "keras.layers.Resizing", kwargs, v, None, b.spatial_perm(4))
-        return
-    raise Unsupported(f"Resize mode '{mode}' with coordinate_transformation_mode '{coord}' "
-                      f"(nearest_mode '{nearest_mode}', scales {scales}) has no exact Keras equivalent")
+        return True
+    return False
 
 
 add_converter("Resize", 10)(_resize)
