@@ -49,6 +49,7 @@ def main() -> int:
         term.lj_a,
         term.lj_b,
         term.params,
+        *term.ewald_tables,
     )
     f_cpu = np.zeros_like(water.positions)
     f_gpu = np.zeros_like(water.positions)

@@ -79,7 +79,7 @@ def test_cell_list_and_all_pairs_agree():
     from mstool.toolkit.md.kernels import neighbors
 
     table, counts = neighbors.all_pairs_list_serial(
-        fluid.positions, fluid.box, True, 0.8, big.neighbors.excl_start, big.neighbors.excl_list, 400
+        fluid.positions, fluid.box, True, 0.8, big.neighbors.excl_start, big.neighbors.excl_list, 400, True
     )
     for i in (0, 17, 499):
         assert sorted(table[i, : counts[i]]) == sorted(big.neighbors.table[i, : big.neighbors.counts[i]])

@@ -38,8 +38,11 @@ class NeighborList:
     [1, 1, 0]
     """
 
-    def __init__(self, n_atoms: int, cutoff: float, skin: float, excluded: np.ndarray) -> None:
+    def __init__(
+        self, n_atoms: int, cutoff: float, skin: float, excluded: np.ndarray, half: bool = False
+    ) -> None:
         self.n_atoms = n_atoms
+        self.half = half
         self.cutoff = cutoff
         self.skin = skin
         self.excl_start, self.excl_list = exclusion_csr(n_atoms, excluded)
@@ -55,24 +58,43 @@ class NeighborList:
             return True
         if box is not None and (self.ref_box is None or not np.array_equal(box, self.ref_box)):
             return True
-        return (
-            pick(kernels, "max_displacement2", self.n_atoms)(positions, self.ref_positions)
-            > (0.5 * self.skin) ** 2
-        )
+        return kernels.max_displacement2_serial(positions, self.ref_positions) > (0.5 * self.skin) ** 2
 
     def build(self, positions: np.ndarray, box: np.ndarray | None) -> None:
         rlist = self.cutoff + self.skin
         periodic = box is not None
         box_arr = np.asarray(box, dtype=float) if periodic else np.ones(3)
-        ncell = np.floor(box_arr / rlist).astype(np.int64) if periodic else np.zeros(3, np.int64)
+        reach = 1
+        ncell = np.zeros(3, np.int64)
+        if periodic:
+            # Cells of rlist/2 searched two deep visit fewer far pairs, and fit smaller boxes.
+            for reach in (2, 1):
+                ncell = np.floor(box_arr * reach / rlist).astype(np.int64)
+                if ncell.min() >= 2 * reach + 1:
+                    break
         while True:
-            if periodic and ncell.min() >= 3:
+            if periodic and ncell.min() >= 2 * reach + 1:
                 table, counts = pick(kernels, "cell_list", self.n_atoms)(
-                    positions, box_arr, rlist, ncell, self.excl_start, self.excl_list, self.capacity
+                    positions,
+                    box_arr,
+                    rlist,
+                    ncell,
+                    self.excl_start,
+                    self.excl_list,
+                    self.capacity,
+                    reach,
+                    self.half,
                 )
             else:
                 table, counts = pick(kernels, "all_pairs_list", self.n_atoms)(
-                    positions, box_arr, periodic, rlist, self.excl_start, self.excl_list, self.capacity
+                    positions,
+                    box_arr,
+                    periodic,
+                    rlist,
+                    self.excl_start,
+                    self.excl_list,
+                    self.capacity,
+                    self.half,
                 )
             most = int(counts.max()) if len(counts) else 0
             if most <= self.capacity:

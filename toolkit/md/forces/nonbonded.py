@@ -9,15 +9,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mstool.toolkit.errors import InputError
+from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.forces.pme import PMEReciprocal, pme_parameters
+from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS
 from mstool.toolkit.md.kernels import nonbonded as kernels
-from mstool.toolkit.md.kernels import pick
 from mstool.toolkit.md.neighbors import NeighborList
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import COULOMB
 
 METHODS = ("nocutoff", "cutoff", "pme")
+EWALD_TABLE_SPACING = 2e-4  # nm; cubic Hermite table of erfc(alpha r) / r
 
 
 @dataclass
@@ -72,17 +73,21 @@ class NonbondedForce:
         cutoff = settings.cutoff if self.periodic else 0.0
         if self.periodic:
             check_box(system.box, settings.cutoff, system.box_angles, system.source)
+        self.pme: PMEReciprocal | None = None
+        self.alpha = 0.0
+        self.ewald_tables = (np.zeros(2), np.zeros(2))
+        if settings.method == "pme":
+            self.alpha, grid = pme_parameters(settings.cutoff, system.box, settings.ewald_tolerance)
+            self.pme = PMEReciprocal(self.alpha, grid, settings.pme_order, COULOMB)
+            self.ewald_tables = kernels.ewald_table(self.alpha, settings.cutoff + 0.01, EWALD_TABLE_SPACING)
+        self.pair_kernel, half = select_pair_kernel(device, system.n_atoms)
         self.neighbors = NeighborList(
             system.n_atoms,
             cutoff if self.periodic else 1e6,
             settings.skin if self.periodic else 1e6,
             self.excluded,
+            half=half,
         )
-        self.pme: PMEReciprocal | None = None
-        self.alpha = 0.0
-        if settings.method == "pme":
-            self.alpha, grid = pme_parameters(settings.cutoff, system.box, settings.ewald_tolerance)
-            self.pme = PMEReciprocal(self.alpha, grid, settings.pme_order, COULOMB)
         self.dispersion = (
             dispersion_coefficient(system, settings.cutoff)
             if self.periodic and settings.dispersion_correction
@@ -90,7 +95,6 @@ class NonbondedForce:
         )
         self.params = self._kernel_params()
         self.last_terms: dict[str, float] = {}
-        self.pair_kernel = select_pair_kernel(device, system.n_atoms)
 
     def _kernel_params(self) -> np.ndarray:
         s = self.settings
@@ -102,7 +106,7 @@ class NonbondedForce:
             c_rf = 1.0 / s.cutoff + k_rf * s.cutoff**2
         rswitch = s.switch_distance if (s.switch_distance and self.periodic) else 0.0
         cutoff = s.cutoff if self.periodic else 0.0
-        return np.array([cutoff, mode, self.alpha, k_rf, c_rf, rswitch, COULOMB])
+        return np.array([cutoff, mode, self.alpha, k_rf, c_rf, rswitch, COULOMB, 1.0 / EWALD_TABLE_SPACING])
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         box_arr = np.asarray(box, dtype=float) if (self.periodic and box is not None) else np.ones(3)
@@ -120,6 +124,7 @@ class NonbondedForce:
             self.lj_a,
             self.lj_b,
             self.params,
+            *self.ewald_tables,
             forces,
         )
         f14 = np.zeros_like(positions)
@@ -158,21 +163,37 @@ class NonbondedForce:
         return e_self - COULOMB * math.pi * net * net / (2.0 * float(np.prod(box)) * self.alpha**2)
 
 
+def _cpu_half_kernel(n_atoms: int):
+    import numba
+
+    if n_atoms >= PARALLEL_MIN_ATOMS:
+        chunks = numba.get_num_threads()
+        kernel = kernels.pair_forces_half_parallel
+    else:
+        chunks, kernel = 1, kernels.pair_forces_half_serial
+
+    def pair_forces(*args):
+        return kernel(*args, chunks)
+
+    return pair_forces
+
+
 def select_pair_kernel(device: str, n_atoms: int = 0):
-    """The pair-force function for ``device``: numba CPU, or numba.cuda when asked and present."""
+    """(pair-force function, wants a half list) for ``device``.
+
+    CPU: a half neighbour list with per-thread force buffers; CUDA (when asked and
+    present): one thread per atom over a full list.
+    """
     if device not in ("cpu", "cuda", "auto"):
         raise InputError(f"device: unknown '{device}'; use cpu, cuda or auto")
-    if device == "cpu":
-        return pick(kernels, "pair_forces", n_atoms)
-    from mstool.toolkit.md.kernels import cuda as cuda_kernels
+    if device != "cpu":
+        from mstool.toolkit.md.kernels import cuda as cuda_kernels
 
-    if cuda_kernels.available():
-        return cuda_kernels.pair_forces
-    if device == "cuda":
-        from mstool.toolkit.errors import WorkFailed
-
-        raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
-    return pick(kernels, "pair_forces", n_atoms)
+        if cuda_kernels.available():
+            return cuda_kernels.pair_forces, False
+        if device == "cuda":
+            raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
+    return _cpu_half_kernel(n_atoms), True
 
 
 def check_box(box: np.ndarray | None, cutoff: float, angles: np.ndarray | None, where: str) -> None:

@@ -1,5 +1,6 @@
 """Numba CPU kernels for bonded terms: harmonic bonds, harmonic angles, periodic torsions.
 
+Kernels use numpy's error model (no Python zero-division checks in inner loops).
 Each kernel adds forces into ``forces`` (in place) and returns the energy.
 """
 
@@ -11,7 +12,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def harmonic_bonds(pos, atoms, k, r0, forces):
     """E = sum k (r - r0)^2 over bonds; forces accumulated into ``forces``."""
     energy = 0.0
@@ -34,7 +35,7 @@ def harmonic_bonds(pos, atoms, k, r0, forces):
     return energy
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def harmonic_angles(pos, atoms, k, theta0, forces):
     """E = sum k (theta - theta0)^2 over angles i-j-k (j the vertex)."""
     energy = 0.0
@@ -63,7 +64,7 @@ def harmonic_angles(pos, atoms, k, theta0, forces):
     return energy
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def periodic_torsions(pos, atoms, k, periodicity, phase, forces):
     """E = sum k (1 + cos(n phi - phase)) over torsions i-j-k-l (proper and improper)."""
     energy = 0.0
@@ -99,7 +100,7 @@ def periodic_torsions(pos, atoms, k, periodicity, phase, forces):
     return energy
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def dihedral_angles(pos, atoms):
     """Dihedral angles (radians, -pi..pi) of the given atom quadruples."""
     out = np.empty(atoms.shape[0])

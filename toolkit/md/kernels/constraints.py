@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def shake(pos, ref, pairs, lengths, inv_mass, tol, max_iter):
     """Move ``pos`` so each |x_i - x_j| equals its length, along the directions in ``ref``."""
     for it in range(max_iter):
@@ -41,7 +41,7 @@ def shake(pos, ref, pairs, lengths, inv_mass, tol, max_iter):
     return -1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def rattle_velocities(pos, vel, pairs, inv_mass, tol, max_iter):
     """Remove each constrained bond's relative velocity component along the bond."""
     for it in range(max_iter):

@@ -30,13 +30,28 @@ def available() -> bool:
 if cuda is not None:
 
     @cuda.jit
-    def _pair_kernel(pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, forces, energies):
+    def _pair_kernel(
+        pos,
+        box,
+        periodic,
+        table,
+        counts,
+        charges,
+        types,
+        lj_a,
+        lj_b,
+        params,
+        table_g,
+        table_dg,
+        forces,
+        energies,
+    ):
         i = cuda.grid(1)
         if i >= pos.shape[0]:
             return
         rcut = params[0]
         mode = int(params[1])
-        alpha = params[2]
+        inv_h = params[7]
         k_rf = params[3]
         c_rf = params[4]
         kc = params[6]
@@ -65,8 +80,25 @@ if cuda is not None:
             inv_r = 1.0 / r
             qq = qi * charges[j]
             if mode == 2:
-                e = qq * math.erfc(alpha * r) * inv_r
-                f_over_r = (e + qq * 1.1283791670955126 * alpha * math.exp(-alpha * alpha * r2)) * inv_r2
+                # Cubic Hermite lookup of erfc(alpha r) / r, the same table as the CPU kernels.
+                x = r * inv_h
+                k = int(x)
+                t = x - k
+                t2 = t * t
+                h = 1.0 / inv_h
+                value = (
+                    (1.0 + 2.0 * t) * (1.0 - t) * (1.0 - t) * table_g[k]
+                    + t * (1.0 - t) * (1.0 - t) * h * table_dg[k]
+                    + t2 * (3.0 - 2.0 * t) * table_g[k + 1]
+                    + t2 * (t - 1.0) * h * table_dg[k + 1]
+                )
+                slope = (
+                    (6.0 * t2 - 6.0 * t) * (table_g[k] - table_g[k + 1]) * inv_h
+                    + (3.0 * t2 - 4.0 * t + 1.0) * table_dg[k]
+                    + (3.0 * t2 - 2.0 * t) * table_dg[k + 1]
+                )
+                e = qq * value
+                f_over_r = -qq * slope * inv_r
             elif mode == 1:
                 e = qq * (inv_r + k_rf * r2 - c_rf)
                 f_over_r = qq * (inv_r * inv_r2 - 2.0 * k_rf)
@@ -98,13 +130,20 @@ if cuda is not None:
             pos[i, d] += drift * vel[i, d]
 
 
-def pair_forces(pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, forces):
-    """GPU version of :func:`mstool.toolkit.md.kernels.nonbonded.pair_forces` (no switching)."""
+def pair_forces(
+    pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, table_g, table_dg, forces
+):
+    """GPU version of :func:`mstool.toolkit.md.kernels.nonbonded.pair_forces` (full list).
+
+    LJ switching is not implemented on the GPU; with a switch distance the CPU kernel runs.
+    """
     n = pos.shape[0]
     if params[5] > 0.0:
-        from mstool.toolkit.md.kernels.nonbonded import pair_forces as cpu_pair_forces
+        from mstool.toolkit.md.kernels.nonbonded import pair_forces_serial
 
-        return cpu_pair_forces(pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, forces)
+        return pair_forces_serial(
+            pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, table_g, table_dg, forces
+        )
     d_forces = cuda.device_array((n, 3), dtype=np.float64)
     d_energies = cuda.device_array((n, 2), dtype=np.float64)
     blocks = (n + _THREADS - 1) // _THREADS
@@ -119,6 +158,8 @@ def pair_forces(pos, box, periodic, table, counts, charges, types, lj_a, lj_b, p
         cuda.to_device(lj_a),
         cuda.to_device(lj_b),
         cuda.to_device(params),
+        cuda.to_device(table_g),
+        cuda.to_device(table_dg),
         d_forces,
         d_energies,
     )

@@ -12,7 +12,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _is_excluded(excl_start, excl_list, i, j):
     for e in range(excl_start[i], excl_start[i + 1]):
         value = excl_list[e]
@@ -23,15 +23,17 @@ def _is_excluded(excl_start, excl_list, i, j):
     return False
 
 
-def all_pairs_list(pos, box, periodic, rlist, excl_start, excl_list, capacity):
-    """Neighbours within ``rlist`` by checking every pair; returns (table, counts)."""
+def all_pairs_list(pos, box, periodic, rlist, excl_start, excl_list, capacity, half=False):
+    """Neighbours within ``rlist`` by checking every pair; returns (table, counts).
+
+    With ``half`` only partners j > i are listed (each pair once)."""
     n = pos.shape[0]
     table = np.empty((n, capacity), dtype=np.int32)
     counts = np.zeros(n, dtype=np.int64)
     r2max = rlist * rlist
     for i in numba.prange(n):
         c = 0
-        for j in range(n):
+        for j in range(i + 1 if half else 0, n):
             if j == i:
                 continue
             dx = pos[j, 0] - pos[i, 0]
@@ -49,7 +51,7 @@ def all_pairs_list(pos, box, periodic, rlist, excl_start, excl_list, capacity):
     return table, counts
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _bin_atoms(pos, box, ncell):
     n = pos.shape[0]
     cell_of = np.empty(n, dtype=np.int64)
@@ -77,8 +79,11 @@ def _bin_atoms(pos, box, ncell):
     return cell_of, start, order
 
 
-def cell_list(pos, box, rlist, ncell, excl_start, excl_list, capacity):
-    """Neighbours within ``rlist`` using cells at least ``rlist`` wide (>= 3 per side)."""
+def cell_list(pos, box, rlist, ncell, excl_start, excl_list, capacity, reach=1, half=False):
+    """Neighbours within ``rlist`` using cells at least ``rlist / reach`` wide.
+
+    ``reach`` cells are searched on each side (needs ``2 reach + 1`` cells per edge);
+    with ``half`` only partners j > i are listed."""
     n = pos.shape[0]
     cell_of, start, order = _bin_atoms(pos, box, ncell)
     table = np.empty((n, capacity), dtype=np.int32)
@@ -90,16 +95,16 @@ def cell_list(pos, box, rlist, ncell, excl_start, excl_list, capacity):
         cy = (ci // ncell[2]) % ncell[1]
         cx = ci // (ncell[1] * ncell[2])
         c = 0
-        for ox in range(-1, 2):
+        for ox in range(-reach, reach + 1):
             nx = (cx + ox) % ncell[0]
-            for oy in range(-1, 2):
+            for oy in range(-reach, reach + 1):
                 ny = (cy + oy) % ncell[1]
-                for oz in range(-1, 2):
+                for oz in range(-reach, reach + 1):
                     nz = (cz + oz) % ncell[2]
                     cell = (nx * ncell[1] + ny) * ncell[2] + nz
                     for s in range(start[cell], start[cell + 1]):
                         j = order[s]
-                        if j == i:
+                        if j == i or (half and j < i):
                             continue
                         dx = pos[j, 0] - pos[i, 0]
                         dy = pos[j, 1] - pos[i, 1]
@@ -128,13 +133,13 @@ def max_displacement2(pos, ref):
     return best.max()
 
 
-all_pairs_list_parallel = numba.njit(cache=True, parallel=True)(all_pairs_list)
-all_pairs_list_serial = numba.njit(cache=True)(all_pairs_list)
+all_pairs_list_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(all_pairs_list)
+all_pairs_list_serial = numba.njit(cache=True, error_model="numpy")(all_pairs_list)
 
 
-cell_list_parallel = numba.njit(cache=True, parallel=True)(cell_list)
-cell_list_serial = numba.njit(cache=True)(cell_list)
+cell_list_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(cell_list)
+cell_list_serial = numba.njit(cache=True, error_model="numpy")(cell_list)
 
 
-max_displacement2_parallel = numba.njit(cache=True, parallel=True)(max_displacement2)
-max_displacement2_serial = numba.njit(cache=True)(max_displacement2)
+max_displacement2_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(max_displacement2)
+max_displacement2_serial = numba.njit(cache=True, error_model="numpy")(max_displacement2)

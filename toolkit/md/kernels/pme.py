@@ -12,7 +12,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def bspline_weights(w, order, values, derivs):
     """Fill ``values[m] = M_p(w + m)`` and ``derivs[m] = M_p'(w + m)`` for m = 0..p-1."""
     prev = np.zeros(order + 1)
@@ -38,7 +38,7 @@ def bspline_weights(w, order, values, derivs):
         values[m] = prev[m]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _fractional(pos, box, grid):
     n = pos.shape[0]
     base = np.empty((n, 3), dtype=np.int64)
@@ -54,7 +54,7 @@ def _fractional(pos, box, grid):
     return base, frac
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def spread_charges(pos, box, charges, grid, order):
     """The charge grid Q (shape ``grid``) and per-atom spline data for :func:`gather_forces`."""
     n = pos.shape[0]
@@ -102,5 +102,5 @@ def gather_forces(potential, box, charges, grid, order, base, theta, dtheta, for
         forces[i, 2] -= q * gz * grid[2] / box[2]
 
 
-gather_forces_parallel = numba.njit(cache=True, parallel=True)(gather_forces)
-gather_forces_serial = numba.njit(cache=True)(gather_forces)
+gather_forces_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(gather_forces)
+gather_forces_serial = numba.njit(cache=True, error_model="numpy")(gather_forces)
