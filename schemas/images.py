@@ -16,7 +16,10 @@ class ImagesMeta(ArtifactMeta):
     Datasets: ``images`` (N, C, H, W) when ``layout`` is ``CHW``, (N, H, W, C) when
     ``HWC``; optional ``labels`` (N,) int64 indexing ``class_names``; per image
     ``source`` (path strings), ``original_size`` (N, 2: height, width),
-    ``scale`` (N, 2: y, x) and ``padding`` (N, 4: top, left, bottom, right).
+    ``scale`` (N, 2: y, x) and ``padding`` (N, 4: top, left, bottom, right); ``mstool
+    preprocess`` also writes ``affine`` (N, 4: a_y, b_y, a_x, b_x; an original coordinate
+    ``x`` lands at ``a * x + b``). ``mean``/``std`` are in the [0, 1] pixel domain:
+    ``value = (pixel / 255 - mean) / std``; ``value_range`` bounds the stored values.
 
     >>> ImagesMeta(count=2, height=4, width=4, channels=3).layout
     'CHW'

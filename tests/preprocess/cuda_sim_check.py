@@ -47,8 +47,39 @@ def main() -> int:
         if error > tolerance:
             return 1
         worst = max(worst, error)
+    if not pipeline_matches():
+        return 1
     print(f"ok worst {worst:.2e}")
     return 0
+
+
+def pipeline_matches() -> bool:
+    """``preprocess_images(device="cuda")`` writes what the CPU pipeline writes."""
+    import tempfile
+    from pathlib import Path
+
+    import h5py
+
+    from mstool.schemas.preprocess import PreprocessRecipe
+    from mstool.toolkit.preprocess.pipeline import PreprocessOptions, preprocess_images
+    from tests.preprocess.images import encode
+
+    recipe = PreprocessRecipe(ops=[{"op": "letterbox", "size": 8}, {"op": "normalize", "scale": 1 / 255}])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = []
+        for seed in range(2):
+            files.append(root / f"{seed}.png")
+            files[-1].write_bytes(encode(synthetic_rgb(10 + seed, 13, seed), "PNG"))
+        arrays = {}
+        for device in ("cpu", "cuda"):
+            report = preprocess_images(files, root / f"{device}.h5", recipe, PreprocessOptions(device=device))
+            with h5py.File(root / f"{device}.h5") as h5:
+                arrays[device] = h5["images"][()]
+            assert report.device == device
+    error = float(np.abs(arrays["cpu"] - arrays["cuda"]).max())
+    print(f"pipeline --device cuda: max error {error:.2e}")
+    return error < 1e-5
 
 
 if __name__ == "__main__":
