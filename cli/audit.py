@@ -1,0 +1,169 @@
+"""``mstool audit``: attack a classifier with adversarial methods and natural perturbations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json
+from mstool.cli.output import emit, progress_bar, warn
+
+HELP = """Audit a classifier's robustness: white-box and black-box attacks and natural perturbations.
+
+Writes report.json, report.md, report.html and audit-report.h5 (adversarial examples).
+
+\b
+Example: mstool audit recipes/audit.yaml
+Example: mstool audit --model m.keras --data d.npz --attack pgd --eps 0.1
+"""
+
+
+def _shell_overrides(
+    model: Path | None,
+    data: Path | None,
+    attacks: list[str],
+    eps: list[float],
+    perturbations: list[str],
+    limit: int | None,
+    seed: int | None,
+    queries: int | None,
+    input_range: str | None,
+    output: Path | None,
+) -> list[str]:
+    """Shell options as ``--set`` overrides, so recipe and shell go through one validation."""
+    sets: list[str] = []
+    if model is not None:
+        sets.append(f"model.path='{model}'")
+    if data is not None:
+        sets.append(f"data.path='{data}'")
+    if limit is not None:
+        sets.append(f"data.limit={limit}")
+    if seed is not None:
+        sets.append(f"seed={seed}")
+    if input_range is not None:
+        sets.append(f"preprocess.input_range=[{input_range}]")
+    if output is not None:
+        sets.append(f"report.dir='{output}'")
+    if attacks:
+        items = [{"name": a, "eps": list(eps), **({"queries": queries} if queries else {})} for a in attacks]
+        sets.append(f"attacks={items}")
+    if perturbations:
+        sets.append(f"perturbations={[{'name': p} for p in perturbations]}")
+    return sets
+
+
+def _render(result: dict[str, Any], console: Console) -> None:
+    from mstool.toolkit.audit.report import TABLE_COLUMNS
+
+    console.print(
+        f"[bold]clean accuracy[/bold] {result['clean_accuracy']:.3f} on {result['samples']} samples "
+        f"({result['model_format']}, {'white-box' if result['whitebox'] else 'black-box'})"
+    )
+    table = Table(*TABLE_COLUMNS, title="robustness audit")
+    for row in result["table"]:
+        table.add_row(*row)
+    console.print(table)
+    summary = result["summary"]
+    if summary.get("worst_accuracy") is not None:
+        console.print(f"accuracy under the strongest attack: [bold]{summary['worst_accuracy']:.3f}[/bold]")
+    if summary.get("mean_corruption_accuracy") is not None:
+        console.print(
+            f"mean corruption accuracy: {summary['mean_corruption_accuracy']:.3f} "
+            f"({summary['relative_corruption_accuracy']:.3f} of clean)"
+        )
+    console.print(f"report: {result['files'].get('html', '')}")
+
+
+def robust_accuracy(report: Any) -> float:
+    """The number ``--fail-under`` gates on: worst accuracy under attack, else under perturbation."""
+    if report.summary.worst_accuracy is not None:
+        return report.summary.worst_accuracy
+    if report.results:
+        return min(r.accuracy for r in report.results)
+    return report.clean_accuracy
+
+
+def audit_command(
+    recipe: Annotated[
+        Path | None, typer.Argument(help="Audit recipe (YAML); optional with --model/--data.")
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model: .keras, .h5, SavedModel folder or .onnx.")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Data: .npz (x, y) or an images artifact.")
+    ] = None,
+    attack: Annotated[list[str] | None, typer.Option("--attack", help="Attack name (repeatable).")] = None,
+    eps: Annotated[list[float] | None, typer.Option("--eps", help="Budget (repeatable).")] = None,
+    perturbation: Annotated[
+        list[str] | None,
+        typer.Option("--perturbation", help="Natural perturbation (repeatable), all five severities."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Number of samples (stratified, seeded).")
+    ] = None,
+    queries: Annotated[
+        int | None, typer.Option("--queries", help="Query budget per sample (black-box).")
+    ] = None,
+    input_range: Annotated[
+        str | None, typer.Option("--input-range", help="Valid data range 'LOW,HIGH'.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Report folder.")] = None,
+    fail_under: Annotated[
+        float | None, typer.Option("--fail-under", help="Exit 1 when robust accuracy is below this.")
+    ] = None,
+    seed: SeedOption = None,
+    overrides: SetOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Audit a classifier's robustness against attacks and natural perturbations."""
+    from mstool.schemas.audit import AuditRecipe
+    from mstool.toolkit.audit.report import table_rows, write_reports
+    from mstool.toolkit.audit.runner import run_audit, total_steps
+    from mstool.toolkit.errors import InputError, WorkFailed
+    from mstool.toolkit.io import load_recipe, recipe_dir
+
+    apply_local_json(json_output)
+    if recipe is None and (model is None or data is None):
+        raise InputError("give a recipe, or --model and --data (see mstool audit --help)")
+    if recipe is None and not attack and not perturbation:
+        raise InputError("give at least one --attack or --perturbation")
+    if attack and not eps:
+        from mstool.toolkit.audit.attacks import get_attack
+
+        if any(get_attack(a, where="--attack").budget == "eps" for a in attack):
+            raise InputError("--attack needs --eps for bounded attacks")
+    sets = _shell_overrides(
+        model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output
+    ) + list(overrides or [])
+    spec = load_recipe(recipe, AuditRecipe, sets)
+    base = recipe_dir(recipe)
+    with progress_bar("audit", total_steps(spec)) as advance:
+        outcome = run_audit(spec, base, step=lambda text: advance(info=text))
+    report = outcome.report
+    for line in report.warnings:
+        warn(line)
+    out_dir = Path(spec.report.dir)
+    files = write_reports(
+        out_dir,
+        report,
+        outcome.x,
+        outcome.y,
+        outcome.clean_pred,
+        outcome.perturbed,
+        spec.report.examples,
+        spec.report.save_adversarials,
+    )
+    result = {**report.model_dump(mode="json"), "files": files, "table": table_rows(report)}
+    emit(result, lambda console: _render(result, console))
+    gate = fail_under if fail_under is not None else spec.fail_under
+    if gate is not None and robust_accuracy(report) < gate:
+        raise WorkFailed(f"robust accuracy {robust_accuracy(report):.3f} is below --fail-under {gate:g}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("audit", help=HELP)(audit_command)

@@ -1,0 +1,215 @@
+"""The ``audit`` recipe, the ``report.json`` document and the ``audit-report`` artifact.
+
+A recipe names the model, the data, the preprocessing that maps data to model
+inputs, and the attacks and natural perturbations to run with their budgets.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from mstool.schemas.base import ArtifactMeta, Recipe, Section
+
+
+class ModelSection(Section):
+    """The model under audit.
+
+    >>> ModelSection(path="m.keras").outputs
+    'auto'
+    """
+
+    path: str
+    format: Literal["auto", "keras", "savedmodel", "onnx"] = "auto"
+    outputs: Literal["auto", "logits", "probabilities"] = "auto"
+    whitebox: bool = True
+
+
+class DataSection(Section):
+    """Where the labelled images come from and how many to use.
+
+    ``path`` is an ``images`` artifact (.h5) or an .npz with ``x`` and ``y``.
+    ``layout`` says how .npz images are stored (``auto``: channels last).
+    """
+
+    path: str
+    limit: int | None = Field(default=100, ge=1)
+    stratified: bool = True
+    layout: Literal["auto", "HWC", "CHW"] = "auto"
+
+
+class PreprocessSection(Section):
+    """How data becomes model input: ``model_input = (x * scale - mean) / std``.
+
+    ``input_range`` is the valid range of ``x`` (data space, before ``scale``);
+    every perturbation stays inside it and is measured in it. ``layout`` is the
+    layout the model expects (``NHWC`` or ``NCHW``).
+    """
+
+    scale: float = 1.0
+    mean: list[float] | None = None
+    std: list[float] | None = None
+    layout: Literal["NHWC", "NCHW"] = "NHWC"
+    input_range: tuple[float, float] = (0.0, 1.0)
+
+    @field_validator("input_range")
+    @classmethod
+    def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not value[0] < value[1]:
+            raise ValueError("input_range must be [low, high] with low < high")
+        return value
+
+
+class AttackSection(Section):
+    """One attack and its budgets.
+
+    ``eps`` lists perturbation budgets in the attack's norm (data space); for
+    minimal-perturbation attacks (CW, DeepFool, HopSkipJump, ...) each budget is
+    a threshold applied to the perturbations found, and an empty list means
+    unbounded. ``queries`` is the query budget of black-box attacks.
+    """
+
+    name: str
+    eps: list[float] = []
+    targeted: bool = False
+    queries: int | None = Field(default=None, ge=1)
+    params: dict[str, Any] = {}
+
+
+class PerturbationSection(Section):
+    """One natural perturbation and the severities (1-5) to apply."""
+
+    name: str
+    severities: list[int] = [1, 2, 3, 4, 5]
+
+    @field_validator("severities")
+    @classmethod
+    def _in_range(cls, value: list[int]) -> list[int]:
+        bad = [s for s in value if not 1 <= s <= 5]
+        if bad:
+            raise ValueError(f"severities must be between 1 and 5, got {bad}")
+        return value
+
+
+class MetricsSection(Section):
+    """Optional, more expensive metrics."""
+
+    clever: bool = False
+    clever_samples: int = Field(default=5, ge=1)
+    clever_batches: int = Field(default=20, ge=2)
+    clever_batch_size: int = Field(default=32, ge=2)
+    clever_radius: float = 0.3
+
+
+class ReportSection(Section):
+    """Where the report goes and how many example images it shows."""
+
+    dir: str = "audit-out"
+    examples: int = Field(default=6, ge=0)
+    save_adversarials: bool = True
+
+
+class AuditRecipe(Recipe):
+    """A robustness audit: model, data, preprocessing, attacks and perturbations.
+
+    >>> r = AuditRecipe(model={"path": "m.keras"}, data={"path": "d.npz"})
+    >>> r.preprocess.input_range
+    (0.0, 1.0)
+    """
+
+    recipe_name: ClassVar[str] = "audit"
+
+    model: ModelSection
+    second_model: ModelSection | None = None
+    data: DataSection
+    preprocess: PreprocessSection = PreprocessSection()
+    attacks: list[AttackSection] = []
+    perturbations: list[PerturbationSection] = []
+    metrics: MetricsSection = MetricsSection()
+    report: ReportSection = ReportSection()
+    seed: int = 0
+    batch_size: int = Field(default=256, ge=1)
+    fail_under: float | None = None
+
+
+class ResultRow(BaseModel):
+    """One method at one budget (epsilon or severity)."""
+
+    method: str
+    kind: Literal["whitebox", "blackbox", "perturbation"]
+    norm: str
+    budget: float | None
+    targeted: bool = False
+    accuracy: float
+    success_rate: float
+    mean_l0: float | None = None
+    mean_l2: float | None = None
+    mean_linf: float | None = None
+    median_l0: float | None = None
+    median_l2: float | None = None
+    median_linf: float | None = None
+    acac: float | None = None
+    actc: float | None = None
+    mean_ssim: float | None = None
+    empirical_robustness: float | None = None
+    transfer_accuracy: float | None = None
+    transfer_rate: float | None = None
+    queries: int = 0
+    seconds: float
+    max_norm: float | None = None
+    note: str = ""
+
+
+class Summary(BaseModel):
+    """Overall robustness: worst-case accuracy per budget and corruption accuracy."""
+
+    strongest_per_budget: list[dict[str, Any]] = []
+    worst_accuracy: float | None = None
+    mean_corruption_accuracy: float | None = None
+    relative_corruption_accuracy: float | None = None
+    clever: dict[str, float] | None = None
+
+
+class AuditReport(BaseModel):
+    """The ``report.json`` document written by ``mstool audit``."""
+
+    schema_version: int = 1
+    model: str
+    model_format: str
+    whitebox: bool
+    second_model: str | None = None
+    data: str
+    samples: int
+    num_classes: int
+    input_shape: list[int]
+    input_range: tuple[float, float]
+    seed: int
+    clean_accuracy: float
+    second_clean_accuracy: float | None = None
+    results: list[ResultRow]
+    summary: Summary
+    warnings: list[str] = []
+
+
+class AuditReportMeta(ArtifactMeta):
+    """Metadata of an ``audit-report`` artifact.
+
+    Datasets: ``x`` (N, H, W, C) the audited samples in data space, ``y`` (N,)
+    labels, ``clean_pred`` (N,), and per result ``adversarial/<index>`` with
+    ``x`` (perturbed samples) and ``pred`` (the model's labels on them); the
+    ``results`` list below gives each index its method and budget.
+
+    >>> AuditReportMeta(samples=2, num_classes=10, input_range=(0, 1)).kind
+    'audit-report'
+    """
+
+    kind: ClassVar[str] = "audit-report"
+    schema_version: ClassVar[int] = 1
+
+    samples: int
+    num_classes: int
+    input_range: tuple[float, float]
+    layout: Literal["HWC"] = "HWC"
+    clean_accuracy: float | None = None
+    results: list[dict[str, Any]] = []

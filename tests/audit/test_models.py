@@ -1,0 +1,117 @@
+"""Model formats: SavedModel, ONNX through onnxruntime (black-box fallback), probability outputs."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from mstool.toolkit.audit.models import Preprocess, check_compatible, load_classifier
+from mstool.toolkit.errors import InputError
+from tests.conftest import run_cli
+
+
+def _onnx_linear(path, w, b, unusual_op: bool):
+    """A softmax-regression ONNX model; ``unusual_op`` puts a Shrink (identity here) in front."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    nodes, first = [], "x"
+    if unusual_op:
+        nodes.append(helper.make_node("Shrink", ["x"], ["s"], lambd=0.0, bias=0.0))
+        first = "s"
+    nodes += [
+        helper.make_node("Reshape", [first, "shape"], ["flat"]),
+        helper.make_node("MatMul", ["flat", "w"], ["mm"]),
+        helper.make_node("Add", ["mm", "b"], ["logits"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "linear",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 4, 4, 1])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["n", 3])],
+        initializer=[
+            numpy_helper.from_array(np.array([-1, 16], np.int64), "shape"),
+            numpy_helper.from_array(w, "w"),
+            numpy_helper.from_array(b, "b"),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save(model, path)
+
+
+@pytest.fixture
+def failing_convert(monkeypatch):
+    """A converter that rejects the model, as mstool convert does for unsupported ops."""
+    fake = types.ModuleType("mstool.toolkit.convert")
+
+    def onnx_to_keras_model(path):
+        raise InputError("unsupported op Shrink")
+
+    fake.onnx_to_keras_model = onnx_to_keras_model
+    monkeypatch.setitem(sys.modules, "mstool.toolkit.convert", fake)
+
+
+def test_onnx_falls_back_to_black_box_with_a_warning(linear_model, tmp_path, failing_convert):
+    _, w, b = linear_model
+    path = tmp_path / "linear.onnx"
+    _onnx_linear(path, w, b, unusual_op=True)
+    x = np.random.default_rng(0).uniform(0, 1, (12, 4, 4, 1)).astype(np.float32)
+    y = (x.reshape(12, -1) @ w + b).argmax(axis=1)
+    with pytest.warns(UserWarning, match="black-box only"):
+        clf = load_classifier(path, Preprocess())
+    check_compatible(clf, x, y, "d")
+    assert not clf.whitebox and clf.outputs == "logits"
+    np.testing.assert_allclose(clf.logits(x), x.reshape(12, -1) @ w + b, rtol=1e-5, atol=1e-5)
+    data = tmp_path / "d.npz"
+    np.savez(data, x=x, y=y)
+    res = run_cli(
+        "--json",
+        "audit",
+        "--model",
+        path,
+        "--data",
+        data,
+        "--attack",
+        "pgd",
+        "--attack",
+        "square",
+        "--eps",
+        "0.2",
+        "--queries",
+        "20",
+        "-o",
+        tmp_path / "o",
+    )
+    assert res.exit_code == 0, res.stderr
+    assert "black-box" in res.stderr and "skipped white-box attack 'pgd'" in res.stderr
+    doc = res.json()
+    assert doc["clean_accuracy"] == 1.0 and not doc["whitebox"]
+    assert [r["method"] for r in doc["results"]] == ["square"] and doc["results"][0]["queries"] > 0
+
+
+def test_savedmodel_matches_keras(linear_model, tmp_path):
+    import keras
+
+    path, w, b = linear_model
+    keras.models.load_model(path).export(tmp_path / "sm", verbose=False)
+    x = np.random.default_rng(1).uniform(0, 1, (5, 4, 4, 1)).astype(np.float32)
+    clf = load_classifier(tmp_path / "sm", Preprocess())
+    check_compatible(clf, x, np.zeros(5, int), "d")
+    np.testing.assert_allclose(clf.logits(x), x.reshape(5, -1) @ w + b, rtol=1e-5, atol=1e-5)
+    assert clf.whitebox and clf.model_format == "savedmodel"
+    grad = clf.loss_gradient(x, np.zeros(5, int), "cw")
+    z = x.reshape(5, -1) @ w + b
+    other = np.where(z[:, 1] > z[:, 2], 1, 2)
+    np.testing.assert_allclose(grad.reshape(5, -1), (w[:, other] - w[:, [0]]).T, rtol=1e-5, atol=1e-6)
+
+
+def test_preprocess_mean_std_and_nchw():
+    p = Preprocess(scale=2.0, mean=[1.0, 0.0], std=[2.0, 4.0], layout="NCHW")
+    x = np.ones((1, 3, 3, 2), np.float32)
+    out = p.apply_numpy(x)
+    assert out.shape == (1, 2, 3, 3)
+    np.testing.assert_allclose(out[0, :, 0, 0], [0.5, 0.5])

@@ -1,0 +1,1 @@
+"""Black-box attacks: only model outputs, every query counted."""

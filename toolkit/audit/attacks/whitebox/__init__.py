@@ -1,0 +1,1 @@
+"""White-box attacks: gradients of the model under ``tf.function``, batched."""

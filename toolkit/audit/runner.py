@@ -1,0 +1,299 @@
+"""Run an audit recipe: load model and data, run every attack and perturbation at every
+budget, and collect the rows of the report and the perturbed samples.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mstool.schemas.audit import AttackSection, AuditRecipe, AuditReport, ModelSection, ResultRow, Summary
+from mstool.toolkit.audit.attacks import (
+    AttackJob,
+    attack_norm,
+    get_attack,
+    run_attack,
+    within_threshold,
+)
+from mstool.toolkit.audit.attacks.base import random_targets, resolve_params
+from mstool.toolkit.audit.attacks.perturbations import apply_perturbation, get_perturbation
+from mstool.toolkit.audit.data import check_range, load_images, select_samples
+from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
+from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
+from mstool.toolkit.errors import InputError
+
+
+@dataclass
+class AuditOutcome:
+    """The report plus the arrays behind it (for the artifact and the HTML examples)."""
+
+    report: AuditReport
+    x: np.ndarray
+    y: np.ndarray
+    clean_pred: np.ndarray
+    perturbed: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    recipe: AuditRecipe
+    clf: Classifier
+    x: np.ndarray
+    y: np.ndarray
+    clean_pred: np.ndarray
+    second: Classifier | None
+    second_pred: np.ndarray | None
+    outcome_rows: list[ResultRow] = field(default_factory=list)
+    perturbed: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _resolve(path: str, base: Path) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() or p.exists() else base / p
+
+
+def _preprocess(recipe: AuditRecipe) -> Preprocess:
+    pre = recipe.preprocess
+    return Preprocess(pre.scale, pre.mean, pre.std, pre.layout, tuple(pre.input_range))
+
+
+def _load_model(section: ModelSection, recipe: AuditRecipe, base: Path, notes: list[str]) -> Classifier:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = load_classifier(
+            _resolve(section.path, base),
+            _preprocess(recipe),
+            section.format,
+            section.outputs,
+            section.whitebox,
+            recipe.batch_size,
+        )
+    notes.extend(str(w.message) for w in caught if issubclass(w.category, UserWarning))
+    return clf
+
+
+def _validate_sections(recipe: AuditRecipe) -> None:
+    """Names and budgets are checked before any work starts."""
+    for i, section in enumerate(recipe.attacks):
+        spec = get_attack(section.name, where=f"attacks[{i}].name")
+        resolve_params(spec, section.params, where=f"attacks[{i}].params")
+        if spec.budget == "eps" and not section.eps:
+            raise InputError(f"attack '{spec.name}' needs at least one eps budget", where=f"attacks[{i}].eps")
+        if any(e <= 0 for e in section.eps):
+            raise InputError("eps budgets must be positive", where=f"attacks[{i}].eps")
+        if section.targeted and not spec.targeted:
+            raise InputError(f"attack '{spec.name}' has no targeted mode", where=f"attacks[{i}].targeted")
+    for i, section in enumerate(recipe.perturbations):
+        get_perturbation(section.name, where=f"perturbations[{i}].name")
+
+
+def prepare(recipe: AuditRecipe, base: Path) -> _Context:
+    """Load, check and sample: every bad input fails here, before the attacks run."""
+    _validate_sections(recipe)
+    notes: list[str] = []
+    data_path = _resolve(recipe.data.path, base)
+    x, y = load_images(data_path, recipe.data.layout)
+    idx = select_samples(y, recipe.data.limit, recipe.seed, recipe.data.stratified)
+    x, y = x[idx], y[idx]
+    check_range(x, recipe.preprocess.input_range, str(data_path))
+    clf = _load_model(recipe.model, recipe, base, notes)
+    check_compatible(clf, x, y, str(data_path))
+    second, second_pred = None, None
+    if recipe.second_model is not None:
+        second = _load_model(recipe.second_model, recipe, base, notes)
+        check_compatible(second, x, y, str(data_path))
+        second_pred = second.predict(x, count=False)
+    return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes)
+
+
+def _row_from(
+    ctx: _Context,
+    method: str,
+    kind: str,
+    norm: str,
+    budget: float | None,
+    x_adv: np.ndarray,
+    seconds: float,
+    queries: int,
+    targets: np.ndarray | None,
+    targeted: bool,
+) -> ResultRow:
+    ev = evaluate(ctx.clf, ctx.x, ctx.y, x_adv, ctx.clean_pred, norm, targets)
+    transfer_acc, transfer_rate = (None, None)
+    if ctx.second is not None and kind != "perturbation":
+        transfer_acc, transfer_rate = transfer(ctx.second, x_adv, ctx.y, ev.success, ctx.second_pred)
+    ctx.perturbed.append((x_adv, ev.pred))
+    return ResultRow(
+        method=method,
+        kind=kind,
+        norm=norm,
+        budget=budget,
+        targeted=targeted,
+        accuracy=ev.accuracy,
+        success_rate=ev.success_rate,
+        queries=queries,
+        seconds=round(seconds, 4),
+        transfer_accuracy=transfer_acc,
+        transfer_rate=transfer_rate,
+        **ev.stats,
+    )
+
+
+def _run_attack_section(
+    ctx: _Context, index: int, section: AttackSection, step: Callable[[str], None]
+) -> None:
+    spec = get_attack(section.name)
+    if spec.family == "whitebox" and not ctx.clf.whitebox:
+        ctx.warnings.append(f"skipped white-box attack '{spec.name}': the model is audited black-box")
+        return
+    params = resolve_params(spec, section.params, where=f"attacks[{index}].params")
+    norm = attack_norm(spec, params)
+    attacked = np.flatnonzero(ctx.clean_pred == ctx.y)
+    rng_targets = np.random.default_rng([ctx.recipe.seed, index, 7])
+    targets_all = random_targets(ctx.y, ctx.clf.num_classes, rng_targets) if section.targeted else None
+    budgets: list[float | None] = list(section.eps) if spec.budget == "eps" else [None]
+    for j, eps in enumerate(budgets):
+        step(f"{spec.name} eps={eps}" if eps is not None else spec.name)
+        job = AttackJob(
+            ctx.clf,
+            ctx.x[attacked],
+            ctx.y[attacked],
+            eps,
+            np.random.default_rng([ctx.recipe.seed, index, j]),
+            norm=norm,
+            targets=None if targets_all is None else targets_all[attacked],
+            max_queries=section.queries,
+            params=dict(params),
+        )
+        ctx.clf.queries = 0
+        start = time.perf_counter()
+        found = run_attack(spec, job) if len(attacked) else ctx.x[attacked]
+        seconds = time.perf_counter() - start
+        queries = int(round(ctx.clf.queries / max(len(attacked), 1))) if spec.family == "blackbox" else 0
+        x_adv = ctx.x.copy()
+        x_adv[attacked] = found
+        thresholds = [eps] if spec.budget == "eps" else (section.eps or [None])
+        for threshold in thresholds:
+            limited = x_adv if spec.budget == "eps" else within_threshold(x_adv, ctx.x, threshold, norm)
+            ctx.outcome_rows.append(
+                _row_from(
+                    ctx,
+                    spec.name,
+                    spec.family,
+                    norm,
+                    threshold,
+                    limited,
+                    seconds,
+                    queries,
+                    targets_all,
+                    section.targeted,
+                )
+            )
+
+
+def _run_perturbations(ctx: _Context, step: Callable[[str], None]) -> None:
+    low, high = ctx.recipe.preprocess.input_range
+    for i, section in enumerate(ctx.recipe.perturbations):
+        name = get_perturbation(section.name)
+        for severity in section.severities:
+            step(f"{name} severity={severity}")
+            rng = np.random.default_rng([ctx.recipe.seed, 1000 + i, severity])
+            start = time.perf_counter()
+            x_p = apply_perturbation(name, ctx.x, severity, low, high, rng)
+            seconds = time.perf_counter() - start
+            ctx.outcome_rows.append(
+                _row_from(ctx, name, "perturbation", "l2", float(severity), x_p, seconds, 0, None, False)
+            )
+
+
+def total_steps(recipe: AuditRecipe) -> int:
+    """How many progress steps :func:`run_audit` reports."""
+    count = sum(len(s.severities) for s in recipe.perturbations)
+    for s in recipe.attacks:
+        count += len(s.eps) if get_attack(s.name).budget == "eps" else 1
+    return count
+
+
+def run_audit(
+    recipe: AuditRecipe, base: Path | None = None, step: Callable[[str], None] | None = None
+) -> AuditOutcome:
+    """Run a whole audit; ``step(description)`` is called before each method and budget."""
+    base = base or Path.cwd()
+    ctx = prepare(recipe, base)
+    step = step or (lambda _: None)
+    for i, section in enumerate(recipe.attacks):
+        _run_attack_section(ctx, i, section, step)
+    _run_perturbations(ctx, step)
+    report = _build_report(ctx, base)
+    return AuditOutcome(report, ctx.x, ctx.y, ctx.clean_pred, ctx.perturbed)
+
+
+def summarize(rows: list[ResultRow], clean_accuracy: float) -> Summary:
+    """Accuracy under the strongest attack per (norm, budget) and corruption accuracy."""
+    strongest: dict[tuple, ResultRow] = {}
+    for row in rows:
+        if row.kind == "perturbation":
+            continue
+        key = (row.norm, row.budget)
+        if key not in strongest or row.accuracy < strongest[key].accuracy:
+            strongest[key] = row
+    per_budget = [
+        {"norm": k[0], "budget": k[1], "accuracy": r.accuracy, "method": r.method}
+        for k, r in sorted(strongest.items(), key=lambda kv: (kv[0][0], kv[0][1] or np.inf))
+    ]
+    corr = [r.accuracy for r in rows if r.kind == "perturbation"]
+    mean_corr = float(np.mean(corr)) if corr else None
+    attack_acc = [r.accuracy for r in rows if r.kind != "perturbation"]
+    return Summary(
+        strongest_per_budget=per_budget,
+        worst_accuracy=min(attack_acc) if attack_acc else None,
+        mean_corruption_accuracy=mean_corr,
+        relative_corruption_accuracy=(mean_corr / clean_accuracy)
+        if mean_corr is not None and clean_accuracy > 0
+        else None,
+    )
+
+
+def _clever(ctx: _Context) -> dict[str, float] | None:
+    m = ctx.recipe.metrics
+    if not m.clever or not ctx.clf.whitebox:
+        return None
+    rows = np.flatnonzero(ctx.clean_pred == ctx.y)[: m.clever_samples]
+    rng = np.random.default_rng([ctx.recipe.seed, 99])
+    radius = m.clever_radius * (ctx.clf.clip[1] - ctx.clf.clip[0])
+    scores = clever_scores(
+        ctx.clf, ctx.x[rows], ctx.y[rows], radius, m.clever_batches, m.clever_batch_size, rng
+    )
+    return {"mean": float(scores.mean()), "min": float(scores.min()), "samples": float(len(scores))}
+
+
+def _build_report(ctx: _Context, base: Path) -> AuditReport:
+    recipe = ctx.recipe
+    clean = float((ctx.clean_pred == ctx.y).mean())
+    summary = summarize(ctx.outcome_rows, clean)
+    summary.clever = _clever(ctx)
+    return AuditReport(
+        model=recipe.model.path,
+        model_format=ctx.clf.model_format,
+        whitebox=ctx.clf.whitebox,
+        second_model=recipe.second_model.path if recipe.second_model else None,
+        data=recipe.data.path,
+        samples=len(ctx.x),
+        num_classes=ctx.clf.num_classes,
+        input_shape=list(ctx.x.shape[1:]),
+        input_range=tuple(recipe.preprocess.input_range),
+        seed=recipe.seed,
+        clean_accuracy=clean,
+        second_clean_accuracy=float((ctx.second_pred == ctx.y).mean())
+        if ctx.second_pred is not None
+        else None,
+        results=ctx.outcome_rows,
+        summary=summary,
+        warnings=ctx.warnings,
+    )
