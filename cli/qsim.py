@@ -235,5 +235,44 @@ def qaoa_command(
     emit(summary, _summary_renderer(summary, "qsim qaoa"))
 
 
+@qsim_app.command("train")
+def train_command(
+    recipe: Annotated[Path, typer.Argument(help="A qsim.train recipe (YAML).")],
+    set_: SetOption = None,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Train a quantum neural network classifier (Keras layer around a circuit, adjoint gradients).
+
+    Example: mstool qsim train recipes/qnn_moons.yaml --json
+    """
+    from mstool.schemas.qsim import QnnRecipe, QsimResultMeta
+    from mstool.toolkit.io import check_writable, load_recipe
+    from mstool.toolkit.qsim.results import write_result
+
+    apply_local_json(json_output)
+    cfg = load_recipe(recipe, QnnRecipe, set_)
+    if output is not None:
+        check_writable(output, overwrite=overwrite)
+    log("loading TensorFlow")
+    from mstool.toolkit.qsim.qnn import train_classifier
+
+    d = cfg.data
+    result = train_classifier(d.kind, d.samples, d.noise, d.test_fraction, cfg.n_qubits, cfg.layers,
+                              cfg.epochs, cfg.batch_size, cfg.learning_rate, cfg.seed)
+    summary = {"recipe": str(recipe), "n_qubits": cfg.n_qubits, "data": d.kind,
+               "train_samples": result["train_samples"], "test_samples": result["test_samples"],
+               "epochs": cfg.epochs, "final_loss": float(result["loss"][-1]),
+               "train_accuracy": float(result["accuracy"][-1]), "test_accuracy": result["test_accuracy"]}
+    if output is not None:
+        meta = QsimResultMeta(command="train", source=str(recipe), n_qubits=cfg.n_qubits, seed=cfg.seed,
+                              summary={k: v for k, v in summary.items() if k != "recipe"})
+        write_result(output, meta, {"loss": result["loss"], "accuracy": result["accuracy"],
+                                    "parameters": result["weights"]}, overwrite=overwrite)
+        summary["output"] = str(output)
+    emit(summary, _summary_renderer(summary, "qsim train"))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(qsim_app, name="qsim")

@@ -27,13 +27,18 @@ class KernelCall:
     controls: tuple[int, ...]
     matrix: np.ndarray  # dense matrix, diagonal vector, or unused for swapbits
 
-    @property
-    def positions(self) -> np.ndarray:
-        return np.array(sorted(self.targets + self.controls), dtype=np.int64)
+    def __post_init__(self) -> None:
+        self.positions = np.array(sorted(self.targets + self.controls), dtype=np.int64)
+        self.control_mask = sum(1 << c for c in self.controls)
+        self.target_array = np.array(self.targets, dtype=np.int64)
+        self._typed: dict = {}
 
-    @property
-    def control_mask(self) -> int:
-        return sum(1 << c for c in self.controls)
+    def matrix_as(self, dtype: np.dtype) -> np.ndarray:
+        """The matrix in the state's dtype, converted once per dtype."""
+        typed = self._typed.get(dtype)
+        if typed is None:
+            typed = self._typed[dtype] = np.ascontiguousarray(self.matrix, dtype=dtype)
+        return typed
 
 
 def lower(name: str, targets: tuple[int, ...], controls: tuple[int, ...], matrix: np.ndarray) -> KernelCall:
@@ -93,7 +98,7 @@ class _Block:
         self.qubits = union
 
 
-def fuse(gates: Iterable[tuple[str, tuple, tuple, np.ndarray]]) -> list[KernelCall]:
+def fuse(gates: Iterable[tuple[str, tuple, tuple, np.ndarray]], max_qubits: int = 2) -> list[KernelCall]:
     """Fuse ``(name, targets, controls, matrix)`` gates into kernel calls.
 
     >>> from mstool.toolkit.qsim.gates import gate_matrix
@@ -105,7 +110,7 @@ def fuse(gates: Iterable[tuple[str, tuple, tuple, np.ndarray]]) -> list[KernelCa
     last: dict[int, int] = {}
     for name, targets, controls, m in gates:
         qubits = targets + controls
-        if len(qubits) > 2:
+        if len(qubits) > max_qubits:
             for q in qubits:
                 last[q] = len(blocks)
             blocks.append(lower(name, targets, controls, m))
@@ -116,7 +121,7 @@ def fuse(gates: Iterable[tuple[str, tuple, tuple, np.ndarray]]) -> list[KernelCa
         if len(owners) == 1:
             idx = next(iter(owners))
             block = blocks[idx]
-            if isinstance(block, _Block) and len(set(block.qubits) | set(fq)) <= 2:
+            if isinstance(block, _Block) and len(set(block.qubits) | set(fq)) <= max_qubits:
                 block.absorb(fq, fm, [op], after=True)
                 for q in fq:
                     last[q] = idx
@@ -125,7 +130,7 @@ def fuse(gates: Iterable[tuple[str, tuple, tuple, np.ndarray]]) -> list[KernelCa
         movable = [i for i in owners if isinstance(blocks[i], _Block)
                    and all(last.get(q) == i for q in blocks[i].qubits)]
         for i in movable:  # blocks last on all their qubits may move forward into this one
-            if len(set(new.qubits) | set(blocks[i].qubits)) <= 2:
+            if len(set(new.qubits) | set(blocks[i].qubits)) <= max_qubits:
                 new.absorb(blocks[i].qubits, blocks[i].matrix, blocks[i].ops, after=False)
                 blocks[i] = None
         for q in new.qubits:

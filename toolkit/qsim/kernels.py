@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit, prange
 
 _OPTS = {"cache": True, "nogil": True}
-PARALLEL_MIN_SIZE = 1 << 14  # below this, thread start-up costs more than the loop
+PARALLEL_MIN_SIZE = 1 << 16  # below this, thread start-up costs more than the loop
 
 
 @njit(inline="always", **_OPTS)
@@ -65,6 +65,11 @@ def apply_1q_controlled(psi, target, m, positions, cmask):
 
 def apply_2q(psi, t0, t1, m, positions, cmask):
     """psi <- 4x4 ``m`` on targets (t0, t1), basis index b(t0) + 2 b(t1); controls in ``cmask``."""
+    # matrix entries in locals: psi and m could alias as far as the compiler knows
+    m00, m01, m02, m03 = m[0, 0], m[0, 1], m[0, 2], m[0, 3]
+    m10, m11, m12, m13 = m[1, 0], m[1, 1], m[1, 2], m[1, 3]
+    m20, m21, m22, m23 = m[2, 0], m[2, 1], m[2, 2], m[2, 3]
+    m30, m31, m32, m33 = m[3, 0], m[3, 1], m[3, 2], m[3, 3]
     b0 = np.int64(1) << t0
     b1 = np.int64(1) << t1
     for k in prange(psi.shape[0] >> positions.shape[0]):
@@ -76,10 +81,10 @@ def apply_2q(psi, t0, t1, m, positions, cmask):
         a1 = psi[i1]
         a2 = psi[i2]
         a3 = psi[i3]
-        psi[i0] = m[0, 0] * a0 + m[0, 1] * a1 + m[0, 2] * a2 + m[0, 3] * a3
-        psi[i1] = m[1, 0] * a0 + m[1, 1] * a1 + m[1, 2] * a2 + m[1, 3] * a3
-        psi[i2] = m[2, 0] * a0 + m[2, 1] * a1 + m[2, 2] * a2 + m[2, 3] * a3
-        psi[i3] = m[3, 0] * a0 + m[3, 1] * a1 + m[3, 2] * a2 + m[3, 3] * a3
+        psi[i0] = m00 * a0 + m01 * a1 + m02 * a2 + m03 * a3
+        psi[i1] = m10 * a0 + m11 * a1 + m12 * a2 + m13 * a3
+        psi[i2] = m20 * a0 + m21 * a1 + m22 * a2 + m23 * a3
+        psi[i3] = m30 * a0 + m31 * a1 + m32 * a2 + m33 * a3
 
 
 def apply_diagonal(psi, targets, diag, positions, cmask):
@@ -193,6 +198,26 @@ def matrix_element_1q(lam, psi, target, kmat, positions, cmask):
     return complex(re, im)
 
 
+def reduced_density_1q(psi, target):
+    """The 2x2 reduced density matrix of qubit ``target`` as (rho00, rho11, rho01)."""
+    bit = np.int64(1) << target
+    low_mask = bit - 1
+    r00 = 0.0
+    r11 = 0.0
+    r01_re = 0.0
+    r01_im = 0.0
+    for k in prange(psi.shape[0] // 2):
+        i0 = ((k >> target) << (target + 1)) | (k & low_mask)
+        a0 = psi[i0]
+        a1 = psi[i0 | bit]
+        r00 += a0.real ** 2 + a0.imag ** 2
+        r11 += a1.real ** 2 + a1.imag ** 2
+        v = a0 * np.conj(a1)
+        r01_re += v.real
+        r01_im += v.imag
+    return r00, r11, complex(r01_re, r01_im)
+
+
 def probability_of_one(psi, target):
     """P(qubit ``target`` reads 1)."""
     bit = np.int64(1) << target
@@ -251,6 +276,7 @@ def _dispatching(fn):
 
 KERNELS = ["apply_1q", "apply_1q_controlled", "apply_2q", "apply_diagonal", "apply_swap_bits",
            "pauli_sum_expectation", "apply_pauli_sum", "adjoint_step_1q", "matrix_element_2q",
-           "matrix_element_1q", "probability_of_one", "collapse", "norm_squared", "copy_state"]
+           "matrix_element_1q", "reduced_density_1q", "probability_of_one", "collapse", "norm_squared",
+           "copy_state"]
 for _name in KERNELS:
     globals()[_name] = _dispatching(globals()[_name])

@@ -64,8 +64,7 @@ def zero_state(n_qubits: int, dtype: str = "complex128") -> np.ndarray:
 
 def run_call(psi: np.ndarray, call: KernelCall) -> None:
     """Apply one kernel call to ``psi`` in place (CPU)."""
-    dtype = psi.dtype
-    m = np.ascontiguousarray(call.matrix, dtype=dtype)
+    m = call.matrix_as(psi.dtype)
     if call.kind == "dense1":
         if call.controls:
             kernels.apply_1q_controlled(psi, call.targets[0], m, call.positions, call.control_mask)
@@ -74,8 +73,7 @@ def run_call(psi: np.ndarray, call: KernelCall) -> None:
     elif call.kind == "dense2":
         kernels.apply_2q(psi, call.targets[0], call.targets[1], m, call.positions, call.control_mask)
     elif call.kind == "diagonal":
-        kernels.apply_diagonal(psi, np.array(call.targets, dtype=np.int64), m, call.positions,
-                               call.control_mask)
+        kernels.apply_diagonal(psi, call.target_array, m, call.positions, call.control_mask)
     else:  # swapbits: X flips one bit, SWAP exchanges |01> and |10>
         t = call.targets
         mask_a = 0 if len(t) == 1 else 1 << t[0]
