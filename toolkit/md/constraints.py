@@ -10,6 +10,7 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.kernels import constraints as kernels
+from mstool.toolkit.md.kernels import pick
 from mstool.toolkit.md.system import System
 
 
@@ -26,9 +27,13 @@ class Constraints:
     def __init__(
         self, pairs: np.ndarray, lengths: np.ndarray, masses: np.ndarray, tol: float = 1e-10
     ) -> None:
-        self.pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
-        self.lengths = np.ascontiguousarray(lengths, dtype=float)
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        order, self.cluster_start = constraint_clusters(len(masses), pairs)
+        self.pairs = np.ascontiguousarray(pairs[order])
+        self.lengths = np.ascontiguousarray(np.asarray(lengths, dtype=float)[order])
         self.inv_mass = 1.0 / np.asarray(masses, dtype=float)
+        self._shake = pick(kernels, "shake", len(masses))
+        self._rattle = pick(kernels, "rattle_velocities", len(masses))
         self.tol = tol
         self.max_iter = 2000
 
@@ -39,23 +44,26 @@ class Constraints:
     def apply_positions(self, positions: np.ndarray, reference: np.ndarray, step: int = -1) -> None:
         if not self.count:
             return
-        if (
-            kernels.shake(
-                positions, reference, self.pairs, self.lengths, self.inv_mass, self.tol, self.max_iter
-            )
-            < 0
-        ):
+        used = self._shake(
+            positions,
+            reference,
+            self.pairs,
+            self.lengths,
+            self.inv_mass,
+            self.cluster_start,
+            self.tol,
+            self.max_iter,
+        )
+        if used < 0:
             raise WorkFailed(self._failure("SHAKE", positions, step))
 
     def apply_velocities(self, positions: np.ndarray, velocities: np.ndarray, step: int = -1) -> None:
         if not self.count:
             return
-        if (
-            kernels.rattle_velocities(
-                positions, velocities, self.pairs, self.inv_mass, self.tol, self.max_iter
-            )
-            < 0
-        ):
+        used = self._rattle(
+            positions, velocities, self.pairs, self.inv_mass, self.cluster_start, self.tol, self.max_iter
+        )
+        if used < 0:
             raise WorkFailed(self._failure("RATTLE", positions, step))
 
     def _failure(self, what: str, positions: np.ndarray, step: int) -> str:
@@ -67,6 +75,29 @@ class Constraints:
             f"simulation blew up at step {step}: {what} did not converge "
             f"(constraint between atoms {i + 1} and {j + 1}); try a smaller dt"
         )
+
+
+def constraint_clusters(n_atoms: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order of constraints grouped by connected component, and each group's start offset.
+
+    >>> order, start = constraint_clusters(5, np.array([[0, 1], [3, 4], [1, 2]]))
+    >>> order.tolist(), start.tolist()
+    ([0, 2, 1], [0, 2, 3])
+    """
+    parent = list(range(n_atoms))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, j in pairs.tolist():
+        parent[root(i)] = root(j)
+    labels = np.array([root(int(i)) for i in pairs[:, 0]], dtype=np.int64)
+    order = np.argsort(labels, kind="stable")
+    _, counts = np.unique(labels[order], return_counts=True)
+    return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
 
 def constraints_for(system: System, kind: str) -> Constraints:
