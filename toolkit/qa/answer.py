@@ -12,15 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from mstool.schemas.qa import AnswerSettings
 from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.question import QuestionType, classify_question
 from mstool.toolkit.qa.spans import Span, candidate_spans, numbers_in, years_in
-from mstool.toolkit.qa.text import fold, strip_disambiguation, terms, words
+from mstool.toolkit.qa.text import STOP_WORDS, fold, strip_disambiguation, terms, words
 
 _DATE_WORDS = {"first", "earlier", "older", "oldest", "younger", "youngest", "later", "born", "founded",
                "established", "released", "recent", "formed", "built", "opened", "created", "earliest",
                "newer", "latest", "before", "after", "elder", "started", "published", "begin", "began"}
+_HEAD_NOUNS_IN_NAMES = {"county", "city", "state", "river", "university", "party", "league", "conference",
+                        "band", "company", "island", "team", "award"}
 _DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ish|ese|ch|i)\b")
 
 
@@ -98,6 +102,8 @@ def _context_bonus(span: Span, qtype: QuestionType, titles: tuple[set[str], set[
         bonus -= 1.0  # the subject of a paragraph is rarely its own place, date or count
     if qtype.answer_type in ("place", "date") and before in ("in", "at", "near", "on", "since", "from"):
         bonus += 0.5
+    if qtype.head and qtype.head[-1] in _HEAD_NOUNS_IN_NAMES:
+        bonus += 0.8 if qtype.head[-1] in folded else 0.0
     if _DEMONYM.fullmatch(span.text) and not asks_nationality:
         bonus -= 1.0
     if qtype.answer_type == "number" and re.fullmatch(r"1\d{3}|20\d{2}", span.text):
@@ -105,10 +111,22 @@ def _context_bonus(span: Span, qtype: QuestionType, titles: tuple[set[str], set[
     return bonus
 
 
+def _proximity(sentence: str, span: Span, q_words: set[str]) -> float:
+    """exp(-distance / 40 chars) from the span to the nearest question word in the sentence."""
+    end = span.start + len(span.text)
+    best = None
+    for match in re.finditer(r"\w+", sentence):
+        if match.start() < end and match.end() > span.start:
+            continue  # words inside the span do not count
+        if fold(match.group(0)) in q_words and fold(match.group(0)) not in STOP_WORDS:
+            gap = span.start - match.end() if match.end() <= span.start else match.start() - end
+            best = gap if best is None else min(best, gap)
+    return 0.0 if best is None else float(np.exp(-max(best, 0) / 40.0))
+
+
 def _span_candidates(question: str, qtype: QuestionType, supporting: list[SupportingSentence],
                      path: list[int], max_tokens: int, index: QAIndex) -> list[tuple[str, float]]:
     q_words = set(words(question))
-    last = path[-1]
     asked = index.matcher.mentions(question)
     unasked_titles = {fold(strip_disambiguation(index.titles[p])) for p in path if p not in asked}
     path_titles = {fold(strip_disambiguation(index.titles[p])) for p in path}
@@ -126,8 +144,9 @@ def _span_candidates(question: str, qtype: QuestionType, supporting: list[Suppor
             before = sent.text[:span.start].split()[-1:] or [""]
             score += _context_bonus(span, qtype, (unasked_titles, path_titles), before[0].lower(),
                                     asks_nationality)
-            score += 0.4 if sent.paragraph == last else 0.0
+            score += 0.4 if sent.paragraph == path[-1] else 0.0
             score -= 0.02 * span.start / max(len(sent.text), 1)
+            score += 0.5 * _proximity(sent.text, span, q_words)
             scored[span.text] = max(scored.get(span.text, -1e9), score)
     return sorted(scored.items(), key=lambda kv: -kv[1])
 
@@ -198,4 +217,8 @@ def extract_answer(index: QAIndex, path: list[int], question: str, settings: Ans
         return Answer(qtype.options[0], qtype, supporting, method="first option")
     if not candidates:
         return Answer(strip_disambiguation(index.titles[path[-1]]), qtype, supporting, method="title")
-    return Answer(candidates[0][0], qtype, supporting, candidates[0][1], "span", candidates[:5])
+    text = candidates[0][0]
+    if qtype.answer_type == "date" and re.search(r"\byear\b", question.lower()):
+        years = re.findall(r"\b\d{4}\b", text)
+        text = years[0] if len(years) == 1 else text
+    return Answer(text, qtype, supporting, candidates[0][1], "span", candidates[:5])

@@ -16,6 +16,13 @@ _LATER = {"later", "younger", "youngest", "recent", "newer", "last", "latest", "
 _MORE = {"more", "larger", "bigger", "higher", "longer", "taller", "most", "largest", "greater", "biggest",
          "highest", "longest", "many"}
 _LESS = {"less", "fewer", "smaller", "lower", "shorter", "least", "smallest", "lowest", "shortest"}
+_PERSON_NOUNS = {"director", "actor", "actress", "singer", "author", "writer", "politician", "player",
+                 "musician", "composer", "producer", "founder", "artist", "poet", "rapper", "coach", "king",
+                 "queen", "president", "novelist", "screenwriter", "comedian", "person", "man", "woman",
+                 "footballer", "guitarist", "drummer", "songwriter", "filmmaker", "businessman", "journalist",
+                 "architect", "scientist", "physicist", "chemist", "painter", "designer", "manager",
+                 "wrestler", "star", "boxer", "senator", "governor", "emperor", "prince", "princess",
+                 "general", "lawyer"}
 _OPTIONS = re.compile(r"[,:]?\s*((?:the\s+)?[^,?]+?)\s+or\s+((?:the\s+)?[^,?]+?)\s*\??\s*$", re.IGNORECASE)
 
 
@@ -32,6 +39,7 @@ class QuestionType:
     answer_type: str
     options: list[str] = field(default_factory=list)
     direction: str | None = None
+    head: list[str] = field(default_factory=list)
 
 
 def _direction(lowered_words: list[str]) -> str | None:
@@ -72,7 +80,24 @@ def classify_question(question: str) -> QuestionType:
         return QuestionType("comparison", "yesno", options, direction)
     if options:
         return QuestionType("comparison", "entity", options, direction)
-    return QuestionType("bridge", _answer_type(question.lower(), first), [], direction)
+    head = _head_words(question.lower())
+    answer_type = _answer_type(question.lower(), first)
+    if answer_type == "entity" and set(head) & _PERSON_NOUNS:
+        answer_type = "person"
+    return QuestionType("bridge", answer_type, [], direction, head)
+
+
+def _head_words(lowered: str) -> list[str]:
+    """Up to three words after 'what'/'which' ('which American film director' -> its words)."""
+    match = re.search(r"\b(?:what|which)\s+((?:[a-z'-]+\s*){1,3})", lowered)
+    if not match:
+        return []
+    found = []
+    for word in match.group(1).split():
+        if word in ("is", "was", "were", "are", "did", "does", "do", "has", "had", "of", "the", "a", "in"):
+            break
+        found.append(word)
+    return found
 
 
 def _answer_type(lowered: str, first: str) -> str:

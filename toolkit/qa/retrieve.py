@@ -18,7 +18,7 @@ from mstool.schemas.qa import RetrievalSettings
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.kernels import bm25_scores_many
-from mstool.toolkit.qa.text import terms
+from mstool.toolkit.qa.text import fold, strip_disambiguation, terms
 
 
 @dataclass
@@ -31,6 +31,9 @@ class PathWeights:
     covered_term_weight: float = 0.25
     dense_towards_previous: float = 0.5
     coverage: float = 3.0
+    same_entity: float = 2.0
+    title_overlap: float = 1.0
+    path_dense: float = 0.0
 
 
 @dataclass
@@ -71,6 +74,30 @@ class PathRetriever:
         self.settings = settings or RetrievalSettings()
         self.weights = weights or PathWeights()
         self.doc_terms = self._paragraph_term_sets()
+        self.title_index = self._title_term_index()
+
+    def _title_term_index(self) -> tuple[dict[int, list[int]], np.ndarray]:
+        """term id -> paragraphs whose title has it, and each title's number of known terms."""
+        by_term: dict[int, list[int]] = {}
+        sizes = np.zeros(self.index.size)
+        for p, title in enumerate(self.index.titles):
+            known = self.index.term_id
+            ids = {known[t] for t in terms(strip_disambiguation(title)) if t in known}
+            sizes[p] = len(ids)
+            for t in ids:
+                by_term.setdefault(t, []).append(p)
+        return by_term, sizes
+
+    def title_scores(self, question: str, q_terms: np.ndarray) -> np.ndarray:
+        """Per paragraph: a bonus when the question names its title, exactly or mostly (>= half its terms)."""
+        by_term, sizes = self.title_index
+        hits = np.zeros(self.index.size)
+        for t in set(q_terms.tolist()):
+            hits[by_term.get(t, [])] += 1
+        share = np.where(sizes > 0, hits / np.maximum(sizes, 1), 0.0)
+        bonus = self.weights.title_overlap * np.where(share >= 0.5, share, 0.0)
+        bonus[list(self.index.matcher.mentions(question))] += self.weights.title_in_question
+        return bonus
 
     def _paragraph_term_sets(self) -> list[frozenset[int]]:
         idx = self.index
@@ -135,11 +162,10 @@ class PathRetriever:
 
     def retrieve(self, question: str) -> list[ReasoningPath]:
         """Beam search over paths; the best ``top_paths`` after reranking, best first."""
-        cfg, wts = self.settings, self.weights
+        cfg = self.settings
         hybrid, _, _ = self.first_hop_scores(question)
         q_terms, q_vec = self._last
-        title_bonus = np.zeros(self.index.size)
-        title_bonus[list(self.index.matcher.mentions(question))] = wts.title_in_question
+        title_bonus = self.title_scores(question, q_terms)
         top, probs = _softmax_top(hybrid + title_bonus, cfg.hop1_candidates, cfg.temperature)
         beam = [ReasoningPath([int(p)], [float(pr)], float(np.log(pr)))
                 for p, pr in zip(top, probs, strict=True)]
@@ -153,7 +179,8 @@ class PathRetriever:
                                         path.log_prob + float(np.log(max(pr, 1e-300))))
                           for p, pr in zip(nxt, nprobs, strict=True)]
             beam = self._dedupe(sorted(grown, key=lambda p: -p.log_prob))[: max(cfg.beam, cfg.top_paths) * 4]
-        return self.rerank(beam, q_terms, title_bonus)[: cfg.top_paths]
+        self._all_paths = self.rerank(beam, q_terms, title_bonus)
+        return self._all_paths[: cfg.top_paths]
 
     @staticmethod
     def _dedupe(paths: list[ReasoningPath]) -> list[ReasoningPath]:
@@ -173,13 +200,19 @@ class PathRetriever:
         for path in paths:
             union = frozenset().union(*(self.doc_terms[p] for p in path.paragraphs))
             coverage = float(sum(w for t, w in zip(q_terms, idf, strict=True) if t in union)) / total
-            path.features = {"log_prob": path.log_prob, "coverage": coverage}
-            path.score = path.log_prob + self.weights.coverage * coverage
+            repeats = self._repeated_entities(path.paragraphs)
+            if self.weights.path_dense:
+                joint = self.index.embeddings[path.paragraphs].sum(axis=0)
+                coverage += self.weights.path_dense * float(joint @ self._last[1]) / max(
+                    float(np.linalg.norm(joint)), 1e-9)
+            path.features = {"log_prob": path.log_prob, "coverage": coverage, "repeated_entity": repeats}
+            path.score = path.log_prob + self.weights.coverage * coverage - self.weights.same_entity * repeats
         return sorted(paths, key=lambda p: -p.score)
 
     def ranked_paragraphs(self, paths: list[ReasoningPath], k: int) -> list[int]:
-        """Top-k paragraphs: in order of first appearance in the ranked paths, then by hop-1 score."""
-        ranked = paragraphs_in_path_order(paths)[:k]
+        """Top-k paragraphs by their marginal over all reranked paths, then by hop-1 score."""
+        pool = getattr(self, "_all_paths", None) or paths
+        ranked = paragraph_marginals(pool)[:k]
         if len(ranked) < k and hasattr(self, "_last_hybrid"):
             present = set(ranked)
             for p in np.argsort(-self._last_hybrid, kind="stable")[: 2 * k]:
@@ -189,11 +222,38 @@ class PathRetriever:
                     ranked.append(int(p))
         return ranked
 
+    def _repeated_entities(self, paragraphs: list[int]) -> float:
+        """How many hops are about an entity another hop already covers (same title once disambiguated)."""
+        names = [fold(strip_disambiguation(self.index.titles[p])) for p in paragraphs]
+        repeats = 0
+        for i, name in enumerate(names):
+            if any(name == other or (len(other) > 3 and other in name) or (len(name) > 3 and name in other)
+                   for other in names[:i]):
+                repeats += 1
+        return float(repeats)
+
     def rank_paragraphs(self, question: str, method: str = "hybrid", k: int = 10) -> list[int]:
         """Single-hop ranking by 'bm25', 'dense' or 'hybrid' (baselines for the benchmark)."""
         hybrid, z_bm25, z_dense = self.first_hop_scores(question)
         scores = {"bm25": z_bm25, "dense": z_dense, "hybrid": hybrid}[method]
         return [int(i) for i in np.argsort(-scores, kind="stable")[:k]]
+
+
+def paragraph_marginals(paths: list[ReasoningPath]) -> list[int]:
+    """Paragraph ids by the total softmax weight of the paths that contain them.
+
+    >>> paragraph_marginals([ReasoningPath([3, 1], [1, 1], 0, 2.0), ReasoningPath([2, 1], [1, 1], 0, 1.0)])
+    [1, 3, 2]
+    """
+    if not paths:
+        return []
+    scores = np.array([p.score for p in paths])
+    weights = np.exp(scores - scores.max())
+    total: dict[int, float] = {}
+    for path, weight in zip(paths, weights, strict=True):
+        for p in path.paragraphs:
+            total[p] = total.get(p, 0.0) + float(weight)
+    return sorted(total, key=lambda p: -total[p])
 
 
 def paragraphs_in_path_order(paths: list[ReasoningPath]) -> list[int]:

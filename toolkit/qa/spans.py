@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:mi
                      r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                      r"hundred)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’\-\.&]+", re.UNICODE)
-_JOINERS = {"of", "the", "and", "de", "da", "van", "von", "for", "in", "&", "la", "le", "du", "del"}
+_JOINERS = {"of", "the", "de", "da", "van", "von", "for", "&", "la", "le", "du", "del"}
 SENTENCE_OPENERS = {"The", "A", "An", "It", "He", "She", "They", "In", "On", "At", "This", "His", "Her",
                     "Its", "After", "Before", "During", "As", "From", "With"}
 
