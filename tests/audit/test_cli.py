@@ -173,3 +173,32 @@ def test_unknown_recipe_key_names_the_line(tmp_path):
     recipe.write_text("model: {path: m.keras}\ndata: {path: d.npz}\nattackz: []\n")
     res = run_cli("audit", recipe)
     assert res.exit_code == 2 and "r.yaml:3" in res.stderr and "attackz" in res.stderr
+
+
+def test_images_artifact_second_model_and_clever(digits_dir, tmp_path):
+    """An ``images`` artifact as data, transferability to a second model, CLEVER in the summary."""
+    from mstool.schemas.images import ImagesMeta
+    from mstool.toolkit.io import write_artifact
+
+    with np.load(digits_dir / "digits.npz") as d:
+        x, y = d["x"][:20], d["y"][:20]
+    images = tmp_path / "digits.h5"
+    meta = ImagesMeta(count=20, height=8, width=8, channels=1, layout="CHW", class_names=list("0123456789"))
+    with write_artifact(images, meta) as art:
+        art.h5.create_dataset("images", data=x[:, None, :, :])
+        art.h5.create_dataset("labels", data=y)
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        f"model: {{path: {MODEL}}}\nsecond_model: {{path: {MODEL}}}\ndata: {{path: {images}}}\n"
+        "attacks: [{name: fgsm, eps: [0.3]}]\n"
+        "metrics: {clever: true, clever_samples: 2, clever_batches: 4, clever_batch_size: 8}\n"
+        f"report: {{dir: {tmp_path / 'out'}}}\n")
+    res = _audit(recipe)
+    assert res.exit_code == 0, res.stderr
+    doc = res.json()
+    assert doc["samples"] == 20
+    row = doc["results"][0]
+    # the same network as second model: every adversarial transfers
+    assert row["transfer_accuracy"] == row["accuracy"] and row["transfer_rate"] == 1.0
+    clever = doc["summary"]["clever"]
+    assert clever["samples"] == 2 and 0 < clever["min"] <= clever["mean"]
