@@ -10,7 +10,6 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.kernels import constraints as kernels
-from mstool.toolkit.md.kernels import pick
 from mstool.toolkit.md.system import System
 
 
@@ -32,8 +31,9 @@ class Constraints:
         self.pairs = np.ascontiguousarray(pairs[order])
         self.lengths = np.ascontiguousarray(np.asarray(lengths, dtype=float)[order])
         self.inv_mass = 1.0 / np.asarray(masses, dtype=float)
-        self._shake = pick(kernels, "shake", len(masses))
-        self._rattle = pick(kernels, "rattle_velocities", len(masses))
+        # Serial: a sweep over a few thousand constraints is cheaper than waking a thread pool.
+        self._shake = kernels.shake_serial
+        self._rattle = kernels.rattle_velocities_serial
         self.tol = tol
         self.max_iter = 2000
 

@@ -28,6 +28,21 @@ def exclusion_csr(n_atoms: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.cumsum(start), both[:, 1].astype(np.int64).copy()
 
 
+def cell_offsets(reach: int, cell: np.ndarray, rlist: float) -> np.ndarray:
+    """Cell steps within ``reach`` whose closest points lie within ``rlist`` (a rounded cube).
+
+    >>> len(cell_offsets(1, np.ones(3), 1.0))
+    27
+    >>> len(cell_offsets(3, np.full(3, 1 / 3), 1.0)) < 7**3
+    True
+    """
+    steps = np.arange(-reach, reach + 1)
+    grid = np.array(np.meshgrid(steps, steps, steps, indexing="ij")).reshape(3, -1).T
+    gap = np.maximum(np.abs(grid) - 1, 0) * cell
+    keep = np.einsum("ij,ij->i", gap, gap) < rlist * rlist
+    return np.ascontiguousarray(grid[keep], dtype=np.int64)
+
+
 class NeighborList:
     """A full neighbour list within ``cutoff + skin``, rebuilt on demand.
 
@@ -64,25 +79,26 @@ class NeighborList:
         rlist = self.cutoff + self.skin
         periodic = box is not None
         box_arr = np.asarray(box, dtype=float) if periodic else np.ones(3)
-        reach = 1
-        ncell = np.zeros(3, np.int64)
+        reach, ncell = 1, np.zeros(3, np.int64)
         if periodic:
-            # Cells of rlist/2 searched two deep visit fewer far pairs, and fit smaller boxes.
-            for reach in (2, 1):
+            # Cells of rlist/reach, searched reach deep: the deepest that fits the box.
+            for reach in (3, 2, 1):
                 ncell = np.floor(box_arr * reach / rlist).astype(np.int64)
                 if ncell.min() >= 2 * reach + 1:
                     break
+        use_cells = periodic and ncell.min() >= 2 * reach + 1
+        offsets = cell_offsets(reach, box_arr / np.maximum(ncell, 1), rlist) if use_cells else None
         while True:
-            if periodic and ncell.min() >= 2 * reach + 1:
+            if use_cells:
                 table, counts = pick(kernels, "cell_list", self.n_atoms)(
                     positions,
                     box_arr,
                     rlist,
                     ncell,
+                    offsets,
                     self.excl_start,
                     self.excl_list,
                     self.capacity,
-                    reach,
                     self.half,
                 )
             else:

@@ -1,9 +1,10 @@
-"""Numba kernels for bond constraints: SHAKE on positions and RATTLE on velocities.
+"""Numba kernels for bond constraints, solved per cluster with small dense systems.
 
 Constraints are grouped into clusters (connected components: one per rigid water, one per
-X-H group); each cluster iterates Gauss-Seidel sweeps on its own until every bond is within
-``tol`` (relative), clusters in parallel. Both return the largest iteration count used, or
--1 when a cluster did not converge.
+X-H group). Velocities (RATTLE) are projected exactly by one linear solve per cluster;
+positions (SHAKE) use Newton iterations on the same matrix (matrix SHAKE), which
+converge in a few steps. Both return the largest iteration count used, or -1 when a
+cluster did not converge.
 """
 
 from __future__ import annotations
@@ -12,72 +13,127 @@ import numba
 import numpy as np
 
 
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _sigma(atom, i_q, j_q):
+    if atom == i_q:
+        return 1.0
+    if atom == j_q:
+        return -1.0
+    return 0.0
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _solve(a, b, m):
+    """Solve a[:m, :m] x = b[:m] in place by Gaussian elimination with partial pivoting."""
+    for col in range(m):
+        piv = col
+        for row in range(col + 1, m):
+            if abs(a[row, col]) > abs(a[piv, col]):
+                piv = row
+        if piv != col:
+            for k in range(m):
+                a[col, k], a[piv, k] = a[piv, k], a[col, k]
+            b[col], b[piv] = b[piv], b[col]
+        for row in range(col + 1, m):
+            f = a[row, col] / a[col, col]
+            for k in range(col, m):
+                a[row, k] -= f * a[col, k]
+            b[row] -= f * b[col]
+    for col in range(m - 1, -1, -1):
+        s = b[col]
+        for k in range(col + 1, m):
+            s -= a[col, k] * b[k]
+        b[col] = s / a[col, col]
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _coupling(pairs, inv_mass, c0, p, q):
+    i_p, j_p = pairs[c0 + p, 0], pairs[c0 + p, 1]
+    i_q, j_q = pairs[c0 + q, 0], pairs[c0 + q, 1]
+    return _sigma(i_p, i_q, j_q) * inv_mass[i_p] - _sigma(j_p, i_q, j_q) * inv_mass[j_p]
+
+
 def shake(pos, ref, pairs, lengths, inv_mass, cluster_start, tol, max_iter):
-    """Move ``pos`` so each |x_i - x_j| equals its length, along the directions in ``ref``."""
+    """Move ``pos`` so each |x_i - x_j| equals its length, moving along the bonds in ``ref``."""
     n_clusters = cluster_start.shape[0] - 1
     used = np.zeros(n_clusters, dtype=np.int64)
     for k in numba.prange(n_clusters):
+        c0, c1 = cluster_start[k], cluster_start[k + 1]
+        m = c1 - c0
+        jac = np.empty((m, m))
+        rhs = np.empty(m)
         used[k] = -1
         for it in range(max_iter):
             done = True
-            for c in range(cluster_start[k], cluster_start[k + 1]):
-                i, j = pairs[c, 0], pairs[c, 1]
-                rx = pos[i, 0] - pos[j, 0]
-                ry = pos[i, 1] - pos[j, 1]
-                rz = pos[i, 2] - pos[j, 2]
-                d2 = lengths[c] * lengths[c]
-                diff = d2 - (rx * rx + ry * ry + rz * rz)
-                if abs(diff) > 2.0 * tol * d2:
+            for p in range(m):
+                i, j = pairs[c0 + p, 0], pairs[c0 + p, 1]
+                r2 = 0.0
+                for d in range(3):
+                    r2 += (pos[i, d] - pos[j, d]) ** 2
+                d2 = lengths[c0 + p] ** 2
+                rhs[p] = d2 - r2
+                if abs(rhs[p]) > 2.0 * tol * d2:
                     done = False
-                    sx = ref[i, 0] - ref[j, 0]
-                    sy = ref[i, 1] - ref[j, 1]
-                    sz = ref[i, 2] - ref[j, 2]
-                    dot = rx * sx + ry * sy + rz * sz
-                    if dot < 1e-6 * d2:
-                        break
-                    g = diff / (2.0 * dot * (inv_mass[i] + inv_mass[j]))
-                    pos[i, 0] += g * sx * inv_mass[i]
-                    pos[i, 1] += g * sy * inv_mass[i]
-                    pos[i, 2] += g * sz * inv_mass[i]
-                    pos[j, 0] -= g * sx * inv_mass[j]
-                    pos[j, 1] -= g * sy * inv_mass[j]
-                    pos[j, 2] -= g * sz * inv_mass[j]
             if done:
                 used[k] = it
                 break
+            for p in range(m):
+                i_p, j_p = pairs[c0 + p, 0], pairs[c0 + p, 1]
+                for q in range(m):
+                    i_q, j_q = pairs[c0 + q, 0], pairs[c0 + q, 1]
+                    dot = 0.0
+                    for d in range(3):
+                        dot += (pos[i_p, d] - pos[j_p, d]) * (ref[i_q, d] - ref[j_q, d])
+                    jac[p, q] = 2.0 * dot * _coupling(pairs, inv_mass, c0, p, q)
+            _solve(jac, rhs, m)
+            for q in range(m):
+                i_q, j_q = pairs[c0 + q, 0], pairs[c0 + q, 1]
+                for d in range(3):
+                    s = ref[i_q, d] - ref[j_q, d]
+                    pos[i_q, d] += rhs[q] * s * inv_mass[i_q]
+                    pos[j_q, d] -= rhs[q] * s * inv_mass[j_q]
     return -1 if used.min() < 0 else used.max()
 
 
 def rattle_velocities(pos, vel, pairs, inv_mass, cluster_start, tol, max_iter):
-    """Remove each constrained bond's relative velocity component along the bond."""
+    """Remove every constrained bond's relative velocity along the bond (exact linear solve)."""
     n_clusters = cluster_start.shape[0] - 1
     used = np.zeros(n_clusters, dtype=np.int64)
     for k in numba.prange(n_clusters):
-        used[k] = -1
-        for it in range(max_iter):
-            done = True
-            for c in range(cluster_start[k], cluster_start[k + 1]):
-                i, j = pairs[c, 0], pairs[c, 1]
-                rx = pos[i, 0] - pos[j, 0]
-                ry = pos[i, 1] - pos[j, 1]
-                rz = pos[i, 2] - pos[j, 2]
-                vx = vel[i, 0] - vel[j, 0]
-                vy = vel[i, 1] - vel[j, 1]
-                vz = vel[i, 2] - vel[j, 2]
-                r2 = rx * rx + ry * ry + rz * rz
-                dot = rx * vx + ry * vy + rz * vz
-                if abs(dot) > tol * r2:
-                    done = False
-                    g = dot / (r2 * (inv_mass[i] + inv_mass[j]))
-                    vel[i, 0] -= g * rx * inv_mass[i]
-                    vel[i, 1] -= g * ry * inv_mass[i]
-                    vel[i, 2] -= g * rz * inv_mass[i]
-                    vel[j, 0] += g * rx * inv_mass[j]
-                    vel[j, 1] += g * ry * inv_mass[j]
-                    vel[j, 2] += g * rz * inv_mass[j]
-            if done:
-                used[k] = it
-                break
+        c0, c1 = cluster_start[k], cluster_start[k + 1]
+        m = c1 - c0
+        mat = np.empty((m, m))
+        rhs = np.empty(m)
+        for p in range(m):
+            i_p, j_p = pairs[c0 + p, 0], pairs[c0 + p, 1]
+            dot = 0.0
+            for d in range(3):
+                dot += (pos[i_p, d] - pos[j_p, d]) * (vel[i_p, d] - vel[j_p, d])
+            rhs[p] = dot
+            for q in range(m):
+                i_q, j_q = pairs[c0 + q, 0], pairs[c0 + q, 1]
+                rr = 0.0
+                for d in range(3):
+                    rr += (pos[i_p, d] - pos[j_p, d]) * (pos[i_q, d] - pos[j_q, d])
+                mat[p, q] = rr * _coupling(pairs, inv_mass, c0, p, q)
+        _solve(mat, rhs, m)
+        for q in range(m):
+            i_q, j_q = pairs[c0 + q, 0], pairs[c0 + q, 1]
+            for d in range(3):
+                r = pos[i_q, d] - pos[j_q, d]
+                vel[i_q, d] -= rhs[q] * r * inv_mass[i_q]
+                vel[j_q, d] += rhs[q] * r * inv_mass[j_q]
+        used[k] = 1
+        for p in range(m):
+            i_p, j_p = pairs[c0 + p, 0], pairs[c0 + p, 1]
+            dot = 0.0
+            r2 = 0.0
+            for d in range(3):
+                r = pos[i_p, d] - pos[j_p, d]
+                dot += r * (vel[i_p, d] - vel[j_p, d])
+                r2 += r * r
+            if not abs(dot) <= max(tol, 1e-9) * r2:
+                used[k] = -1
     return -1 if used.min() < 0 else used.max()
 
 

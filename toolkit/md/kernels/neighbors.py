@@ -79,13 +79,15 @@ def _bin_atoms(pos, box, ncell):
     return cell_of, start, order
 
 
-def cell_list(pos, box, rlist, ncell, excl_start, excl_list, capacity, reach=1, half=False):
+def cell_list(pos, box, rlist, ncell, offsets, excl_start, excl_list, capacity, half=False):
     """Neighbours within ``rlist`` using cells at least ``rlist / reach`` wide.
 
-    ``reach`` cells are searched on each side (needs ``2 reach + 1`` cells per edge);
-    with ``half`` only partners j > i are listed."""
+    ``offsets`` (k, 3) are the neighbouring-cell steps to search (those whose nearest
+    point is within ``rlist``; needs ``2 reach + 1`` cells per edge); with ``half`` only
+    partners j > i are listed."""
     n = pos.shape[0]
     cell_of, start, order = _bin_atoms(pos, box, ncell)
+    inv_box = 1.0 / box
     table = np.empty((n, capacity), dtype=np.int32)
     counts = np.zeros(n, dtype=np.int64)
     r2max = rlist * rlist
@@ -95,28 +97,26 @@ def cell_list(pos, box, rlist, ncell, excl_start, excl_list, capacity, reach=1, 
         cy = (ci // ncell[2]) % ncell[1]
         cx = ci // (ncell[1] * ncell[2])
         c = 0
-        for ox in range(-reach, reach + 1):
-            nx = (cx + ox) % ncell[0]
-            for oy in range(-reach, reach + 1):
-                ny = (cy + oy) % ncell[1]
-                for oz in range(-reach, reach + 1):
-                    nz = (cz + oz) % ncell[2]
-                    cell = (nx * ncell[1] + ny) * ncell[2] + nz
-                    for s in range(start[cell], start[cell + 1]):
-                        j = order[s]
-                        if j == i or (half and j < i):
-                            continue
-                        dx = pos[j, 0] - pos[i, 0]
-                        dy = pos[j, 1] - pos[i, 1]
-                        dz = pos[j, 2] - pos[i, 2]
-                        dx -= box[0] * math.floor(dx / box[0] + 0.5)
-                        dy -= box[1] * math.floor(dy / box[1] + 0.5)
-                        dz -= box[2] * math.floor(dz / box[2] + 0.5)
-                        r2 = dx * dx + dy * dy + dz * dz
-                        if r2 < r2max and not _is_excluded(excl_start, excl_list, i, j):
-                            if c < capacity:
-                                table[i, c] = j
-                            c += 1
+        for o in range(offsets.shape[0]):
+            nx = (cx + offsets[o, 0]) % ncell[0]
+            ny = (cy + offsets[o, 1]) % ncell[1]
+            nz = (cz + offsets[o, 2]) % ncell[2]
+            cell = (nx * ncell[1] + ny) * ncell[2] + nz
+            for s in range(start[cell], start[cell + 1]):
+                j = order[s]
+                if j == i or (half and j < i):
+                    continue
+                dx = pos[j, 0] - pos[i, 0]
+                dy = pos[j, 1] - pos[i, 1]
+                dz = pos[j, 2] - pos[i, 2]
+                dx -= box[0] * math.floor(dx * inv_box[0] + 0.5)
+                dy -= box[1] * math.floor(dy * inv_box[1] + 0.5)
+                dz -= box[2] * math.floor(dz * inv_box[2] + 0.5)
+                r2 = dx * dx + dy * dy + dz * dz
+                if r2 < r2max and not _is_excluded(excl_start, excl_list, i, j):
+                    if c < capacity:
+                        table[i, c] = j
+                    c += 1
         counts[i] = c
     return table, counts
 
