@@ -39,7 +39,11 @@ def _render(report: dict[str, Any], console: Console) -> None:
 
 
 def convert_command(
-    model: Annotated[Path, typer.Argument(help="An .onnx model (external data next to it is found).")],
+    model: Annotated[Path, typer.Argument(
+        help="An .onnx model (external data next to it is found); a TensorFlow frozen graph .pb or "
+             "SavedModel folder; with --to onnx, a Keras .keras/.h5 model.")],
+    to: Annotated[str, typer.Option("--to", help="Target: keras (from ONNX/TensorFlow) or onnx (from Keras).",
+                                    case_sensitive=False)] = "keras",
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Output folder (default: <model>-keras).")] = None,
     input_shape: Annotated[list[str] | None, typer.Option(
@@ -56,24 +60,26 @@ def convert_command(
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Convert an ONNX model to a readable Keras 3 model.py plus model.weights.h5, verified.
+    """Convert an ONNX (or TensorFlow) model to a readable Keras 3 model.py plus weights, verified.
 
     Writes model.py (build_model()), model.weights.h5, report.md and report.json; exits 1
-    when a node cannot be converted or the outputs differ beyond --atol/--rtol.
+    when a node cannot be converted or the outputs differ beyond --atol/--rtol. With
+    --to onnx, exports a Keras model to model.onnx (tf2onnx), verified the same way.
 
     Example: mstool convert resnet50.onnx -o resnet50-keras --json
     """
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from mstool.toolkit.convert import convert_onnx
-    from mstool.toolkit.errors import WorkFailed
+    from mstool.toolkit.errors import InputError, WorkFailed
 
     apply_local_json(json_output)
-    out_dir = output or Path(f"{model.stem}-keras")
-    report = convert_onnx(model, out_dir, input_shapes=input_shape, keep_layout=keep_layout, verify=verify,
-                          inputs_npz=str(inputs) if inputs else None, seed=seed or 0, atol=atol, rtol=rtol,
-                          overwrite=overwrite)
+    target = to.lower()
+    if target not in ("keras", "onnx"):
+        raise InputError(f"--to must be keras or onnx, not '{to}'")
+    out_dir = output or Path(f"{model.stem}-{target}")
+    report = _run(model, target, out_dir, input_shape, keep_layout, verify, inputs, seed or 0, atol, rtol,
+                  overwrite)
     summary = dict(report)
     verification = report.get("verification") or {}
     summary["max_abs_error"] = verification.get("max_abs_error", {})
@@ -85,6 +91,31 @@ def convert_command(
     if report["status"] == "mismatch":
         worst = max((r["max_abs_error"] or 0.0) for r in verification["outputs"])
         raise WorkFailed(f"verification failed: max abs error {worst:.3g} above atol {atol}/rtol {rtol}")
+
+
+def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None, keep_layout: bool,
+         verify: bool, inputs: Path | None, seed: int, atol: float, rtol: float, overwrite: bool) -> dict:
+    from mstool.toolkit.convert import convert_onnx
+    from mstool.toolkit.errors import InputError
+
+    suffix = model.suffix.lower()
+    if target == "onnx":
+        if suffix not in (".keras", ".h5"):
+            raise InputError("--to onnx takes a Keras .keras or .h5 model", where=str(model))
+        from mstool.toolkit.convert.tensorflow_io import keras_to_onnx
+
+        return keras_to_onnx(model, out_dir, verify=verify, seed=seed, atol=atol, rtol=rtol,
+                             overwrite=overwrite)
+    if suffix in (".keras", ".h5"):
+        raise InputError("already a Keras model; use --to onnx to export it", where=str(model))
+    source: Any = model
+    if suffix == ".pb" or model.is_dir():
+        from mstool.toolkit.convert.tensorflow_io import tensorflow_to_onnx
+
+        source = tensorflow_to_onnx(model)
+    return convert_onnx(source, out_dir, input_shapes=input_shape, keep_layout=keep_layout, verify=verify,
+                        inputs_npz=str(inputs) if inputs else None, seed=seed, atol=atol, rtol=rtol,
+                        overwrite=overwrite, source_label=str(model))
 
 
 def register(app: typer.Typer) -> None:

@@ -183,3 +183,23 @@ def test_integer_and_boolean_ops():
                        [const("axis", np.array(1, np.int64))])
     feeds = {"a": np.arange(12, dtype=np.int64).reshape(3, 4) - 3, "b": np.full((3, 4), 4, np.int64)}
     check_against_onnxruntime(model, feeds=feeds)
+
+
+@pytest.mark.parametrize("attrs", [
+    {"mode": "cubic"}, {"mode": "linear", "coordinate_transformation_mode": "align_corners"},
+    {"mode": "nearest", "coordinate_transformation_mode": "asymmetric", "nearest_mode": "ceil"},
+    {"mode": "linear", "antialias": 1},
+])
+def test_resize_modes_without_a_keras_layer(attrs):
+    sizes = [1, 2, 5, 7] if attrs.get("antialias") else [1, 2, 13, 9]
+    nodes = [node("Relu", ["x"], ["r"]), node("Resize", ["r", "", "", "sizes"], ["y"], **attrs)]
+    model = make_model(nodes, [("x", F, [1, 2, 8, 10])], [("y", F, sizes)],
+                       [const("sizes", np.array(sizes, np.int64))], opset=18)
+    check_against_onnxruntime(model)
+
+
+def test_average_pool_excluding_pads_and_ceil_mode():
+    nodes = [node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 0, 1, 0],
+                  ceil_mode=1)]
+    model = make_model(nodes, [("x", F, [1, 2, 8, 9])], [("y", None, None)])
+    check_against_onnxruntime(model)

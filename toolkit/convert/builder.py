@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert import layout
-from mstool.toolkit.convert.codegen import CONSTANT_LAYER_SOURCE, format_call, literal
+from mstool.toolkit.convert.codegen import CONSTANT_LAYER_SOURCE, format_call, literal, wrap_statement
 
 # Constants with at most this many elements are written inline; larger ones live in the weights file.
 INLINE_CONSTANT_LIMIT = 16
-RESERVED = {"keras", "Constant", "build_model", "inputs", "outputs", "model", "np", "self"}
+RESERVED = {"keras", "Constant", "build_model", "inputs", "outputs", "model", "np", "self", "input", "float",
+            "int", "len", "range", "list", "tuple", "dict", "type", "id", "max", "min", "sum", "abs", "round"}
 
 
 def _is_keras_default(cls: str, key: str, value: Any) -> bool:
@@ -98,12 +99,12 @@ class Builder:
 
     def assign(self, target: str, expr: str) -> Any:
         """``target = expr`` with the resulting Keras shape as a comment; returns the value."""
-        code = f"{target} = {expr}"
+        code = wrap_statement(f"{target} = {expr}")
         exec(code, self.namespace)
         value = self.namespace[target.split(",")[0].strip()]
         shape = getattr(value, "shape", None)
         comment = f"  # {tuple(shape)}" if shape is not None else ""
-        if comment and len(code.splitlines()[-1]) + len(comment) > 110:
+        if comment and len(code.splitlines()[-1]) + len(comment) + 4 > 110:
             code = f"{comment.strip()}\n{code}"
         elif comment:
             code += comment

@@ -87,6 +87,50 @@ def format_call(func: str, kwargs: dict[str, Any], arg: str | None = None, inden
     return f"{func}(\n{inner}\n){tail}"
 
 
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, quote, current = [], 0, "", []
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    if "".join(current).strip():
+        parts.append("".join(current).strip())
+    return parts
+
+
+def wrap_statement(code: str, indent: int = 4) -> str:
+    """Break ``target = f(a, b, ...)`` over lines when it is wider than ruff's limit.
+
+    >>> wrap_statement("y = keras.ops.add(" + "x, " * 30 + "x)").splitlines()[0]
+    'y = keras.ops.add('
+    """
+    if "\n" in code or len(code) + indent <= MAX_LINE or not code.endswith(")"):
+        return code
+    opening = code.find("(")
+    depth = 0
+    for position in range(opening, len(code)):
+        depth += {"(": 1, ")": -1}.get(code[position], 0)
+        if depth == 0:
+            break
+    if position != len(code) - 1:
+        return code
+    args = _split_top_level(code[opening + 1:-1])
+    joined = ", ".join(args)
+    if len(joined) + indent + 4 <= MAX_LINE:
+        return f"{code[:opening + 1]}\n    {joined}\n)"
+    return code[:opening + 1] + "\n" + "\n".join(f"    {a}," for a in args) + "\n)"
+
+
 def model_source(lines: list[str], inputs: list[str], outputs: list[str], source: str, opset: int,
                  layout_note: str) -> str:
     """The whole ``model.py`` text around the converted statements."""

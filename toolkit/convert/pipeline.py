@@ -77,16 +77,23 @@ def base_report(loaded: LoadedModel, graph: ConvertedGraph) -> dict[str, Any]:
 def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
                  input_shapes: list[str] | None = None,
                  keep_layout: bool = False, verify: bool = True, inputs_npz: str | None = None, seed: int = 0,
-                 atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False) -> dict[str, Any]:
-    """Convert ``model`` into ``out_dir`` (model.py, model.weights.h5, report.md, report.json).
+                 atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False,
+                 source_label: str | None = None) -> dict[str, Any]:
+    """Convert ``model`` (a path or ``onnx.ModelProto``) into ``out_dir`` (model.py,
+    model.weights.h5, report.md, report.json).
 
     Returns the report; ``report["status"]`` is ``ok``, ``unconverted`` or ``mismatch``.
+    An in-memory model is also saved as ``out_dir/source.onnx``.
     """
     started = time.perf_counter()
     out_dir = Path(out_dir)
     loaded = load_onnx(model, input_shapes)
+    if source_label:
+        loaded.source = source_label
     tmp = _prepare_folder(out_dir, overwrite)
     try:
+        if loaded.path is None and loaded.original_bytes is not None:
+            (tmp / "source.onnx").write_bytes(loaded.original_bytes)
         graph = convert_graph(loaded, keep_layout)
         report = base_report(loaded, graph)
         files = ["report.md", "report.json"]
@@ -97,6 +104,8 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
             graph.keras_model().save_weights(str(tmp / "model.weights.h5"))
             files = ["model.py", "model.weights.h5", *files]
             report["model_py_lines"] = source.count("\n")
+        if (tmp / "source.onnx").exists():
+            files.append("source.onnx")
         report["conversion_seconds"] = round(time.perf_counter() - started, 3)
         report["verification"] = None
         if verify and not graph.unconverted:

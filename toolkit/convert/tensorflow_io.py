@@ -1,0 +1,148 @@
+"""TensorFlow side: Keras model files to ONNX, and frozen GraphDefs / SavedModels to ONNX, via tf2onnx.
+
+Keras -> ONNX is verified like the other direction: onnxruntime against Keras on the same inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mstool.toolkit.convert import report as reports
+from mstool.toolkit.convert.pipeline import _finish_folder, _prepare_folder
+from mstool.toolkit.convert.verify import compare
+from mstool.toolkit.errors import InputError
+
+OPSET = 17
+
+
+def load_keras_file(path: Path) -> Any:
+    """A Keras model from ``.keras`` or ``.h5``; one-line errors for anything else."""
+    import keras
+
+    if not path.exists():
+        raise InputError("file not found", where=str(path))
+    try:
+        return keras.models.load_model(str(path), compile=False)
+    except Exception as err:  # noqa: BLE001 - Keras raises many types for a bad file
+        first = " ".join(str(err).split())[:200]
+        raise InputError(f"not a loadable Keras model ({type(err).__name__}: {first})",
+                         where=str(path)) from None
+
+
+def _random_inputs(model: Any, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    feeds = []
+    for tensor in model.inputs:
+        shape = [1 if d is None else int(d) for d in tensor.shape]
+        dtype = np.dtype(str(tensor.dtype))
+        if np.issubdtype(dtype, np.floating):
+            feeds.append(rng.standard_normal(shape).astype(dtype))
+        else:
+            feeds.append(rng.integers(0, 2, shape).astype(dtype))
+    return feeds
+
+
+def _verify_export(model: Any, onnx_path: Path, names: list[str], seed: int, atol: float,
+                   rtol: float) -> dict[str, Any]:
+    import onnxruntime as ort
+
+    feeds = _random_inputs(model, seed)
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    out_names = [o.name for o in session.get_outputs()]
+    ran = session.run(None, dict(zip(names, feeds, strict=True)))
+    onnx_out = dict(zip(out_names, ran, strict=True))
+    keras_out = model(feeds[0] if len(feeds) == 1 else feeds, training=False)
+    keras_out = keras_out if isinstance(keras_out, list | tuple) else [keras_out]
+    reference = {n: np.asarray(v) for n, v in zip(out_names, keras_out, strict=True)}
+    rows = compare(reference, onnx_out, atol, rtol)
+    return {"inputs": f"random (seed {seed})", "atol": atol, "rtol": rtol, "reference": "keras",
+            "passed": all(r["passed"] for r in rows), "outputs": rows,
+            "max_abs_error": {r["name"]: r["max_abs_error"] for r in rows}}
+
+
+def _export_report(path: Path, model: Any, names: list[str], proto: Any) -> dict[str, Any]:
+    ops, counts = np.unique([n.op_type for n in proto.graph.node], return_counts=True)
+    inputs = [{"name": n, "shape": [None if d is None else int(d) for d in t.shape], "dtype": str(t.dtype)}
+              for n, t in zip(names, model.inputs, strict=True)]
+    return {"source": str(path), "direction": "keras -> onnx", "opset": OPSET, "nodes": len(proto.graph.node),
+            "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "inputs": inputs,
+            "op_mapping": [{"onnx_op": str(op), "keras": "tf2onnx", "count": int(c)}
+                           for op, c in zip(ops, counts, strict=True)],
+            "unconverted": [], "dynamic_dims": [], "layout": "as the Keras model"}
+
+
+def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True, seed: int = 0,
+                  atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False) -> dict[str, Any]:
+    """Export a Keras model file to ``out_dir/model.onnx`` with tf2onnx and check it with onnxruntime."""
+    import shutil
+
+    import tensorflow as tf
+    import tf2onnx
+
+    started = time.perf_counter()
+    path, out_dir = Path(path), Path(out_dir)
+    model = load_keras_file(path)
+    tmp = _prepare_folder(out_dir, overwrite)
+    try:
+        names = [f"input_{i}" for i in range(len(model.inputs))]
+        spec = tuple(tf.TensorSpec(t.shape, t.dtype, name=n)
+                     for t, n in zip(model.inputs, names, strict=True))
+        proto, _ = tf2onnx.convert.from_keras(model, input_signature=spec, opset=OPSET)
+        (tmp / "model.onnx").write_bytes(proto.SerializeToString())
+        report = _export_report(path, model, names, proto)
+        report["conversion_seconds"] = round(time.perf_counter() - started, 3)
+        report["verification"] = _verify_export(model, tmp / "model.onnx", names, seed, atol, rtol) \
+            if verify else None
+        verification = report["verification"]
+        report["status"] = "mismatch" if verification and not verification["passed"] else "ok"
+        report["files"] = ["model.onnx", "report.md", "report.json"]
+        (tmp / "report.json").write_text(reports.to_json(report))
+        (tmp / "report.md").write_text(reports.render_markdown(report))
+        _finish_folder(tmp, out_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report["output"] = str(out_dir)
+    return report
+
+
+def _graph_io(graph_def: Any) -> tuple[list[str], list[str]]:
+    consumed = {i.split(":")[0].lstrip("^") for node in graph_def.node for i in node.input}
+    inputs = [n.name + ":0" for n in graph_def.node if n.op == "Placeholder"]
+    skip = {"Const", "NoOp", "Placeholder", "Assert"}
+    outputs = [n.name + ":0" for n in graph_def.node if n.name not in consumed and n.op not in skip]
+    return inputs, outputs
+
+
+def tensorflow_to_onnx(path: str | Path) -> Any:
+    """An ONNX ``ModelProto`` from a frozen GraphDef ``.pb`` or a SavedModel folder (tf2onnx)."""
+    import tensorflow as tf
+    import tf2onnx
+    from tf2onnx import tf_loader
+
+    path = Path(path)
+    tf.get_logger().setLevel("ERROR")
+    try:
+        if path.is_dir():
+            graph_def, inputs, outputs = tf_loader.from_saved_model(str(path), None, None)
+        else:
+            graph_def = tf.compat.v1.GraphDef()
+            graph_def.ParseFromString(path.read_bytes())
+            inputs, outputs = _graph_io(graph_def)
+            if not inputs or not outputs:
+                raise ValueError("no Placeholder inputs or no unconsumed outputs in the graph")
+    except Exception as err:  # noqa: BLE001 - protobuf and TF raise many types
+        kind = "SavedModel" if path.is_dir() else "frozen GraphDef (.pb)"
+        raise InputError(f"not a readable TensorFlow {kind}: {' '.join(str(err).split())[:200]}",
+                         where=str(path)) from None
+    try:
+        proto, _ = tf2onnx.convert.from_graph_def(graph_def, input_names=inputs, output_names=outputs,
+                                                  opset=OPSET)
+    except Exception as err:  # noqa: BLE001
+        raise InputError(f"tf2onnx could not convert the graph: {' '.join(str(err).split())[:200]}",
+                         where=str(path)) from None
+    return proto
