@@ -52,7 +52,7 @@ def _render(summary: dict[str, Any], console: Console) -> None:
 def run_command(
     inputs: Annotated[
         list[Path],
-        typer.Argument(metavar="IMAGES...", help="Image folders (scanned recursively) and/or files."),
+        typer.Argument(metavar="IMAGES", help="Image folders (scanned recursively) and/or files."),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .h5 artifact.")],
     recipe: Annotated[Path, typer.Option("--recipe", "-r", help="Preprocess recipe (YAML).")],
@@ -100,7 +100,7 @@ def run_command(
 @sub.command("merge")
 def merge_command(
     shards: Annotated[
-        list[Path], typer.Argument(metavar="SHARDS...", help="Shard artifacts written with --shard i/N.")
+        list[Path], typer.Argument(metavar="SHARDS", help="Shard artifacts written with --shard i/N.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Merged .h5 artifact.")],
     overwrite: OverwriteOption = False,
