@@ -32,7 +32,7 @@ class NonbondedSection(Section):
     ewald_tolerance: PositiveFloat = 5e-4
     pme_order: Literal[4, 5] = 5
     dispersion_correction: bool = True
-    skin: PositiveFloat = 0.1
+    skin: PositiveFloat = 0.2
 
 
 class BarostatSection(Section):

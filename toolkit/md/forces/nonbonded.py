@@ -32,7 +32,7 @@ class NonbondedSettings:
     pme_order: int = 5
     dispersion_correction: bool = True
     reaction_field_dielectric: float = 78.3
-    skin: float = 0.1
+    skin: float = 0.2
 
 
 def dispersion_coefficient(system: System, cutoff: float) -> float:
