@@ -63,14 +63,24 @@ def _kernel():
     return numba_cuda.jit(_fused_transform_cuda)
 
 
-def transform_cuda(args, size: int, dtype) -> np.ndarray:
-    """Run the CUDA kernel on prepared :class:`~.transform.KernelArgs`; returns the flat output."""
+def transform_cuda(args, size: int, dtype, cache: dict | None = None) -> np.ndarray:
+    """Run the CUDA kernel on prepared :class:`~.transform.KernelArgs`; returns the flat output.
+
+    ``cache`` (a plan's) keeps the tables on the device, so images of the same size reuse them.
+    """
     from numba import cuda
 
     kernel = _kernel()
     row_index = args.tables[0]
     col_index = args.tables[3]
-    device_tables = [cuda.to_device(np.ascontiguousarray(t)) for t in args.tables]
+    cache = {} if cache is None else cache
+    key = ("cuda", args.to_uint8)
+    if key not in cache:
+        cache[key] = (
+            [cuda.to_device(np.ascontiguousarray(t)) for t in args.tables],
+            [cuda.to_device(a) for a in (args.gain, args.bias, args.fill)],
+        )
+    device_tables, (gain, bias, fill) = cache[key]
     out = cuda.device_array(size, dtype=dtype)
     threads = (16, 16)
     blocks = (
@@ -78,8 +88,7 @@ def transform_cuda(args, size: int, dtype) -> np.ndarray:
         (col_index.shape[0] + threads[1] - 1) // threads[1],
     )
     kernel[blocks, threads](
-        cuda.to_device(args.src), args.channels, *device_tables,
-        cuda.to_device(args.gain), cuda.to_device(args.bias), cuda.to_device(args.fill),
+        cuda.to_device(args.src), args.channels, *device_tables, gain, bias, fill,
         out, *args.strides, args.to_uint8,
     )
     return out.copy_to_host()

@@ -176,7 +176,8 @@ class Plan:
     cols: AxisMap
     fill: int = 0
     normalize: NormalizeOp | None = None
-    notes: list[str] = field(default_factory=list)
+    # Derived kernel tables (trimmed, offsets, device copies), filled on first use.
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:

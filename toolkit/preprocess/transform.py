@@ -48,6 +48,19 @@ def _trim(index: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return np.ascontiguousarray(index[:, keep]), np.ascontiguousarray(weight[:, keep])
 
 
+def _tables(plan: Plan) -> tuple[tuple, tuple[int, int]]:
+    """Trimmed axis tables and the source column range, computed once per plan."""
+    cached = plan.cache.get("tables")
+    if cached is None:
+        row_index, row_weight = _trim(plan.rows.index, plan.rows.weight)
+        col_index, col_weight = _trim(plan.cols.index, plan.cols.weight)
+        used = col_index[plan.cols.valid]
+        col_range = (int(used.min()), int(used.max()) + 1) if used.size else (0, 1)
+        tables = (row_index, row_weight, plan.rows.valid, col_index, col_weight, plan.cols.valid)
+        cached = plan.cache["tables"] = (tables, col_range)
+    return cached
+
+
 def kernel_args(src: np.ndarray, plan: Plan, layout: str, dtype: str) -> KernelArgs:
     """Prepare the kernel arguments; ``src`` is (H, W, C) uint8."""
     height, width = plan.shape
@@ -60,11 +73,7 @@ def kernel_args(src: np.ndarray, plan: Plan, layout: str, dtype: str) -> KernelA
         strides = (height * width, width, 1)
     else:
         strides = (1, width * channels, channels)
-    row_index, row_weight = _trim(plan.rows.index, plan.rows.weight)
-    col_index, col_weight = _trim(plan.cols.index, plan.cols.weight)
-    used = col_index[plan.cols.valid]
-    col_range = (int(used.min()), int(used.max()) + 1) if used.size else (0, 1)
-    tables = (row_index, row_weight, plan.rows.valid, col_index, col_weight, plan.cols.valid)
+    tables, col_range = _tables(plan)
     flat_src = np.ascontiguousarray(src).reshape(src.shape[0], -1)
     return KernelArgs(flat_src, channels, tables, col_range, gain, bias, fill, strides, to_uint8)
 
@@ -113,7 +122,7 @@ def transform(
     if device == "cuda":
         from mstool.toolkit.preprocess.cuda_kernels import transform_cuda
 
-        flat = transform_cuda(args, int(np.prod(shape)), kernel_dtype)
+        flat = transform_cuda(args, int(np.prod(shape)), kernel_dtype, plan.cache)
     else:
         from mstool.toolkit.preprocess.kernels import fused_transform_cpu, fused_transform_serial
 
@@ -125,9 +134,11 @@ def transform(
             flat = out[:size]
         else:
             flat = np.empty(size, kernel_dtype)
+        col_offset = plan.cache.get("col_offset")
+        if col_offset is None:
+            col_offset = plan.cache["col_offset"] = ((col_index - lo) * args.channels).astype(np.int64)
         kernel(
-            args.src, row_index, row_weight, row_valid,
-            ((col_index - lo) * args.channels).astype(np.int64), col_weight, col_valid,
+            args.src, row_index, row_weight, row_valid, col_offset, col_weight, col_valid,
             lo * args.channels, (hi - lo) * args.channels,
             args.gain, args.bias, args.fill, flat, *args.strides, args.to_uint8,
         )
