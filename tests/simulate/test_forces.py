@@ -72,7 +72,7 @@ def test_periodic_water_forces_match_finite_differences(method):
 
 def test_cell_list_and_all_pairs_agree():
     fluid = lj_fluid(500, 25.0, seed=3)
-    settings = NonbondedSettings(method="cutoff", cutoff=0.7)
+    settings = NonbondedSettings(method="cutoff", cutoff=0.7, skin=0.1)
     big = NonbondedForce(fluid, settings)
     assert np.floor(fluid.box / 0.8).min() >= 3  # the cell-list path
     e_cells, f_cells = big.energy_forces(fluid.positions, fluid.box)
