@@ -19,12 +19,14 @@ from mstool.toolkit.preprocess.pipeline import PreprocessOptions, ordered_map, p
 from mstool.toolkit.preprocess.sources import shard_slice
 from tests.conftest import REPO_ROOT, shared_data
 
-MODULES = ["decode", "geometry", "transform", "sources", "pipeline", "cuda_kernels"]
+MODULES = [f"mstool.toolkit.preprocess.{name}" for name in
+           ("decode", "geometry", "transform", "sources", "pipeline", "cuda_kernels", "writer", "merge")]
+MODULES += ["mstool.toolkit.preprocess", "mstool.schemas.preprocess", "mstool.schemas.images"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name):
-    module = importlib.import_module(f"mstool.toolkit.preprocess.{name}")
+    module = importlib.import_module(name)
     failed, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failed == 0
 
