@@ -87,6 +87,19 @@ def robust_accuracy(report: Any) -> float:
     return report.clean_accuracy
 
 
+def _check_shell_args(recipe: Path | None, model: Path | None, data: Path | None, attacks: list[str],
+                      eps: list[float], perturbations: list[str]) -> None:
+    from mstool.toolkit.audit.attacks import get_attack
+    from mstool.toolkit.errors import InputError
+
+    if recipe is None and (model is None or data is None):
+        raise InputError("give a recipe, or --model and --data (see mstool audit --help)")
+    if recipe is None and not attacks and not perturbations:
+        raise InputError("give at least one --attack or --perturbation")
+    if attacks and not eps and any(get_attack(a, where="--attack").budget == "eps" for a in attacks):
+        raise InputError("--attack needs --eps for bounded attacks")
+
+
 def audit_command(
     recipe: Annotated[
         Path | None, typer.Argument(help="Audit recipe (YAML); optional with --model/--data.")
@@ -124,19 +137,11 @@ def audit_command(
     from mstool.schemas.audit import AuditRecipe
     from mstool.toolkit.audit.report import table_rows, write_reports
     from mstool.toolkit.audit.runner import run_audit, total_steps
-    from mstool.toolkit.errors import InputError, WorkFailed
+    from mstool.toolkit.errors import WorkFailed
     from mstool.toolkit.io import load_recipe, recipe_dir
 
     apply_local_json(json_output)
-    if recipe is None and (model is None or data is None):
-        raise InputError("give a recipe, or --model and --data (see mstool audit --help)")
-    if recipe is None and not attack and not perturbation:
-        raise InputError("give at least one --attack or --perturbation")
-    if attack and not eps:
-        from mstool.toolkit.audit.attacks import get_attack
-
-        if any(get_attack(a, where="--attack").budget == "eps" for a in attack):
-            raise InputError("--attack needs --eps for bounded attacks")
+    _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [])
     sets = _shell_overrides(
         model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output
     ) + list(overrides or [])

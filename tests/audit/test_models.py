@@ -93,6 +93,23 @@ def test_onnx_falls_back_to_black_box_with_a_warning(linear_model, tmp_path, fai
     assert [r["method"] for r in doc["results"]] == ["square"] and doc["results"][0]["queries"] > 0
 
 
+def test_onnx_converted_by_mstool_convert_is_white_box(linear_model, tmp_path):
+    """Supported ops: white-box through mstool convert, checked against onnxruntime and by hand."""
+    _, w, b = linear_model
+    path = tmp_path / "linear.onnx"
+    _onnx_linear(path, w, b, unusual_op=False)
+    x = np.random.default_rng(2).uniform(0.2, 0.8, (6, 4, 4, 1)).astype(np.float32)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    clf = load_classifier(path, Preprocess())
+    check_compatible(clf, x, y, "d")
+    assert clf.whitebox
+    np.testing.assert_allclose(clf.logits(x), x.reshape(6, -1) @ w + b, rtol=1e-5, atol=1e-5)
+    z = x.reshape(6, -1) @ w + b
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    grad = (e / e.sum(axis=1, keepdims=True) - np.eye(3)[y]) @ w.T
+    np.testing.assert_allclose(clf.loss_gradient(x, y).reshape(6, -1), grad, rtol=1e-4, atol=1e-6)
+
+
 def test_savedmodel_matches_keras(linear_model, tmp_path):
     import keras
 

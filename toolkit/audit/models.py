@@ -75,6 +75,7 @@ class Classifier:
     num_classes: int = 0
     batch_size: int = 256
     queries: int = 0
+    reference: Callable[[np.ndarray], np.ndarray] | None = None  # onnxruntime, for converted models
     _compiled: dict = field(default_factory=dict)
 
     @property
@@ -279,18 +280,43 @@ def _onnx_session(path: Path) -> tuple[Callable, tuple | None]:
 
 
 def _onnx_whitebox(path: Path) -> tuple[Callable, Callable, tuple | None] | None:
+    """Convert with ``mstool convert``; the converted graph has batch 1, so samples are
+    vectorised with ``tf.vectorized_map`` (gradients flow through it)."""
+    import tensorflow as tf
+
     try:
         from mstool.toolkit.convert import onnx_to_keras_model
     except ImportError:
         warnings.warn(f"{path}: ONNX to Keras conversion unavailable; auditing black-box only", stacklevel=2)
         return None
     try:
-        return _keras_parts(onnx_to_keras_model(str(path)))
+        model = onnx_to_keras_model(str(path))
     except Exception as err:  # noqa: BLE001 - fall back to black-box on any conversion failure
         warnings.warn(
             f"{path}: cannot convert for white-box attacks ({err}); auditing black-box only", stacklevel=2
         )
         return None
+
+    def raw(t):  # noqa: ANN001, ANN202
+        return tf.vectorized_map(lambda one: model(one[None], training=False)[0], t)
+
+    return tf.function(raw, reduce_retracing=True), raw, tuple(model.input_shape[1:])
+
+
+def _verify_conversion(clf: Classifier, x: np.ndarray, reference: Callable, where: str) -> None:
+    """A converted ONNX model must reproduce onnxruntime's outputs; otherwise go black-box."""
+    try:
+        ours = np.asarray(clf.predict_raw(x), np.float64)
+        ok = np.allclose(ours, np.asarray(reference(x), np.float64), rtol=1e-3, atol=1e-4)
+        reason = "outputs differ from onnxruntime"
+    except Exception as err:  # noqa: BLE001 - any failure of the converted graph means black-box
+        ok, reason = False, f"{type(err).__name__}"
+    if not ok:
+        warnings.warn(f"{where}: converted model unusable for white-box attacks ({reason}); "
+                      "auditing black-box only", stacklevel=2)
+        clf.logits_tf = None
+        clf.predict_raw = reference
+        clf._compiled.clear()
 
 
 def load_classifier(
@@ -316,11 +342,11 @@ def load_classifier(
     if fmt == "onnx":
         run, shape = _onnx_session(path)
         parts = _onnx_whitebox(path) if whitebox else None
+        reference = lambda x: run(preprocess.apply_numpy(x))  # noqa: E731
+        predict = reference
         if parts is not None:
             logits_tf = lambda t: parts[1](preprocess.apply_tf(t))  # noqa: E731
             predict = _tf_predict(parts[0], preprocess)
-        else:
-            predict = lambda x: run(preprocess.apply_numpy(x))  # noqa: E731
     else:
         call, raw, shape = _load_savedmodel(path) if fmt == "savedmodel" else _load_keras(path)
         predict = _tf_predict(call, preprocess)
@@ -361,6 +387,8 @@ def check_compatible(clf: Classifier, x: np.ndarray, y: np.ndarray, where: str) 
             f"(preprocess.layout={clf.preprocess.layout})",
             where=where,
         )
+    if clf.reference is not None:
+        _verify_conversion(clf, x[: min(len(x), 64)].astype(np.float32), clf.reference, where)
     try:
         out = np.asarray(clf.predict_raw(x[: min(len(x), 64)].astype(np.float32)), np.float64)
     except Exception as err:  # noqa: BLE001 - a model that cannot run on this data is bad input

@@ -63,7 +63,9 @@ def _preprocess(recipe: AuditRecipe) -> Preprocess:
     return Preprocess(pre.scale, pre.mean, pre.std, pre.layout, tuple(pre.input_range))
 
 
-def _load_model(section: ModelSection, recipe: AuditRecipe, base: Path, notes: list[str]) -> Classifier:
+def _load_model(section: ModelSection, recipe: AuditRecipe, base: Path, notes: list[str],
+                x: np.ndarray, y: np.ndarray, where: str) -> Classifier:
+    """Load and check a model against the data; conversion fallbacks become report warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         clf = load_classifier(
@@ -74,6 +76,7 @@ def _load_model(section: ModelSection, recipe: AuditRecipe, base: Path, notes: l
             section.whitebox,
             recipe.batch_size,
         )
+        check_compatible(clf, x, y, where)
     notes.extend(str(w.message) for w in caught if issubclass(w.category, UserWarning))
     return clf
 
@@ -102,12 +105,10 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     idx = select_samples(y, recipe.data.limit, recipe.seed, recipe.data.stratified)
     x, y = x[idx], y[idx]
     check_range(x, recipe.preprocess.input_range, str(data_path))
-    clf = _load_model(recipe.model, recipe, base, notes)
-    check_compatible(clf, x, y, str(data_path))
+    clf = _load_model(recipe.model, recipe, base, notes, x, y, str(data_path))
     second, second_pred = None, None
     if recipe.second_model is not None:
-        second = _load_model(recipe.second_model, recipe, base, notes)
-        check_compatible(second, x, y, str(data_path))
+        second = _load_model(recipe.second_model, recipe, base, notes, x, y, str(data_path))
         second_pred = second.predict(x, count=False)
     return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes)
 
