@@ -20,7 +20,10 @@ SWAP_PERM = np.array([0, 2, 1, 3])
 
 @dataclass
 class KernelCall:
-    """One kernel launch: ``kind`` in dense1, dense2, diagonal, swapbits."""
+    """One kernel launch: ``kind`` in dense1, dense2, selected, diagonal, swapbits.
+
+    ``selected`` is a uniformly controlled 1-qubit gate: ``matrix[v]`` acts on the target
+    where the selector qubit (stored in ``controls``) reads ``v``."""
 
     kind: str
     targets: tuple[int, ...]
@@ -121,7 +124,10 @@ def fuse(gates: Iterable[tuple[str, tuple, tuple, np.ndarray]], max_qubits: int 
         if len(owners) == 1:
             idx = next(iter(owners))
             block = blocks[idx]
-            if isinstance(block, _Block) and len(set(block.qubits) | set(fq)) <= max_qubits:
+            # a 1-qubit gate does not join a finished 2-qubit block: it waits for the next
+            # 2-qubit gate, which keeps CNOT-like blocks in the cheaper uniformly controlled form
+            if (isinstance(block, _Block) and len(set(block.qubits) | set(fq)) <= max_qubits
+                    and not (len(fq) == 1 and len(block.qubits) == 2)):
                 block.absorb(fq, fm, [op], after=True)
                 for q in fq:
                     last[q] = idx
@@ -148,7 +154,27 @@ def _finish(block: _Block | KernelCall) -> KernelCall:
     m = np.ascontiguousarray(block.matrix)
     if _is_diagonal(m):
         return KernelCall("diagonal", block.qubits, (), np.ascontiguousarray(np.diag(m)))
+    if len(block.qubits) == 2:
+        selected = _selected_form(block.qubits, m)
+        if selected is not None:
+            return selected
     return KernelCall("dense1" if len(block.qubits) == 1 else "dense2", block.qubits, (), m)
+
+
+def _selected_form(qubits: tuple[int, ...], m: np.ndarray) -> KernelCall | None:
+    """A 4x4 block-diagonal in one qubit's bit (a uniformly controlled 1-qubit gate)."""
+    bits = np.arange(4)
+    for sel in (0, 1):
+        same = ((bits[:, None] >> sel) & 1) == ((bits[None, :] >> sel) & 1)
+        if not np.any(m[~same]):
+            tgt = 1 - sel
+            blocks = []
+            for value in (0, 1):
+                idx = [b for b in range(4) if (b >> sel) & 1 == value]  # ordered by target bit
+                blocks.append(m[np.ix_(idx, idx)])
+            call = KernelCall("selected", (qubits[tgt],), (qubits[sel],), np.ascontiguousarray(blocks))
+            return call
+    return None
 
 
 def gate_stream(ops: Iterable[Operation], values: Mapping[str, float] | None):

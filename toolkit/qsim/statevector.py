@@ -72,6 +72,9 @@ def run_call(psi: np.ndarray, call: KernelCall) -> None:
             kernels.apply_1q(psi, call.targets[0], m)
     elif call.kind == "dense2":
         kernels.apply_2q(psi, call.targets[0], call.targets[1], m, call.positions, call.control_mask)
+    elif call.kind == "selected":
+        kernels.apply_1q_selected(psi, call.targets[0], call.controls[0], m, call.positions[0],
+                                  call.positions[1])
     elif call.kind == "diagonal":
         kernels.apply_diagonal(psi, call.target_array, m, call.positions, call.control_mask)
     else:  # swapbits: X flips one bit, SWAP exchanges |01> and |10>

@@ -1,0 +1,95 @@
+"""qsim on a real GPU: the CUDA kernels against the CPU kernels (max error) and the time of
+each, on a layered circuit, a random circuit over every kernel kind, and <H>.
+Exits non-zero on a mismatch. No TensorFlow.
+
+    python3 benchmarks/qsim/gpu_check.py [--qubits 24]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+if not hasattr(np, "row_stack"):  # numba-cuda releases that still register np.row_stack (NumPy >= 2.4)
+    np.row_stack = np.vstack
+
+from mstool.toolkit.qsim.backend import cuda_available  # noqa: E402
+from mstool.toolkit.qsim.circuit import Circuit, GateSpec  # noqa: E402
+from mstool.toolkit.qsim.observables import PauliSum  # noqa: E402
+from mstool.toolkit.qsim.statevector import Simulator  # noqa: E402
+
+TOLERANCE = 1e-9
+
+
+def layered(n: int, layers: int = 10) -> Circuit:
+    rng = np.random.default_rng(n)
+    circ = Circuit(n)
+    for _ in range(layers):
+        for q in range(n):
+            circ.rx(float(rng.uniform(-3, 3)), q)
+        for q in range(n):
+            circ.rz(float(rng.uniform(-3, 3)), q)
+        for q in range(n - 1):
+            circ.cx(q, q + 1)
+    return circ
+
+
+def mixed(n: int, n_gates: int = 200) -> Circuit:
+    rng = np.random.default_rng(7)
+    circ = Circuit(n)
+    names = ["h", "x", "y", "rz", "rx", "phase", "u3", "swap", "rzz", "rxx", "t", "sx"]
+    params = {"rz": 1, "rx": 1, "phase": 1, "u3": 3, "rzz": 1, "rxx": 1}
+    for _ in range(n_gates):
+        name = names[rng.integers(len(names))]
+        spec = GateSpec(name, rng.uniform(-3, 3, params.get(name, 0)))
+        qubits = [int(q) for q in rng.permutation(n)[: spec.n_targets + int(rng.integers(0, 3))]]
+        circ += spec.on(qubits[: spec.n_targets], qubits[spec.n_targets:] or None)
+    return circ
+
+
+def run(circ: Circuit, n: int, device: str, fuse: bool) -> tuple[np.ndarray, float, Simulator]:
+    sim = Simulator(n, device=device)
+    if device == "cuda":
+        sim.backend.synchronize()
+    t0 = time.perf_counter()
+    sim.apply_circuit(circ, fuse_gates=fuse)
+    if device == "cuda":
+        sim.backend.synchronize()
+    elapsed = time.perf_counter() - t0
+    return sim.get_state(), elapsed, sim
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--qubits", type=int, default=24)
+    n = ap.parse_args().qubits
+    if not cuda_available():
+        print("no CUDA GPU visible to numba: nothing to check")
+        return 2
+    ham = PauliSum([(1.0, ((q, "Z"),)) for q in range(n)] + [(0.5, ((0, "X"), (n - 1, "Y")))])
+    warm = layered(4, 1) + mixed(4, 30)
+    run(warm, 4, "cuda", True)
+    run(warm, 4, "cuda", False)
+    run(warm, 4, "cpu", True)
+    run(warm, 4, "cpu", False)
+    failed = False
+    print(f"{'case':<28}{'n':>4}{'cpu s':>10}{'cuda s':>10}{'speedup':>9}{'max |dpsi|':>13}{'|dE|':>11}")
+    for label, circ, fuse in (("layered 10x(RX,RZ,CX) fused", layered(n), True),
+                              ("mixed 200 gates unfused", mixed(n), False),
+                              ("mixed 200 gates fused", mixed(n), True)):
+        cpu_state, cpu_time, _ = run(circ, n, "cpu", fuse)
+        gpu_state, gpu_time, sim = run(circ, n, "cuda", fuse)
+        err = float(np.max(np.abs(gpu_state - cpu_state)))
+        e_err = abs(sim.expectation(ham) - ham.expectation(cpu_state))
+        failed |= not (err < TOLERANCE and e_err < TOLERANCE)
+        print(f"{label:<28}{n:>4}{cpu_time:>10.3f}{gpu_time:>10.3f}{cpu_time / gpu_time:>9.1f}"
+              f"{err:>13.2e}{e_err:>11.2e}")
+    print("MISMATCH" if failed else "qsim gpu_check ok")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
