@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, apply_local_json
+from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit
 
 
@@ -41,7 +41,7 @@ def _render(report: dict[str, Any], console: Console) -> None:
 def convert_command(
     model: Annotated[Path, typer.Argument(
         help="An .onnx model (external data next to it is found); a TensorFlow frozen graph .pb or "
-             "SavedModel folder; with --to onnx, a Keras .keras/.h5 model.")],
+             "SavedModel folder; with --to onnx, a Keras .keras/.h5 model; or a convert recipe .yaml.")],
     to: Annotated[str, typer.Option("--to", help="Target: keras (from ONNX/TensorFlow) or onnx (from Keras).",
                                     case_sensitive=False)] = "keras",
     output: Annotated[Path | None, typer.Option("--output", "-o",
@@ -58,6 +58,7 @@ def convert_command(
     rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance of the verification.")] = 1e-3,
     seed: SeedOption = None,
     overwrite: OverwriteOption = False,
+    set_: SetOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Convert an ONNX (or TensorFlow) model to a readable Keras 3 model.py plus weights, verified.
@@ -71,15 +72,40 @@ def convert_command(
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from mstool.toolkit.errors import InputError, WorkFailed
+    from mstool.toolkit.errors import InputError
 
     apply_local_json(json_output)
+    if model.suffix.lower() in (".yaml", ".yml"):
+        return _run_recipe(model, set_ or [])
+    if set_:
+        raise InputError("--set needs a recipe .yaml as the model argument")
     target = to.lower()
     if target not in ("keras", "onnx"):
         raise InputError(f"--to must be keras or onnx, not '{to}'")
     out_dir = output or Path(f"{model.stem}-{target}")
     report = _run(model, target, out_dir, input_shape, keep_layout, verify, inputs, seed or 0, atol, rtol,
                   overwrite)
+    _finish(report, out_dir, atol, rtol)
+
+
+def _run_recipe(path: Path, overrides: list[str]) -> None:
+    from mstool.schemas.convert import ConvertRecipe
+    from mstool.toolkit.io import load_recipe, recipe_dir
+
+    recipe = load_recipe(path, ConvertRecipe, overrides)
+    base = recipe_dir(path)
+    model = base / recipe.model
+    out_dir = base / recipe.output if recipe.output else Path(f"{model.stem}-{recipe.to}")
+    check = recipe.verify
+    inputs = base / check.inputs if check.inputs else None
+    report = _run(model, recipe.to, out_dir, recipe.input_shapes, recipe.keep_layout, check.enabled, inputs,
+                  check.seed, check.atol, check.rtol, recipe.overwrite)
+    _finish(report, out_dir, check.atol, check.rtol)
+
+
+def _finish(report: dict, out_dir: Path, atol: float, rtol: float) -> None:
+    from mstool.toolkit.errors import WorkFailed
+
     summary = dict(report)
     verification = report.get("verification") or {}
     summary["max_abs_error"] = verification.get("max_abs_error", {})
