@@ -171,7 +171,8 @@ def test_bundled_recipe_with_overrides(tmp_path):
     from tests.conftest import REPO_ROOT
 
     recipe = REPO_ROOT / "recipes" / "convert_tiny_cnn.yaml"
-    result = run_cli("convert", recipe, "--set", f"output={tmp_path / 'out'}", "--set", "verify.seed=3", "--json")
+    result = run_cli("convert", recipe, "--set", f"output={tmp_path / 'out'}", "--set", "verify.seed=3",
+                     "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["verification"]["inputs"] == "random (seed 3)"
     assert (tmp_path / "out" / "model.py").is_file()
