@@ -215,3 +215,28 @@ def test_help_shows_examples():
     result = run_cli("preprocess", "--help")
     assert result.exit_code == 0 and "Example: mstool preprocess" in result.stdout
     assert "merge" in result.stdout
+
+
+def test_device_choice_without_a_gpu(folder, tmp_path, small, monkeypatch):
+    import mstool.toolkit.preprocess.cuda_kernels as cuda_kernels
+
+    monkeypatch.setattr(cuda_kernels, "cuda_available", lambda: False)
+    result = preprocess(folder, "-o", tmp_path / "a.h5", *small, "--device", "auto", "--json")
+    assert result.exit_code == 0 and result.json()["device"] == "cpu"
+    result = preprocess(folder, "-o", tmp_path / "c.h5", *small, "--device", "cuda")
+    assert result.exit_code == 2 and "no CUDA GPU" in result.stderr
+    result = preprocess(folder, "-o", tmp_path / "t.h5", *small, "--device", "tpu")
+    assert result.exit_code == 2 and "cpu, cuda or auto" in result.stderr
+
+
+@pytest.mark.parametrize("compression", ["gzip", "lzf"])
+def test_compressed_outputs_read_back_identical(folder, tmp_path, small, compression):
+    plain, packed = tmp_path / "plain.h5", tmp_path / "packed.h5"
+    common = ["--set", "output.layout=HWC", "--set", "output.dtype=float16"]
+    assert preprocess(folder, "-o", plain, *small, *common).exit_code == 0
+    result = preprocess(folder, "-o", packed, *small, *common, "--set", f"output.compression={compression}")
+    assert result.exit_code == 0, result.stderr
+    with h5py.File(plain) as a, h5py.File(packed) as b:
+        assert b["images"].compression == compression and b["images"].shape == (8, 32, 32, 3)
+        assert b["images"].dtype == np.float16
+        assert np.array_equal(a["images"][()], b["images"][()])
