@@ -83,7 +83,8 @@ def test_ml_potential_adds_autodiff_forces(tmp_path):
     assert combined.json()["energies"]["potential"] == pytest.approx(classical + ml_energy, rel=1e-5)
 
 
-def test_sits_run_writes_reweighting_factors(tmp_path):
+def test_sits_run_writes_reweighting_factors(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     recipe = tmp_path / "sponge.yaml"
     shutil.copytree(REPO_ROOT / "recipes" / "data", tmp_path / "data")
     shutil.copy(REPO_ROOT / "recipes" / "sponge.yaml", recipe)

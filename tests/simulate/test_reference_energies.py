@@ -82,3 +82,14 @@ def test_pme_parameters_follow_openmm_for_every_reference():
             alpha, grid = pme_parameters(s["nonbondedCutoff_nm"], box, s["ewaldErrorTolerance"])
             assert alpha == pytest.approx(s["pme_parameters_in_context"]["alpha_per_nm"], rel=1e-12)
             assert grid == s["pme_parameters_in_context"]["grid"]
+
+
+def test_ascii_and_netcdf_restarts_agree():
+    from mstool.toolkit.md.amber import read_coordinates
+
+    folder = reference("dhfr_jac_tip3p")[0].parent
+    ascii_crd = read_coordinates(folder / "JAC.rst7", 23558)
+    netcdf = read_coordinates(folder / "JAC.inpcrd", 23558)
+    assert np.abs(ascii_crd["positions"] - netcdf["positions"]).max() < 1e-7
+    assert np.allclose(ascii_crd["box"], netcdf["box"]) and "box_angles" not in ascii_crd
+    assert np.abs(ascii_crd["velocities"] - netcdf["velocities"]).max() < 1e-5

@@ -34,8 +34,9 @@ COMMON = [
 ]
 
 
-def test_h5md_layout_and_json_summary(tmp_path):
+def test_h5md_layout_and_json_summary(tmp_path, monkeypatch):
     recipe = _workdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     result = run_cli(
         "--json", "simulate", recipe, "--set", "steps=40", *COMMON, "--set", "output.velocities_every=20"
     )
@@ -59,13 +60,15 @@ def test_h5md_layout_and_json_summary(tmp_path):
         assert h5.attrs["mstool_kind"] == "trajectory"
 
 
-def test_resume_reproduces_uninterrupted_run(tmp_path):
+def test_resume_reproduces_uninterrupted_run(tmp_path, monkeypatch):
     full_dir, part_dir = tmp_path / "full", tmp_path / "part"
     full_dir.mkdir()
     part_dir.mkdir()
+    monkeypatch.chdir(full_dir)
     full = run_cli("simulate", _workdir(full_dir), "--set", "steps=150", *COMMON)
     assert full.exit_code == 0, full.stderr
     recipe = _workdir(part_dir)
+    monkeypatch.chdir(part_dir)
     # Stop at 120: frames 110 and 120 lie past the step-100 checkpoint, as after a kill.
     first = run_cli("simulate", recipe, "--set", "steps=120", *COMMON)
     assert first.exit_code == 0, first.stderr

@@ -326,7 +326,7 @@ def read_coordinates(path: str | os.PathLike, n_atoms: int | None = None) -> dic
         "box": None,
     }
     rest = values[n:]
-    if len(rest) >= 2 * n:
+    if len(rest) >= n:
         # Amber velocities are in A per (1/20.455 ps).
         out["velocities"] = np.asarray(rest[:n]).reshape(count, 3) * ANGSTROM * 20.455
         rest = rest[n:]

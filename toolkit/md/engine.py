@@ -244,11 +244,14 @@ def run(
     overwrite: bool = True,
     progress: Callable[..., None] | None = None,
 ) -> RunSummary:
-    """Integrate ``recipe.steps`` steps writing the trajectory and checkpoints."""
+    """Integrate ``recipe.steps`` steps writing the trajectory and checkpoints.
+
+    Input files resolve against the recipe's folder, output files against the working directory.
+    """
     recipe, out = sim.recipe, sim.recipe.output
     summary = RunSummary()
-    traj_path = resolve(out.trajectory, base_dir)
-    ckpt_path = resolve(out.checkpoint, base_dir) if out.checkpoint else traj_path.with_suffix(".chk.npz")
+    traj_path = resolve(out.trajectory, Path.cwd())
+    ckpt_path = resolve(out.checkpoint, Path.cwd()) if out.checkpoint else traj_path.with_suffix(".chk.npz")
     if resume:
         state = load_checkpoint(ckpt_path, sim)
         summary.resumed_from = state.step

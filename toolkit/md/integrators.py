@@ -150,12 +150,12 @@ def select_update_kernel(device: str):
 
 def check_finite(state: State, check_speed: bool = False) -> None:
     """Raise :class:`WorkFailed` naming the step and the first bad atom on NaN/inf or runaway speed."""
-    bad = ~np.isfinite(state.positions).all(axis=1)
-    if state.forces is not None:
-        bad |= ~np.isfinite(state.forces).all(axis=1)
-    if state.velocities is not None:
-        bad |= ~np.isfinite(state.velocities).all(axis=1)
-    if bad.any() or not math.isfinite(state.potential):
+    arrays = [a for a in (state.positions, state.forces, state.velocities) if a is not None]
+    total = math.fsum(float(np.sum(a)) for a in arrays)  # one pass; NaN/inf anywhere propagates
+    if not (math.isfinite(total) and math.isfinite(state.potential)):
+        bad = np.zeros(len(state.positions), dtype=bool)
+        for a in arrays:
+            bad |= ~np.isfinite(a).all(axis=1)
         atom = int(np.argmax(bad)) if bad.any() else 0
         raise WorkFailed(
             f"simulation blew up at step {state.step}: non-finite energy or force "
