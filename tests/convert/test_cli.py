@@ -178,3 +178,16 @@ def test_bundled_recipe_with_overrides(tmp_path):
     assert (tmp_path / "out" / "model.py").is_file()
     result = run_cli("convert", recipe, "--set", "verify.atoll=1")
     assert result.exit_code == 2 and "atoll" in result.stderr
+
+
+def test_external_data_and_missing_external_file(tmp_path):
+    model = onnx.load(small_model(tmp_path / "inline.onnx"))
+    onnx.save(model, tmp_path / "ext.onnx", save_as_external_data=True, location="ext.weights",
+              size_threshold=0)
+    assert (tmp_path / "ext.weights").is_file()
+    result = run_cli("convert", tmp_path / "ext.onnx", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["max_abs_error"]["y"] < 1e-4
+    (tmp_path / "ext.weights").unlink()
+    result = run_cli("convert", tmp_path / "ext.onnx", "-o", tmp_path / "out2")
+    assert result.exit_code == 2 and "external data" in result.stderr and "ext.onnx" in result.stderr

@@ -71,8 +71,9 @@ def _load_external(model: Any, path: Path) -> None:
     if any(uses_external_data(t) for t in model.graph.initializer):
         try:
             load_external_data_for_model(model, str(path.parent))
-        except (FileNotFoundError, OSError) as err:
-            raise InputError(f"external data missing: {err}", where=str(path)) from None
+        except Exception as err:  # noqa: BLE001 - onnx raises OSError or its own ValidationError
+            first = " ".join(str(err).split())[:200]
+            raise InputError(f"external data missing or unreadable: {first}", where=str(path)) from None
 
 
 def check_domains(model: Any, source: str) -> None:
