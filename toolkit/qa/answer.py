@@ -170,21 +170,50 @@ def _attribute(index: QAIndex, paragraph: int, use_years: bool) -> float | None:
 
 def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: list[int]) -> str | None:
     paras = [_paragraph_for(o, index, path) for o in qtype.options]
-    if any(p is None for p in paras) or qtype.direction is None:
+    if any(p is None for p in paras):
         return None
-    use_years = bool(set(words(question)) & _DATE_WORDS)
-    values = [_attribute(index, p, use_years) for p in paras]
-    if any(v is None for v in values) or values[0] == values[1]:
+    if qtype.direction is not None:
+        use_years = bool(set(words(question)) & _DATE_WORDS)
+        values = [_attribute(index, p, use_years) for p in paras]
+        if all(v is not None for v in values) and values[0] != values[1]:
+            pick = min if qtype.direction == "min" else max
+            return qtype.options[values.index(pick(values))]
+    return _better_described(question, qtype, index, paras)
+
+
+def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras: list[int]) -> str | None:
+    """The option whose paragraph carries more of the question's other terms (idf-weighted)."""
+    option_terms = set().union(*(terms(o) for o in qtype.options))
+    residual = [t for t in set(terms(question)) - option_terms if t in index.term_id]
+    weights = []
+    for p in paras:
+        present = set(terms(index.text(p)))
+        weights.append(sum(float(index.idf[index.term_id[t]]) for t in residual if t in present))
+    if weights[0] == weights[1]:
         return None
-    pick = min if qtype.direction == "min" else max
-    return qtype.options[values.index(pick(values))]
+    return qtype.options[int(np.argmax(weights))]
+
+
+def _same_attribute(question: str, index: QAIndex, pair: list[int]) -> str | None:
+    """'... the same X?': equal first years for time questions, else shared demonyms or named entities."""
+    lowered = question.lower()
+    leads = [" ".join(index.paragraph_sentences(p)[:2]) for p in pair]
+    if re.search(r"\b(year|decade|century|released|founded|born|formed)\b", lowered):
+        years = [years_in(t)[:1] for t in leads]
+        return ("yes" if years[0] == years[1] else "no") if all(years) else None
+    own = {fold(w) for p in pair for w in words(strip_disambiguation(index.titles[p]))}
+    named = []
+    for text in leads:
+        spans = {fold(s.text) for s in candidate_spans(text) if s.kind == "entity"}
+        named.append({s for s in spans if not set(s.split()) <= own} | set(map(fold, _DEMONYM.findall(text))))
+    return "yes" if named[0] & named[1] else "no"
 
 
 def _yes_no(question: str, index: QAIndex, path: list[int]) -> str:
-    if " same " in f" {question.lower()} " or "both" in question.lower():
-        demonyms = [set(_DEMONYM.findall(" ".join(index.paragraph_sentences(p)[:1]))) for p in path[:2]]
-        if " same " in f" {question.lower()} " and all(demonyms) and len(demonyms) == 2:
-            return "yes" if demonyms[0] & demonyms[1] else "no"
+    if " same " in f" {question.lower()} " and len(path) >= 2:
+        verdict = _same_attribute(question, index, path[:2])
+        if verdict is not None:
+            return verdict
     title_terms = set().union(*(terms(index.titles[p]) for p in path))
     residual = [t for t in terms(question) if t not in title_terms]
     if not residual:

@@ -58,7 +58,22 @@ def _options(question: str) -> list[str]:
         return []
     first = re.sub(r"^(?:which|who|what|whom)\b.*?\b(?:is|was|were|are|has|had|did|does)\s+", "",
                    match.group(1), flags=re.IGNORECASE)
-    return [first.strip(" \"'"), match.group(2).strip(" \"'")]
+    return [_strip_lead(first), _strip_lead(match.group(2))]
+
+
+def _strip_lead(option: str) -> str:
+    """Drop the question's words stuck to an option: 'born first: Am Rong' -> 'Am Rong'.
+
+    >>> _strip_lead("more species Eucryphia"), _strip_lead("the Basset Hound"), _strip_lead("paper")
+    ('Eucryphia', 'the Basset Hound', 'paper')
+    """
+    option = " ".join(option.replace(":", " ").split()).strip(" \"'")
+    tokens = option.split()
+    for i, token in enumerate(tokens):
+        if token[:1].isupper() or token[:1].isdigit():
+            keep = i - 1 if i > 0 and tokens[i - 1].lower() == "the" else i
+            return " ".join(tokens[keep:])
+    return option
 
 
 def classify_question(question: str) -> QuestionType:
