@@ -84,3 +84,29 @@ def test_set_overrides_coerce_types(tmp_path):
 def test_set_errors(override, message):
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_recipe(None, Demo, [override])
+
+
+class Op(Section):
+    size: int = 1
+
+
+class WithList(Recipe):
+    recipe_name: ClassVar[str] = ""
+    ops: list[Op] = []
+
+
+def test_set_indexes_list_items(tmp_path):
+    path = write(tmp_path, "ops:\n  - size: 3\n  - size: 4\n")
+    recipe = load_recipe(path, WithList, ["ops.1.size=9"])
+    assert [op.size for op in recipe.ops] == [3, 9]
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [("ops.5.size=1", "index 5 is out of range"), ("ops.x=1", "is a list; index it"),
+     ("ops.0.sise=1", "unknown key 'ops.0.sise'; allowed keys: size")],
+)
+def test_set_list_errors(tmp_path, override, message):
+    path = write(tmp_path, "ops:\n  - size: 3\n")
+    with pytest.raises(InputError, match=message):
+        load_recipe(path, WithList, [override])

@@ -54,12 +54,8 @@ def model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     """The pydantic model that holds the key at ``loc`` (the parent of its last item).
 
     >>> from mstool.schemas.base import Recipe
-    >>> class Inner(Recipe):
-    ...     x: int = 1
-    >>> class Outer(Recipe):
-    ...     inner: Inner = Inner()
-    >>> model_at(Outer, ("inner", "x")).__name__
-    'Inner'
+    >>> model_at(Recipe, ("recipe",)).__name__
+    'Recipe'
     """
     current: type[BaseModel] | None = model
     for part in loc[:-1]:
@@ -71,7 +67,8 @@ def model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         if field is None:
             return None
         models = _unwrap(field.annotation)
-        current = models[0] if models else None
+        # a union of several models (e.g. a list of op kinds) cannot be told apart here
+        current = models[0] if len(models) == 1 else None
     return current
 
 
@@ -123,31 +120,73 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return parts, value
 
 
+def _step_into_list(items: list, part: str, text: str, loc: tuple, last: bool, value: Any) -> Any:
+    dotted = ".".join(str(p) for p in loc[:-1])
+    if not part.isdigit():
+        raise InputError(f"--set {text}: '{dotted}' is a list; index it with a number")
+    index = int(part)
+    if index >= len(items):
+        raise InputError(f"--set {text}: index {index} is out of range ('{dotted}' has {len(items)} items)")
+    if last:
+        items[index] = value
+        return None
+    return items[index]
+
+
+def _is_container(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_container(arg) for arg in typing.get_args(annotation))
+    return origin in (list, tuple, dict) or annotation in (list, tuple, dict)
+
+
+def _check_key(model: type[BaseModel], loc: tuple, text: str) -> None:
+    holder = model_at(model, loc)
+    part = loc[-1]
+    dotted = ".".join(str(p) for p in loc)
+    if holder is None:
+        return
+    if part not in holder.model_fields:
+        allowed = ", ".join(sorted(holder.model_fields))
+        raise InputError(f"--set {text}: unknown key '{dotted}'; allowed keys: {allowed}")
+
+
 def apply_overrides(data: dict, overrides: list[str], model: type[BaseModel]) -> dict:
-    """Apply ``--set`` overrides to recipe data; unknown keys name the allowed ones."""
+    """Apply ``--set`` overrides to recipe data; unknown keys name the allowed ones.
+
+    List items are addressed by index: ``--set ops.0.size=320``.
+
+    >>> from mstool.schemas.base import Recipe
+    >>> class Run(Recipe):
+    ...     sizes: list[int] = []
+    >>> apply_overrides({"sizes": [1, 2]}, ["sizes.1=5"], Run)
+    {'sizes': [1, 5]}
+    """
     for text in overrides:
         parts, value = parse_override(text)
-        target = data
+        target: Any = data
+        loc: tuple = ()
         for depth, part in enumerate(parts):
-            loc = tuple(parts[: depth + 1])
-            holder = model_at(model, loc)
-            if holder is not None and part not in holder.model_fields:
-                allowed = ", ".join(sorted(holder.model_fields))
-                raise InputError(
-                    f"--set {text}: unknown key '{'.'.join(loc)}'; allowed keys: {allowed}"
-                )
-            if depth == len(parts) - 1:
+            last = depth == len(parts) - 1
+            if isinstance(target, list):
+                loc = loc + (int(part) if part.isdigit() else part,)
+                target = _step_into_list(target, part, text, loc, last, value)
+                continue
+            loc = loc + (part,)
+            _check_key(model, loc, text)
+            if last:
                 target[part] = value
-            else:
-                field = holder.model_fields.get(part) if holder is not None else None
-                if field is not None and not _unwrap(field.annotation):
-                    raise InputError(f"--set {text}: '{'.'.join(loc)}' is not a section")
-                nxt = target.get(part)
-                if nxt is None:
-                    nxt = target[part] = {}
-                if not isinstance(nxt, dict):
-                    raise InputError(f"--set {text}: '{'.'.join(loc)}' is not a section")
-                target = nxt
+                continue
+            holder = model_at(model, loc)
+            field = holder.model_fields.get(part) if holder is not None else None
+            if field is not None and not _unwrap(field.annotation) and not _is_container(field.annotation):
+                raise InputError(f"--set {text}: '{'.'.join(map(str, loc))}' is not a section")
+            nxt = target.get(part)
+            if nxt is None:
+                nxt = target[part] = {}
+            if not isinstance(nxt, dict | list):
+                raise InputError(f"--set {text}: '{'.'.join(map(str, loc))}' is not a section")
+            target = nxt
     return data
 
 
