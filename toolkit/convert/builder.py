@@ -73,6 +73,7 @@ class Builder:
         self.anchor: str | None = None
         self.current: NodeRecord | None = None
         self.onnx_dtypes: dict[str, int] = {}
+        self.has_spatial_layers = False
 
     # ---- names -------------------------------------------------------------------------------
     def fresh_name(self, hint: str) -> str:
@@ -257,6 +258,7 @@ class Builder:
 
     def spatial_perm(self, rank: int) -> tuple[int, ...] | None:
         """The layout spatial layers work in: channels-last unless the layout is kept."""
+        self.has_spatial_layers = True
         return None if self.keep_layout else layout.channels_last(rank)
 
     @property

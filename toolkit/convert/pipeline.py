@@ -37,6 +37,8 @@ def load_generated_model(folder: str | Path) -> Any:
 
 
 def _layout_note(graph: ConvertedGraph) -> str:
+    if not graph.builder.has_spatial_layers:
+        return "ONNX layout (no spatial layers)"
     if graph.builder.keep_layout:
         return "ONNX layout kept (channels-first spatial layers)"
     return "channels-last inside; inputs and outputs in the ONNX layout"
