@@ -187,7 +187,10 @@ def main() -> None:
     keras_model = keras.models.load_model(model_path, compile=False)
     art_clf = art_classifier(keras_model, tuple(keras_model.input_shape[1:]))
     rows = []
-    print(f"# model {model_path.name}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    x_all, y_all = load_data(args.samples, args.dataset)
+    clean = float((keras_model.predict(x_all, verbose=0).argmax(axis=1) == y_all).mean())
+    print(f"# model {model_path.name}, clean accuracy {clean:.3f} on {len(y_all)}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
     for name in args.attacks.split(","):
         n = args.slow_samples if name in ("cw", "hopskipjump") else args.samples
         x, y = load_data(n, args.dataset)

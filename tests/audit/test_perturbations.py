@@ -82,3 +82,17 @@ def test_ssim_of_constant_images_matches_formula():
     np.testing.assert_allclose(ssim(a, b, 1.0), [expected], rtol=1e-9)
     noisy = a + np.random.default_rng(0).normal(0, 0.1, a.shape)
     assert ssim(a, noisy, 1.0)[0] < ssim(a, a + 0.01, 1.0)[0] <= 1.0
+
+
+def test_real_colour_images_from_shared_data():
+    """CIFAR-10 photos (0-255): every perturbation keeps the range; saturation greys, brightness lifts."""
+    from tests.conftest import shared_data
+
+    with np.load(shared_data("foolbox_samples", "foolbox_cifar10_20.npz")) as data:
+        x = data["x"][:4].astype(np.float32)
+    for name in sorted(PERTURBATIONS):
+        out = apply_perturbation(name, x, 3, 0.0, 255.0, np.random.default_rng(0))
+        assert out.shape == x.shape and 0.0 <= out.min() and out.max() <= 255.0, name
+    grey = apply_perturbation("saturation", x, 5, 0.0, 255.0, np.random.default_rng(0))
+    assert np.abs(grey[..., 0] - grey[..., 1]).max() < 1e-3
+    assert apply_perturbation("brightness", x, 2, 0.0, 255.0, np.random.default_rng(0)).mean() > x.mean()

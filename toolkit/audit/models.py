@@ -149,7 +149,7 @@ class Classifier:
         if key not in self._compiled:
             self._compiled[key] = tf.function(
                 lambda xx, yy: self._objective_grad(xx, yy, loss, targeted, transform),
-                reduce_retracing=True,
+                reduce_retracing=True, autograph=False,
             )
         out = []
         for i in range(0, len(x), self.batch_size):
@@ -185,7 +185,7 @@ class Classifier:
                         z = tf.nn.softmax(z)
                 return z, tape.batch_jacobian(z, xx)
 
-            self._compiled[key] = tf.function(jac, reduce_retracing=True)
+            self._compiled[key] = tf.function(jac, reduce_retracing=True, autograph=False)
         zs, js = [], []
         for i in range(0, len(x), self.batch_size):
             z, j = self._compiled[key](tf.constant(x[i : i + self.batch_size], tf.float32))
@@ -229,7 +229,7 @@ def _keras_parts(model) -> tuple[Callable, Callable, tuple | None]:  # noqa: ANN
     import tensorflow as tf
 
     shape = tuple(model.input_shape[1:]) if hasattr(model, "input_shape") else None
-    call = tf.function(lambda t: model(t, training=False), reduce_retracing=True)
+    call = tf.function(lambda t: model(t, training=False), reduce_retracing=True, autograph=False)
     return call, (lambda t: model(t, training=False)), shape
 
 
@@ -300,7 +300,7 @@ def _onnx_whitebox(path: Path) -> tuple[Callable, Callable, tuple | None] | None
     def raw(t):  # noqa: ANN001, ANN202
         return tf.vectorized_map(lambda one: model(one[None], training=False)[0], t)
 
-    return tf.function(raw, reduce_retracing=True), raw, tuple(model.input_shape[1:])
+    return tf.function(raw, reduce_retracing=True, autograph=False), raw, tuple(model.input_shape[1:])
 
 
 def _verify_conversion(clf: Classifier, x: np.ndarray, reference: Callable, where: str) -> None:

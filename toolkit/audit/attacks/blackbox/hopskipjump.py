@@ -51,17 +51,18 @@ def _attack_one(job: AttackJob, row: int, budget: _Budget) -> np.ndarray:
     if start is None:
         return x
     x_adv = start
-    d = x.size
-    theta = 1.0 / (np.sqrt(d) * d)
+    theta = 0.01 / np.sqrt(x.size)  # boundary precision, relative to the distance
+    search_steps = int(np.ceil(np.log2(1.0 / theta)))
     for it in range(int(job.params["max_iter"])):
         dist = float(np.sqrt(((x_adv - x) ** 2).sum()))
         count = int(min(job.params["init_eval"] * np.sqrt(it + 1), job.params["max_eval"]))
-        if budget.left < count + 20:
+        if budget.left < count + 2 * search_steps:
             break
-        delta = max(np.sqrt(d) * theta * dist, 1e-6)
+        # probe radius: a tenth of the range first, then a hundredth of the current distance
+        delta = 0.1 * job.span if it == 0 else max(np.sqrt(x.size) * theta * dist, 1e-8)
         grad = _estimate_gradient(job, row, x_adv, delta, count)
-        x_adv = _geometric_step(job, row, x_adv, grad, dist / np.sqrt(it + 1), budget)
-        x_adv = blend_search(job, x, x_adv, row, steps=10)
+        x_adv = _geometric_step(job, row, x_adv, grad, 2.0 * dist / np.sqrt(it + 1), budget)
+        x_adv = blend_search(job, x, x_adv, row, steps=search_steps)
     return x_adv
 
 

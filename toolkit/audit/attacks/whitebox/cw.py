@@ -45,7 +45,8 @@ def _cw_step(job: AttackJob, confidence: float) -> Callable:
             tape.watch(w)
             x = low + (tf.tanh(w) + 1.0) * 0.5 * span
             z = clf.tf_logits(x)
-            l2 = tf.reduce_sum(tf.reshape(tf.square(x - x0), (tf.shape(x)[0], -1)), axis=1)
+            # distances in units of the input range, so constants do not depend on the data scale
+            l2 = tf.reduce_sum(tf.reshape(tf.square((x - x0) / span), (tf.shape(x)[0], -1)), axis=1)
             loss = tf.reduce_sum(l2 + const * _margin_tf(z, onehot, confidence, targeted))
         g = tape.gradient(loss, w)
         m = 0.9 * m + 0.1 * g
@@ -54,7 +55,7 @@ def _cw_step(job: AttackJob, confidence: float) -> Callable:
         v_hat = v / (1.0 - tf.pow(0.999, t))
         return w - lr * m_hat / (tf.sqrt(v_hat) + 1e-8), m, v, l2, z, x
 
-    clf._compiled[key] = tf.function(step, reduce_retracing=True)
+    clf._compiled[key] = tf.function(step, reduce_retracing=True, autograph=False)
     return clf._compiled[key]
 
 
@@ -104,8 +105,8 @@ def _cw_batch(job: AttackJob, x0: np.ndarray, goal: np.ndarray) -> np.ndarray:
     budget="minimal",
     defaults={
         "confidence": 0.0,
-        "learning_rate": 0.05,
-        "binary_search_steps": 6,
+        "learning_rate": 0.1,
+        "binary_search_steps": 8,
         "max_iter": 50,
         "initial_const": 0.1,
     },
@@ -120,8 +121,8 @@ def cw_l2(job: AttackJob) -> np.ndarray:
 def _ead_grad(job: AttackJob, confidence: float) -> Callable:
     import tensorflow as tf
 
-    clf, targeted = job.clf, job.targeted
-    key = ("ead", confidence, targeted)
+    clf, targeted, span = job.clf, job.targeted, job.span
+    key = ("ead", confidence, targeted, span)
     if key not in clf._compiled:
 
         def grad(y, x0, onehot, const):  # noqa: ANN001, ANN202
@@ -129,11 +130,11 @@ def _ead_grad(job: AttackJob, confidence: float) -> Callable:
                 tape.watch(y)
                 z = clf.tf_logits(y)
                 loss = tf.reduce_sum(const * _margin_tf(z, onehot, confidence, targeted)) + tf.reduce_sum(
-                    tf.square(y - x0)
+                    tf.square((y - x0) / span)
                 )
             return tape.gradient(loss, y), z
 
-        clf._compiled[key] = tf.function(grad, reduce_retracing=True)
+        clf._compiled[key] = tf.function(grad, reduce_retracing=True, autograph=False)
     return clf._compiled[key]
 
 
@@ -156,13 +157,14 @@ def _ead_batch(job: AttackJob, x0: np.ndarray, goal: np.ndarray) -> np.ndarray:
         for it in range(steps):
             lr = lr0 * (1 - it / steps) ** 0.5
             g, _ = grad_fn(tf.constant(slack), tf.constant(x0), onehot, c_t)
-            diff = slack - lr * g.numpy() - x0
-            x_new = job.clip(x0 + np.sign(diff) * np.maximum(np.abs(diff) - beta, 0.0))
+            diff = slack - lr * job.span**2 * g.numpy() - x0  # an ISTA step in range units
+            x_new = job.clip(x0 + np.sign(diff) * np.maximum(np.abs(diff) - beta * job.span, 0.0))
             slack = (x_new + it / (it + 3.0) * (x_new - x_k)).astype(np.float32)
             x_k = x_new
             ok = succeeded(job.clf.logits(x_new, count=False), goal, confidence, job.targeted)
             delta = x_new - x0
-            en = beta * norms(delta, "l1") + (flat(delta) ** 2).sum(axis=1)
+            unit = delta / job.span
+            en = beta * norms(unit, "l1") + (flat(unit) ** 2).sum(axis=1)
             better = ok & (en < best_en)
             best[better], best_en[better] = x_new[better], en[better]
             found |= ok

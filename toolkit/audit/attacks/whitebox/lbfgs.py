@@ -26,8 +26,8 @@ def _solve(job: AttackJob, x0: np.ndarray, targets: np.ndarray, const: np.ndarra
         logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
         ce = -logp[np.arange(len(z)), targets]
         delta = x - x0
-        value = float((const * flat(delta**2).sum(axis=1)).sum() + ce.sum())
-        grad = -job.clf.loss_gradient(x, targets, "ce", targeted=True) + 2 * weights * delta
+        value = float((const * flat((delta / job.span) ** 2).sum(axis=1)).sum() + ce.sum())
+        grad = -job.clf.loss_gradient(x, targets, "ce", targeted=True) + 2 * weights * delta / job.span**2
         return value, grad.astype(np.float64).ravel()
 
     bounds = [(job.low, job.high)] * x0.size
