@@ -1,0 +1,134 @@
+"""The ``mstool train`` recipe and the ``training-log`` artifact it writes."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from mstool.schemas.base import ArtifactMeta, Recipe, Section
+
+
+class AugmentSection(Section):
+    """Random augmentation of training images (never of validation images)."""
+
+    crop_padding: int = Field(0, ge=0, description="pad by this many pixels, then crop back at random")
+    flip: bool = Field(False, description="random horizontal flip")
+
+
+class DataSection(Section):
+    """Where the images come from: an ``images`` artifact (.h5), an .npz (x, y) or MNIST IDX files."""
+
+    train: str = Field(...,
+                       description="training data: images artifact .h5, .npz or *-images-idx3-ubyte[.gz]")
+    val: str | None = Field(None, description="validation data, same formats; else val_split is used")
+    val_split: float = Field(0.1, ge=0.0, lt=1.0, description="fraction held out when val is not given")
+    shuffle_buffer: int = Field(10000, ge=1, description="shuffle buffer, in examples")
+    augment: AugmentSection = AugmentSection()
+
+
+class ModelSection(Section):
+    """Which network; input size and class count come from the data."""
+
+    name: Literal["small_cnn", "mlp", "resnet18", "resnet34", "resnet50", "mobilenet_v2"] = "small_cnn"
+    width: float | None = Field(None, gt=0, description="base width (alpha for mobilenet_v2)")
+    classes: int | None = Field(None, ge=2, description="expected class count; checked against the labels")
+
+
+class OptimizerSection(Section):
+    """SGD (momentum, Nesterov) or AdamW, with a learning-rate schedule."""
+
+    name: Literal["sgd", "adamw"] = "sgd"
+    lr: float = Field(0.1, gt=0, description="peak learning rate at reference_batch")
+    reference_batch: int | None = Field(
+        None, ge=1, description="scale lr linearly by global_batch / reference_batch (none: no scaling)")
+    momentum: float = Field(0.9, ge=0.0, lt=1.0)
+    nesterov: bool = False
+    beta1: float = Field(0.9, ge=0.0, lt=1.0)
+    beta2: float = Field(0.999, ge=0.0, lt=1.0)
+    epsilon: float = Field(1e-7, gt=0)
+    weight_decay: float = Field(0.0, ge=0.0, description="L2 for sgd, decoupled for adamw")
+    decay_all: bool = Field(False, description="also decay biases and normalization parameters")
+    clip_norm: float | None = Field(None, gt=0, description="clip the global gradient norm")
+    schedule: Literal["constant", "cosine", "step"] = "cosine"
+    warmup_steps: int = Field(0, ge=0)
+    step_every: int = Field(1000, ge=1, description="step schedule: decay every this many steps")
+    step_gamma: float = Field(0.1, gt=0, le=1.0, description="step schedule: multiply lr by this")
+
+
+class CheckpointSection(Section):
+    """Atomic checkpoints of model, optimizer, step, data position and seed."""
+
+    every: int = Field(0, ge=0, description="steps between checkpoints (0: only at the end)")
+
+
+class RunSection(Section):
+    """How the loop runs: epochs, batch, precision, mode and distribution."""
+
+    epochs: int = Field(1, ge=1)
+    max_steps: int | None = Field(None, ge=1, description="stop after this many steps in all")
+    batch_size: int = Field(64, ge=1, description="global batch, split across replicas")
+    label_smoothing: float = Field(0.0, ge=0.0, lt=1.0)
+    mixed_precision: bool = Field(False, description="mixed_bfloat16 on CPU, mixed_float16 on GPU")
+    mode: Literal["eager", "graph"] = "graph"
+    xla: bool = False
+    strategy: Literal["one", "mirrored", "multi-worker"] = "one"
+    workers: int = Field(1, ge=1, description="local worker processes to launch (multi-worker)")
+    connect_timeout: float = Field(60.0, gt=0, description="seconds to wait for every worker")
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _xla_needs_graph(self) -> RunSection:
+        if self.xla and self.mode != "graph":
+            raise ValueError("xla needs mode 'graph'")
+        return self
+
+
+class TrainRecipe(Recipe):
+    """A training run: data, model, optimizer, loop and checkpoints.
+
+    >>> TrainRecipe(data={"train": "digits.npz"}).run.mode
+    'graph'
+    """
+
+    recipe_name: ClassVar[str] = "train"
+
+    data: DataSection
+    model: ModelSection = ModelSection()
+    optimizer: OptimizerSection = OptimizerSection()
+    run: RunSection = RunSection()
+    checkpoint: CheckpointSection = CheckpointSection()
+
+
+class TrainingLogMeta(ArtifactMeta):
+    """Metadata of a ``training-log`` artifact.
+
+    Datasets: per step ``step``, ``loss``, ``accuracy``, ``lr``, ``images_per_second``;
+    per epoch ``epoch``, ``val_loss``, ``val_accuracy``.
+
+    >>> TrainingLogMeta(model="mlp", steps=3).kind
+    'training-log'
+    """
+
+    kind: ClassVar[str] = "training-log"
+    schema_version: ClassVar[int] = 1
+
+    model: str
+    steps: int
+    epochs_done: int = 0
+    mode: str = "graph"
+    xla: bool = False
+    strategy: str = "one"
+    workers: int = 1
+    replicas: int = 1
+    global_batch: int = 0
+    mixed_precision: bool = False
+    input_shape: list[int] = []
+    class_names: list[str] = []
+    train_data: str = ""
+    val_data: str | None = None
+    val_accuracy: float | None = None
+    val_loss: float | None = None
+    images_per_second: float | None = None
+    stopped: str = "finished"
+    recipe: dict = {}

@@ -1,0 +1,128 @@
+"""``--workers N``: run N local worker processes as one MultiWorkerMirroredStrategy job.
+
+Each worker gets TF_CONFIG with loopback ports. If a worker dies (a signal or an
+unexpected error), the others are stopped and all are restarted from the last
+checkpoint, as a cluster scheduler would; bad input and NaN losses are not retried.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from mstool.schemas.train import TrainRecipe
+from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.train.loop import Events
+from mstool.toolkit.train.worker import EVENT_PREFIX, EXIT_BAD_INPUT, EXIT_FAILED
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports the kernel reports free right now on 127.0.0.1.
+
+    >>> len(set(free_ports(3)))
+    3
+    """
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            sockets.append(sock)
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _forward_events(stream, events: Events, found: dict) -> None:
+    for line in stream:
+        if not line.startswith(EVENT_PREFIX):
+            continue
+        message = json.loads(line[len(EVENT_PREFIX):])
+        kind, data = message["kind"], message["data"]
+        if kind == "summary":
+            found["summary"] = data
+        elif kind == "start":
+            events.start(*data)
+        else:
+            getattr(events, kind)(data)
+
+
+def _last_line(path: Path) -> str:
+    lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
+    mine = [line for line in lines if "error" in line.lower()]
+    return (mine or lines or ["(no output)"])[-1].strip()
+
+
+def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int):
+    cluster = [f"127.0.0.1:{port}" for port in free_ports(workers)]
+    procs, logs = [], []
+    for index in range(workers):
+        env = dict(os.environ, MSTOOL_TRAIN_ATTEMPT=str(attempt), TF_CPP_MIN_LOG_LEVEL="2",
+                   TF_CONFIG=json.dumps({"cluster": {"worker": cluster},
+                                         "task": {"type": "worker", "index": index}}))
+        log_path = output_dir / f"worker-{index}.log"
+        logs.append(log_path)
+        with open(log_path, "w") as log:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "mstool.toolkit.train.worker", str(spec_path)], env=env,
+                stdout=subprocess.PIPE if index == 0 else log, stderr=log, text=True))
+    return procs, logs
+
+
+def _wait(procs) -> list[int | None]:
+    while True:
+        codes = [proc.poll() for proc in procs]
+        if all(code == 0 for code in codes) or any(code not in (None, 0) for code in codes):
+            return codes
+        time.sleep(0.2)
+
+
+def _stop(procs) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+    for proc in procs:
+        proc.wait()
+
+
+def launch_local(recipe: TrainRecipe, output_dir: str | os.PathLike, workers: int, *, resume: bool = False,
+                 base_dir: str | os.PathLike = ".", events: Events | None = None, export: bool = True,
+                 max_restarts: int = 2) -> dict:
+    """Run the recipe on ``workers`` local processes; returns the chief's summary."""
+    events = events or Events()
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    recipe = recipe.model_copy(update={"run": recipe.run.model_copy(update={"strategy": "multi-worker"})})
+    spec_path = output_dir / "worker-spec.json"
+    for attempt in range(max_restarts + 1):
+        spec = {"recipe": recipe.model_dump(mode="json"), "output_dir": str(output_dir.resolve()),
+                "base_dir": str(Path(base_dir).resolve()), "resume": resume or attempt > 0, "export": export}
+        spec_path.write_text(json.dumps(spec))
+        procs, logs = _start(spec_path, output_dir, workers, attempt)
+        found: dict = {}
+        reader = threading.Thread(target=_forward_events, args=(procs[0].stdout, events, found), daemon=True)
+        reader.start()
+        codes = _wait(procs)
+        _stop(procs)
+        reader.join(timeout=5)
+        if all(code == 0 for code in codes) and "summary" in found:
+            return found["summary"]
+        index, code = next((i, c) for i, c in enumerate(codes) if c not in (None, 0))
+        reason = _last_line(logs[index])
+        if code == EXIT_BAD_INPUT:
+            raise InputError(f"worker {index}: {reason}")
+        if code == EXIT_FAILED:
+            raise WorkFailed(f"worker {index}: {reason}")
+        how = f"killed by signal {-code}" if code < 0 else f"exit {code}"
+        if attempt < max_restarts:
+            events.warn(f"worker {index} died ({how}); restarting all {workers} workers "
+                        "from the last checkpoint")
+    raise WorkFailed(f"worker {index} died ({how}) and {max_restarts} restarts did not finish "
+                     f"the job: {reason}")

@@ -1,0 +1,332 @@
+"""The training run: data, model and optimizer under a strategy, the custom loop, checkpoints, outputs.
+
+One loop serves every mode: eager (each step dispatched from Python), graph
+(``tf.function``) and graph + XLA, on one device or many workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mstool.schemas.train import TrainRecipe
+from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.train.checkpoint import Position, restore_checkpoint, save_checkpoint, weights_are_finite
+from mstool.toolkit.train.history import History
+from mstool.toolkit.train.sources import Source, open_source, split_source
+
+CHECKPOINT_NAME = "checkpoint.h5"
+
+
+class Events:
+    """Progress hooks; the CLI overrides them to draw a progress bar. Only the chief reports."""
+
+    def start(self, total_steps: int, done: int) -> None: ...
+
+    def step(self, record: dict) -> None: ...
+
+    def epoch(self, record: dict) -> None: ...
+
+    def warn(self, message: str) -> None: ...
+
+
+@dataclass
+class Plan:
+    """What the run will do, fixed before any step."""
+
+    classes: int
+    class_names: list[str]
+    global_batch: int
+    per_replica_batch: int
+    local_replicas: int
+    steps_per_epoch: int
+    total_steps: int
+    lr: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def _resolve(base_dir: Path, name: str) -> Path:
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else base_dir / path
+
+
+def load_sources(recipe: TrainRecipe, base_dir: Path) -> tuple[Source, Source | None]:
+    """Open the training data and the validation data (a second file or a split)."""
+    train = open_source(_resolve(base_dir, recipe.data.train))
+    if recipe.data.val:
+        val = open_source(_resolve(base_dir, recipe.data.val))
+        if val.shape != train.shape:
+            raise InputError(f"validation images are {val.shape}, training images {train.shape}",
+                             where=val.where)
+        if train.class_names and val.class_names and train.class_names != val.class_names:
+            raise InputError("validation class_names differ from the training data's", where=val.where)
+        return train, val
+    return split_source(train, recipe.data.val_split, recipe.run.seed)
+
+
+def _classes(recipe: TrainRecipe, train: Source, val: Source | None) -> tuple[int, list[str]]:
+    names = train.class_names or (val.class_names if val else [])
+    found = max(train.classes, val.classes if val else 0, len(names))
+    wanted = recipe.model.classes
+    if wanted is not None:
+        if names and len(names) != wanted:
+            raise InputError(f"the data names {len(names)} classes, model.classes is {wanted}",
+                             where=train.where)
+        top = max(int(train.labels.max()), int(val.labels.max()) if val else 0)
+        if top >= wanted:
+            raise InputError(f"label {top} does not fit a model with {wanted} classes (model.classes)",
+                             where=train.where)
+        return wanted, names
+    return found, names
+
+
+def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: int,
+              local_replicas: int) -> Plan:
+    """Classes, batch split across replicas (adjusted to a multiple, with a warning), steps, lr."""
+    classes, names = _classes(recipe, train, val)
+    warnings = []
+    batch = recipe.run.batch_size
+    if batch % replicas:
+        adjusted = max(replicas, batch - batch % replicas)
+        warnings.append(f"batch_size {batch} is not divisible by {replicas} replicas; using {adjusted}")
+        batch = adjusted
+    spe = train.count // batch
+    if spe == 0:
+        raise InputError(f"batch_size {batch} is larger than the {train.count} training examples",
+                         where=train.where)
+    total = spe * recipe.run.epochs
+    if recipe.run.max_steps:
+        total = min(total, recipe.run.max_steps)
+    opt = recipe.optimizer
+    lr = opt.lr * (batch / opt.reference_batch if opt.reference_batch else 1.0)
+    return Plan(classes, names, batch, batch // replicas, local_replicas, spe, total, lr, warnings)
+
+
+def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int]):
+    import keras
+
+    from mstool.toolkit.train.models import build_model
+    from mstool.toolkit.train.optim import Optimizer, OptimizerConfig, Schedule
+
+    opt = recipe.optimizer
+    schedule = Schedule(plan.lr, opt.schedule, plan.total_steps, opt.warmup_steps, opt.step_every,
+                        opt.step_gamma)
+    config = OptimizerConfig(opt.name, opt.momentum, opt.nesterov, opt.beta1, opt.beta2, opt.epsilon,
+                             opt.weight_decay, opt.decay_all, opt.clip_norm)
+    keras.utils.set_random_seed(recipe.run.seed)
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16" if recipe.run.mixed_precision else "float32")
+    try:
+        with strategy.scope():
+            model = build_model(recipe.model.name, tuple(shape), plan.classes, recipe.model.width)
+            optimizer = Optimizer(config, schedule)
+            optimizer.build([v.value for v in model.trainable_variables])
+    finally:
+        keras.config.set_dtype_policy(previous)
+    return model, optimizer
+
+
+def _kill_requested(step: int, worker: int) -> bool:
+    """Fault injection for the restart tests: SIGKILL worker W after step S on the first attempt."""
+    at = os.environ.get("MSTOOL_TRAIN_KILL_AT_STEP")
+    return (at is not None and int(at) == step and os.environ.get("MSTOOL_TRAIN_ATTEMPT", "0") == "0"
+            and int(os.environ.get("MSTOOL_TRAIN_KILL_WORKER", "0")) == worker)
+
+
+@dataclass
+class RunState:
+    """Everything the loop works with."""
+
+    recipe: TrainRecipe
+    plan: Plan
+    placement: object
+    model: object
+    optimizer: object
+    train: Source
+    val: Source | None
+    history: History
+    checkpoint: Path
+    events: Events
+    stopped: str = "finished"
+    last_checkpoint_step: int | None = None
+    stop_at: int = 0
+
+
+def _save(state: RunState, position: Position) -> None:
+    if not weights_are_finite(state.model):
+        raise WorkFailed(f"weights are not finite at step {position.step}; kept the last good checkpoint "
+                         f"({state.checkpoint}, step {state.last_checkpoint_step})")
+    if state.placement.is_chief:
+        save_checkpoint(state.checkpoint, state.model, state.optimizer, position, state.history)
+    state.last_checkpoint_step = position.step
+
+
+def _epoch_dataset(state: RunState, epoch: int, skip: int):
+    from mstool.toolkit.train.pipeline import train_dataset
+
+    recipe, plan = state.recipe, state.plan
+
+    def make(context):
+        return train_dataset(
+            state.train, epoch=epoch, seed=recipe.run.seed, per_worker_batch=plan.per_replica_batch,
+            steps=plan.steps_per_epoch * plan.local_replicas, worker=context.input_pipeline_id,
+            workers=context.num_input_pipelines, skip=skip * plan.local_replicas,
+            shuffle_buffer=recipe.data.shuffle_buffer, crop_padding=recipe.data.augment.crop_padding,
+            flip=recipe.data.augment.flip)
+
+    return state.placement.strategy.distribute_datasets_from_function(make)
+
+
+def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
+    plan, chief = state.plan, state.placement.is_chief
+    epoch, step = position.epoch, position.step
+    every = state.recipe.checkpoint.every
+    for batch, (images, labels, _) in enumerate(_epoch_dataset(state, epoch, position.batch_in_epoch),
+                                                start=position.batch_in_epoch):
+        if step >= state.stop_at:
+            break
+        lr = state.optimizer.schedule.value(step)
+        started = time.perf_counter()
+        loss_sum, correct = step_fn(images, labels).numpy()
+        elapsed = time.perf_counter() - started
+        loss = float(loss_sum) / plan.global_batch
+        if not np.isfinite(loss):
+            state.stopped = f"non-finite loss at step {step + 1}"
+            raise WorkFailed(f"loss is {loss} at step {step + 1}; stopped, kept the last good checkpoint "
+                             f"({state.checkpoint if state.last_checkpoint_step else 'none written'}, "
+                             f"step {state.last_checkpoint_step})")
+        step += 1
+        record = dict(step=step, loss=loss, accuracy=float(correct) / plan.global_batch, lr=lr,
+                      images_per_second=plan.global_batch / elapsed)
+        state.history.add_step(**record)
+        if chief:
+            state.events.step(record)
+        position = Position(step, epoch, batch + 1, position.seed, plan.global_batch)
+        if every and step % every == 0:
+            _save(state, position)
+        if _kill_requested(step, state.placement.worker):
+            os.kill(os.getpid(), signal.SIGKILL)
+    if position.batch_in_epoch >= plan.steps_per_epoch:
+        position = Position(step, epoch + 1, 0, position.seed, plan.global_batch)
+    return position
+
+
+def evaluate(state: RunState, eval_fn) -> tuple[float, float] | None:
+    """Validation loss and accuracy over the whole validation set, summed across workers."""
+    from mstool.toolkit.train.pipeline import eval_dataset
+    from mstool.toolkit.train.steps import sum_across_workers
+
+    if state.val is None:
+        return None
+    totals = np.zeros(3)
+    batch = max(state.plan.per_replica_batch, 256)
+    placement = state.placement
+    for images, labels, _ in eval_dataset(state.val, batch=batch, worker=placement.worker,
+                                          workers=placement.workers):
+        totals += eval_fn(images, labels).numpy()
+    totals = sum_across_workers(placement.strategy, totals)
+    return float(totals[0] / totals[2]), float(totals[1] / totals[2])
+
+
+def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dict:
+    from mstool.schemas.train import TrainingLogMeta
+    from mstool.toolkit.train.export import export_onnx, float32_copy, save_keras
+    from mstool.toolkit.train.history import write_training_log
+
+    recipe, plan, placement = state.recipe, state.plan, state.placement
+    summary = {"steps": len(state.history.steps["step"]) and int(state.history.steps["step"][-1]),
+               "val_loss": eval_result[0] if eval_result else None,
+               "val_accuracy": eval_result[1] if eval_result else None,
+               "images_per_second": state.history.images_per_second(),
+               "global_batch": plan.global_batch, "replicas": placement.replicas,
+               "workers": placement.workers, "mode": recipe.run.mode, "xla": recipe.run.xla,
+               "strategy": recipe.run.strategy, "classes": plan.classes, "warnings": plan.warnings,
+               "paths": {"checkpoint": str(state.checkpoint)}}
+    if not placement.is_chief:
+        return summary
+    clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes, recipe.model.width)
+    stem = output_dir / "model"
+    summary["paths"].update(save_keras(clone, stem))
+    if export:
+        sample, _ = (state.val or state.train).read(np.arange(min(8, (state.val or state.train).count)))
+        summary["paths"]["onnx"] = str(stem.with_suffix(".onnx"))
+        summary["onnx_max_abs_diff"] = export_onnx(clone, stem.with_suffix(".onnx"), sample)
+    log_path = output_dir / "training-log.h5"
+    meta = TrainingLogMeta(
+        model=recipe.model.name, steps=summary["steps"], epochs_done=len(state.history.epochs["epoch"]),
+        mode=recipe.run.mode, xla=recipe.run.xla, strategy=recipe.run.strategy, workers=placement.workers,
+        replicas=placement.replicas, global_batch=plan.global_batch,
+        mixed_precision=recipe.run.mixed_precision,
+        input_shape=list(state.train.shape), class_names=plan.class_names, train_data=state.train.where,
+        val_data=state.val.where if state.val else None, val_accuracy=summary["val_accuracy"],
+        val_loss=summary["val_loss"], images_per_second=summary["images_per_second"], stopped=state.stopped,
+        recipe=recipe.model_dump(mode="json"))
+    write_training_log(log_path, state.history, meta)
+    summary["paths"]["training_log"] = str(log_path)
+    return summary
+
+
+def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = False,
+          base_dir: str | os.PathLike = ".", events: Events | None = None, export: bool = True,
+          until_step: int | None = None) -> dict:
+    """Run a training recipe; returns a JSON-able summary (val_accuracy, images_per_second, steps, paths).
+
+    Writes into ``output_dir``: ``checkpoint.h5``, ``model.keras``, ``model.weights.h5``,
+    ``model.onnx`` (when ``export``) and ``training-log.h5``. ``until_step`` ends this
+    session early at that step (a time slice); ``resume`` later continues to the end
+    with the same result as one uninterrupted run.
+    """
+    from mstool.toolkit.train.distribute import make_placement
+    from mstool.toolkit.train.steps import make_eval_batch, make_train_step
+
+    events = events or Events()
+    output_dir = Path(output_dir)
+    train_src, val_src = load_sources(recipe, Path(base_dir))
+    placement = make_placement(recipe.run.strategy, recipe.run.connect_timeout)
+    local = max(1, len(placement.strategy.extended.worker_devices))
+    plan = make_plan(recipe, train_src, val_src, placement.replicas, local)
+    if placement.is_chief:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for message in plan.warnings:
+            events.warn(message)
+    model, optimizer = _build(recipe, plan, placement.strategy, train_src.shape)
+    state = RunState(recipe, plan, placement, model, optimizer, train_src, val_src, History(),
+                     output_dir / CHECKPOINT_NAME, events)
+    state.stop_at = min(plan.total_steps, until_step or plan.total_steps)
+    position = Position(seed=recipe.run.seed, global_batch=plan.global_batch)
+    if resume and state.checkpoint.exists():
+        position = restore_checkpoint(state.checkpoint, model, optimizer, state.history)
+        if position.global_batch != plan.global_batch or position.seed != recipe.run.seed:
+            raise InputError(f"checkpoint was written with batch {position.global_batch} and seed "
+                             f"{position.seed}; this run has {plan.global_batch} and {recipe.run.seed}",
+                             where=str(state.checkpoint))
+        state.last_checkpoint_step = position.step
+    elif resume and placement.is_chief:
+        events.warn(f"no checkpoint at {state.checkpoint}; starting from step 0")
+    step_fn = make_train_step(placement.strategy, model, optimizer, classes=plan.classes,
+                              global_batch=plan.global_batch, label_smoothing=recipe.run.label_smoothing,
+                              mode=recipe.run.mode, xla=recipe.run.xla)
+    eval_fn = make_eval_batch(model, classes=plan.classes, mode=recipe.run.mode)
+    if placement.is_chief:
+        events.start(plan.total_steps, position.step)
+    result = None
+    while position.step < state.stop_at:
+        epoch = position.epoch
+        position = _train_epoch(state, step_fn, position)
+        if position.epoch > epoch or position.step >= state.stop_at:
+            result = evaluate(state, eval_fn)
+            if result and position.epoch > epoch:
+                state.history.add_epoch(epoch=epoch + 1, val_loss=result[0], val_accuracy=result[1])
+                if placement.is_chief:
+                    events.epoch({"epoch": epoch + 1, "val_loss": result[0], "val_accuracy": result[1]})
+    if result is None:
+        result = evaluate(state, eval_fn)
+    if position.step < plan.total_steps:
+        state.stopped = f"paused at step {position.step} of {plan.total_steps}"
+    _save(state, position)
+    return _finish(state, output_dir, result, export)

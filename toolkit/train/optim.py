@@ -1,0 +1,154 @@
+"""Optimizers and learning-rate schedules for the custom training loop.
+
+Gradients are all-reduced across replicas once, clipped by their global norm
+(so clipping sees the same gradient however the batch is split), then applied
+in a cross-replica ``merge_call`` to every replica's copy of the variables.
+SGD follows the PyTorch convention (L2 added to the gradient, ``m = mu*m + g``),
+AdamW decouples the weight decay (Loshchilov & Hutter).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass
+class Schedule:
+    """Warmup (linear from peak/warmup to peak), then constant, cosine to zero, or step decay.
+
+    >>> s = Schedule(peak=1.0, kind="cosine", total_steps=10, warmup_steps=2)
+    >>> [round(s.value(k), 3) for k in (0, 1, 2, 6)]
+    [0.5, 1.0, 1.0, 0.5]
+    """
+
+    peak: float
+    kind: str = "constant"
+    total_steps: int = 1
+    warmup_steps: int = 0
+    step_every: int = 1000
+    step_gamma: float = 0.1
+
+    def value(self, step: float) -> float:
+        """The learning rate at a step, in plain Python (the reference for :meth:`tensor`)."""
+        if step < self.warmup_steps:
+            return self.peak * (step + 1) / self.warmup_steps
+        after = step - self.warmup_steps
+        if self.kind == "cosine":
+            span = max(1, self.total_steps - self.warmup_steps)
+            return self.peak * 0.5 * (1.0 + math.cos(math.pi * min(after, span) / span))
+        if self.kind == "step":
+            return self.peak * self.step_gamma ** (after // self.step_every)
+        return self.peak
+
+    def tensor(self, step):
+        """The same schedule as TensorFlow ops of an int64 step tensor."""
+        import tensorflow as tf
+
+        step = tf.cast(step, tf.float32)
+        after = step - self.warmup_steps
+        if self.kind == "cosine":
+            span = float(max(1, self.total_steps - self.warmup_steps))
+            main = self.peak * 0.5 * (1.0 + tf.cos(math.pi * tf.minimum(after, span) / span))
+        elif self.kind == "step":
+            main = self.peak * tf.pow(self.step_gamma, tf.floor(after / self.step_every))
+        else:
+            main = tf.constant(self.peak, tf.float32)
+        if self.warmup_steps:
+            warm = self.peak * (step + 1.0) / self.warmup_steps
+            return tf.where(step < self.warmup_steps, warm, main)
+        return main
+
+
+@dataclass
+class OptimizerConfig:
+    """Hyper-parameters shared by both update rules."""
+
+    name: str = "sgd"
+    momentum: float = 0.9
+    nesterov: bool = False
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-7
+    weight_decay: float = 0.0
+    decay_all: bool = False
+    clip_norm: float | None = None
+
+
+class Optimizer:
+    """SGD (momentum, Nesterov) or AdamW over a list of variables, distribution-aware.
+
+    Build it inside ``strategy.scope()``; call :meth:`apply` in replica context.
+    """
+
+    def __init__(self, config: OptimizerConfig, schedule: Schedule) -> None:
+        self.config = config
+        self.schedule = schedule
+        self.variables: list = []
+        self.slots: list[list] = []
+        self.step = None
+
+    @property
+    def slot_count(self) -> int:
+        return 2 if self.config.name == "adamw" else (1 if self.config.momentum else 0)
+
+    def build(self, variables: list) -> None:
+        """Create the step counter and one or two zeroed slots per variable."""
+        import tensorflow as tf
+
+        self.variables = list(variables)
+        self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="optimizer_step")
+        self.slots = [
+            [tf.Variable(tf.zeros(v.shape, v.dtype), trainable=False, name=f"slot{j}_{i}")
+             for j in range(self.slot_count)]
+            for i, v in enumerate(self.variables)
+        ]
+        self.decays = [self.config.decay_all or len(v.shape) > 1 for v in self.variables]
+
+    def state_variables(self) -> list:
+        """Everything a checkpoint must hold: the step and every slot."""
+        return [self.step] + [slot for group in self.slots for slot in group]
+
+    def apply(self, grads: list):
+        """All-reduce, clip, update; returns the global gradient norm (before clipping)."""
+        import tensorflow as tf
+
+        context = tf.distribute.get_replica_context()
+        grads = context.all_reduce(tf.distribute.ReduceOp.SUM, grads)
+        norm = tf.linalg.global_norm(grads)
+        if self.config.clip_norm:
+            grads, _ = tf.clip_by_global_norm(grads, self.config.clip_norm, use_norm=norm)
+        context.merge_call(self._apply_everywhere, args=(grads,))
+        return norm
+
+    def _apply_everywhere(self, strategy, grads) -> None:
+        step = self.step.read_value()
+        lr = self.schedule.tensor(step)
+        for var, grad, slots, decay in zip(self.variables, grads, self.slots, self.decays, strict=True):
+            strategy.extended.update(var, self._update_one, args=(grad, lr, step + 1, decay, *slots),
+                                     group=False)
+        strategy.extended.update(self.step, lambda s: s.assign_add(1), group=False)
+
+    def _update_one(self, var, grad, lr, t, decay, *slots):
+        import tensorflow as tf
+
+        c = self.config
+        grad = tf.cast(grad, var.dtype)
+        if c.name == "adamw":
+            first, second = slots
+            if decay and c.weight_decay:
+                var.assign_sub(lr * c.weight_decay * var)
+            first.assign(c.beta1 * first + (1.0 - c.beta1) * grad)
+            second.assign(c.beta2 * second + (1.0 - c.beta2) * tf.square(grad))
+            t = tf.cast(t, var.dtype)
+            m_hat = first / (1.0 - tf.pow(c.beta1, t))
+            v_hat = second / (1.0 - tf.pow(c.beta2, t))
+            return var.assign_sub(lr * m_hat / (tf.sqrt(v_hat) + c.epsilon))
+        if decay and c.weight_decay:
+            grad = grad + c.weight_decay * var
+        if not slots:
+            return var.assign_sub(lr * grad)
+        (velocity,) = slots
+        velocity.assign(c.momentum * velocity + grad)
+        step_dir = grad + c.momentum * velocity if c.nesterov else velocity
+        return var.assign_sub(lr * step_dir)

@@ -1,0 +1,83 @@
+"""The per-replica training and evaluation steps, run eagerly or as a tf.function (optionally XLA).
+
+The loss is the sum of per-example losses divided by the GLOBAL batch, so the
+all-reduced (summed) gradients equal those of one device on the whole batch.
+"""
+
+from __future__ import annotations
+
+
+def per_example_loss(labels, logits, classes: int, label_smoothing: float):
+    """Softmax cross-entropy with label smoothing, in float32, one value per example."""
+    import tensorflow as tf
+
+    logits = tf.cast(logits, tf.float32)
+    target = tf.one_hot(labels, classes, dtype=tf.float32)
+    if label_smoothing:
+        target = target * (1.0 - label_smoothing) + label_smoothing / classes
+    return -tf.reduce_sum(target * tf.nn.log_softmax(logits), axis=-1)
+
+
+def make_train_step(strategy, model, optimizer, *, classes: int, global_batch: int,
+                    label_smoothing: float, mode: str, xla: bool):
+    """A function ``(images, labels) -> [loss_sum, correct]`` summed over all replicas."""
+    import tensorflow as tf
+
+    variables = [v.value for v in model.trainable_variables]
+
+    def forward_backward(images, labels):
+        with tf.GradientTape() as tape:
+            logits = model(images, training=True)
+            losses = per_example_loss(labels, logits, classes, label_smoothing)
+            loss = tf.reduce_sum(losses) / global_batch
+        grads = tape.gradient(loss, variables)
+        correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1), labels), tf.float32))
+        return grads, tf.stack([tf.reduce_sum(losses), correct])
+
+    if xla:
+        forward_backward = tf.function(forward_backward, jit_compile=True)
+
+    def replica_step(images, labels):
+        grads, stats = forward_backward(images, labels)
+        optimizer.apply(grads)
+        context = tf.distribute.get_replica_context()
+        return context.all_reduce(tf.distribute.ReduceOp.SUM, stats)
+
+    def step(images, labels):
+        results = strategy.run(replica_step, args=(images, labels))
+        return strategy.experimental_local_results(results)[0]
+
+    return tf.function(step) if mode == "graph" else step
+
+
+def make_eval_batch(model, *, classes: int, mode: str):
+    """A function ``(images, labels) -> [loss_sum, correct, count]`` on this worker's copy."""
+    import tensorflow as tf
+
+    def evaluate(images, labels):
+        logits = model(images, training=False)
+        losses = per_example_loss(labels, logits, classes, 0.0)
+        correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1), labels), tf.float64))
+        count = tf.cast(tf.shape(labels)[0], tf.float64)
+        return tf.stack([tf.reduce_sum(tf.cast(losses, tf.float64)), correct, count])
+
+    return tf.function(evaluate) if mode == "graph" else evaluate
+
+
+def sum_across_workers(strategy, values):
+    """Sum a small float64 vector over workers (each worker contributes once)."""
+    import tensorflow as tf
+
+    values = tf.constant(values, tf.float64)
+
+    def contribute():
+        context = tf.distribute.get_replica_context()
+        first = tf.cast(tf.equal(context.replica_id_in_sync_group % _local_replicas(strategy), 0), tf.float64)
+        return values * first
+
+    per_replica = strategy.run(contribute)
+    return strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None).numpy()
+
+
+def _local_replicas(strategy) -> int:
+    return max(1, len(strategy.extended.worker_devices))
