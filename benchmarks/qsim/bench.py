@@ -18,6 +18,9 @@ for _i, _a in enumerate(sys.argv):
 for _var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "QULACS_NUM_THREADS", "MKL_NUM_THREADS",
              "OPENBLAS_NUM_THREADS", "MQ_NUM_THREADS"):
     os.environ[_var] = THREADS
+# Idle OpenMP threads sleep instead of spinning (for every library alike): on a shared,
+# oversubscribed machine spinning threads steal the cores the working ones need.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -173,7 +176,8 @@ def main() -> None:
     ap.add_argument("--bandwidth-qubits", type=int, default=24)
     ap.add_argument("--skip-bandwidth", action="store_true")
     args = ap.parse_args()
-    print(f"threads={THREADS}  load average={os.getloadavg()}")
+    print(f"threads={THREADS}  OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}  "
+          f"load average={os.getloadavg()}")
     for n in args.layered:
         bench_layered(n, args.repeats if n < 24 else 1)
     for n in args.gradient:

@@ -73,6 +73,12 @@ def test_bundled_hamiltonians_have_the_fci_ground_state():
     assert np.linalg.eigvalsh(pauli_matrix(h2, 4))[0] == pytest.approx(-1.1373060358, abs=1e-9)
     lih = PauliSum.load(DATA / "lih.txt")
     assert len(lih) == 631 and lih.n_qubits == 12
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    op = LinearOperator((4096, 4096), matvec=lambda v: lih.apply(np.ascontiguousarray(v, dtype=complex)),
+                        dtype=complex)
+    ground = eigsh(op, k=1, which="SA", tol=1e-12)[0][0]
+    assert ground == pytest.approx(-7.8823243789, abs=1e-8)
 
 
 def test_qaoa_petersen_ratio_above_085():

@@ -24,10 +24,10 @@ def _kron_targets(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _rotation(generator: np.ndarray) -> tuple[Callable, Callable]:
-    dim = generator.shape[0]
+    identity = np.eye(generator.shape[0], dtype=complex)
 
     def matrix(theta: float) -> np.ndarray:
-        return np.cos(theta / 2) * np.eye(dim) - 1j * np.sin(theta / 2) * generator
+        return np.cos(theta / 2) * identity - 1j * np.sin(theta / 2) * generator
 
     def derivative(theta: float) -> list[np.ndarray]:
         return [-0.5j * generator @ matrix(theta)]

@@ -114,20 +114,30 @@ def apply_1q_selected(psi, target, selector, u, p_lo, p_hi):
     bs = np.int64(1) << selector
     mask_lo = (np.int64(1) << p_lo) - 1
     mask_hi = (np.int64(1) << p_hi) - 1
-    for k in prange(psi.shape[0] >> 2):
-        i = ((k >> p_lo) << (p_lo + 1)) | (k & mask_lo)
-        i0 = ((i >> p_hi) << (p_hi + 1)) | (i & mask_hi)
-        j0 = i0 | bt
-        a0 = psi[i0]
-        a1 = psi[j0]
-        psi[i0] = u000 * a0 + u001 * a1
-        psi[j0] = u010 * a0 + u011 * a1
-        i1 = i0 | bs
-        j1 = i1 | bt
-        b0 = psi[i1]
-        b1 = psi[j1]
-        psi[i1] = u100 * b0 + u101 * b1
-        psi[j1] = u110 * b0 + u111 * b1
+    # chunks of consecutive k share their index bits above p_lo: a stride-1 inner loop
+    chunk = min(np.int64(1) << p_lo, np.int64(4096)) if p_lo >= 6 else np.int64(1)
+    for c in prange((psi.shape[0] >> 2) // chunk):
+        k0 = c * chunk
+        i = ((k0 >> p_lo) << (p_lo + 1)) | (k0 & mask_lo)
+        base = ((i >> p_hi) << (p_hi + 1)) | (i & mask_hi)
+        for j in range(chunk):
+            _selected_pair(psi, base + j, bt, bs, u000, u001, u010, u011, u100, u101, u110, u111)
+
+
+@njit(inline="always", **_OPTS)
+def _selected_pair(psi, i0, bt, bs, u000, u001, u010, u011, u100, u101, u110, u111):
+    """One quad of :func:`apply_1q_selected`: u[0] on (i0, i0|bt), u[1] on the selector-1 pair."""
+    j0 = i0 | bt
+    a0 = psi[i0]
+    a1 = psi[j0]
+    psi[i0] = u000 * a0 + u001 * a1
+    psi[j0] = u010 * a0 + u011 * a1
+    i1 = i0 | bs
+    j1 = i1 | bt
+    b0 = psi[i1]
+    b1 = psi[j1]
+    psi[i1] = u100 * b0 + u101 * b1
+    psi[j1] = u110 * b0 + u111 * b1
 
 
 def apply_diagonal(psi, targets, diag, positions, cmask):

@@ -21,6 +21,7 @@ from mstool.toolkit.qsim.fusion import KernelCall, fuse, gate_stream, lower
 
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
 MAX_QUBITS = 40
+FUSION_MIN_QUBITS = 12  # below this a kernel call is cheaper than the fusion bookkeeping
 
 
 def available_memory_bytes() -> int:
@@ -85,10 +86,11 @@ def run_call(psi: np.ndarray, call: KernelCall) -> None:
 
 
 def compile_circuit(circuit: Circuit, values: Mapping[str, float] | None = None,
-                    fuse_gates: bool = True) -> list[KernelCall]:
-    """Kernel calls for a unitary circuit (symbols resolved from ``values``)."""
+                    fuse_gates: bool | None = None) -> list[KernelCall]:
+    """Kernel calls for a unitary circuit (symbols resolved from ``values``); ``fuse_gates``
+    None fuses from ``FUSION_MIN_QUBITS`` qubits on, True or False forces the choice."""
     stream = gate_stream(circuit.ops, values)
-    if fuse_gates:
+    if fuse_gates or (fuse_gates is None and circuit.n_qubits >= FUSION_MIN_QUBITS):
         return fuse(stream)
     return [lower(*g) for g in stream]
 
@@ -138,7 +140,7 @@ class Simulator:
         return self.backend.to_host(self.state)
 
     def apply_circuit(self, circuit: Circuit, values: Mapping[str, float] | None = None,
-                      fuse_gates: bool = True) -> None:
+                      fuse_gates: bool | None = None) -> None:
         """Run a unitary circuit on the current state."""
         validate_circuit(circuit, self.n_qubits)
         if not circuit.is_unitary:
