@@ -166,7 +166,7 @@ class NonbondedForce:
 def _cpu_half_kernel(n_atoms: int):
     import numba
 
-    if n_atoms >= PARALLEL_MIN_ATOMS:
+    if n_atoms >= PARALLEL_MIN_ATOMS and numba.get_num_threads() > 1:
         chunks = numba.get_num_threads()
         kernel = kernels.pair_forces_half_parallel
     else:

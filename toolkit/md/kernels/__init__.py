@@ -3,6 +3,28 @@
 Kernels are free functions over plain arrays; force terms choose and call them.
 """
 
+import types
+
+import numba
+
+
+def compile_variants(fn, **options):
+    """(parallel, serial) numba compilations of ``fn``, each with its own on-disk cache.
+
+    numba names cache files after the Python function, so two compilations of one
+    function would load each other's machine code; each variant gets a renamed copy.
+    """
+    compiled = []
+    for suffix, parallel in (("_parallel", True), ("_serial", False)):
+        clone = types.FunctionType(
+            fn.__code__, fn.__globals__, fn.__name__ + suffix, fn.__defaults__, fn.__closure__
+        )
+        clone.__qualname__ = fn.__qualname__ + suffix
+        clone.__doc__ = fn.__doc__
+        compiled.append(numba.njit(cache=True, parallel=parallel, **options)(clone))
+    return tuple(compiled)
+
+
 # Below this many atoms the thread-pool start-up costs more than the work it shares.
 PARALLEL_MIN_ATOMS = 1500
 
@@ -14,5 +36,6 @@ def pick(module, name: str, n_atoms: int):
     >>> pick(neighbors, "cell_list", 10).__name__
     'cell_list'
     """
-    suffix = "_parallel" if n_atoms >= PARALLEL_MIN_ATOMS else "_serial"
+    threads = numba.get_num_threads()
+    suffix = "_parallel" if n_atoms >= PARALLEL_MIN_ATOMS and threads > 1 else "_serial"
     return getattr(module, name + suffix)

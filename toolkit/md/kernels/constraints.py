@@ -12,6 +12,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from mstool.toolkit.md.kernels import compile_variants
+
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
 def _sigma(atom, i_q, j_q):
@@ -137,7 +139,7 @@ def rattle_velocities(pos, vel, pairs, inv_mass, cluster_start, tol, max_iter):
     return -1 if used.min() < 0 else used.max()
 
 
-shake_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(shake)
-shake_serial = numba.njit(cache=True, error_model="numpy")(shake)
-rattle_velocities_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(rattle_velocities)
-rattle_velocities_serial = numba.njit(cache=True, error_model="numpy")(rattle_velocities)
+shake_parallel, shake_serial = compile_variants(shake, error_model="numpy")
+rattle_velocities_parallel, rattle_velocities_serial = compile_variants(
+    rattle_velocities, error_model="numpy"
+)

@@ -11,6 +11,8 @@ import math
 import numba
 import numpy as np
 
+from mstool.toolkit.md.kernels import compile_variants
+
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
 def _is_excluded(excl_start, excl_list, i, j):
@@ -133,13 +135,8 @@ def max_displacement2(pos, ref):
     return best.max()
 
 
-all_pairs_list_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(all_pairs_list)
-all_pairs_list_serial = numba.njit(cache=True, error_model="numpy")(all_pairs_list)
-
-
-cell_list_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(cell_list)
-cell_list_serial = numba.njit(cache=True, error_model="numpy")(cell_list)
-
-
-max_displacement2_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(max_displacement2)
-max_displacement2_serial = numba.njit(cache=True, error_model="numpy")(max_displacement2)
+all_pairs_list_parallel, all_pairs_list_serial = compile_variants(all_pairs_list, error_model="numpy")
+cell_list_parallel, cell_list_serial = compile_variants(cell_list, error_model="numpy")
+max_displacement2_parallel, max_displacement2_serial = compile_variants(
+    max_displacement2, error_model="numpy"
+)

@@ -13,6 +13,8 @@ import math
 import numba
 import numpy as np
 
+from mstool.toolkit.md.kernels import compile_variants
+
 PLAIN, REACTION_FIELD, EWALD = 0, 1, 2
 
 
@@ -112,13 +114,11 @@ def _ewald_lookup(r, g, dg, inv_h):
     x = r * inv_h
     k = int(x)
     t = x - k
-    h = 1.0 / inv_h
     t2 = t * t
     value = (
         (1.0 + 2.0 * t) * (1.0 - t) * (1.0 - t) * g[k]
-        + t * (1.0 - t) * (1.0 - t) * h * dg[k]
         + t2 * (3.0 - 2.0 * t) * g[k + 1]
-        + t2 * (t - 1.0) * h * dg[k + 1]
+        + (t * (1.0 - t) * (1.0 - t) * dg[k] + t2 * (t - 1.0) * dg[k + 1]) / inv_h
     )
     slope = (
         (6.0 * t2 - 6.0 * t) * (g[k] - g[k + 1]) * inv_h
@@ -131,9 +131,9 @@ def _ewald_lookup(r, g, dg, inv_h):
 @numba.njit(cache=True, error_model="numpy", inline="always")
 def _pair_terms(r2, qq, a, b, mode, table_g, table_dg, inv_h, k_rf, c_rf, use_switch, rswitch, rcut):
     """(Coulomb energy, LJ energy, force / r) of one pair at squared distance ``r2``."""
-    inv_r2 = 1.0 / r2
     r = math.sqrt(r2)
     inv_r = 1.0 / r
+    inv_r2 = inv_r * inv_r
     if mode == 2:
         value, slope = _ewald_lookup(r, table_g, table_dg, inv_h)
         e = qq * value
@@ -144,6 +144,8 @@ def _pair_terms(r2, qq, a, b, mode, table_g, table_dg, inv_h, k_rf, c_rf, use_sw
     else:
         e = qq * inv_r
         f_over_r = e * inv_r2
+    if a == 0.0 and b == 0.0:  # e.g. water hydrogens: no LJ work
+        return e, 0.0, f_over_r
     inv_r6 = inv_r2 * inv_r2 * inv_r2
     elj = (a * inv_r6 - b) * inv_r6
     flj = (12.0 * a * inv_r6 - 6.0 * b) * inv_r6 * inv_r2
@@ -298,9 +300,7 @@ def ewald_exclusions(pos, box, periodic, pairs, charges, alpha, kc, forces):
     return energy
 
 
-pair_forces_parallel = numba.njit(cache=True, error_model="numpy", fastmath=True, parallel=True)(pair_forces)
-pair_forces_serial = numba.njit(cache=True, error_model="numpy", fastmath=True)(pair_forces)
-pair_forces_half_parallel = numba.njit(cache=True, error_model="numpy", fastmath=True, parallel=True)(
-    pair_forces_half
+pair_forces_parallel, pair_forces_serial = compile_variants(pair_forces, error_model="numpy", fastmath=True)
+pair_forces_half_parallel, pair_forces_half_serial = compile_variants(
+    pair_forces_half, error_model="numpy", fastmath=True
 )
-pair_forces_half_serial = numba.njit(cache=True, error_model="numpy", fastmath=True)(pair_forces_half)

@@ -11,6 +11,8 @@ import math
 import numba
 import numpy as np
 
+from mstool.toolkit.md.kernels import compile_variants
+
 
 @numba.njit(cache=True, error_model="numpy")
 def bspline_weights(w, order, values, derivs):
@@ -102,5 +104,4 @@ def gather_forces(potential, box, charges, grid, order, base, theta, dtheta, for
         forces[i, 2] -= q * gz * grid[2] / box[2]
 
 
-gather_forces_parallel = numba.njit(cache=True, error_model="numpy", parallel=True)(gather_forces)
-gather_forces_serial = numba.njit(cache=True, error_model="numpy")(gather_forces)
+gather_forces_parallel, gather_forces_serial = compile_variants(gather_forces, error_model="numpy")
