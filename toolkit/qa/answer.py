@@ -194,6 +194,40 @@ def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras:
     return qtype.options[int(np.argmax(weights))]
 
 
+def _description_words(sentence: str) -> list[str]:
+    """Words after the first copula of a lead sentence: 'X is an American film director' -> [...]."""
+    match = re.search(r"\b(?:is|was|are|were)\b(.*)", sentence)
+    tail = match.group(1) if match else sentence
+    return [w for w in re.findall(r"[\w'-]+", tail) if fold(w) not in STOP_WORDS]
+
+
+def _shared_description(question: str, index: QAIndex, path: list[int]) -> str | None:
+    """'What do X and Y have in common?' / 'X and Y are both what?': the first run of describing
+    words both lead sentences share ('film director'), demonyms last unless origin is asked."""
+    if len(path) < 2:
+        return None
+    asks_origin = bool(re.search(r"nationality|country|ancestry|origin", question.lower()))
+    q_words = set(words(question))
+    first, second = (_description_words(index.paragraph_sentences(p)[0]) for p in path[:2])
+    other = {fold(w) for w in second}
+
+    def usable(word: str, demonyms: bool) -> bool:
+        key = fold(word)
+        is_demonym = bool(_DEMONYM.fullmatch(word.capitalize()))
+        return key in other and key not in q_words and not key.isdigit() and is_demonym == demonyms
+
+    for demonyms in ((True, False) if asks_origin else (False, True)):
+        run: list[str] = []
+        for word in first:
+            if usable(word, demonyms):
+                run.append(word)
+            elif run:
+                break
+        if run:
+            return " ".join(run)
+    return None
+
+
 def _same_attribute(question: str, index: QAIndex, pair: list[int]) -> str | None:
     """'... the same X?': equal first years for time questions, else shared demonyms or named entities."""
     lowered = question.lower()
@@ -237,6 +271,10 @@ def extract_answer(index: QAIndex, path: list[int], question: str, settings: Ans
         picked = _compare_options(question, qtype, index, path)
         if picked is not None:
             return Answer(picked, qtype, supporting, method="attribute comparison")
+    elif re.search(r"in common|\bshared?\b|\bboth\b", question.lower()):
+        shared = _shared_description(question, index, path)
+        if shared is not None:
+            return Answer(shared, qtype, supporting, method="shared description")
     if reader is not None:
         text, score = reader.best_span(question, [s.text for s in supporting])
         return Answer(text, qtype, supporting, score, method="reader")

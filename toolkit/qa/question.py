@@ -52,7 +52,15 @@ def _direction(lowered_words: list[str]) -> str | None:
 
 
 def _options(question: str) -> list[str]:
-    tail = question.rsplit(",", 1)[-1] if "," in question else question
+    """The two alternatives of 'X or Y' (at the end, between commas, after ':'/'--') or 'between X and Y'."""
+    between = re.search(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?:,\s*|\s+)(?:which|who)\b", question,
+                        re.IGNORECASE)
+    if between:
+        return [_strip_lead(between.group(1)), _strip_lead(between.group(2))]
+    middle = re.search(r",\s*([^,?]+?)\s+or\s+([^,?]+?),", question)
+    if middle and len(middle.group(1).split()) <= 8:
+        return [_strip_lead(middle.group(1)), _strip_lead(middle.group(2))]
+    tail = re.split(r",|:|--|\u2014", question)[-1]
     match = _OPTIONS.search(tail)
     if not match or len(match.group(1).split()) > 8:
         return []
