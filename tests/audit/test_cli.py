@@ -202,3 +202,24 @@ def test_images_artifact_second_model_and_clever(digits_dir, tmp_path):
     assert row["transfer_accuracy"] == row["accuracy"] and row["transfer_rate"] == 1.0
     clever = doc["summary"]["clever"]
     assert clever["samples"] == 2 and 0 < clever["min"] <= clever["mean"]
+
+
+def test_images_artifact_value_range_sets_the_input_range(digits_dir, tmp_path):
+    """A 0-255 ``images`` artifact: its declared value_range is the default input range."""
+    from mstool.schemas.images import ImagesMeta
+    from mstool.toolkit.io import write_artifact
+
+    with np.load(digits_dir / "digits.npz") as d:
+        x, y = np.round(d["x"][:20] * 255).astype(np.uint8), d["y"][:20]
+    images = tmp_path / "u8.h5"
+    meta = ImagesMeta(count=20, height=8, width=8, channels=1, layout="HWC", dtype="uint8",
+                      value_range=(0, 255))
+    with write_artifact(images, meta) as art:
+        art.h5.create_dataset("images", data=x[..., None])
+        art.h5.create_dataset("labels", data=y)
+    res = _audit("--model", MODEL, "--data", images, "--attack", "fgsm", "--eps", "25.5",
+                 "--set", "preprocess.scale=0.00392156862745098", "-o", tmp_path / "o")
+    assert res.exit_code == 0, res.stderr
+    doc = res.json()
+    assert doc["input_range"] == [0.0, 255.0] and doc["clean_accuracy"] > 0.8
+    assert doc["results"][0]["mean_linf"] == pytest.approx(25.5, rel=1e-5)

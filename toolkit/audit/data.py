@@ -48,6 +48,17 @@ def _read_images_artifact(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return _to_hwc(x, layout, str(path)), y
 
 
+def declared_range(path: str | Path) -> tuple[float, float] | None:
+    """The ``value_range`` an ``images`` artifact declares (None for .npz files)."""
+    from mstool.toolkit.io import read_artifact
+
+    path = Path(path)
+    if path.suffix.lower() == ".npz" or not path.exists():
+        return None
+    low, high = read_artifact(path, kind="images").meta.value_range
+    return float(low), float(high)
+
+
 def load_images(path: str | Path, layout: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     """Read (x, y) from an .npz (``x``, ``y``) or an ``images`` artifact.
 

@@ -22,7 +22,7 @@ from mstool.toolkit.audit.attacks import (
 )
 from mstool.toolkit.audit.attacks.base import random_targets, resolve_params
 from mstool.toolkit.audit.attacks.perturbations import apply_perturbation, get_perturbation
-from mstool.toolkit.audit.data import check_range, load_images, select_samples
+from mstool.toolkit.audit.data import check_range, declared_range, load_images, select_samples
 from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
 from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
 from mstool.toolkit.errors import InputError
@@ -102,6 +102,9 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     notes: list[str] = []
     data_path = _resolve(recipe.data.path, base)
     x, y = load_images(data_path, recipe.data.layout)
+    artifact_range = declared_range(data_path)
+    if artifact_range is not None and "input_range" not in recipe.preprocess.model_fields_set:
+        recipe.preprocess.input_range = artifact_range  # the artifact says what its values span
     idx = select_samples(y, recipe.data.limit, recipe.seed, recipe.data.stratified)
     x, y = x[idx], y[idx]
     check_range(x, recipe.preprocess.input_range, str(data_path))
