@@ -18,7 +18,7 @@ def minimise(
 
     >>> from mstool.toolkit.md.forces.bonded import HarmonicBondForce
     >>> f = HarmonicBondForce(np.array([[0, 1]]), np.array([1000.0]), np.array([0.1]))
-    >>> pos, e, fmax = minimise(f, np.array([[0.0, 0, 0], [0.15, 0, 0]]), None)
+    >>> pos, e, fmax = minimise(f, np.array([[0.0, 0, 0], [0.15, 0, 0]]), None, tolerance=1e-3)
     >>> e < 1e-3
     True
     """

@@ -12,7 +12,7 @@ class HarmonicBondForce:
 
     >>> f = HarmonicBondForce(np.array([[0, 1]]), np.array([100.0]), np.array([0.1]))
     >>> e, F = f.energy_forces(np.array([[0.0, 0, 0], [0.2, 0, 0]]), None)
-    >>> round(e, 6), round(F[1, 0], 6)
+    >>> round(e, 6), round(float(F[1, 0]), 6)
     (1.0, -20.0)
     """
 

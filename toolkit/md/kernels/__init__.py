@@ -34,7 +34,7 @@ def pick(module, name: str, n_atoms: int):
 
     >>> from mstool.toolkit.md.kernels import neighbors
     >>> pick(neighbors, "cell_list", 10).__name__
-    'cell_list'
+    'cell_list_serial'
     """
     threads = numba.get_num_threads()
     suffix = "_parallel" if n_atoms >= PARALLEL_MIN_ATOMS and threads > 1 else "_serial"
