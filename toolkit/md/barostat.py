@@ -15,7 +15,12 @@ from mstool.toolkit.md.units import BAR_TO_KJ_MOL_NM3, BOLTZMANN
 
 
 def molecule_index(system: System) -> np.ndarray:
-    """Molecule number of every atom."""
+    """Molecule number of every atom.
+
+    >>> from mstool.toolkit.md.builders import tip3p_box
+    >>> molecule_index(tip3p_box(2))[:6].tolist()
+    [0, 0, 0, 1, 1, 1]
+    """
     if system.atoms_per_molecule is not None and system.atoms_per_molecule.sum() == system.n_atoms:
         return np.repeat(np.arange(len(system.atoms_per_molecule)), system.atoms_per_molecule)
     starts = np.r_[system.residue_starts, system.n_atoms]
@@ -66,7 +71,17 @@ def pressure_bar(
     box: np.ndarray,
     delta: float = 1e-5,
 ) -> float:
-    """Instantaneous molecular pressure: (2 K_com / 3 - V dU/dV) / V, dU/dV by central differences."""
+    """Instantaneous molecular pressure: (2 K_com / 3 - V dU/dV) / V, dU/dV by central differences.
+
+    >>> from mstool.toolkit.md.builders import lj_fluid
+    >>> from mstool.toolkit.md.forcefield import build_forcefield
+    >>> from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
+    >>> s = lj_fluid(64, 20.0)
+    >>> ff = build_forcefield(s, NonbondedSettings(method="cutoff", cutoff=0.6))
+    >>> p = pressure_bar(ff, MoleculeScaler(s), s.positions, np.zeros_like(s.positions), s.box)
+    >>> bool(np.isfinite(p))
+    True
+    """
     volume = float(np.prod(box))
     energies = []
     for sign in (1.0, -1.0):

@@ -259,16 +259,7 @@ def run(
         state = sim.initial_state()
         if recipe.minimisation.enabled:
             summary.minimised_energy = sim.minimise(state)
-    meta = TrajectoryMeta(
-        n_atoms=sim.system.n_atoms,
-        topology=str(recipe.system.topology),
-        dt_ps=recipe.dt,
-        integrator=recipe.integrator,
-        temperature_k=recipe.temperature,
-        nonbonded_method=recipe.nonbonded.method,
-        seed=recipe.seed,
-        sits=recipe.sits.enabled,
-    )
+    meta = _trajectory_meta(recipe, sim.system.n_atoms)
     writer = TrajectoryWriter(
         traj_path,
         meta,
@@ -285,22 +276,7 @@ def run(
         sim.integrator.compute_forces(state, sim.provider)
         if not resume:
             _write_frame(sim, writer, state, temps, force=True)
-        while state.step < recipe.steps:
-            try:
-                sim.integrator.step(state, sim.provider)
-                if sim.barostat:
-                    sim.barostat.maybe_step(state, sim.provider)
-            except WorkFailed:
-                writer.flush()
-                raise
-            _write_frame(sim, writer, state, temps)
-            if out.checkpoint_every and state.step % out.checkpoint_every == 0:
-                writer.flush()
-                save_checkpoint(ckpt_path, sim, state)
-                sim.reset_neighbor_lists()
-                state.forces = None  # recomputed with a fresh list, exactly as after a resume
-            if progress is not None:
-                progress(state.step, time.perf_counter() - t0, state.step - start_step)
+        _integrate(sim, writer, state, ckpt_path, temps, progress)
         summary.frames = writer.frames
     summary.steps = state.step - start_step
     summary.wall_seconds = time.perf_counter() - t0
@@ -309,6 +285,48 @@ def run(
     summary.mean_temperature = float(np.mean(temps)) if temps else float("nan")
     summary.final_energies = {k: float(v) for k, v in state.energies.items()}
     return summary
+
+
+def _trajectory_meta(recipe: SimulateRecipe, n_atoms: int) -> TrajectoryMeta:
+    return TrajectoryMeta(
+        n_atoms=n_atoms,
+        topology=str(recipe.system.topology),
+        dt_ps=recipe.dt,
+        integrator=recipe.integrator,
+        temperature_k=recipe.temperature,
+        nonbonded_method=recipe.nonbonded.method,
+        seed=recipe.seed,
+        sits=recipe.sits.enabled,
+    )
+
+
+def _integrate(
+    sim: Simulation,
+    writer: TrajectoryWriter,
+    state: State,
+    ckpt_path: Path,
+    temps: list[float],
+    progress: Callable[..., None] | None,
+) -> None:
+    """The MD loop: step, barostat, frames, checkpoints, progress; frames are flushed on a blow-up."""
+    out = sim.recipe.output
+    start_step, t0 = state.step, time.perf_counter()
+    while state.step < sim.recipe.steps:
+        try:
+            sim.integrator.step(state, sim.provider)
+            if sim.barostat:
+                sim.barostat.maybe_step(state, sim.provider)
+        except WorkFailed:
+            writer.flush()
+            raise
+        _write_frame(sim, writer, state, temps)
+        if out.checkpoint_every and state.step % out.checkpoint_every == 0:
+            writer.flush()
+            save_checkpoint(ckpt_path, sim, state)
+            sim.reset_neighbor_lists()
+            state.forces = None  # recomputed with a fresh list, exactly as after a resume
+        if progress is not None:
+            progress(state.step, time.perf_counter() - t0, state.step - start_step)
 
 
 def _write_frame(

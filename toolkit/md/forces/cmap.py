@@ -46,7 +46,13 @@ def _periodic_derivative(values: np.ndarray, h: float, axis: int) -> np.ndarray:
 
 
 def patch_coefficients(grid: np.ndarray) -> np.ndarray:
-    """Bicubic coefficients c[i, j, 4, 4] for each grid patch (local coords in units of h)."""
+    """Bicubic coefficients c[i, j, 4, 4] for each grid patch (local coords in units of h).
+
+    >>> grid = np.cos(np.linspace(-np.pi, np.pi, 24, endpoint=False))[:, None] * np.ones(24)
+    >>> c = patch_coefficients(grid)
+    >>> bool(abs(c[3, 5, 0, 0] - grid[3, 5]) < 1e-12)
+    True
+    """
     n = grid.shape[0]
     h = 2.0 * math.pi / n
     d1 = _periodic_derivative(grid, h, 0)
