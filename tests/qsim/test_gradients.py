@@ -105,3 +105,17 @@ def test_batch_expectation_and_gradients_match_single_calls():
         e1, g1 = expectation_and_gradient(circ, ham, dict(zip(names, row, strict=True)), names)
         assert abs(e - e1) < 1e-12 and np.max(np.abs(g - g1)) < 1e-12
     assert final_state(circ, dict(zip(names, rows[0], strict=True))).shape == (16,)
+
+
+def test_hardware_efficient_gradient_pairs_rotations_correctly():
+    from mstool.toolkit.qsim.ansatz import hardware_efficient
+
+    rng = np.random.default_rng(4)
+    circ = hardware_efficient(4, 2, 1)
+    circ.rx("y0_0", 2)  # a symbol used twice, with the adjacent-rotation pairing on qubit 2
+    ham = random_hamiltonian(4, 6, rng)
+    start = rng.normal(size=len(circ.parameters))
+    values = {s: float(v) for s, v in zip(circ.parameters, start, strict=True)}
+    _, grad = expectation_and_gradient(circ, ham, values)
+    shift = parameter_shift_gradient(circ, ham, values)
+    assert np.max(np.abs(grad - shift)) < 1e-8

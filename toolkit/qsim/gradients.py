@@ -101,10 +101,41 @@ def expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Ma
     energy = hamiltonian.expectation(psi)
     lam = hamiltonian.apply(psi)
     grad: dict[str, float] = {}
-    for op in reversed(circuit.ops):
-        if op.name != "barrier":
-            _backward_gate(psi, lam, op, values, grad)
+    ops = [op for op in circuit.ops if op.name != "barrier"]
+    k = len(ops) - 1
+    while k >= 0:
+        if k > 0 and _pairable(ops[k - 1], ops[k]):
+            _backward_pair(psi, lam, ops[k - 1], ops[k], values, grad)
+            k -= 2
+        else:
+            _backward_gate(psi, lam, ops[k], values, grad)
+            k -= 1
     return energy, np.array([grad.get(s, 0.0) for s in names])
+
+
+def _single_symbolic(op: Operation) -> bool:
+    """A 1-qubit, uncontrolled gate with exactly one parameter, and that one symbolic."""
+    return (len(op.targets) == 1 and not op.controls and len(op.params) == 1
+            and isinstance(op.params[0], Parameter) and bool(op.params[0].symbols))
+
+
+def _pairable(first: Operation, second: Operation) -> bool:
+    return first.targets == second.targets and _single_symbolic(first) and _single_symbolic(second)
+
+
+def _backward_pair(psi: np.ndarray, lam: np.ndarray, first: Operation, second: Operation,
+                   values: Mapping[str, float], grad: dict[str, float]) -> None:
+    """Undo ``second`` then ``first`` (same qubit) in one pass, with both derivatives."""
+    mats = []
+    for op in (second, first):
+        u = op.unitary(values)
+        d = gate_derivatives(op.name, op.numeric_params(values))[0]
+        mats += [np.ascontiguousarray(u.conj().T, dtype=psi.dtype),
+                 np.ascontiguousarray(d @ u.conj().T, dtype=psi.dtype)]
+    d_second, d_first = kernels.adjoint_step_1q_twice(psi, lam, first.targets[0], *mats)
+    for op, value in ((second, d_second), (first, d_first)):
+        for name, coeff in op.params[0].terms.items():
+            grad[name] = grad.get(name, 0.0) + coeff * 2.0 * value.real
 
 
 def _shift_rule(op: Operation) -> list[tuple[float, float]]:

@@ -215,6 +215,41 @@ def adjoint_step_1q(psi, lam, target, udag, kmat, positions, cmask):
     return complex(re, im)
 
 
+def adjoint_step_1q_twice(psi, lam, target, udag_b, kmat_b, udag_a, kmat_a):
+    """Two parameterized gates on one qubit (a then b, no controls) undone in one pass:
+    returns (<lam|kmat_b|psi>, <lam'|kmat_a|psi'>) where ' marks the state after undoing b."""
+    bit = np.int64(1) << target
+    low_mask = bit - 1
+    rb = 0.0
+    ib = 0.0
+    ra = 0.0
+    ia = 0.0
+    for k in prange(psi.shape[0] // 2):
+        i0 = ((k >> target) << (target + 1)) | (k & low_mask)
+        i1 = i0 | bit
+        a0 = psi[i0]
+        a1 = psi[i1]
+        l0 = lam[i0]
+        l1 = lam[i1]
+        v = np.conj(l0) * (kmat_b[0, 0] * a0 + kmat_b[0, 1] * a1) + np.conj(l1) * (
+            kmat_b[1, 0] * a0 + kmat_b[1, 1] * a1)
+        rb += v.real
+        ib += v.imag
+        c0 = udag_b[0, 0] * a0 + udag_b[0, 1] * a1
+        c1 = udag_b[1, 0] * a0 + udag_b[1, 1] * a1
+        m0 = udag_b[0, 0] * l0 + udag_b[0, 1] * l1
+        m1 = udag_b[1, 0] * l0 + udag_b[1, 1] * l1
+        w = np.conj(m0) * (kmat_a[0, 0] * c0 + kmat_a[0, 1] * c1) + np.conj(m1) * (
+            kmat_a[1, 0] * c0 + kmat_a[1, 1] * c1)
+        ra += w.real
+        ia += w.imag
+        psi[i0] = udag_a[0, 0] * c0 + udag_a[0, 1] * c1
+        psi[i1] = udag_a[1, 0] * c0 + udag_a[1, 1] * c1
+        lam[i0] = udag_a[0, 0] * m0 + udag_a[0, 1] * m1
+        lam[i1] = udag_a[1, 0] * m0 + udag_a[1, 1] * m1
+    return complex(rb, ib), complex(ra, ia)
+
+
 def matrix_element_2q(lam, psi, t0, t1, kmat, positions, cmask):
     """<lam| kmat on (t0, t1) |psi> restricted to the control subspace (read only)."""
     b0 = np.int64(1) << t0
@@ -328,8 +363,8 @@ def _dispatching(fn):
 
 
 KERNELS = ["apply_1q", "apply_1q_controlled", "apply_2q", "apply_1q_selected", "apply_diagonal",
-           "apply_swap_bits",
-           "pauli_sum_expectation", "apply_pauli_sum", "adjoint_step_1q", "matrix_element_2q",
+           "apply_swap_bits", "pauli_sum_expectation", "apply_pauli_sum", "adjoint_step_1q",
+           "adjoint_step_1q_twice", "matrix_element_2q",
            "matrix_element_1q", "reduced_density_1q", "probability_of_one", "collapse", "norm_squared",
            "copy_state"]
 for _name in KERNELS:
