@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--tf-python", default=sys.executable)
-    parser.add_argument("--skip", default="", help="comma list of rows to skip, e.g. xla,eager")
+    parser.add_argument("--skip", default="", help="comma list of rows to skip: eager, graph, xla, workers")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="train-bench-"))
     rng = np.random.default_rng(0)
@@ -72,15 +72,18 @@ def main() -> None:
                ("mstool graph+XLA", "graph", True, 1), ("mstool graph, 2 workers", "graph", False, 2)]
     skip = set(filter(None, args.skip.split(",")))
     for name, mode, xla, workers in configs:
-        if (xla and "xla" in skip) or (mode == "eager" and "eager" in skip) or (workers > 1 and "workers" in skip):
+        tags = {"xla"} if xla else {mode}
+        if workers > 1:
+            tags.add("workers")
+        if tags & skip:
             continue
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2",
                    TF_NUM_INTRAOP_THREADS=str(max(1, args.threads // workers)), TF_NUM_INTEROP_THREADS="1")
         result, wall, cpu = _run(_mstool(args, data, tmp / name.replace(" ", "_"), mode, xla, workers), env)
         rows.append((name, result["images_per_second"], args.batch / result["images_per_second"], wall, cpu))
     for workers in (1, 2):
-        command = [sys.executable, str(HERE / "torch_ddp.py"), "--model", args.model, "--size", str(args.size),
-                   "--batch", str(args.batch), "--steps", str(args.steps), "--workers", str(workers),
+        command = [sys.executable, str(HERE / "torch_ddp.py"), "--model", args.model,
+                   "--size", str(args.size), "--batch", str(args.batch), "--steps", str(args.steps), "--workers", str(workers),
                    "--threads", str(args.threads)]
         result, wall, cpu = _run(command, dict(os.environ))
         label = "PyTorch eager" if workers == 1 else "PyTorch DDP gloo, 2 procs"

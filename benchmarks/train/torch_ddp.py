@@ -15,7 +15,6 @@ import time
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
-
 from torch_resnet import build
 
 

@@ -22,7 +22,8 @@ class Block(nn.Module):
         super().__init__()
         cout = width if kind == "basic" else 4 * width
         if kind == "basic":
-            self.body = nn.Sequential(_conv_bn(cin, width, 3, stride), _conv_bn(width, width, 3, 1, relu=False))
+            self.body = nn.Sequential(_conv_bn(cin, width, 3, stride),
+                                      _conv_bn(width, width, 3, 1, relu=False))
         else:
             self.body = nn.Sequential(_conv_bn(cin, width, 1, 1), _conv_bn(width, width, 3, stride),
                                       _conv_bn(width, cout, 1, 1, relu=False))

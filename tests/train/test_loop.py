@@ -71,3 +71,14 @@ def test_label_beyond_model_classes_is_refused():
     recipe.model.classes = 5
     with pytest.raises(InputError, match="label 5 does not fit a model with 5 classes"):
         make_plan(recipe, source, None, replicas=1, local_replicas=1)
+
+
+def test_mirrored_strategy_matches_one_device(tmp_path):
+    recipe = small_recipe(max_steps=3)
+    recipe.model.name = "mlp"
+    mirrored = recipe.model_copy(update={"run": recipe.run.model_copy(update={"strategy": "mirrored"})})
+    train(recipe, tmp_path / "one", export=False)
+    summary = train(mirrored, tmp_path / "mirrored", export=False)
+    assert summary["strategy"] == "mirrored" and summary["steps"] == 3
+    one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
+    assert max_abs_diff(one, checkpoint_weights(tmp_path / "mirrored" / "checkpoint.h5")) < 1e-6

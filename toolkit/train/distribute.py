@@ -37,9 +37,10 @@ class Placement:
 def cluster_from_environment() -> tuple[str, dict, int] | None:
     """``(source, cluster_spec_dict, worker_index)`` from TF_CONFIG or Slurm, or None.
 
-    >>> os.environ.pop("TF_CONFIG", None) and None
-    >>> cluster_from_environment() is None or True
-    True
+    >>> os.environ["TF_CONFIG"] = '{"cluster": {"worker": ["a:1", "b:2"]}, "task": {"index": 1}}'
+    >>> cluster_from_environment()
+    ('TF_CONFIG', {'worker': ['a:1', 'b:2']}, 1)
+    >>> del os.environ["TF_CONFIG"]
     """
     raw = os.environ.get("TF_CONFIG")
     if raw:

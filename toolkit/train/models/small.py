@@ -32,7 +32,7 @@ def build_mlp(input_shape: tuple[int, int, int], classes: int, width: int = 128)
     """Flatten, two ReLU layers of ``width`` units, logits.
 
     >>> build_mlp((8, 8, 1), 10, width=16).count_params()
-    1498
+    1482
     """
     inputs = keras.Input(shape=input_shape, name="images")
     x = layers.Flatten(name="flatten")(inputs)
