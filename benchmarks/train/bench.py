@@ -83,8 +83,8 @@ def main() -> None:
         rows.append((name, result["images_per_second"], args.batch / result["images_per_second"], wall, cpu))
     for workers in (1, 2):
         command = [sys.executable, str(HERE / "torch_ddp.py"), "--model", args.model,
-                   "--size", str(args.size), "--batch", str(args.batch), "--steps", str(args.steps), "--workers", str(workers),
-                   "--threads", str(args.threads)]
+                   "--size", str(args.size), "--batch", str(args.batch), "--steps", str(args.steps),
+                   "--workers", str(workers), "--threads", str(args.threads)]
         result, wall, cpu = _run(command, dict(os.environ))
         label = "PyTorch eager" if workers == 1 else "PyTorch DDP gloo, 2 procs"
         rows.append((label, result["images_per_second"], result["median_step_s"], wall, cpu))
