@@ -92,9 +92,9 @@ class SimulateRecipe(Recipe):
 
     system: SystemSection = SystemSection()
     nonbonded: NonbondedSection = NonbondedSection()
-    integrator: Literal["verlet", "langevin_middle", "baoab"] = "langevin_middle"
+    integrator: Literal["verlet", "langevin_middle", "baoab", "andersen", "berendsen"] = "langevin_middle"
     temperature: PositiveFloat = 300.0
-    friction: float = Field(default=1.0, ge=0.0)  # 1/ps
+    friction: float = Field(default=1.0, ge=0.0)  # 1/ps; Andersen collision / Berendsen coupling rate
     dt: PositiveFloat = 0.002  # ps
     steps: int = Field(default=1000, ge=0)
     constraints: Literal["none", "hbonds", "allbonds"] = "hbonds"

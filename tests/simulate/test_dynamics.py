@@ -77,3 +77,18 @@ def test_baoab_samples_harmonic_oscillator_positions():
     # BAOAB's configurational distribution is exact for a harmonic well up to O(dt^2).
     expected = BOLTZMANN * 300.0 / 500.0
     assert abs(np.mean(samples) / expected - 1.0) < 0.05
+
+
+def test_andersen_and_berendsen_thermostats_reach_the_bath_temperature():
+    fluid = lj_fluid(216, 20.0, seed=4)
+    ff = build_forcefield(fluid, NonbondedSettings(method="cutoff", cutoff=0.8))
+    none = Constraints(np.zeros((0, 2)), np.zeros(0), fluid.masses)
+    for kind, tolerance in (("andersen", 3.0), ("berendsen", 3.0)):
+        integ = Integrator(kind, 0.005, fluid.masses, none, temperature=300.0, friction=10.0, seed=5)
+        state = State(fluid.positions.copy(), maxwell_boltzmann(fluid.masses, 150.0, integ.rng), fluid.box)
+        temps = []
+        for step in range(3000):
+            integ.step(state, ff)
+            if step >= 500:
+                temps.append(temperature_of(integ.kinetic_energy(state), 3 * fluid.n_atoms))
+        assert abs(np.mean(temps) - 300.0) < tolerance, kind

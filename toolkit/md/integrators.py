@@ -1,4 +1,6 @@
-"""Integrators: velocity Verlet (NVE), Langevin middle scheme (Liu's, SPONGE's default) and BAOAB.
+"""Integrators: velocity Verlet (NVE), Langevin middle scheme (Liu's, SPONGE's default), BAOAB,
+and velocity Verlet with an Andersen or Berendsen thermostat (``friction`` is the collision
+or coupling rate, 1/ps).
 
 Each is built from three moves on a :class:`State`: B (kick), A (drift, with SHAKE and
 the matching velocity correction) and O (Ornstein-Uhlenbeck friction + noise).
@@ -15,7 +17,7 @@ from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.constraints import Constraints
 from mstool.toolkit.md.units import BOLTZMANN
 
-INTEGRATORS = ("verlet", "langevin_middle", "baoab")
+INTEGRATORS = ("verlet", "langevin_middle", "baoab", "andersen", "berendsen")
 MAX_SPEED = 200.0  # nm/ps; thermal speeds at 300 K are a few nm/ps
 
 
@@ -104,16 +106,36 @@ class Integrator:
         state.velocities += sigma * self.rng.standard_normal(state.velocities.shape)
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
+    def _andersen(self, state: State) -> None:
+        """Each atom collides with the heat bath with probability 1 - exp(-friction dt)."""
+        hit = self.rng.random(len(self.masses)) < -math.expm1(-self.friction * self.dt)
+        if hit.any():
+            sigma = np.sqrt(BOLTZMANN * self.temperature * self.inv_mass[hit])
+            state.velocities[hit] = sigma * self.rng.standard_normal((int(hit.sum()), 3))
+            self.constraints.apply_velocities(state.positions, state.velocities, state.step)
+
+    def _berendsen(self, state: State) -> None:
+        """Scale velocities towards the bath temperature with time constant 1 / friction."""
+        dof = 3 * len(self.masses) - self.constraints.count
+        current = temperature_of(self.kinetic_energy(state), dof)
+        if current > 0:
+            factor = 1.0 + self.friction * self.dt * (self.temperature / current - 1.0)
+            state.velocities *= math.sqrt(max(factor, 0.0))
+
     def step(self, state: State, provider) -> None:
         """Advance one step; forces in ``state`` are current on entry and on exit."""
         if state.forces is None:
             self.compute_forces(state, provider)
         dt = self.dt
-        if self.kind == "verlet":
+        if self.kind in ("verlet", "andersen", "berendsen"):
             self._kick(state, 0.5 * dt)
             self._drift(state, dt)
             self.compute_forces(state, provider)
             self._kick(state, 0.5 * dt)
+            if self.kind == "andersen":
+                self._andersen(state)
+            elif self.kind == "berendsen":
+                self._berendsen(state)
         elif self.kind == "langevin_middle":
             self._kick(state, dt)
             self._drift(state, 0.5 * dt)
