@@ -128,3 +128,23 @@ def test_blow_up_is_reported_and_trajectory_stays_valid(tmp_path):
         assert 1 <= frames <= step + 1
         assert h5.attrs["mstool_kind"] == "trajectory"
     assert run_cli("inspect", traj).exit_code == 0
+
+
+def test_triclinic_box_is_refused(tmp_path):
+    _, crd = bundled("ala2_vacuum")
+    boxed = tmp_path / "tri.rst7"
+    boxed.write_text(
+        crd.read_text().rstrip("\n") + "\n  40.0000000  40.0000000  40.0000000 109.4712190 109.4712190"
+        " 109.4712190\n"
+    )
+    result = run_cli(
+        "simulate",
+        RECIPE,
+        "--set",
+        f"system.coordinates={boxed}",
+        "--set",
+        "nonbonded.method=pme",
+        "--set",
+        "steps=0",
+    )
+    assert result.exit_code == 2 and "triclinic box" in result.stderr

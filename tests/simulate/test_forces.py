@@ -88,3 +88,31 @@ def test_cell_list_and_all_pairs_agree():
     e_pairs, f_pairs = big.energy_forces(fluid.positions, fluid.box)
     assert e_pairs == pytest.approx(e_cells, rel=1e-12)
     assert np.abs(f_pairs - f_cells).max() < 1e-9
+
+
+def _cmap_sections(grid: np.ndarray, atoms: list[int]) -> str:
+    values = [f"{v:9.5f}" for v in grid.ravel()]
+    rows = ["".join(values[i : i + 8]) for i in range(0, len(values), 8)]
+    return (
+        "%FLAG CMAP_COUNT\n%FORMAT(2I8)\n       1       1\n"
+        "%FLAG CMAP_RESOLUTION\n%FORMAT(20I4)\n  24\n"
+        "%FLAG CMAP_PARAMETER_01\n%FORMAT(8(F9.5))\n" + "\n".join(rows) + "\n"
+        "%FLAG CMAP_INDEX\n%FORMAT(6I8)\n" + "".join(f"{a:8d}" for a in atoms) + "\n"
+    )
+
+
+def test_prmtop_cmap_sections_are_read_and_evaluated(tmp_path):
+    top, crd = bundled("ala2_vacuum")
+    angles = np.linspace(-np.pi, np.pi, 24, endpoint=False)
+    grid_kcal = np.round(np.cos(angles)[:, None] + 0.5 * np.sin(angles)[None, :], 5)
+    with_cmap = tmp_path / "cmap.parm7"
+    with_cmap.write_text(top.read_text() + _cmap_sections(grid_kcal, [5, 7, 9, 15, 17, 1]))
+    system = load_amber(with_cmap, crd)
+    assert system.cmap_atoms.tolist() == [[4, 6, 8, 14, 16]]
+    ff = build_forcefield(system, NonbondedSettings(method="nocutoff"))
+    ff.energy_forces(system.positions, None)
+    direct = CMAPForce(np.array([[4, 6, 8, 14, 16]]), np.array([0]), [grid_kcal * 4.184])
+    assert ff.last_energies["cmap"] == pytest.approx(
+        direct.energy_forces(system.positions, None)[0], rel=1e-12
+    )
+    assert ff.last_energies["cmap"] != 0.0

@@ -16,7 +16,8 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import AMBER_CHARGE_SCALE, ANGSTROM, KCAL
 
-_FORMAT = re.compile(r"\((\d+)([aAiIeEfF])(\d+)(?:\.\d+)?\)")
+# (10I8), (5E16.8), (20a4), and the nested form CMAP uses: (8(F9.5))
+_FORMAT = re.compile(r"\((\d+)\(?([aAiIeEfF])(\d+)(?:\.\d+)?\)?\)")
 
 REQUIRED_FLAGS = (
     "POINTERS",
