@@ -18,7 +18,7 @@ from mstool.schemas.qa import AnswerSettings
 from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.question import QuestionType, classify_question
 from mstool.toolkit.qa.spans import Span, candidate_spans, numbers_in, years_in
-from mstool.toolkit.qa.text import STOP_WORDS, fold, strip_disambiguation, terms, words
+from mstool.toolkit.qa.text import STOP_WORDS, fold, stem, strip_disambiguation, terms, words
 
 _DATE_WORDS = {"first", "earlier", "older", "oldest", "younger", "youngest", "later", "born", "founded",
                "established", "released", "recent", "formed", "built", "opened", "created", "earliest",
@@ -90,6 +90,25 @@ def _type_bonus(span: Span, answer_type: str) -> float:
     return {"entity": 1.2, "phrase": 0.3, "date": 0.2, "number": 0.2}[span.kind]
 
 
+_NOT_NAME_WORDS = {"the", "of", "and", "for", "in", "on", "at", "a", "an", "&", "to"}
+_PLACE_OR_THING = re.compile(r"(?:Avenue|Street|Road|War|Engine|Company|University|College|School|Park|"
+                             r"Center|Centre|Day|Records|Club|Party|League|Award|Series|Film|Band|City|County|"
+                             r"Church|Museum|Hall|House|Island|River|Lake|Mountain|Station|Airport|Bridge)s?$")
+
+
+def _looks_like_person(text: str) -> bool:
+    """Two to four capitalised words, no articles, digits or place/thing nouns ('Anna Clyne').
+
+    >>> [_looks_like_person(t) for t in ("Anna Clyne", "South Michigan Avenue", "World War I")]
+    [True, False, False]
+    """
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 4 or _PLACE_OR_THING.search(text):
+        return False
+    return all(t[:1].isupper() and t.lower() not in _NOT_NAME_WORDS and not any(c.isdigit() for c in t)
+               and len(t.strip(".")) > 0 for t in tokens) and not any(len(t) == 1 for t in tokens[-1:])
+
+
 def _context_bonus(span: Span, qtype: QuestionType, titles: tuple[set[str], set[str]], before: str,
                    asks_nationality: bool) -> float:
     """Cues beyond the type: path titles, a preposition before places/dates, demonyms, bare years."""
@@ -98,6 +117,9 @@ def _context_bonus(span: Span, qtype: QuestionType, titles: tuple[set[str], set[
     folded = fold(span.text)
     if qtype.answer_type == "entity" and span.kind in ("entity", "phrase") and folded in unasked_titles:
         bonus += 1.0  # 'which series ...' often names the bridge paragraph itself
+    if qtype.answer_type == "person":
+        person = _looks_like_person(span.text)
+        bonus += (0.5 if person else -0.5) + (1.0 if person and folded in unasked_titles else 0.0)
     if qtype.answer_type in ("place", "date", "number") and folded in path_titles:
         bonus -= 1.0  # the subject of a paragraph is rarely its own place, date or count
     if qtype.answer_type in ("place", "date") and before in ("in", "at", "near", "on", "since", "from"):
@@ -207,24 +229,29 @@ def _shared_description(question: str, index: QAIndex, path: list[int]) -> str |
     if len(path) < 2:
         return None
     asks_origin = bool(re.search(r"nationality|country|ancestry|origin", question.lower()))
-    q_words = set(words(question))
-    first, second = (_description_words(index.paragraph_sentences(p)[0]) for p in path[:2])
-    other = {fold(w) for w in second}
+    place = classify_question(question).answer_type == "place"
+    q_stems = {stem(w) for w in words(question)}
+    for sentences in (1, 2):  # the lead sentences' descriptions first, then both opening sentences whole
+        texts = [index.paragraph_sentences(p)[:sentences] for p in path[:2]]
+        first, second = ([w for s in t for w in _description_words(s)] if sentences == 1 else
+                         re.findall(r"[\w'-]+", " ".join(t)) for t in texts)
+        other = {fold(w) for w in second}
 
-    def usable(word: str, demonyms: bool) -> bool:
-        key = fold(word)
-        is_demonym = bool(_DEMONYM.fullmatch(word.capitalize()))
-        return key in other and key not in q_words and not key.isdigit() and is_demonym == demonyms
+        def usable(word: str, demonyms: bool, other: set[str] = other) -> bool:
+            key = fold(word)
+            is_demonym = bool(_DEMONYM.fullmatch(word.capitalize()))
+            return (key in other and stem(key) not in q_stems and not key.isdigit() and key not in STOP_WORDS
+                    and is_demonym == demonyms and (not place or word[:1].isupper()))
 
-    for demonyms in ((True, False) if asks_origin else (False, True)):
-        run: list[str] = []
-        for word in first:
-            if usable(word, demonyms):
-                run.append(word)
-            elif run:
-                break
-        if run:
-            return " ".join(run)
+        for demonyms in ((True, False) if asks_origin else (False, True)):
+            run: list[str] = []
+            for word in first:
+                if usable(word, demonyms):
+                    run.append(word)
+                elif run:
+                    break
+            if run:
+                return " ".join(run)
     return None
 
 
@@ -271,7 +298,7 @@ def extract_answer(index: QAIndex, path: list[int], question: str, settings: Ans
         picked = _compare_options(question, qtype, index, path)
         if picked is not None:
             return Answer(picked, qtype, supporting, method="attribute comparison")
-    elif re.search(r"in common|\bshared?\b|\bboth\b", question.lower()):
+    elif re.search(r"in common|\bshared?\b|\bboth\b|\bshare\b", question.lower()):
         shared = _shared_description(question, index, path)
         if shared is not None:
             return Answer(shared, qtype, supporting, method="shared description")
