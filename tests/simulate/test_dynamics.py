@@ -92,3 +92,28 @@ def test_andersen_and_berendsen_thermostats_reach_the_bath_temperature():
             if step >= 500:
                 temps.append(temperature_of(integ.kinetic_energy(state), 3 * fluid.n_atoms))
         assert abs(np.mean(temps) - 300.0) < tolerance, kind
+
+
+def test_settle_matches_converged_matrix_shake():
+    from mstool.toolkit.md.builders import tip3p_box
+    from mstool.toolkit.md.kernels import constraints as kernels
+    from mstool.toolkit.md.kernels.settle import settle_positions_serial as settle_positions
+
+    water = tip3p_box(3)
+    cons = constraints_for(water, "hbonds")
+    assert len(cons.waters) == 27 and len(cons.shake_pairs) == 0
+    rng = np.random.default_rng(0)
+    reference = water.positions.copy()
+    moved = reference + rng.normal(scale=0.003, size=reference.shape)
+    by_shake = moved.copy()
+    assert (
+        kernels.shake_serial(
+            by_shake, reference, cons.pairs, cons.lengths, cons.inv_mass, cons.cluster_start, 1e-14, 500
+        )
+        >= 0
+    )
+    by_settle = moved.copy()
+    assert settle_positions(by_settle, reference, cons.waters, *cons.water_params) == 0
+    assert np.abs(by_settle - by_shake).max() < 1e-10
+    r = np.linalg.norm(by_settle[cons.pairs[:, 0]] - by_settle[cons.pairs[:, 1]], axis=1)
+    assert np.abs(r - cons.lengths).max() < 1e-12

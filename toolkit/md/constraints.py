@@ -10,11 +10,13 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.kernels import constraints as kernels
+from mstool.toolkit.md.kernels.settle import settle_positions_serial
 from mstool.toolkit.md.system import System
 
 
 class Constraints:
-    """A set of fixed-length bonds enforced on positions (SHAKE) and velocities (RATTLE).
+    """Fixed-length bonds on positions (SETTLE for rigid waters, matrix SHAKE for the rest) and
+    velocities (exact RATTLE projection per cluster).
 
     >>> from mstool.toolkit.md.builders import tip3p_box
     >>> w = tip3p_box(2)
@@ -36,6 +38,27 @@ class Constraints:
         self._rattle = kernels.rattle_velocities_serial
         self.tol = tol
         self.max_iter = 2000
+        self._split_waters(np.asarray(masses, dtype=float))
+
+    def _split_waters(self, masses: np.ndarray) -> None:
+        """Hand identical rigid 3-site waters to SETTLE; everything else stays with matrix SHAKE."""
+        waters, params, other = [], set(), []
+        for k in range(len(self.cluster_start) - 1):
+            rows = list(range(self.cluster_start[k], self.cluster_start[k + 1]))
+            water = _as_water(self.pairs[rows], self.lengths[rows], masses) if len(rows) == 3 else None
+            if water is None:
+                other.extend(rows)
+            else:
+                waters.append(water[0])
+                params.add(water[1])
+        if len(params) > 1:  # different water models: keep them all on SHAKE
+            other, waters = list(range(len(self.pairs))), []
+        self.waters = np.array(waters, dtype=np.int64).reshape(-1, 3)
+        self.water_params = next(iter(params)) if waters else None
+        rest = np.array(other, dtype=np.int64)
+        self.shake_pairs = np.ascontiguousarray(self.pairs[rest])
+        self.shake_lengths = np.ascontiguousarray(self.lengths[rest])
+        _, self.shake_cluster_start = constraint_clusters(len(masses), self.shake_pairs)
 
     @property
     def count(self) -> int:
@@ -44,16 +67,22 @@ class Constraints:
     def apply_positions(self, positions: np.ndarray, reference: np.ndarray, step: int = -1) -> None:
         if not self.count:
             return
-        used = self._shake(
-            positions,
-            reference,
-            self.pairs,
-            self.lengths,
-            self.inv_mass,
-            self.cluster_start,
-            self.tol,
-            self.max_iter,
-        )
+        if len(self.waters):
+            d_oh, d_hh, m_o, m_h = self.water_params
+            if settle_positions_serial(positions, reference, self.waters, d_oh, d_hh, m_o, m_h):
+                raise WorkFailed(self._failure("SETTLE", positions, step))
+        used = 0
+        if len(self.shake_pairs):
+            used = self._shake(
+                positions,
+                reference,
+                self.shake_pairs,
+                self.shake_lengths,
+                self.inv_mass,
+                self.shake_cluster_start,
+                self.tol,
+                self.max_iter,
+            )
         if used < 0:
             raise WorkFailed(self._failure("SHAKE", positions, step))
 
@@ -75,6 +104,28 @@ class Constraints:
             f"simulation blew up at step {step}: {what} did not converge "
             f"(constraint between atoms {i + 1} and {j + 1}); try a smaller dt"
         )
+
+
+def _as_water(pairs: np.ndarray, lengths: np.ndarray, masses: np.ndarray):
+    """((O, H1, H2), (d_OH, d_HH, m_O, m_H)) if three constraints form a symmetric rigid water."""
+    atoms = sorted(set(pairs.ravel().tolist()))
+    if len(atoms) != 3:
+        return None
+    for centre in atoms:
+        arms = [k for k in range(3) if centre in pairs[k]]
+        if len(arms) != 2 or abs(lengths[arms[0]] - lengths[arms[1]]) > 1e-12:
+            continue
+        h1, h2 = [a for a in atoms if a != centre]
+        if masses[h1] != masses[h2]:
+            return None
+        base = [k for k in range(3) if k not in arms][0]
+        return (centre, h1, h2), (
+            float(lengths[arms[0]]),
+            float(lengths[base]),
+            float(masses[centre]),
+            float(masses[h1]),
+        )
+    return None
 
 
 def constraint_clusters(n_atoms: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

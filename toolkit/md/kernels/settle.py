@@ -1,0 +1,89 @@
+"""SETTLE (Miyamoto & Kollman, 1992): the analytic position constraint for rigid 3-site water.
+
+For each water (O, H1, H2) the new positions are rotated about the centre of mass so that
+the O-H and H-H distances match exactly, with the displacement along the old geometry's
+constraint directions, as SHAKE would converge to.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from mstool.toolkit.md.kernels import compile_variants
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _cross(a, b):
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _unit(a):
+    return a / math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+
+
+def settle_positions(pos, ref, waters, d_oh, d_hh, m_o, m_h):
+    """Constrain ``pos`` of every (O, H1, H2) row of ``waters``; ``ref`` holds the old positions.
+
+    Returns the number of waters whose geometry could not be restored (0 on success).
+    """
+    total = m_o + 2.0 * m_h
+    rc = 0.5 * d_hh
+    height = math.sqrt(d_oh * d_oh - rc * rc)
+    ra = 2.0 * m_h * height / total
+    rb = height - ra
+    failures = np.zeros(waters.shape[0], dtype=np.int64)
+    for w in numba.prange(waters.shape[0]):
+        o, h1, h2 = waters[w, 0], waters[w, 1], waters[w, 2]
+        com = (m_o * pos[o] + m_h * (pos[h1] + pos[h2])) / total
+        a1 = pos[o] - com
+        b1 = pos[h1] - com
+        c1 = pos[h2] - com
+        b0 = ref[h1] - ref[o]
+        c0 = ref[h2] - ref[o]
+        ez = _unit(_cross(b0, c0))
+        ex = _unit(_cross(a1, ez))
+        ey = _unit(_cross(ez, ex))
+        xb0, yb0 = b0 @ ex, b0 @ ey
+        xc0, yc0 = c0 @ ex, c0 @ ey
+        za1 = a1 @ ez
+        xb1, yb1, zb1 = b1 @ ex, b1 @ ey, b1 @ ez
+        xc1, yc1, zc1 = c1 @ ex, c1 @ ey, c1 @ ez
+        sinphi = za1 / ra
+        if abs(sinphi) >= 1.0:
+            failures[w] = 1
+            continue
+        cosphi = math.sqrt(1.0 - sinphi * sinphi)
+        sinpsi = (zb1 - zc1) / (2.0 * rc * cosphi)
+        if abs(sinpsi) >= 1.0:
+            failures[w] = 1
+            continue
+        cospsi = math.sqrt(1.0 - sinpsi * sinpsi)
+        ya2 = ra * cosphi
+        xb2 = -rc * cospsi
+        t1 = -rb * cosphi
+        t2 = rc * sinpsi * sinphi
+        yb2 = t1 - t2
+        yc2 = t1 + t2
+        alpha = xb2 * (xb0 - xc0) + yb0 * yb2 + yc0 * yc2
+        beta = xb2 * (yc0 - yb0) + xb0 * yb2 + xc0 * yc2
+        gamma = xb0 * yb1 - xb1 * yb0 + xc0 * yc1 - xc1 * yc0
+        a2b2 = alpha * alpha + beta * beta
+        if gamma * gamma > a2b2:
+            failures[w] = 1
+            continue
+        sintheta = (alpha * gamma - beta * math.sqrt(a2b2 - gamma * gamma)) / a2b2
+        costheta = math.sqrt(1.0 - sintheta * sintheta)
+        xa3, ya3, za3 = -ya2 * sintheta, ya2 * costheta, za1
+        xb3, yb3, zb3 = xb2 * costheta - yb2 * sintheta, xb2 * sintheta + yb2 * costheta, zb1
+        xc3, yc3, zc3 = -xb2 * costheta - yc2 * sintheta, -xb2 * sintheta + yc2 * costheta, zc1
+        pos[o] = com + xa3 * ex + ya3 * ey + za3 * ez
+        pos[h1] = com + xb3 * ex + yb3 * ey + zb3 * ez
+        pos[h2] = com + xc3 * ex + yc3 * ey + zc3 * ez
+    return int(failures.sum())
+
+
+settle_positions_parallel, settle_positions_serial = compile_variants(settle_positions, error_model="numpy")
