@@ -81,6 +81,22 @@ def test_ml_potential_adds_autodiff_forces(tmp_path):
     ).positions
     ml_energy = float(start.ravel() @ weights[:, 0]) + 1.5
     assert combined.json()["energies"]["potential"] == pytest.approx(classical + ml_energy, rel=1e-5)
+    replaced = run_cli(
+        "--json",
+        "simulate",
+        recipe,
+        "--set",
+        "steps=0",
+        "--set",
+        f"ml_potential.model={path}",
+        "--set",
+        "ml_potential.mode=replace",
+    )
+    assert replaced.exit_code == 0, replaced.stderr
+    energies = replaced.json()["energies"]
+    assert energies["potential"] == pytest.approx(ml_energy, rel=1e-5)
+    assert energies["ml"] == pytest.approx(ml_energy, rel=1e-5)
+    assert energies["bond"] == 0.0 and energies["nonbonded"] == 0.0
 
 
 def test_sits_run_writes_reweighting_factors(tmp_path, monkeypatch):

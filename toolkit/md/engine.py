@@ -100,7 +100,9 @@ class Simulation:
     def initial_energies(self) -> dict[str, float]:
         """Per-group energies (kJ/mol) at the input coordinates, before anything moves."""
         self.forcefield.energy_forces(self.system.positions, self.system.box)
-        return {k: float(self.forcefield.last_energies.get(k, 0.0)) for k in (*GROUPS, "potential")}
+        energies = self.forcefield.last_energies
+        keys = (*GROUPS, "ml", "potential") if "ml" in energies else (*GROUPS, "potential")
+        return {k: float(energies.get(k, 0.0)) for k in keys}
 
     def initial_state(self) -> State:
         s = self.system
