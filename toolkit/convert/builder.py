@@ -74,11 +74,14 @@ class Builder:
         self.current: NodeRecord | None = None
         self.onnx_dtypes: dict[str, int] = {}
         self.has_spatial_layers = False
+        self.strip_prefix = ""  # a scope shared by most node names (e.g. "resnet50_1_"), left out of names
 
     # ---- names -------------------------------------------------------------------------------
     def fresh_name(self, hint: str) -> str:
         """A unique Python identifier (also used as the Keras layer name) derived from ``hint``."""
         base = re.sub(r"\W+", "_", hint).strip("_") or "t"
+        if self.strip_prefix and base.startswith(self.strip_prefix) and len(base) > len(self.strip_prefix):
+            base = base[len(self.strip_prefix):]
         if base[0].isdigit():
             base = "t_" + base
         if keyword.iskeyword(base) or base in RESERVED:
@@ -213,7 +216,8 @@ class Builder:
             return literal(value)
         target = self.fresh_name(hint)
         dtype = str(value.dtype)
-        self.assign(target, f'Constant({tuple(value.shape)}, "{dtype}", name="{target}")({self.anchor})')
+        self.assign(target, format_call("Constant", {"name": target}, self.anchor, indent=len(target) + 7,
+                                        args=[repr(tuple(value.shape)), f'"{dtype}"']))
         self.set_layer_weights(target, [value])
         return target
 

@@ -7,6 +7,7 @@ The result holds the code lines, the weights per layer and a record per node;
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from mstool.toolkit.convert import ops
 from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
+from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.loader import LoadedModel
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
@@ -92,6 +94,15 @@ def _keras_label(lines: list[str]) -> str:
     return found[0] if found else "layout only (no code)"
 
 
+def shared_scope(graph: Any) -> str:
+    """The first ``/`` scope that at least half the node names share, sanitised (``"resnet50_1_"``)."""
+    scopes = Counter(n.name.split("/")[0] for n in graph.node if "/" in n.name)
+    if not scopes:
+        return ""
+    scope, count = scopes.most_common(1)[0]
+    return re.sub(r"\W+", "_", scope).strip("_") + "_" if count * 2 >= len(graph.node) else ""
+
+
 def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
     variables = []
     for name, shape in loaded.input_shapes.items():
@@ -143,6 +154,7 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
 
     graph = loaded.model.graph
     builder = Builder(loaded.opset, keep_layout)
+    builder.strip_prefix = shared_scope(graph)
     for init in graph.initializer:
         builder.constants[init.name] = numpy_helper.to_array(init)
     result = ConvertedGraph(builder, _declare_inputs(builder, loaded), [])
@@ -183,8 +195,8 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
             # A graph output that folded to a constant still has to be a Keras tensor.
             value = builder.constants[out.name]
             var = builder.fresh_name(out.name)
-            layer = f'Constant({tuple(value.shape)}, "{value.dtype}", name="{var}")'
-            builder.assign(var, f"{layer}({builder.anchor})")
+            builder.assign(var, format_call("Constant", {"name": var}, builder.anchor, indent=len(var) + 7,
+                                            args=[repr(tuple(value.shape)), f'"{value.dtype}"']))
             builder.set_layer_weights(var, [value])
             variables.append(var)
             continue
