@@ -85,7 +85,9 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|")
     for name, ours, theirs in rows:
         def cell(r, key):
-            return f"{r[key]:.3g}" if r.get("ok") and r.get(key) is not None else r.get("error", "failed")
+            if r.get("ok") and r.get(key) is not None:
+                return f"{r[key]:.3g}"
+            return "failed: " + str(r.get("error", "?")).splitlines()[0][:60]
         ratio = f"{ours['wall'] / theirs['wall']:.2f}" if ours.get("ok") and theirs.get("ok") else "n/a"
         print(f"| {name} | {cell(ours, 'wall')} / {cell(ours, 'cpu')} | {cell(ours, 'max_abs_error')} | "
               f"{ours.get('lines', '-')} | {cell(theirs, 'wall')} / {cell(theirs, 'cpu')} | "
