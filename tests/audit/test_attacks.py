@@ -183,3 +183,17 @@ def test_unknown_attack_lists_valid_names():
     with pytest.raises(InputError, match="valid attacks: .*pgd"):
         get_attack("pgdd")
     assert get_attack("Salt-and-Pepper").name == "salt_and_pepper"
+
+
+def test_universal_perturbation_is_one_perturbation(digits_clf):
+    """Away from the clipped pixels every sample carries the same perturbation."""
+    clf, x, y = digits_clf
+    spec, job = _job(clf, x[:16], y[:16], "universal", 0.2)
+    delta = run_attack(spec, job) - x[:16]
+    inside = (x[:16] > 0.2) & (x[:16] < 0.8)  # pixels no clipping can touch at eps 0.2
+    high = np.where(inside, delta, -np.inf).max(axis=0)
+    low = np.where(inside, delta, np.inf).min(axis=0)
+    seen = inside.any(axis=0)
+    assert seen.sum() > 10
+    np.testing.assert_allclose(high[seen], low[seen], atol=1e-6)  # one value per pixel
+    assert np.abs(high[seen]).max() > 0.1
