@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mstool.toolkit.train.launcher import launch_local
 from mstool.toolkit.train.loop import Events, train
 from tests.train.helpers import checkpoint_weights, max_abs_diff, small_recipe
@@ -21,7 +23,7 @@ class Collect(Events):
 
 def test_two_workers_match_one_worker_even_after_a_worker_is_killed(tmp_path, monkeypatch):
     # per-replica batch 16 on 2 workers == batch 32 on 1 worker; worker 1 is SIGKILLed after step 4
-    recipe = small_recipe(batch_size=32, max_steps=6)
+    recipe = small_recipe(validate=True, batch_size=32, max_steps=6)
     monkeypatch.setenv("MSTOOL_TRAIN_KILL_AT_STEP", "4")
     monkeypatch.setenv("MSTOOL_TRAIN_KILL_WORKER", "1")
     events = Collect()
@@ -30,6 +32,9 @@ def test_two_workers_match_one_worker_even_after_a_worker_is_killed(tmp_path, mo
     assert any("worker 1 died (killed by signal 9)" in w for w in events.warnings)
     assert events.steps[-2:] == [5, 6]  # the restart resumed from the step-4 checkpoint
     monkeypatch.delenv("MSTOOL_TRAIN_KILL_AT_STEP")
-    train(recipe, tmp_path / "one", export=False)
+    single = train(recipe, tmp_path / "one", export=False)
+    # validation is sharded over both workers and summed: the same numbers as one process
+    assert summary["val_loss"] == pytest.approx(single["val_loss"], rel=1e-4)
+    assert summary["val_accuracy"] == pytest.approx(single["val_accuracy"], abs=1.5 / 360)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
