@@ -118,16 +118,16 @@ def test_dynamic_dim_needs_input_shape(tmp_path):
 
 def test_unsupported_op_is_reported_and_exit_1(tmp_path):
     nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu"),
-             helper.make_node("Det", ["r"], ["d"], name="determinant"),
+             helper.make_node("NonZero", ["r"], ["d"], name="nonzero_positions"),
              helper.make_node("Neg", ["d"], ["y"], name="negate")]
-    model = make_model(nodes, [("x", F, [2, 3, 3])], [("y", F, [2])])
+    model = make_model(nodes, [("x", F, [2, 3, 3])], [("y", np.int64, [3, None])])
     onnx.save(model, tmp_path / "det.onnx")
     result = run_cli("convert", tmp_path / "det.onnx", "-o", tmp_path / "out", "--json")
-    assert result.exit_code == 1 and "determinant" in result.stderr
+    assert result.exit_code == 1 and "nonzero_positions" in result.stderr
     unconverted = result.json()["unconverted"]
-    assert [u["name"] for u in unconverted] == ["determinant", "negate"]
+    assert [u["name"] for u in unconverted] == ["nonzero_positions", "negate"]
     report = (tmp_path / "out" / "report.md").read_text()
-    assert "determinant" in report and "no converter for Det" in report
+    assert "nonzero_positions" in report and "no converter for NonZero" in report
     assert not (tmp_path / "out" / "model.py").exists()
 
 

@@ -38,6 +38,8 @@ def clip(node: Any, b: Builder) -> None:
 
     if low == 0 and high == 6 and dtype == np.float32:
         expr = f"keras.ops.relu6({x})"
+    elif low is not None and high is not None and low > high:
+        expr = f"keras.ops.minimum(keras.ops.maximum({x}, {lit(low)}), {lit(high)})"  # ONNX: all become max
     elif low is not None and high is not None:
         expr = f"keras.ops.clip({x}, {lit(low)}, {lit(high)})"
     elif low is not None:
@@ -117,3 +119,11 @@ def shrink(node: Any, b: Builder) -> None:
 def prelu(node: Any, b: Builder) -> None:
     (x, slope), perm = operands(node, b, list(node.input[:2]))
     b.emit(node, f"keras.ops.where(keras.ops.less({x}, 0.0), keras.ops.multiply({x}, {slope}), {x})", perm)
+
+
+@add_converter("Swish", 24)
+def swish(node: Any, b: Builder) -> None:
+    x, perm = _same(node, b)
+    alpha = float(attr(node, "alpha", 1.0))
+    inner = x if alpha == 1.0 else f"keras.ops.multiply({x}, {_num(alpha)})"
+    b.emit(node, f"keras.ops.multiply({x}, keras.ops.sigmoid({inner}))", perm)

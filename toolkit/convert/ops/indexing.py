@@ -131,6 +131,8 @@ _arg("ArgMin", "argmin")
 
 @add_converter("Trilu", 14)
 def trilu(node: Any, b: Builder) -> None:
-    k = const_input(node, b, 1, 0)
+    k = ints(const_input(node, b, 1, 0))[0]
+    rows, cols = b.onnx_shape(node.input[0])[-2:]
+    k = min(max(k, -rows), cols)  # TensorFlow's band op refuses diagonals outside the matrix
     fn = "triu" if attr(node, "upper", 1) else "tril"
-    b.emit(node, f"keras.ops.{fn}({b.view(node.input[0], None)}, k={ints(k)[0]})")
+    b.emit(node, f"keras.ops.{fn}({b.view(node.input[0], None)}, k={k})")

@@ -58,3 +58,8 @@ def einsum(node: Any, b: Builder) -> None:
     equation = attr(node, "equation").replace(" ", "")
     args = ", ".join(b.view(n, None) for n in node.input)
     b.emit(node, f'keras.ops.einsum("{equation}", {args})')
+
+
+@add_converter("Det", 11)
+def det(node: Any, b: Builder) -> None:
+    b.emit(node, f"keras.ops.det({b.view(node.input[0], None)})")

@@ -99,7 +99,9 @@ def lp_norm(node: Any, b: Builder) -> None:
     axis = layout.keras_axis(int(attr(node, "axis", -1)), perm, rank)
     p = int(attr(node, "p", 2))
     v = b.view(x, perm)
-    b.emit(node, f"keras.ops.divide({v}, keras.ops.norm({v}, ord={p}, axis={axis}, keepdims=True))", perm)
+    # ONNX gives 0 where the norm is 0.
+    norm = f"keras.ops.norm({v}, ord={p}, axis={axis}, keepdims=True)"
+    b.emit(node, f"keras.ops.divide_no_nan({v}, {norm})", perm)
 
 
 @add_converter("MeanVarianceNormalization", 9)
@@ -113,3 +115,15 @@ def mean_variance_norm(node: Any, b: Builder) -> None:
     centered = f"keras.ops.subtract({v}, {mean})"
     b.emit(node, f"keras.ops.divide({centered}, keras.ops.sqrt(keras.ops.add(keras.ops.mean("
                  f"keras.ops.square({centered}), axis={axes}, keepdims=True), 1e-9)))", perm)
+
+
+@add_converter("RMSNormalization", 23)
+def rms_norm(node: Any, b: Builder) -> None:
+    x = b.view(node.input[0], None)
+    rank = b.rank(node.input[0])
+    axis = int(attr(node, "axis", -1))
+    axes = tuple(range(axis + rank if axis < 0 else axis, rank))
+    eps = float(attr(node, "epsilon", 1e-5))
+    mean_square = f"keras.ops.mean(keras.ops.square({x}), axis={axes}, keepdims=True)"
+    normalized = f"keras.ops.multiply({x}, keras.ops.rsqrt(keras.ops.add({mean_square}, {eps!r})))"
+    b.emit(node, f"keras.ops.multiply({normalized}, {b.view(node.input[1], None)})")

@@ -79,21 +79,38 @@ _softmax("LogSoftmax", "log_softmax")
 _softmax("Hardmax", "hardmax")
 
 
-@add_converter("CumSum", 11)
-def cumsum(node: Any, b: Builder) -> None:
+def _cumulative(node: Any, b: Builder, fn: str) -> None:
     x = node.input[0]
     rank, perm = b.rank(x), b.perm(x)
+    if rank == 0:
+        raise Unsupported(f"{node.op_type} of a scalar")
     axis = int(const_input(node, b, 1).reshape(-1)[0])
     k = layout.keras_axis(axis, perm, rank)
     v = b.view(x, perm)
     reverse, exclusive = attr(node, "reverse", 0), attr(node, "exclusive", 0)
     if reverse:
         v = f"keras.ops.flip({v}, axis={k})"
-    expr = f"keras.ops.cumsum({v}, axis={k})"
+    expr = f"keras.ops.{fn}({v}, axis={k})"
     if exclusive:
-        expr = f"keras.ops.subtract({expr}, {v})"
+        # Exclusive: the running total without the element itself (a shifted product for CumProd).
+        shape = tuple(b.value_of(b.view(x, perm)).shape)
+        expr = f"keras.ops.subtract({expr}, {v})" if fn == "cumsum" else _shifted_product(v, k, shape)
     if reverse:
         expr = f"keras.ops.flip({expr}, axis={k})"
-    if rank == 0:
-        raise Unsupported("CumSum of a scalar")
     b.emit(node, expr, perm)
+
+
+def _shifted_product(v: str, axis: int, shape: tuple[int, ...]) -> str:
+    pads = tuple((1, 0) if i == axis else (0, 0) for i in range(len(shape)))
+    shifted = f"keras.ops.slice(keras.ops.pad({v}, {pads}, constant_values=1), {(0,) * len(shape)}, {shape})"
+    return f"keras.ops.cumprod({shifted}, axis={axis})"
+
+
+@add_converter("CumSum", 11)
+def cumsum(node: Any, b: Builder) -> None:
+    _cumulative(node, b, "cumsum")
+
+
+@add_converter("CumProd", 26)
+def cumprod(node: Any, b: Builder) -> None:
+    _cumulative(node, b, "cumprod")

@@ -216,7 +216,9 @@ def _depth_space(node: Any, b: Builder, to_space: bool) -> None:
         order = (0, 1, 4, 2, 5, 3) if crd else (0, 3, 4, 1, 5, 2)
         final = (n, c // (s * s), h * s, w * s)
     else:
-        split, order, final = (n, c, h // s, s, w // s, s), (0, 3, 5, 1, 2, 4), (n, c * s * s, h // s, w // s)
+        crd = attr(node, "mode", "DCR") == "CRD"
+        order = (0, 1, 3, 5, 2, 4) if crd else (0, 3, 5, 1, 2, 4)
+        split, final = (n, c, h // s, s, w // s, s), (n, c * s * s, h // s, w // s)
     blocks = b.fresh_name(f"{base}_blocks")
     b.assign(blocks, f"keras.ops.reshape({v}, {split})")
     moved = b.fresh_name(f"{base}_moved")
