@@ -203,3 +203,12 @@ def test_average_pool_excluding_pads_and_ceil_mode():
                   ceil_mode=1)]
     model = make_model(nodes, [("x", F, [1, 2, 8, 9])], [("y", None, None)])
     check_against_onnxruntime(model)
+
+
+@pytest.mark.parametrize("bias_shape", [[1, 4, 1], [4, 1], [1, 1, 4, 1]])
+def test_add_of_a_vector_along_a_middle_axis(bias_shape):
+    # keras.ops.add would route these through tf.nn.bias_add on the wrong axis.
+    shape = [2, 4, 4] if len(bias_shape) < 4 else [2, 4, 4, 4]
+    nodes = [node("Relu", ["x"], ["r"]), node("Add", ["r", "bias"], ["y"])]
+    model = make_model(nodes, [("x", F, shape)], [("y", F, shape)], [const("bias", w(*bias_shape))])
+    check_against_onnxruntime(model)

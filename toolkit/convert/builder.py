@@ -126,6 +126,15 @@ class Builder:
                 return tensor.var
         return self.view(name, None)
 
+    def value_of_shape(self, expr: str) -> tuple[int, ...] | None:
+        """The Keras shape of a variable or literal expression (None when unknown)."""
+        try:
+            value = eval(expr, self.namespace)  # noqa: S307 - our own generated expression
+        except Exception:  # noqa: BLE001
+            return None
+        shape = getattr(value, "shape", None)
+        return None if shape is None else tuple(shape)
+
     def value_of(self, var: str) -> Any:
         return self.namespace[var]
 

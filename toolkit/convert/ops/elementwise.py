@@ -46,9 +46,29 @@ def _unary(op_type: str, fn: str) -> None:
     add_converter(op_type, 1)(convert)
 
 
+def _misread_as_bias(b: Builder, first: str, second: str) -> bool:
+    """Whether Keras' TensorFlow ``add`` would take ``second`` for a bias on the wrong axis.
+
+    keras.ops.add turns ``x + b`` into ``tf.nn.bias_add`` when ``b`` squeezes to a vector whose
+    length equals ``x``'s dim 1 or last dim, adding along the last axis if its length matches,
+    else along axis 1; a vector lying along any other axis is added along the wrong one.
+    """
+    x_shape, y_shape = b.value_of_shape(first), b.value_of_shape(second)
+    if x_shape is None or y_shape is None or len(x_shape) < 2:
+        return False
+    big = [i for i, d in enumerate(y_shape) if d != 1]
+    if len(big) != 1 or y_shape[big[0]] not in (x_shape[1], x_shape[-1]):
+        return False
+    axis = big[0] + len(x_shape) - len(y_shape)
+    picked = len(x_shape) - 1 if x_shape[-1] == y_shape[big[0]] else 1
+    return axis != picked
+
+
 def _binary(op_type: str, fn: str) -> None:
     def convert(node: Any, b: Builder) -> None:
         (x, y), perm = operands(node, b, list(node.input[:2]))
+        if fn == "add" and _misread_as_bias(b, x, y):
+            x, y = y, x  # addition commutes; this order keeps Keras off its bias_add shortcut
         b.emit(node, f"keras.ops.{fn}({x}, {y})", perm)
 
     add_converter(op_type, 1)(convert)
