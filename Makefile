@@ -21,6 +21,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q tests
+	$(BIN)/python -m pytest -n auto -q --doctest-modules toolkit schemas cli
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
