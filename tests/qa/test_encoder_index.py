@@ -31,6 +31,17 @@ def test_minilm_ranks_paraphrase_above_unrelated(minilm):
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.1
 
 
+def test_minilm_length_sorted_batches_equal_one_by_one(minilm):
+    texts = ["Paris.", "The Seine flows through Paris and empties into the English Channel at Le Havre.",
+             "A band from Manchester", "Who directed the 1994 film about a prison escape, and when?",
+             "x y z", "Rivers of France: the Loire, the Seine, the Garonne and the Rhone " * 12]
+    batched = minilm.encode(texts, batch_size=4)  # padded batches mixing very different lengths
+    singles = np.vstack([minilm.encode([t], batch_size=1) for t in texts])
+    np.testing.assert_allclose(batched, singles, atol=1e-5)
+    lengths = [len(e.ids) for e in minilm.tokenizer.encode_batch(texts)]
+    assert max(lengths) == minilm.max_length and min(lengths) < 8  # truncation and padding both occur
+
+
 def test_index_round_trip_and_append_equal_full_build(tmp_path, tiny_encoder_path):
     enc = Encoder(tiny_encoder_path)
     paragraphs = read_corpus(BUNDLED / "corpus.jsonl")
