@@ -43,6 +43,16 @@ def cell_offsets(reach: int, cell: np.ndarray, rlist: float) -> np.ndarray:
     return np.ascontiguousarray(grid[keep], dtype=np.int64)
 
 
+def half_shell(offsets: np.ndarray) -> np.ndarray:
+    """The zero step and, of every pair of opposite steps, the lexicographically positive one.
+
+    >>> half_shell(cell_offsets(1, np.ones(3), 1.0)).shape
+    (14, 3)
+    """
+    positive = [tuple(o) >= (0, 0, 0) for o in offsets.tolist()]
+    return np.ascontiguousarray(offsets[np.array(positive, dtype=bool)])
+
+
 class NeighborList:
     """A full neighbour list within ``cutoff + skin``, rebuilt on demand.
 
@@ -88,6 +98,8 @@ class NeighborList:
                     break
         use_cells = periodic and ncell.min() >= 2 * reach + 1
         offsets = cell_offsets(reach, box_arr / np.maximum(ncell, 1), rlist) if use_cells else None
+        if use_cells and self.half:
+            offsets = half_shell(offsets)
         while True:
             if use_cells:
                 table, counts = pick(kernels, "cell_list", self.n_atoms)(

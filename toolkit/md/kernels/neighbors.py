@@ -1,7 +1,7 @@
 """Numba kernels for neighbour lists: cell lists and an all-pairs fallback, skipping exclusions.
 
-Lists are full (each pair appears for both atoms) so force kernels run per atom
-in parallel without write conflicts.
+Lists are full (each pair appears for both atoms, for per-atom GPU threads) or half
+(each pair once, for the CPU kernel with per-thread force buffers).
 """
 
 from __future__ import annotations
@@ -85,8 +85,9 @@ def cell_list(pos, box, rlist, ncell, offsets, excl_start, excl_list, capacity, 
     """Neighbours within ``rlist`` using cells at least ``rlist / reach`` wide.
 
     ``offsets`` (k, 3) are the neighbouring-cell steps to search (those whose nearest
-    point is within ``rlist``; needs ``2 reach + 1`` cells per edge); with ``half`` only
-    partners j > i are listed."""
+    point is within ``rlist``; needs ``2 reach + 1`` cells per edge). With ``half`` each
+    pair is listed once: pass one step of every +/- pair (see :func:`half_shell`), and
+    within an atom's own cell only partners j > i are taken."""
     n = pos.shape[0]
     cell_of, start, order = _bin_atoms(pos, box, ncell)
     inv_box = 1.0 / box
@@ -100,13 +101,14 @@ def cell_list(pos, box, rlist, ncell, offsets, excl_start, excl_list, capacity, 
         cx = ci // (ncell[1] * ncell[2])
         c = 0
         for o in range(offsets.shape[0]):
+            own_cell = offsets[o, 0] == 0 and offsets[o, 1] == 0 and offsets[o, 2] == 0
             nx = (cx + offsets[o, 0]) % ncell[0]
             ny = (cy + offsets[o, 1]) % ncell[1]
             nz = (cz + offsets[o, 2]) % ncell[2]
             cell = (nx * ncell[1] + ny) * ncell[2] + nz
             for s in range(start[cell], start[cell + 1]):
                 j = order[s]
-                if j == i or (half and j < i):
+                if j == i or (half and own_cell and j < i):
                     continue
                 dx = pos[j, 0] - pos[i, 0]
                 dy = pos[j, 1] - pos[i, 1]
