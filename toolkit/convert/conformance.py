@@ -78,7 +78,10 @@ def _op_names() -> dict[str, str]:
 def _array(value: Any) -> np.ndarray:
     from onnx import TensorProto, numpy_helper
 
-    return numpy_helper.to_array(value) if isinstance(value, TensorProto) else np.asarray(value)
+    from mstool.toolkit.convert.narrow import to_carrier
+
+    # Narrow integers (int4, uint2, ...) are compared and fed as the same values in int8/uint8.
+    return to_carrier(numpy_helper.to_array(value) if isinstance(value, TensorProto) else np.asarray(value))
 
 
 def freeze_inputs(model: Any, values: dict[str, np.ndarray]) -> Any:

@@ -17,6 +17,7 @@ from mstool.toolkit.convert import ops
 from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
 from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.loader import LoadedModel
+from mstool.toolkit.convert.narrow import carrier_dtype, to_carrier
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
 NEVER_FOLD = {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial",
@@ -50,7 +51,7 @@ def _attribute_constant(node: Any) -> np.ndarray:
 
     attr = node.attribute[0]
     if attr.name == "value":
-        return numpy_helper.to_array(attr.t)
+        return to_carrier(numpy_helper.to_array(attr.t))
     value = helper.get_attribute_value(attr)
     dtypes = {"value_float": np.float32, "value_floats": np.float32, "value_int": np.int64,
               "value_ints": np.int64}
@@ -72,6 +73,14 @@ def fold_node(node: Any, values: list[np.ndarray | None], opset: int) -> list[np
     graph = helper.make_graph([node], "fold", graph_inputs, outputs)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     return [np.asarray(v) for v in ReferenceEvaluator(model).run(None, feeds)]
+
+
+def onnx_element_types(graph: Any) -> dict[str, int]:
+    """The ONNX element type of every tensor the graph declares (inputs, outputs, value_info, weights)."""
+    types = {v.name: v.type.tensor_type.elem_type for v in (*graph.input, *graph.value_info, *graph.output)
+             if v.type.tensor_type.elem_type}
+    types.update({t.name: t.data_type for t in graph.initializer})
+    return types
 
 
 def live_nodes(graph: Any) -> set[int]:
@@ -107,7 +116,7 @@ def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
     variables = []
     for name, shape in loaded.input_shapes.items():
         var = builder.fresh_name(name)
-        dtype = loaded.input_dtypes[name]
+        dtype = carrier_dtype(loaded.input_dtypes[name])
         builder.assign(var, f'keras.Input(batch_shape={tuple(shape)}, dtype="{dtype}", name="{var}")')
         builder.alias(name, var)
         variables.append(var)
@@ -126,7 +135,7 @@ def _convert_node(builder: Builder, node: Any, opset: int) -> str:
         folded = fold_node(node, values, opset)
         if sum(v.size for v in folded) <= FOLD_SIZE_LIMIT:
             for out, value in zip(node.output, folded, strict=False):
-                builder.constants[out] = value
+                builder.constants[out] = to_carrier(value)
             return "constant-folded"
     if node.op_type == "Shape" and node.input[0] in builder.tensors:
         full = np.array(builder.onnx_shape(node.input[0]), np.int64)
@@ -156,7 +165,8 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
     builder = Builder(loaded.opset, keep_layout)
     builder.strip_prefix = shared_scope(graph)
     for init in graph.initializer:
-        builder.constants[init.name] = numpy_helper.to_array(init)
+        builder.constants[init.name] = to_carrier(numpy_helper.to_array(init))
+    builder.onnx_dtypes = onnx_element_types(graph)
     result = ConvertedGraph(builder, _declare_inputs(builder, loaded), [])
     live = live_nodes(graph)
     failed: set[str] = set()
@@ -203,7 +213,7 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
         var = builder.view(out.name, None)
         want = out.type.tensor_type.elem_type
         if want:
-            dtype = str(np.dtype(helper.tensor_dtype_to_np_dtype(want)))
+            dtype = carrier_dtype(helper.tensor_dtype_to_np_dtype(want))
             if builder.dtype(out.name) != dtype or var in variables:
                 target = builder.fresh_name(f"{out.name}_out")
                 builder.assign(target, f'keras.ops.cast({var}, "{dtype}")')

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert.loader import LoadedModel
+from mstool.toolkit.convert.narrow import to_carrier, widen_narrow_outputs
 from mstool.toolkit.errors import InputError
 
 
@@ -57,15 +58,20 @@ def onnxruntime_outputs(loaded: LoadedModel, feeds: dict[str, np.ndarray]) -> di
     options = ort.SessionOptions()
     options.log_severity_level = 3
     source = loaded.original_bytes if loaded.original_bytes is not None else loaded.path
+    renamed: dict[str, str] = {}
+    widened = widen_narrow_outputs(loaded.model)
+    if widened is not None:
+        wide, renamed = widened
+        source = wide.SerializeToString()
     session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]
-    return dict(zip(names, session.run(names, feeds), strict=True))
+    return {renamed.get(n, n): v for n, v in zip(names, session.run(names, feeds), strict=True)}
 
 
 def keras_outputs(model: Any, loaded: LoadedModel, feeds: dict[str, np.ndarray],
                   names: list[str]) -> dict[str, np.ndarray]:
     """Outputs of the Keras model, by ONNX output name."""
-    args = [feeds[n] for n in loaded.input_shapes]
+    args = [to_carrier(feeds[n]) for n in loaded.input_shapes]
     result = model(args[0] if len(args) == 1 else args, training=False)
     result = result if isinstance(result, list | tuple) else [result]
     return {n: np.asarray(r) for n, r in zip(names, result, strict=True)}
@@ -80,7 +86,7 @@ def compare(reference: dict[str, np.ndarray], converted: dict[str, np.ndarray], 
     """
     rows = []
     for name, ref in reference.items():
-        got = converted[name]
+        got, ref = converted[name], to_carrier(ref)
         row: dict[str, Any] = {"name": name, "shape": list(ref.shape), "dtype": str(ref.dtype)}
         if got.shape != ref.shape:
             row.update(max_abs_error=None, max_rel_error=None, passed=False,

@@ -8,6 +8,7 @@ import numpy as np
 
 from mstool.toolkit.convert.builder import Builder
 from mstool.toolkit.convert.codegen import literal
+from mstool.toolkit.convert.narrow import NARROW_INTS, carrier_dtype, rounding_steps, wrap_expr
 from mstool.toolkit.convert.ops.common import attr, const_input, ints
 from mstool.toolkit.convert.ops.registry import add_converter
 
@@ -15,20 +16,32 @@ from mstool.toolkit.convert.ops.registry import add_converter
 def _np_dtype(onnx_type: int) -> str:
     from onnx import helper
 
-    return str(np.dtype(helper.tensor_dtype_to_np_dtype(onnx_type)))
+    return carrier_dtype(helper.tensor_dtype_to_np_dtype(onnx_type))
+
+
+def _cast_to(node: Any, b: Builder, onnx_type: int | None, dtype: str) -> None:
+    x = node.input[0]
+    source = b.view(x, b.perm(x))
+    if onnx_type in NARROW_INTS:  # 4- and 2-bit integers, carried in int8/uint8
+        if "float" in b.dtype(x):
+            base = node.name or node.output[0]
+            names = [b.fresh_name(f"{base}_{part}") for part in ("frac", "away", "rounded")]
+            for target, expr in rounding_steps(source, *names):
+                b.assign(target, expr)
+            source = names[-1]
+        b.emit(node, wrap_expr(source, onnx_type), b.perm(x))
+        return
+    b.emit(node, f'keras.ops.cast({source}, "{dtype}")', b.perm(x))
 
 
 @add_converter("Cast", 6)
 def cast(node: Any, b: Builder) -> None:
-    x = node.input[0]
-    dtype = _np_dtype(attr(node, "to"))
-    b.emit(node, f'keras.ops.cast({b.view(x, b.perm(x))}, "{dtype}")', b.perm(x))
+    _cast_to(node, b, attr(node, "to"), _np_dtype(attr(node, "to")))
 
 
 @add_converter("CastLike", 15)
 def cast_like(node: Any, b: Builder) -> None:
-    x = node.input[0]
-    b.emit(node, f'keras.ops.cast({b.view(x, b.perm(x))}, "{b.dtype(node.input[1])}")', b.perm(x))
+    _cast_to(node, b, b.onnx_dtypes.get(node.input[1]), b.dtype(node.input[1]))
 
 
 @add_converter("Shape", 1)

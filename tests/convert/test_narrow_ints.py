@@ -1,0 +1,124 @@
+"""INT4/UINT4/INT2/UINT2 tensors carried in int8/uint8: same values as onnxruntime (and onnx's reference)."""
+
+from __future__ import annotations
+
+import ml_dtypes
+import numpy as np
+import pytest
+from onnx import TensorProto, helper
+
+from tests.convert.helpers import make_model
+
+F = np.float32
+NARROW = [(TensorProto.INT4, ml_dtypes.int4, np.int8), (TensorProto.UINT4, ml_dtypes.uint4, np.uint8),
+          (TensorProto.INT2, ml_dtypes.int2, np.int8), (TensorProto.UINT2, ml_dtypes.uint2, np.uint8)]
+# Fractions, negatives and values far outside every narrow range (they wrap modulo 2**bits).
+VALUES = np.array([-100.3, -9.5, -8.0, -2.5, -2.7, -0.5, 0.0, 0.49999997, 0.9, 1.5, 2.5, 7.5, 9.5, 15.0,
+                   100.3, -100.0, 33.5, -3.5], F)
+
+
+def narrow_model(nodes, inputs, outputs, opset=25):
+    """``inputs``/``outputs``: (name, ONNX element type, shape)."""
+    graph = helper.make_graph(nodes, "narrow", [helper.make_tensor_value_info(*i) for i in inputs],
+                              [helper.make_tensor_value_info(*o) for o in outputs])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 11
+    return model
+
+
+def reference(model, feeds):
+    from onnx.reference import ReferenceEvaluator
+
+    return [np.asarray(v) for v in ReferenceEvaluator(model).run(None, feeds)]
+
+
+def onnxruntime(model, feeds):
+    import onnxruntime as ort
+
+    from mstool.toolkit.convert.narrow import widen_narrow_outputs
+
+    wide, _ = widen_narrow_outputs(model)
+    return ort.InferenceSession(wide.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, feeds)
+
+
+@pytest.mark.parametrize("source", [TensorProto.FLOAT, TensorProto.FLOAT16])
+@pytest.mark.parametrize(("onnx_type", "np_type", "carrier"), NARROW)
+def test_cast_float_to_narrow_int_rounds_and_wraps(onnx_type, np_type, carrier, source):
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    node = helper.make_node("Cast", ["x"], ["y"], to=onnx_type)
+    model = narrow_model([node], [("x", source, [len(VALUES)])], [("y", onnx_type, [len(VALUES)])])
+    x = VALUES.astype(helper.tensor_dtype_to_np_dtype(source))
+    got = np.asarray(onnx_to_keras_model(model)(x))
+    assert got.dtype == carrier
+    # Fractions and ties round half away from zero, as onnxruntime does ...
+    np.testing.assert_array_equal(got, onnxruntime(model, {"x": x})[0])
+    # ... and whole numbers agree with onnx's reference and ml_dtypes (which truncate fractions).
+    whole = x == np.trunc(x)
+    np.testing.assert_array_equal(got[whole], reference(model, {"x": x})[0].astype(carrier)[whole])
+    np.testing.assert_array_equal(got[whole], x[whole].astype(np_type).astype(carrier))
+
+
+@pytest.mark.parametrize(("onnx_type", "np_type", "carrier"), NARROW)
+def test_narrow_int_input_casts_out_with_its_values(onnx_type, np_type, carrier):
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    nodes = [helper.make_node("Cast", ["q"], ["f"], to=TensorProto.FLOAT),
+             helper.make_node("Mul", ["f", "s"], ["y"])]
+    model = narrow_model(nodes, [("q", onnx_type, [2, 6]), ("s", TensorProto.FLOAT, [2, 6])],
+                         [("y", TensorProto.FLOAT, [2, 6])])
+    q = VALUES[:12].reshape(2, 6).astype(np_type)
+    s = np.linspace(-1, 2, 12, dtype=F).reshape(2, 6)
+    got = np.asarray(onnx_to_keras_model(model)([q.astype(carrier), s]))
+    np.testing.assert_array_equal(got, reference(model, {"q": q, "s": s})[0])
+
+
+def test_castlike_takes_the_narrow_type_of_its_second_input():
+    from onnx import numpy_helper
+
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    node = helper.make_node("CastLike", ["x", "like"], ["y"])
+    like = numpy_helper.from_array(np.zeros(1, ml_dtypes.uint2), "like")
+    model = narrow_model([node], [("x", TensorProto.FLOAT, [len(VALUES)])],
+                         [("y", TensorProto.UINT2, [len(VALUES)])])
+    model.graph.initializer.append(like)
+    got = np.asarray(onnx_to_keras_model(model)(VALUES))
+    assert got.dtype == np.uint8
+    np.testing.assert_array_equal(got, onnxruntime(model, {"x": VALUES})[0])
+
+
+def test_plain_int8_cast_is_not_wrapped():
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    node = helper.make_node("Cast", ["x"], ["y"], to=TensorProto.INT8)
+    model = make_model([node], [("x", F, [len(VALUES)])], [("y", np.int8, [len(VALUES)])])
+    got = np.asarray(onnx_to_keras_model(model)(VALUES))
+    np.testing.assert_array_equal(got, VALUES.astype(np.int8))
+
+
+def test_cli_verifies_an_int4_output_against_onnxruntime(tmp_path):
+    import subprocess
+    import sys
+
+    import onnx
+
+    from tests.conftest import run_cli
+
+    nodes = [helper.make_node("Mul", ["x", "k"], ["s"]),
+             helper.make_node("Cast", ["s"], ["q"], name="quantise", to=TensorProto.INT4),
+             helper.make_node("Cast", ["q"], ["y"], to=TensorProto.FLOAT)]
+    model = narrow_model(nodes, [("x", TensorProto.FLOAT, [4, 16]), ("k", TensorProto.FLOAT, [1])],
+                         [("y", TensorProto.FLOAT, [4, 16]), ("q", TensorProto.INT4, [4, 16])], opset=21)
+    model.ir_version = 10
+    onnx.save(model, tmp_path / "q.onnx")
+    np.savez(tmp_path / "in.npz", x=np.linspace(-12, 12, 64, dtype=F).reshape(4, 16), k=np.array([1.25], F))
+    result = run_cli("convert", tmp_path / "q.onnx", "-o", tmp_path / "out", "--inputs", tmp_path / "in.npz",
+                     "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert summary["status"] == "ok" and summary["max_abs_error"] == {"y": 0.0, "q": 0.0}
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "--select",
+                           "E,F,W,I,B,UP", "--line-length", "110", str(tmp_path / "out" / "model.py")],
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout

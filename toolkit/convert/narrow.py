@@ -1,0 +1,100 @@
+"""Narrow integer types (ONNX INT4, UINT4, INT2, UINT2) carried in 8-bit Keras tensors.
+
+Keras has no 4- or 2-bit integers, so such a tensor lives in an ``int8``/``uint8`` tensor holding
+exactly the same values. Casting a float into a narrow type follows onnxruntime: the value is
+rounded half away from zero to an integer, then wrapped modulo ``2**bits`` into the type's range
+(``9.5 -> int4 -6``). onnx's reference (ml_dtypes) truncates instead; the two agree on whole
+numbers, the only values ONNX's node tests cast. Casting out of one is a plain cast of the carrier.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# ONNX element type -> (carrier dtype, bits, signed)
+NARROW_INTS: dict[int, tuple[str, int, bool]] = {22: ("int8", 4, True), 21: ("uint8", 4, False),
+                                                 26: ("int8", 2, True), 25: ("uint8", 2, False)}
+_NARROW_NAMES = {"int4": "int8", "uint4": "uint8", "int2": "int8", "uint2": "uint8"}
+
+
+def carrier_dtype(dtype: Any) -> str:
+    """The dtype Keras holds a tensor of numpy ``dtype`` in (itself unless it is a narrow integer).
+
+    >>> import ml_dtypes
+    >>> carrier_dtype(ml_dtypes.int4), carrier_dtype(np.float32)
+    ('int8', 'float32')
+    """
+    name = str(np.dtype(dtype))
+    return _NARROW_NAMES.get(name, name)
+
+
+def to_carrier(value: Any) -> np.ndarray:
+    """``value`` as an array Keras can hold: narrow integers become int8/uint8 with the same values.
+
+    >>> import ml_dtypes
+    >>> to_carrier(np.array([7, -8], ml_dtypes.int4)).tolist()
+    [7, -8]
+    """
+    array = np.asarray(value)
+    carrier = carrier_dtype(array.dtype)
+    return array.astype(carrier) if carrier != str(array.dtype) else array
+
+
+def rounding_steps(var: str, frac: str, away: str, whole: str) -> list[tuple[str, str]]:
+    """``(target, expr)`` statements rounding float ``var`` half away from zero into int32 ``whole``.
+
+    ``x - trunc(x)`` is exact, unlike ``x + 0.5`` (which turns 0.49999997 into 1).
+
+    >>> [target for target, _ in rounding_steps("x", "f", "a", "r")]
+    ['f', 'a', 'r']
+    """
+    return [(frac, f"keras.ops.abs(keras.ops.subtract({var}, keras.ops.trunc({var})))"),
+            (away, f"keras.ops.where(keras.ops.greater_equal({frac}, 0.5), keras.ops.sign({var}), 0)"),
+            (whole, f'keras.ops.add(keras.ops.cast({var}, "int32"), keras.ops.cast({away}, "int32"))')]
+
+
+def wrap_expr(var: str, onnx_type: int) -> str | None:
+    """Code wrapping integer ``var`` into narrow ONNX type ``onnx_type`` (its carrier); None if not narrow.
+
+    >>> wrap_expr("x", 22)
+    'keras.ops.cast(keras.ops.mod(keras.ops.cast(x, "int32") + 8, 16) - 8, "int8")'
+    """
+    if onnx_type not in NARROW_INTS:
+        return None
+    carrier, bits, signed = NARROW_INTS[onnx_type]
+    whole = f'keras.ops.cast({var}, "int32")'
+    if signed:
+        half = 2 ** (bits - 1)
+        return f'keras.ops.cast(keras.ops.mod({whole} + {half}, {2 ** bits}) - {half}, "{carrier}")'
+    return f'keras.ops.cast(keras.ops.mod({whole}, {2 ** bits}), "{carrier}")'
+
+
+def widen_narrow_outputs(model: Any) -> tuple[Any, dict[str, str]] | None:
+    """A copy of ``model`` whose narrow-integer graph outputs are cast (exactly) to their carriers.
+
+    onnxruntime cannot hand INT4/INT2 arrays to numpy; the copy returns the same values as
+    int8/uint8. Returns ``(copy, {new output name: original name})``, or None when no output
+    is narrow.
+    """
+    import onnx
+    from onnx import helper
+
+    narrow = [o for o in model.graph.output if o.type.tensor_type.elem_type in NARROW_INTS]
+    if not narrow:
+        return None
+    wide = onnx.ModelProto()
+    wide.CopyFrom(model)
+    renamed = {}
+    for out in wide.graph.output:
+        elem = out.type.tensor_type.elem_type
+        if elem not in NARROW_INTS:
+            continue
+        carrier = helper.np_dtype_to_tensor_dtype(np.dtype(NARROW_INTS[elem][0]))
+        new_name = f"{out.name}__carrier"
+        wide.graph.node.append(helper.make_node("Cast", [out.name], [new_name], to=carrier))
+        renamed[new_name] = out.name
+        out.name = new_name
+        out.type.tensor_type.elem_type = carrier
+    return wide, renamed
