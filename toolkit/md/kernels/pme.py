@@ -16,28 +16,26 @@ from mstool.toolkit.md.kernels import compile_variants
 
 @numba.njit(cache=True, error_model="numpy")
 def bspline_weights(w, order, values, derivs):
-    """Fill ``values[m] = M_p(w + m)`` and ``derivs[m] = M_p'(w + m)`` for m = 0..p-1."""
-    prev = np.zeros(order + 1)
-    prev[0] = w
-    prev[1] = 1.0 - w
+    """Fill ``values[m] = M_p(w + m)`` and ``derivs[m] = M_p'(w + m)`` for m = 0..p-1.
+
+    The recursion M_k(x) = (x M_{k-1}(x) + (k - x) M_{k-1}(x - 1)) / (k - 1) runs in place
+    in ``values``, highest m first, so nothing is allocated per call."""
+    values[0] = w
+    values[1] = 1.0 - w
     for k in range(3, order + 1):
-        cur = np.zeros(order + 1)
-        for m in range(k):
-            x = w + m
-            left = prev[m] if m < k - 1 else 0.0
-            right = prev[m - 1] if m >= 1 else 0.0
-            cur[m] = (x * left + (k - x) * right) / (k - 1)
         if k == order:
             for m in range(order):
-                left = prev[m] if m < k - 1 else 0.0
-                right = prev[m - 1] if m >= 1 else 0.0
+                left = values[m] if m < k - 1 else 0.0
+                right = values[m - 1] if m >= 1 else 0.0
                 derivs[m] = left - right
-        prev = cur
+        for m in range(k - 1, -1, -1):
+            x = w + m
+            left = values[m] if m < k - 1 else 0.0
+            right = values[m - 1] if m >= 1 else 0.0
+            values[m] = (x * left + (k - x) * right) / (k - 1)
     if order == 2:
         derivs[0] = 1.0
         derivs[1] = -1.0
-    for m in range(order):
-        values[m] = prev[m]
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -56,6 +54,15 @@ def _fractional(pos, box, grid):
     return base, frac
 
 
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _wrap_down(start, step, size):
+    """(start - step) mod size for 0 <= start < size and step >= 0, without a division."""
+    g = start - step
+    while g < 0:
+        g += size
+    return g
+
+
 @numba.njit(cache=True, error_model="numpy")
 def spread_charges(pos, box, charges, grid, order):
     """The charge grid Q (shape ``grid``) and per-atom spline data for :func:`gather_forces`."""
@@ -70,14 +77,13 @@ def spread_charges(pos, box, charges, grid, order):
     for i in range(n):
         q = charges[i]
         for a in range(order):
-            ga = (base[i, 0] - a) % grid[0]
+            ga = _wrap_down(base[i, 0], a, grid[0])
             wa = q * theta[i, 0, a]
             for b in range(order):
-                gb = (base[i, 1] - b) % grid[1]
+                gb = _wrap_down(base[i, 1], b, grid[1])
                 wab = wa * theta[i, 1, b]
                 for c in range(order):
-                    gc = (base[i, 2] - c) % grid[2]
-                    q_grid[ga, gb, gc] += wab * theta[i, 2, c]
+                    q_grid[ga, gb, _wrap_down(base[i, 2], c, grid[2])] += wab * theta[i, 2, c]
     return q_grid, base, theta, dtheta
 
 
@@ -89,11 +95,11 @@ def gather_forces(potential, box, charges, grid, order, base, theta, dtheta, for
         gy = 0.0
         gz = 0.0
         for a in range(order):
-            ga = (base[i, 0] - a) % grid[0]
+            ga = _wrap_down(base[i, 0], a, grid[0])
             for b in range(order):
-                gb = (base[i, 1] - b) % grid[1]
+                gb = _wrap_down(base[i, 1], b, grid[1])
                 for c in range(order):
-                    gc = (base[i, 2] - c) % grid[2]
+                    gc = _wrap_down(base[i, 2], c, grid[2])
                     phi = potential[ga, gb, gc]
                     gx += phi * dtheta[i, 0, a] * theta[i, 1, b] * theta[i, 2, c]
                     gy += phi * theta[i, 0, a] * dtheta[i, 1, b] * theta[i, 2, c]
