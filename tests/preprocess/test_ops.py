@@ -119,6 +119,25 @@ def test_letterbox_pads_exactly_and_resizes_like_pil():
     assert max_diff(out[top : 64 - bottom], pil_resize(IMG, (height, 64), "antialias")) <= 1
 
 
+@pytest.mark.parametrize(("layout", "dtype"), [("HWC", "uint8"), ("CHW", "float32")])
+def test_portrait_letterbox_unrolled_four_tap_path_matches_pil(layout, dtype):
+    """Shrinking by 0.65 (YOLO on 640 x 480) gives four adjacent taps (the unrolled path),
+    and a portrait photo gives padded columns."""
+    portrait = np.ascontiguousarray(IMG.transpose(1, 0, 2))  # 131 x 97
+    ops = [LetterboxOp(size=85, fill=114, interpolation="antialias")]
+    plan = plan_image(ops, portrait.shape[:2])
+    transform(portrait, plan)
+    offsets, adjacent = plan.cache["col_offset"]
+    assert offsets.shape[1] == 4 and adjacent
+    out = run(portrait, ops, layout=layout, dtype=dtype)
+    hwc = out if layout == "HWC" else np.rint(out.transpose(1, 2, 0))
+    top, left, bottom, right = plan.padding
+    assert (top, bottom) == (0, 0) and left + right == 85 - round(97 * 85 / 131)
+    assert (hwc[:, :left] == 114).all() and (hwc[:, 85 - right :] == 114).all()
+    resized = pil_resize(portrait, (85, 85 - left - right), "antialias")
+    assert max_diff(hwc[:, left : 85 - right], resized) <= 1
+
+
 def test_letterbox_affine_maps_points_back():
     plan = plan_image([LetterboxOp(size=416)], (480, 640))
     assert (plan.rows.scale, plan.rows.offset) == (0.65, 52.0)

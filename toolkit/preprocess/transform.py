@@ -68,7 +68,11 @@ def kernel_args(src: np.ndarray, plan: Plan, layout: str, dtype: str) -> KernelA
     if src.ndim != 3 or channels != 3 or src.dtype != np.uint8:
         raise ValueError(f"expected an (H, W, 3) uint8 image, got {src.shape} {src.dtype}")
     to_uint8 = dtype == "uint8"
-    gain, bias, fill = _normalisation(plan, channels, to_uint8)
+    key = ("normalisation", to_uint8)
+    cached = plan.cache.get(key)
+    if cached is None:
+        cached = plan.cache[key] = _normalisation(plan, channels, to_uint8)
+    gain, bias, fill = cached
     if layout == "CHW":
         strides = (height * width, width, 1)
     else:
@@ -76,6 +80,30 @@ def kernel_args(src: np.ndarray, plan: Plan, layout: str, dtype: str) -> KernelA
     tables, col_range = _tables(plan)
     flat_src = np.ascontiguousarray(src).reshape(src.shape[0], -1)
     return KernelArgs(flat_src, channels, tables, col_range, gain, bias, fill, strides, to_uint8)
+
+
+def column_offsets(
+    col_index: np.ndarray, col_weight: np.ndarray, col_valid: np.ndarray, first: int, channels: int = 3,
+) -> tuple[np.ndarray, bool]:
+    """Row-buffer offsets of each column's taps, and whether they are all adjacent pixels.
+
+    Taps clipped at the image edge carry zero weight: they are moved to the adjacent
+    position (the CPU kernel's row buffer has zeroed room past its end), so edge columns
+    do not keep the whole image off the kernel's unrolled adjacent-tap path. Padding
+    columns get offset 0. Adjacent means ``offset[ox, k] == offset[ox, 0] + channels * k``.
+
+    >>> idx = np.array([[0, 1], [1, 1]]); w = np.array([[0.5, 0.5], [1.0, 0.0]], np.float32)
+    >>> off, adjacent = column_offsets(idx, w, np.array([True, True]), 0)
+    >>> off.tolist(), adjacent
+    ([[0, 3], [3, 6]], True)
+    """
+    offsets = ((col_index - first) * channels).astype(np.int64)
+    offsets[~col_valid] = 0
+    shifted = offsets[:, :1] + channels * np.arange(offsets.shape[1])[None, :]
+    movable = (col_weight == 0) & col_valid[:, None]
+    offsets[movable] = shifted[movable]
+    adjacent = bool(col_valid.any()) and bool((offsets == shifted)[col_valid].all())
+    return offsets, adjacent
 
 
 def resolve_device(device: str) -> str:
@@ -134,11 +162,12 @@ def transform(
             flat = out[:size]
         else:
             flat = np.empty(size, kernel_dtype)
-        col_offset = plan.cache.get("col_offset")
-        if col_offset is None:
-            col_offset = plan.cache["col_offset"] = ((col_index - lo) * args.channels).astype(np.int64)
+        cached = plan.cache.get("col_offset")
+        if cached is None:
+            cached = plan.cache["col_offset"] = column_offsets(col_index, col_weight, col_valid, lo)
+        col_offset, adjacent = cached
         kernel(
-            args.src, row_index, row_weight, row_valid, col_offset, col_weight, col_valid,
+            args.src, row_index, row_weight, row_valid, col_offset, col_weight, col_valid, adjacent,
             lo * args.channels, (hi - lo) * args.channels,
             args.gain, args.bias, args.fill, flat, *args.strides, args.to_uint8,
         )
