@@ -16,13 +16,37 @@ from mstool.toolkit.md.kernels import compile_variants
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
+def _row(pos, i):
+    return (pos[i, 0], pos[i, 1], pos[i, 2])
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _sub(a, b):
+    return (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _cross(a, b):
-    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
 def _unit(a):
-    return a / math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+    norm = math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2])
+    return (a[0] / norm, a[1] / norm, a[2] / norm)
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _place(pos, i, com, frame, x, y, z):
+    """pos[i] = com + x ex + y ey + z ez for the local frame (ex, ey, ez)."""
+    ex, ey, ez = frame
+    for d in range(3):
+        pos[i, d] = com[d] + x * ex[d] + y * ey[d] + z * ez[d]
 
 
 def settle_positions(pos, ref, waters, d_oh, d_hh, m_o, m_h):
@@ -38,20 +62,25 @@ def settle_positions(pos, ref, waters, d_oh, d_hh, m_o, m_h):
     failures = np.zeros(waters.shape[0], dtype=np.int64)
     for w in numba.prange(waters.shape[0]):
         o, h1, h2 = waters[w, 0], waters[w, 1], waters[w, 2]
-        com = (m_o * pos[o] + m_h * (pos[h1] + pos[h2])) / total
-        a1 = pos[o] - com
-        b1 = pos[h1] - com
-        c1 = pos[h2] - com
-        b0 = ref[h1] - ref[o]
-        c0 = ref[h2] - ref[o]
+        po, p1, p2 = _row(pos, o), _row(pos, h1), _row(pos, h2)
+        com = (
+            (m_o * po[0] + m_h * (p1[0] + p2[0])) / total,
+            (m_o * po[1] + m_h * (p1[1] + p2[1])) / total,
+            (m_o * po[2] + m_h * (p1[2] + p2[2])) / total,
+        )
+        a1 = _sub(po, com)
+        b1 = _sub(p1, com)
+        c1 = _sub(p2, com)
+        b0 = _sub(_row(ref, h1), _row(ref, o))
+        c0 = _sub(_row(ref, h2), _row(ref, o))
         ez = _unit(_cross(b0, c0))
         ex = _unit(_cross(a1, ez))
         ey = _unit(_cross(ez, ex))
-        xb0, yb0 = b0 @ ex, b0 @ ey
-        xc0, yc0 = c0 @ ex, c0 @ ey
-        za1 = a1 @ ez
-        xb1, yb1, zb1 = b1 @ ex, b1 @ ey, b1 @ ez
-        xc1, yc1, zc1 = c1 @ ex, c1 @ ey, c1 @ ez
+        xb0, yb0 = _dot(b0, ex), _dot(b0, ey)
+        xc0, yc0 = _dot(c0, ex), _dot(c0, ey)
+        za1 = _dot(a1, ez)
+        xb1, yb1, zb1 = _dot(b1, ex), _dot(b1, ey), _dot(b1, ez)
+        xc1, yc1, zc1 = _dot(c1, ex), _dot(c1, ey), _dot(c1, ez)
         sinphi = za1 / ra
         if abs(sinphi) >= 1.0:
             failures[w] = 1
@@ -77,12 +106,10 @@ def settle_positions(pos, ref, waters, d_oh, d_hh, m_o, m_h):
             continue
         sintheta = (alpha * gamma - beta * math.sqrt(a2b2 - gamma * gamma)) / a2b2
         costheta = math.sqrt(1.0 - sintheta * sintheta)
-        xa3, ya3, za3 = -ya2 * sintheta, ya2 * costheta, za1
-        xb3, yb3, zb3 = xb2 * costheta - yb2 * sintheta, xb2 * sintheta + yb2 * costheta, zb1
-        xc3, yc3, zc3 = -xb2 * costheta - yc2 * sintheta, -xb2 * sintheta + yc2 * costheta, zc1
-        pos[o] = com + xa3 * ex + ya3 * ey + za3 * ez
-        pos[h1] = com + xb3 * ex + yb3 * ey + zb3 * ez
-        pos[h2] = com + xc3 * ex + yc3 * ey + zc3 * ez
+        frame = (ex, ey, ez)
+        _place(pos, o, com, frame, -ya2 * sintheta, ya2 * costheta, za1)
+        _place(pos, h1, com, frame, xb2 * costheta - yb2 * sintheta, xb2 * sintheta + yb2 * costheta, zb1)
+        _place(pos, h2, com, frame, -xb2 * costheta - yc2 * sintheta, -xb2 * sintheta + yc2 * costheta, zc1)
     return int(failures.sum())
 
 
