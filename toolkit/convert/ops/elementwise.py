@@ -100,9 +100,24 @@ def mod(node: Any, b: Builder) -> None:
 
 @add_converter("BitShift", 11)
 def bit_shift(node: Any, b: Builder) -> None:
+    """Shifts by a negative amount or by >= the bit width give 0 (left, unsigned right) or the sign
+    fill (signed right), as numpy does; TensorFlow leaves them undefined, so they are spelt out."""
     (x, y), perm = operands(node, b, list(node.input[:2]))
-    fn = "left_shift" if attr(node, "direction") == "LEFT" else "right_shift"
-    b.emit(node, f"keras.ops.{fn}({x}, {y})", perm)
+    left = attr(node, "direction") == "LEFT"
+    fn = "left_shift" if left else "right_shift"
+    dtype = np.dtype(b.dtype(node.input[0]))
+    bits = 8 * dtype.itemsize
+    shift = node.input[1]
+    if b.is_const(shift) and ((b.const(shift) >= 0) & (b.const(shift) < bits)).all():
+        b.emit(node, f"keras.ops.{fn}({x}, {y})", perm)
+        return
+    outside = b.fresh_name(f"{node.name or node.output[0]}_outside")
+    b.assign(outside, f"keras.ops.logical_or(keras.ops.less({y}, 0), keras.ops.greater_equal({y}, {bits}))")
+    if left or dtype.kind == "u":
+        safe = f"keras.ops.where({outside}, 0, {y})"
+        b.emit(node, f"keras.ops.where({outside}, 0, keras.ops.{fn}({x}, {safe}))", perm)
+    else:
+        b.emit(node, f"keras.ops.right_shift({x}, keras.ops.where({outside}, {bits - 1}, {y}))", perm)
 
 
 def _variadic(op_type: str, fn: str, mean: bool = False) -> None:

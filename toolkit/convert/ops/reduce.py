@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from mstool.toolkit.convert import layout
 from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.ops.common import attr, axes_from, const_input
@@ -34,9 +36,26 @@ def _reduce(op_type: str, outer: str, fn: str, inner: str, axes_input_since: int
         keras_axes = tuple(sorted(layout.keras_axis(a, perm, rank) for a in axes))
         out_perm = perm if keep else layout.after_removing(perm, axes, rank)
         v = inner.format(b.view(x, perm))
+        if fn in ("max", "min") and any(b.onnx_shape(x)[a] == 0 for a in axes):
+            _empty_extreme(node, b, v, fn, f"axis={keras_axes}, keepdims={keep}", out_perm)
+            return
         b.emit(node, outer.format(f"keras.ops.{fn}({v}, axis={keras_axes}, keepdims={keep})"), out_perm)
 
     add_converter(op_type, 1)(convert)
+
+
+def _empty_extreme(node: Any, b: Builder, v: str, fn: str, how: str, perm: Any) -> None:
+    """Max/Min over an empty set: the identity of the reduction (-inf/+inf, the integer type's
+    min/max, False/True for bool), kept connected to the input through a (zero) sum."""
+    dtype = np.dtype(b.dtype(node.input[0]))
+    if dtype.kind == "b":
+        value = repr(fn == "min")
+    elif dtype.kind == "f":
+        value = 'float("-inf")' if fn == "max" else 'float("inf")'
+    else:
+        value = repr(int(np.iinfo(dtype).min if fn == "max" else np.iinfo(dtype).max))
+    shaped = f'keras.ops.sum(keras.ops.cast({v}, "float32"), {how})'
+    b.emit(node, f'keras.ops.full_like({shaped}, {value}, dtype="{dtype}")', perm)
 
 
 for _op, (_outer, _fn, _inner, _since) in REDUCE.items():

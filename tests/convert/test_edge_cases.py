@@ -1,0 +1,64 @@
+"""Edge cases where TensorFlow's own behaviour differs from ONNX: out-of-range shifts, empty reductions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from onnx import helper
+
+from tests.convert.helpers import const, make_model
+
+
+def reference(model, feeds):
+    from onnx.reference import ReferenceEvaluator
+
+    return [np.asarray(v) for v in ReferenceEvaluator(model).run(None, feeds)]
+
+
+@pytest.mark.parametrize("direction", ["LEFT", "RIGHT"])
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint32, np.int8, np.int32])
+def test_bitshift_by_negative_or_too_wide_amounts(direction, dtype):
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    bits = 8 * np.dtype(dtype).itemsize
+    x = np.array([1, 3, 100, 7, 255, 6, 2, 9], dtype=np.int64)
+    y = np.array([0, 1, bits - 1, bits, bits + 1, 127, 3, 2], dtype=np.int64)
+    if np.dtype(dtype).kind == "i":
+        x, y = x - 50, np.where(np.arange(8) % 3 == 0, -y, y)
+    x, y = x.astype(dtype), y.astype(dtype)
+    node = helper.make_node("BitShift", ["x", "y"], ["z"], direction=direction)
+    model = make_model([node], [("x", dtype, [8]), ("y", dtype, [8])], [("z", dtype, [8])], opset=26)
+    got = np.asarray(onnx_to_keras_model(model)([x, y]))
+    np.testing.assert_array_equal(got, reference(model, {"x": x, "y": y})[0])
+
+
+def test_bitshift_by_a_constant_in_range_stays_one_call():
+    from mstool.toolkit.convert.graph import convert_graph
+    from mstool.toolkit.convert.loader import load_onnx
+
+    node = helper.make_node("BitShift", ["x", "k"], ["z"], direction="LEFT")
+    model = make_model([node], [("x", np.uint8, [4])], [("z", np.uint8, [4])],
+                       [const("k", np.array([1, 2, 3, 7], np.uint8))], opset=11)
+    lines = convert_graph(load_onnx(model)).lines
+    assert not any("where" in ln for ln in lines)
+
+
+@pytest.mark.parametrize("op", ["ReduceMax", "ReduceMin"])
+@pytest.mark.parametrize("dtype", [np.float32, np.int32, np.bool_])
+def test_max_and_min_over_an_empty_axis_give_the_identity(op, dtype):
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    node = helper.make_node(op, ["x", "axes"], ["y"], keepdims=1)
+    model = make_model([node], [("x", dtype, [2, 0, 4])], [("y", dtype, [2, 1, 4])],
+                       [const("axes", np.array([1], np.int64))], opset=18)
+    got = np.asarray(onnx_to_keras_model(model, input_shapes=["x=2,0,4"])(np.zeros((2, 0, 4), dtype)))
+    if dtype == np.float32:
+        identity = -np.inf if op == "ReduceMax" else np.inf
+    elif dtype == np.int32:
+        identity = np.iinfo(np.int32).min if op == "ReduceMax" else np.iinfo(np.int32).max
+    else:
+        identity = op == "ReduceMin"
+    np.testing.assert_array_equal(got, np.full((2, 1, 4), identity, dtype))
+    assert got.dtype == dtype
+    if dtype != np.int32:  # onnx's reference agrees (it has no integer identity)
+        np.testing.assert_array_equal(got, reference(model, {"x": np.zeros((2, 0, 4), dtype)})[0])
