@@ -3,9 +3,16 @@
 Kernels are free functions over plain arrays; force terms choose and call them.
 """
 
+import os
 import types
 
-import numba
+# Idle OpenMP workers sleep instead of spinning between parallel regions: on a machine with
+# more runnable threads than cores, spinning workers steal the core that does the work
+# (measured: 2 threads took 5x the CPU time of 1). Read when the OpenMP runtime starts, so
+# set here before any parallel kernel runs; a value set by the user wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numba  # noqa: E402
 
 
 def compile_variants(fn, **options):
