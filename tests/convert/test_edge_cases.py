@@ -1,4 +1,4 @@
-"""Edge cases where TensorFlow's own behaviour differs from ONNX: out-of-range shifts, empty reductions."""
+"""Edge cases where TensorFlow differs from ONNX: out-of-range shifts, empty reductions, dilated pools."""
 
 from __future__ import annotations
 
@@ -62,3 +62,49 @@ def test_max_and_min_over_an_empty_axis_give_the_identity(op, dtype):
     assert got.dtype == dtype
     if dtype != np.int32:  # onnx's reference agrees (it has no integer identity)
         np.testing.assert_array_equal(got, reference(model, {"x": np.zeros((2, 0, 4), dtype)})[0])
+
+
+@pytest.mark.parametrize("keep_layout", [False, True])
+@pytest.mark.parametrize(("op", "attrs"), [
+    ("MaxPool", {"kernel_shape": [3, 3], "dilations": [2, 3], "strides": [1, 2], "pads": [2, 1, 1, 2]}),
+    ("MaxPool", {"kernel_shape": [2, 2], "dilations": [2, 2], "strides": [2, 2], "ceil_mode": 1}),
+    ("AveragePool", {"kernel_shape": [3, 3], "dilations": [2, 2], "pads": [1, 2, 2, 1]}),
+    ("AveragePool", {"kernel_shape": [3, 3], "dilations": [3, 2], "strides": [2, 1], "pads": [2, 2, 2, 2],
+                     "count_include_pad": 1, "ceil_mode": 1}),
+])
+def test_dilated_pooling_matches_onnxruntime(op, attrs, keep_layout):
+    from tests.convert.helpers import check_against_onnxruntime
+
+    node = helper.make_node(op, ["x"], ["y"], name="pool", **attrs)
+    model = make_model([node], [("x", np.float32, [2, 3, 11, 10])], [("y", None, None)], opset=19)
+    check_against_onnxruntime(model, atol=1e-5, keep_layout=keep_layout)
+
+
+def test_dilated_3d_max_pool_matches_onnxruntime():
+    from tests.convert.helpers import check_against_onnxruntime
+
+    node = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2, 2], dilations=[2, 1, 2],
+                            strides=[1, 2, 1])
+    model = make_model([node], [("x", np.float32, [1, 2, 6, 7, 5])], [("y", None, None)], opset=19)
+    check_against_onnxruntime(model, atol=1e-6)
+
+
+def test_dilated_pooling_script_is_verified_and_lint_clean(tmp_path):
+    import subprocess
+    import sys
+
+    import onnx
+
+    from tests.conftest import run_cli
+
+    node = helper.make_node("AveragePool", ["x"], ["y"], name="encoder/block_3/pool", kernel_shape=[2, 2, 2],
+                            dilations=[2, 1, 2], strides=[1, 2, 1], pads=[1, 1, 1, 1, 1, 1])
+    onnx.save(make_model([node], [("x", np.float32, [1, 2, 6, 7, 5])], [("y", None, None)], opset=19),
+              tmp_path / "pool.onnx")
+    result = run_cli("convert", tmp_path / "pool.onnx", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["max_abs_error"]["y"] < 1e-5
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "--select",
+                           "E,F,W,I,B,UP", "--line-length", "110", str(tmp_path / "out" / "model.py")],
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout

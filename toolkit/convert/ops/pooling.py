@@ -28,15 +28,14 @@ def _pool_setup(node: Any, b: Builder):
         raise Unsupported(f"{n}-D pooling is not supported")
     strides = [int(s) for s in attr(node, "strides", [1] * n)]
     dilations = [int(d) for d in attr(node, "dilations", [1] * n)]
-    if max(dilations) > 1:
-        raise Unsupported("dilated pooling is not supported")
     if len(node.output) > 1 and node.output[1]:
         raise Unsupported("the Indices output of MaxPool is not supported")
     sizes = list(b.onnx_shape(node.input[0])[2:])
     pads = explicit_pads(node, sizes, kernel, strides, dilations)
     if attr(node, "ceil_mode", 0):
+        spans = [(k - 1) * d + 1 for k, d in zip(kernel, dilations, strict=True)]
         pads = [(p0, p1 + _ceil_extra(sz, k, s, p0, p1))
-                for (p0, p1), sz, k, s in zip(pads, sizes, kernel, strides, strict=True)]
+                for (p0, p1), sz, k, s in zip(pads, sizes, spans, strides, strict=True)]
     return kernel, strides, dilations, sizes, pads, n
 
 
@@ -50,6 +49,9 @@ def _padded(node: Any, b: Builder, x: str, pads: list[tuple[int, int]], n: int, 
 @add_converter("MaxPool", 1)
 def max_pool(node: Any, b: Builder) -> None:
     kernel, strides, dilations, sizes, pads, n = _pool_setup(node, b)
+    if max(dilations) > 1:
+        _dilated_pool(node, b, (kernel, strides, dilations), pads, "max")
+        return
     x = b.view(node.input[0], b.spatial_perm(n + 2))
     padding = "valid"
     if any(p != (0, 0) for p in pads):
@@ -63,7 +65,8 @@ def max_pool(node: Any, b: Builder) -> None:
 
 
 def _window_counts(sizes: list[int], kernel: list[int], strides: list[int], pads: list[tuple[int, int]],
-                   explicit: list[tuple[int, int]], include_pad: bool) -> np.ndarray:
+                   explicit: list[tuple[int, int]], include_pad: bool,
+                   dilations: list[int] | None = None) -> np.ndarray:
     """How many cells of each pooling window ONNX divides by (pads counted only if ``include_pad``;
     the extra end padding of ceil mode never counts)."""
     mask = np.ones(sizes)
@@ -73,14 +76,55 @@ def _window_counts(sizes: list[int], kernel: list[int], strides: list[int], pads
         mask = np.pad(mask, extra, constant_values=0.0)
     else:
         mask = np.pad(mask, pads, constant_values=0.0)
-    windows = np.lib.stride_tricks.sliding_window_view(mask, kernel)
-    windows = windows[tuple(slice(None, None, s) for s in strides)]
-    return windows.sum(axis=tuple(range(len(sizes), 2 * len(sizes))))
+    dilations = dilations or [1] * len(sizes)
+    spans = [(k - 1) * d + 1 for k, d in zip(kernel, dilations, strict=True)]
+    outs = [(m - span) // s + 1 for m, span, s in zip(mask.shape, spans, strides, strict=True)]
+    counts = np.zeros(outs)
+    for offset in np.ndindex(*kernel):
+        starts = [i * d for i, d in zip(offset, dilations, strict=True)]
+        window = zip(starts, outs, strides, strict=True)
+        counts += mask[tuple(slice(a, a + (o - 1) * s + 1, s) for a, o, s in window)]
+    return counts
+
+
+def _dilated_pool(node: Any, b: Builder, geometry: tuple[list[int], list[int], list[int]],
+                  pads: list[tuple[int, int]], kind: str) -> None:
+    """Dilated pooling as the max (or scaled sum) of one strided slice per kernel offset."""
+    kernel, strides, dilations = geometry
+    n = len(kernel)
+    sizes = list(b.onnx_shape(node.input[0])[2:])
+    x = b.view(node.input[0], b.spatial_perm(n + 2))
+    if any(p != (0, 0) for p in pads):
+        x = _padded(node, b, x, pads, n, '-float("inf")' if kind == "max" else "0.0")
+    padded = [sz + p0 + p1 for sz, (p0, p1) in zip(sizes, pads, strict=True)]
+    geometry_per_dim = list(zip(padded, kernel, dilations, strides, strict=True))
+    outs = [(m - (k - 1) * d - 1) // s + 1 for m, k, d, s in geometry_per_dim]
+    spatial = [f"i{j}:i{j} + {(o - 1) * s + 1}:{s}"
+               for j, (o, s) in enumerate(zip(outs, strides, strict=True))]
+    index = ", ".join([":", *spatial, ":"] if not b.keep_layout else [":", ":", *spatial])
+    loops = "".join(f"\n    for i{j} in range(0, {k * d}, {d})"
+                    for j, (k, d) in enumerate(zip(kernel, dilations, strict=True)))
+    base = node.name or node.op_type
+    windows = b.fresh_name(f"{base}_windows")
+    b.assign(windows, f"keras.ops.stack([\n    {x}[{index}]{loops}\n])")
+    if kind == "max":
+        b.emit(node, f"keras.ops.max({windows}, axis=0)", b.spatial_perm(n + 2))
+        return
+    explicit = explicit_pads(node, sizes, kernel, strides, dilations)
+    counts = _window_counts(sizes, kernel, strides, pads, explicit, bool(attr(node, "count_include_pad", 0)),
+                            dilations)
+    scale = (1.0 / counts).astype(b.dtype(node.input[0]))
+    scale = scale[None, ..., None] if not b.keep_layout else scale[None, None]
+    factor = b.constant_var(scale, f"{base}_scale")
+    b.emit(node, f"keras.ops.multiply(keras.ops.sum({windows}, axis=0), {factor})", b.spatial_perm(n + 2))
 
 
 @add_converter("AveragePool", 1)
 def average_pool(node: Any, b: Builder) -> None:
     kernel, strides, dilations, sizes, pads, n = _pool_setup(node, b)
+    if max(dilations) > 1:
+        _dilated_pool(node, b, (kernel, strides, dilations), pads, "average")
+        return
     x = b.view(node.input[0], b.spatial_perm(n + 2))
     kwargs = {"pool_size": tuple(kernel), "strides": tuple(strides), "padding": "valid",
               "data_format": b.data_format}
