@@ -122,3 +122,33 @@ def test_cli_verifies_an_int4_output_against_onnxruntime(tmp_path):
                            "E,F,W,I,B,UP", "--line-length", "110", str(tmp_path / "out" / "model.py")],
                           capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout
+
+
+@pytest.mark.parametrize("onnx_type", [TensorProto.FLOAT8E4M3FNUZ, TensorProto.FLOAT8E5M2FNUZ,
+                                       TensorProto.FLOAT8E8M0, TensorProto.FLOAT4E2M1])
+def test_small_floats_keras_lacks_are_read_exactly_into_float32(onnx_type):
+    from onnx import numpy_helper
+
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    np_type = helper.tensor_dtype_to_np_dtype(onnx_type)
+    nodes = [helper.make_node("Cast", ["q"], ["f"], to=TensorProto.FLOAT),
+             helper.make_node("Cast", ["w"], ["wf"], to=TensorProto.FLOAT),
+             helper.make_node("Mul", ["f", "wf"], ["y"])]
+    model = narrow_model(nodes, [("q", onnx_type, [2, 5])], [("y", TensorProto.FLOAT, [2, 5])])
+    weights = np.linspace(0.25, 4, 10, dtype=F).reshape(2, 5).astype(np_type)
+    model.graph.initializer.append(numpy_helper.from_array(weights, "w"))
+    q = np.array([[0.5, 1.0, 2.0, 3.0, 0.75], [0.125, 4.0, 6.0, 1.5, 0.25]], F).astype(np_type)
+    got = np.asarray(onnx_to_keras_model(model)(q.astype(F)))
+    np.testing.assert_array_equal(got, reference(model, {"q": q})[0])
+
+
+def test_casting_into_a_small_float_keras_lacks_is_refused():
+    from mstool.toolkit.convert.graph import convert_graph
+    from mstool.toolkit.convert.loader import load_onnx
+
+    node = helper.make_node("Cast", ["x"], ["y"], name="to_fnuz", to=TensorProto.FLOAT8E4M3FNUZ)
+    model = narrow_model([node], [("x", TensorProto.FLOAT, [4])], [("y", TensorProto.FLOAT8E4M3FNUZ, [4])])
+    graph = convert_graph(load_onnx(model))
+    assert [(u.name, u.op_type) for u in graph.unconverted] == [("to_fnuz", "Cast")]
+    assert "float8_e4m3fnuz" in graph.unconverted[0].reason

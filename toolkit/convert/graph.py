@@ -17,7 +17,7 @@ from mstool.toolkit.convert import ops
 from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
 from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.loader import LoadedModel
-from mstool.toolkit.convert.narrow import carrier_dtype, to_carrier
+from mstool.toolkit.convert.narrow import carrier_dtype, check_producible, to_carrier
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
 NEVER_FOLD = {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial",
@@ -213,6 +213,7 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
         var = builder.view(out.name, None)
         want = out.type.tensor_type.elem_type
         if want:
+            check_producible(helper.tensor_dtype_to_np_dtype(want), f"model output '{out.name}' of type")
             dtype = carrier_dtype(helper.tensor_dtype_to_np_dtype(want))
             if builder.dtype(out.name) != dtype or var in variables:
                 target = builder.fresh_name(f"{out.name}_out")

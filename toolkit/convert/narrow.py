@@ -16,11 +16,15 @@ import numpy as np
 # ONNX element type -> (carrier dtype, bits, signed)
 NARROW_INTS: dict[int, tuple[str, int, bool]] = {22: ("int8", 4, True), 21: ("uint8", 4, False),
                                                  26: ("int8", 2, True), 25: ("uint8", 2, False)}
-_NARROW_NAMES = {"int4": "int8", "uint4": "uint8", "int2": "int8", "uint2": "uint8"}
+# Small float types Keras lacks: every value is exact in float32, so they are read (model inputs,
+# weights) into float32; producing one (a cast or a model output) is refused, not approximated.
+READ_ONLY_FLOATS = {"float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn"}
+_NARROW_NAMES = {"int4": "int8", "uint4": "uint8", "int2": "int8", "uint2": "uint8",
+                 **dict.fromkeys(READ_ONLY_FLOATS, "float32")}
 
 
 def carrier_dtype(dtype: Any) -> str:
-    """The dtype Keras holds a tensor of numpy ``dtype`` in (itself unless it is a narrow integer).
+    """The dtype Keras holds a tensor of numpy ``dtype`` in (itself unless Keras lacks it).
 
     >>> import ml_dtypes
     >>> carrier_dtype(ml_dtypes.int4), carrier_dtype(np.float32)
@@ -28,6 +32,14 @@ def carrier_dtype(dtype: Any) -> str:
     """
     name = str(np.dtype(dtype))
     return _NARROW_NAMES.get(name, name)
+
+
+def check_producible(dtype: Any, what: str) -> None:
+    """Refuse to produce a float type Keras lacks (``Unsupported`` names it and ``what``)."""
+    from mstool.toolkit.convert.builder import Unsupported
+
+    if str(np.dtype(dtype)) in READ_ONLY_FLOATS:
+        raise Unsupported(f"{what} {np.dtype(dtype)}: Keras has no such type (it is only read, into float32)")
 
 
 def to_carrier(value: Any) -> np.ndarray:

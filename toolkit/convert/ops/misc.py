@@ -8,7 +8,13 @@ import numpy as np
 
 from mstool.toolkit.convert.builder import Builder
 from mstool.toolkit.convert.codegen import literal
-from mstool.toolkit.convert.narrow import NARROW_INTS, carrier_dtype, rounding_steps, wrap_expr
+from mstool.toolkit.convert.narrow import (
+    NARROW_INTS,
+    carrier_dtype,
+    check_producible,
+    rounding_steps,
+    wrap_expr,
+)
 from mstool.toolkit.convert.ops.common import attr, const_input, ints
 from mstool.toolkit.convert.ops.registry import add_converter
 
@@ -16,6 +22,7 @@ from mstool.toolkit.convert.ops.registry import add_converter
 def _np_dtype(onnx_type: int) -> str:
     from onnx import helper
 
+    check_producible(helper.tensor_dtype_to_np_dtype(onnx_type), "cast to")
     return carrier_dtype(helper.tensor_dtype_to_np_dtype(onnx_type))
 
 
@@ -41,7 +48,8 @@ def cast(node: Any, b: Builder) -> None:
 
 @add_converter("CastLike", 15)
 def cast_like(node: Any, b: Builder) -> None:
-    _cast_to(node, b, b.onnx_dtypes.get(node.input[1]), b.dtype(node.input[1]))
+    like = b.onnx_dtypes.get(node.input[1])
+    _cast_to(node, b, like, _np_dtype(like) if like else b.dtype(node.input[1]))
 
 
 @add_converter("Shape", 1)
