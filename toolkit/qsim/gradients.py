@@ -16,10 +16,9 @@ from dataclasses import replace
 import numpy as np
 
 from mstool.toolkit.errors import InputError
-from mstool.toolkit.qsim import kernels
+from mstool.toolkit.qsim.adjoint import lower_backward, run_backward, run_forward
 from mstool.toolkit.qsim.circuit import Circuit, Operation
-from mstool.toolkit.qsim.fusion import KernelCall, lower
-from mstool.toolkit.qsim.gates import gate_derivatives
+from mstool.toolkit.qsim.kernels import PARALLEL_MIN_SIZE
 from mstool.toolkit.qsim.observables import PauliSum
 from mstool.toolkit.qsim.parameters import Parameter
 from mstool.toolkit.qsim.statevector import check_memory, run_call, validate_circuit, zero_state
@@ -59,37 +58,6 @@ def expectation(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, fl
     return hamiltonian.expectation(final_state(circuit, values, dtype))
 
 
-def _backward_gate(psi: np.ndarray, lam: np.ndarray, op: Operation, values: Mapping[str, float],
-                   grad: dict[str, float]) -> None:
-    """Undo ``op`` on psi and lam; accumulate d<H>/d(symbol) for its symbolic parameters."""
-    u = op.unitary(values)
-    udag = np.ascontiguousarray(u.conj().T, dtype=psi.dtype)
-    symbolic = [j for j, p in enumerate(op.params) if isinstance(p, Parameter) and p.symbols]
-    if not symbolic:
-        inverse = lower(op.name, op.targets, op.controls, udag)
-        run_call(psi, inverse)
-        run_call(lam, inverse)
-        return
-    derivs = gate_derivatives(op.name, op.numeric_params(values))
-    call = KernelCall("dense", op.targets, op.controls, udag)
-    positions, cmask = call.positions, call.control_mask
-    for rank, j in enumerate(symbolic):
-        kmat = np.ascontiguousarray(derivs[j] @ u.conj().T, dtype=psi.dtype)
-        if len(op.targets) == 1 and rank == len(symbolic) - 1:
-            value = kernels.adjoint_step_1q(psi, lam, op.targets[0], udag, kmat, positions, cmask)
-        elif len(op.targets) == 1:
-            value = kernels.matrix_element_1q(lam, psi, op.targets[0], kmat, positions, cmask)
-        else:
-            value = kernels.matrix_element_2q(lam, psi, op.targets[0], op.targets[1], kmat, positions, cmask)
-        d_theta = 2.0 * value.real
-        for name, coeff in op.params[j].terms.items():
-            grad[name] = grad.get(name, 0.0) + coeff * d_theta
-    if len(op.targets) == 2:
-        dense = KernelCall("dense2", op.targets, op.controls, udag)
-        run_call(psi, dense)
-        run_call(lam, dense)
-
-
 def expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float],
                              names: Sequence[str] | None = None,
                              dtype: str = "complex128") -> tuple[float, np.ndarray]:
@@ -97,45 +65,21 @@ def expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Ma
     by the adjoint method: one forward pass, then one backward pass over the gates."""
     n, names, values = _prepare(circuit, hamiltonian, values, names)
     check_memory(n, dtype, copies=2)
-    psi = final_state(circuit, values, dtype)
+    program = lower_backward(circuit.ops, values, np.dtype(dtype))
+    if (1 << n) < PARALLEL_MIN_SIZE:  # small: the compiled flat forward beats per-call dispatch
+        validate_circuit(circuit, n)
+        psi = zero_state(n, dtype)
+        run_forward(psi, program)
+    else:  # large: fewer passes over memory with the fused forward
+        psi = final_state(circuit, values, dtype)
     energy = hamiltonian.expectation(psi)
     lam = hamiltonian.apply(psi)
+    d_theta = run_backward(psi, lam, program)
     grad: dict[str, float] = {}
-    ops = [op for op in circuit.ops if op.name != "barrier"]
-    k = len(ops) - 1
-    while k >= 0:
-        if k > 0 and _pairable(ops[k - 1], ops[k]):
-            _backward_pair(psi, lam, ops[k - 1], ops[k], values, grad)
-            k -= 2
-        else:
-            _backward_gate(psi, lam, ops[k], values, grad)
-            k -= 1
+    for slot, param in enumerate(program.deriv_param):
+        for name, coeff in param.terms.items():
+            grad[name] = grad.get(name, 0.0) + coeff * d_theta[slot]
     return energy, np.array([grad.get(s, 0.0) for s in names])
-
-
-def _single_symbolic(op: Operation) -> bool:
-    """A 1-qubit, uncontrolled gate with exactly one parameter, and that one symbolic."""
-    return (len(op.targets) == 1 and not op.controls and len(op.params) == 1
-            and isinstance(op.params[0], Parameter) and bool(op.params[0].symbols))
-
-
-def _pairable(first: Operation, second: Operation) -> bool:
-    return first.targets == second.targets and _single_symbolic(first) and _single_symbolic(second)
-
-
-def _backward_pair(psi: np.ndarray, lam: np.ndarray, first: Operation, second: Operation,
-                   values: Mapping[str, float], grad: dict[str, float]) -> None:
-    """Undo ``second`` then ``first`` (same qubit) in one pass, with both derivatives."""
-    mats = []
-    for op in (second, first):
-        u = op.unitary(values)
-        d = gate_derivatives(op.name, op.numeric_params(values))[0]
-        mats += [np.ascontiguousarray(u.conj().T, dtype=psi.dtype),
-                 np.ascontiguousarray(d @ u.conj().T, dtype=psi.dtype)]
-    d_second, d_first = kernels.adjoint_step_1q_twice(psi, lam, first.targets[0], *mats)
-    for op, value in ((second, d_second), (first, d_first)):
-        for name, coeff in op.params[0].terms.items():
-            grad[name] = grad.get(name, 0.0) + coeff * 2.0 * value.real
 
 
 def _shift_rule(op: Operation) -> list[tuple[float, float]]:
