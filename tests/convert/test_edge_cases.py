@@ -108,3 +108,24 @@ def test_dilated_pooling_script_is_verified_and_lint_clean(tmp_path):
                            "E,F,W,I,B,UP", "--line-length", "110", str(tmp_path / "out" / "model.py")],
                           capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout
+
+
+def test_training_dropout_with_zero_ratio_keeps_everything():
+    from tests.convert.helpers import check_against_onnxruntime
+
+    node = helper.make_node("Dropout", ["x", "r", "t"], ["y", "mask"], name="drop", seed=0)
+    inits = [const("r", np.array(0.0, np.float32)), const("t", np.array(True))]
+    outputs = [("y", np.float32, [3, 4]), ("mask", np.bool_, [3, 4])]
+    model = make_model([node], [("x", np.float32, [3, 4])], outputs, inits, opset=13)
+    check_against_onnxruntime(model, atol=0.0)
+
+
+def test_training_dropout_with_a_ratio_is_reported_unconverted():
+    from mstool.toolkit.convert.graph import convert_graph
+    from mstool.toolkit.convert.loader import load_onnx
+
+    node = helper.make_node("Dropout", ["x", "r", "t"], ["y"], name="drop")
+    inits = [const("r", np.array(0.3, np.float32)), const("t", np.array(True))]
+    model = make_model([node], [("x", np.float32, [3, 4])], [("y", np.float32, [3, 4])], inits, opset=13)
+    graph = convert_graph(load_onnx(model))
+    assert [u.name for u in graph.unconverted] == ["drop"]

@@ -53,7 +53,9 @@ def identity(node: Any, b: Builder) -> None:
 
 @add_converter("Dropout", 1)
 def dropout(node: Any, b: Builder) -> None:
-    if len(node.input) > 2 and node.input[2] and (not b.is_const(node.input[2]) or b.const(node.input[2])):
+    training = const_input(node, b, 2, default=False) if b.opset >= 12 else None
+    ratio = const_input(node, b, 1, default=0.5) if b.opset >= 12 and training else None
+    if training and float(ratio) != 0.0:  # a zero ratio drops nothing, training or not
         raise Unsupported("training-mode Dropout is not supported")
     x = node.input[0]
     b.alias(node.output[0], x, b.perm(x))
