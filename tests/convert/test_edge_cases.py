@@ -1,4 +1,4 @@
-"""Edge cases where TensorFlow differs from ONNX: out-of-range shifts, empty reductions, dilated pools."""
+"""Where TensorFlow/Keras differ from ONNX: out-of-range shifts, empty reductions, dilated pools, pads."""
 
 from __future__ import annotations
 
@@ -129,3 +129,19 @@ def test_training_dropout_with_a_ratio_is_reported_unconverted():
     model = make_model([node], [("x", np.float32, [3, 4])], [("y", np.float32, [3, 4])], inits, opset=13)
     graph = convert_graph(load_onnx(model))
     assert [u.name for u in graph.unconverted] == ["drop"]
+
+
+@pytest.mark.parametrize("keep_layout", [False, True])
+@pytest.mark.parametrize(("mode", "pads"), [("wrap", [0, 1, 2, 3, 0, 2, 1, 4]),
+                                            ("edge", [0, 0, 3, 1, 0, 0, 2, 5]),
+                                            ("wrap", [0, 0, 7, 0, 0, 0, 0, 9])])
+def test_wrap_and_wide_edge_padding_match_onnxruntime(mode, pads, keep_layout):
+    from tests.convert.helpers import check_against_onnxruntime
+
+    rng = np.random.default_rng(4)
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+             helper.make_node("Pad", ["c", "pads"], ["y"], name="pad", mode=mode)]
+    inits = [const("w", rng.standard_normal((3, 2, 1, 1)).astype(np.float32)),
+             const("pads", np.array(pads, np.int64))]
+    model = make_model(nodes, [("x", np.float32, [1, 2, 5, 4])], [("y", None, None)], inits, opset=19)
+    check_against_onnxruntime(model, atol=1e-5, keep_layout=keep_layout)

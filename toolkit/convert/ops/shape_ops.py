@@ -196,14 +196,34 @@ def pad(node: Any, b: Builder) -> None:
     if any(w < 0 for pair in widths for w in pair):
         raise Unsupported("negative pads (cropping) are not supported")
     mode = attr(node, "mode", "constant")
-    if mode == "edge":
-        if max(w for pair in widths for w in pair) > 1:
-            raise Unsupported("edge padding wider than 1 is not supported by keras.ops.pad on TensorFlow")
-        mode = "symmetric"
     perm = b.perm(x)
     keras_widths = tuple(widths[p] for p in perm) if perm else tuple(widths)
+    if mode == "wrap" or mode == "edge" and max(w for pair in widths for w in pair) > 1:
+        _pad_by_gather(node, b, keras_widths, mode)
+        return
+    if mode == "edge":
+        mode = "symmetric"  # the same for widths of at most 1
     extra = f", constant_values={value!r}" if mode == "constant" and value else ""
     b.emit(node, f'keras.ops.pad({b.view(x, perm)}, {keras_widths}, mode="{mode}"{extra})', perm)
+
+
+def _pad_by_gather(node: Any, b: Builder, widths: tuple[tuple[int, int], ...], mode: str) -> None:
+    """Wrap (or wide edge) padding: along each padded axis, gather the indices it repeats."""
+    x = node.input[0]
+    perm = b.perm(x)
+    current = b.view(x, perm)
+    shape = b.value_of_shape(current)
+    padded = [(k, w) for k, w in enumerate(widths) if w != (0, 0)]
+    for step, (k, (before, after)) in enumerate(padded):
+        positions = np.arange(-before, shape[k] + after)
+        index = positions % shape[k] if mode == "wrap" else np.clip(positions, 0, shape[k] - 1)
+        expr = f"keras.ops.take({current}, {b.constant_var(index.astype(np.int32), 'pad_index')}, axis={k})"
+        if step == len(padded) - 1:
+            b.emit(node, expr, perm)
+            return
+        current = b.fresh_name(f"{node.name or 'pad'}_axis{k}")
+        b.assign(current, expr)
+    b.alias(node.output[0], x, perm)
 
 
 def _depth_space(node: Any, b: Builder, to_space: bool) -> None:
