@@ -145,3 +145,31 @@ def test_wrap_and_wide_edge_padding_match_onnxruntime(mode, pads, keep_layout):
              const("pads", np.array(pads, np.int64))]
     model = make_model(nodes, [("x", np.float32, [1, 2, 5, 4])], [("y", None, None)], inits, opset=19)
     check_against_onnxruntime(model, atol=1e-5, keep_layout=keep_layout)
+
+
+@pytest.mark.parametrize("keep_layout", [False, True])
+def test_training_mode_batch_norm_uses_batch_statistics(keep_layout):
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    rng = np.random.default_rng(5)
+    f32 = np.float32
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+             helper.make_node("BatchNormalization", ["c", "s", "b", "m", "v"], ["y", "rm", "rv"], name="bn",
+                              training_mode=1, momentum=0.8, epsilon=1e-3)]
+    weights = {"w": rng.standard_normal((3, 2, 1, 1)).astype(f32), "s": rng.uniform(0.5, 2, 3).astype(f32),
+               "b": rng.standard_normal(3).astype(f32), "m": rng.standard_normal(3).astype(f32),
+               "v": rng.uniform(0.5, 2, 3).astype(f32)}
+    outputs = [("y", f32, [2, 3, 4, 5]), ("rm", f32, [3]), ("rv", f32, [3])]
+    model = make_model(nodes, [("x", f32, [2, 2, 4, 5])], outputs,
+                       [const(n, v) for n, v in weights.items()], opset=15)
+    x = rng.standard_normal((2, 2, 4, 5)).astype(f32)
+    got = [np.asarray(g) for g in onnx_to_keras_model(model, keep_layout=keep_layout)(x)]
+    # By hand: the batch statistics per channel of the convolution's output.
+    c = np.einsum("oi,nihw->nohw", weights["w"][:, :, 0, 0], x)
+    mu, var = c.mean(axis=(0, 2, 3)), c.var(axis=(0, 2, 3))
+    y = (c - mu[:, None, None]) / np.sqrt(var[:, None, None] + 1e-3) * weights["s"][:, None, None]
+    np.testing.assert_allclose(got[0], y + weights["b"][:, None, None], atol=1e-5)
+    np.testing.assert_allclose(got[1], 0.8 * weights["m"] + 0.2 * mu, atol=1e-6)
+    np.testing.assert_allclose(got[2], 0.8 * weights["v"] + 0.2 * var, atol=1e-6)
+    for g, e in zip(got, reference(model, {"x": x}), strict=True):
+        np.testing.assert_allclose(g, e, atol=1e-5)

@@ -14,6 +14,9 @@ from mstool.toolkit.convert.ops.registry import add_converter
 
 @add_converter("BatchNormalization", 1)
 def batch_norm(node: Any, b: Builder) -> None:
+    if attr(node, "training_mode", 0) and b.opset >= 14:
+        _batch_norm_training(node, b)
+        return
     if attr(node, "training_mode", 0) or (len(node.output) > 1 and any(node.output[1:])):
         raise Unsupported("training-mode BatchNormalization is not supported")
     scale, bias, mean, var = (const_input(node, b, i) for i in range(1, 5))
@@ -22,6 +25,35 @@ def batch_norm(node: Any, b: Builder) -> None:
     kwargs = {"axis": layout.keras_axis(1, perm, rank), "epsilon": float(attr(node, "epsilon", 1e-5)),
               "momentum": float(attr(node, "momentum", 0.9))}
     b.layer(node, "keras.layers.BatchNormalization", kwargs, b.view(x, perm), [scale, bias, mean, var], perm)
+
+
+def _batch_norm_training(node: Any, b: Builder) -> None:
+    """Training mode (opset 14+): normalise with the batch's statistics; the running mean and
+    variance outputs are ``input * momentum + batch * (1 - momentum)`` (population variance)."""
+    scale, bias, mean, var = (const_input(node, b, i) for i in range(1, 5))
+    x = node.input[0]
+    rank, perm = b.rank(x), b.perm(x)
+    k = layout.keras_axis(1, perm, rank)
+    axes = tuple(i for i in range(rank) if i != k)
+    eps, momentum = float(attr(node, "epsilon", 1e-5)), float(attr(node, "momentum", 0.9))
+    channel_shape = tuple(-1 if i == k else 1 for i in range(rank))
+    dtype = b.dtype(x)
+    base = node.name or "batch_norm"
+    xv = b.view(x, perm)
+    batch_mean, batch_var = b.fresh_name(f"{base}_batch_mean"), b.fresh_name(f"{base}_batch_var")
+    b.assign(batch_mean, f"keras.ops.mean({xv}, axis={axes}, keepdims=True)")
+    b.assign(batch_var, f"keras.ops.var({xv}, axis={axes}, keepdims=True)")
+    normalized = b.fresh_name(f"{base}_normalized")
+    b.assign(normalized, f"keras.ops.divide(keras.ops.subtract({xv}, {batch_mean}), "
+                         f"keras.ops.sqrt(keras.ops.add({batch_var}, {eps!r})))")
+    gamma = b.constant_var(scale.astype(dtype).reshape(channel_shape), f"{base}_scale")
+    beta = b.constant_var(bias.astype(dtype).reshape(channel_shape), f"{base}_bias")
+    b.emit(node, f"keras.ops.add(keras.ops.multiply({normalized}, {gamma}), {beta})", perm)
+    for index, (running, batch) in enumerate(((mean, batch_mean), (var, batch_var)), start=1):
+        if len(node.output) > index and node.output[index]:
+            kept = b.constant_var((running * momentum).astype(dtype), f"{base}_kept_{index}")
+            b.emit(node, f"keras.ops.add({kept}, keras.ops.multiply(keras.ops.reshape({batch}, (-1,)), "
+                         f"{1 - momentum!r}))", index=index)
 
 
 def _layer_norm_with_statistics(node: Any, b: Builder, axis: int, rank: int) -> None:
