@@ -421,6 +421,16 @@ def run_forward(psi: np.ndarray, program: BackwardProgram) -> None:
                   program.sub_udag)
 
 
+@njit(cache=True, nogil=True)
+def real_inner(a, b):
+    """Re <a|b>, serial (numpy's vdot goes through BLAS, whose spinning threads would then
+    compete with the sweep's for the cores)."""
+    total = 0.0
+    for i in range(a.shape[0]):
+        total += a[i].real * b[i].real + a[i].imag * b[i].imag
+    return total
+
+
 def run_backward(psi: np.ndarray, lam: np.ndarray, program: BackwardProgram,
                  parallel_min: int = PARALLEL_MIN_SIZE, chunk: int = CHUNK) -> np.ndarray:
     """d<H>/dtheta for every derivative slot of ``program`` (``2 Re <lam|K|psi>``); psi and lam

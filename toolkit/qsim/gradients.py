@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from mstool.toolkit.errors import InputError
-from mstool.toolkit.qsim.adjoint import lower_backward, run_backward, run_forward
+from mstool.toolkit.qsim.adjoint import lower_backward, real_inner, run_backward, run_forward
 from mstool.toolkit.qsim.circuit import Circuit, Operation
 from mstool.toolkit.qsim.kernels import PARALLEL_MIN_SIZE
 from mstool.toolkit.qsim.observables import PauliSum
@@ -72,8 +72,8 @@ def expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Ma
         run_forward(psi, program)
     else:  # large: fewer passes over memory with the fused forward
         psi = final_state(circuit, values, dtype)
-    energy = hamiltonian.expectation(psi)
     lam = hamiltonian.apply(psi)
+    energy = real_inner(psi, lam)  # <psi|H|psi> from H|psi>: no second pass of H
     d_theta = run_backward(psi, lam, program)
     grad: dict[str, float] = {}
     for slot, param in enumerate(program.deriv_param):

@@ -182,13 +182,21 @@ def pauli_sum_expectation(psi, flip_masks, phase_masks, coeffs):
 
 
 def apply_pauli_sum(psi, out, flip_masks, phase_masks, coeffs):
-    """out <- (sum_t coeffs[t] P_t) psi without building a matrix."""
+    """out <- (sum_t coeffs[t] P_t) psi without building a matrix.
+
+    Terms with the same flip mask read the same amplitude: their signed coefficients are
+    summed first, so a diagonal Hamiltonian (only Z) costs one multiply per amplitude.
+    Terms sorted by flip mask make the most of this (any order is correct)."""
+    n_terms = coeffs.shape[0]
     for i in prange(psi.shape[0]):
         acc = 0.0j
-        for t in range(coeffs.shape[0]):
+        factor = 0.0j
+        for t in range(n_terms):
             j = i ^ flip_masks[t]
-            sign = 1.0 - 2.0 * parity(j & phase_masks[t])
-            acc += coeffs[t] * sign * psi[j]
+            factor += coeffs[t] * (1.0 - 2.0 * parity(j & phase_masks[t]))
+            if t == n_terms - 1 or flip_masks[t + 1] != flip_masks[t]:
+                acc += factor * psi[j]
+                factor = 0.0j
         out[i] = acc
 
 

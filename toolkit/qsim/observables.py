@@ -67,8 +67,9 @@ class PauliSum:
                 flips.append(flip)
                 phases.append(phase)
                 coeffs.append(coeff * 1j ** n_y)
-            self._arrays = (np.array(flips, dtype=np.int64), np.array(phases, dtype=np.int64),
-                            np.array(coeffs, dtype=np.complex128))
+            order = np.argsort(flips, kind="stable")  # same flip mask adjacent: see apply_pauli_sum
+            self._arrays = (np.array(flips, dtype=np.int64)[order], np.array(phases, dtype=np.int64)[order],
+                            np.array(coeffs, dtype=np.complex128)[order])
         return self._arrays
 
     def apply(self, psi: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
