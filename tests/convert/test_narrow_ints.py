@@ -152,3 +152,17 @@ def test_casting_into_a_small_float_keras_lacks_is_refused():
     graph = convert_graph(load_onnx(model))
     assert [(u.name, u.op_type) for u in graph.unconverted] == [("to_fnuz", "Cast")]
     assert "float8_e4m3fnuz" in graph.unconverted[0].reason
+
+
+@pytest.mark.parametrize("saturate", [1, 0])
+@pytest.mark.parametrize("onnx_type", [TensorProto.FLOAT8E4M3FN, TensorProto.FLOAT8E5M2])
+def test_float8_casts_saturate_as_onnx_says(onnx_type, saturate):
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    node = helper.make_node("Cast", ["x"], ["y"], to=onnx_type, saturate=saturate)
+    x = np.array([0.0, -0.3, 1.7, 447.0, 449.0, 500.0, -1e6, 6e4, 7e4, np.inf, -np.inf, np.nan, 1e-7], F)
+    model = narrow_model([node], [("x", TensorProto.FLOAT, [len(x)])], [("y", onnx_type, [len(x)])], opset=21)
+    model.ir_version = 10
+    got = np.asarray(onnx_to_keras_model(model)(x)).astype(F)
+    expected = reference(model, {"x": x})[0].astype(F)
+    np.testing.assert_array_equal(got, expected)

@@ -18,6 +18,9 @@ from mstool.toolkit.convert.narrow import (
 from mstool.toolkit.convert.ops.common import attr, const_input, ints
 from mstool.toolkit.convert.ops.registry import add_converter
 
+# The largest finite value of the float8 types Keras has.
+FLOAT8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
+
 
 def _np_dtype(onnx_type: int) -> str:
     from onnx import helper
@@ -38,6 +41,10 @@ def _cast_to(node: Any, b: Builder, onnx_type: int | None, dtype: str) -> None:
             source = names[-1]
         b.emit(node, wrap_expr(source, onnx_type), b.perm(x))
         return
+    if dtype in FLOAT8_MAX and "float" in b.dtype(x) and attr(node, "saturate", 1):
+        # Saturating float8 cast: out-of-range values (and infinities) become +-max, NaN stays NaN.
+        limit = FLOAT8_MAX[dtype]
+        source = f"keras.ops.clip({source}, {-limit}, {limit})"
     b.emit(node, f'keras.ops.cast({source}, "{dtype}")', b.perm(x))
 
 
