@@ -200,100 +200,6 @@ def apply_pauli_sum(psi, out, flip_masks, phase_masks, coeffs):
         out[i] = acc
 
 
-def adjoint_step_1q(psi, lam, target, udag, kmat, positions, cmask):
-    """Return <lam| kmat |psi>, then psi <- udag psi and lam <- udag lam, in one pass."""
-    bit = np.int64(1) << target
-    re = 0.0
-    im = 0.0
-    for k in prange(psi.shape[0] >> positions.shape[0]):
-        i0 = insert_zero_bits(np.int64(k), positions) | cmask
-        i1 = i0 | bit
-        a0 = psi[i0]
-        a1 = psi[i1]
-        l0 = lam[i0]
-        l1 = lam[i1]
-        v = np.conj(l0) * (kmat[0, 0] * a0 + kmat[0, 1] * a1) + np.conj(l1) * (
-            kmat[1, 0] * a0 + kmat[1, 1] * a1)
-        re += v.real
-        im += v.imag
-        psi[i0] = udag[0, 0] * a0 + udag[0, 1] * a1
-        psi[i1] = udag[1, 0] * a0 + udag[1, 1] * a1
-        lam[i0] = udag[0, 0] * l0 + udag[0, 1] * l1
-        lam[i1] = udag[1, 0] * l0 + udag[1, 1] * l1
-    return complex(re, im)
-
-
-def adjoint_step_1q_twice(psi, lam, target, udag_b, kmat_b, udag_a, kmat_a):
-    """Two parameterized gates on one qubit (a then b, no controls) undone in one pass:
-    returns (<lam|kmat_b|psi>, <lam'|kmat_a|psi'>) where ' marks the state after undoing b."""
-    bit = np.int64(1) << target
-    low_mask = bit - 1
-    rb = 0.0
-    ib = 0.0
-    ra = 0.0
-    ia = 0.0
-    for k in prange(psi.shape[0] // 2):
-        i0 = ((k >> target) << (target + 1)) | (k & low_mask)
-        i1 = i0 | bit
-        a0 = psi[i0]
-        a1 = psi[i1]
-        l0 = lam[i0]
-        l1 = lam[i1]
-        v = np.conj(l0) * (kmat_b[0, 0] * a0 + kmat_b[0, 1] * a1) + np.conj(l1) * (
-            kmat_b[1, 0] * a0 + kmat_b[1, 1] * a1)
-        rb += v.real
-        ib += v.imag
-        c0 = udag_b[0, 0] * a0 + udag_b[0, 1] * a1
-        c1 = udag_b[1, 0] * a0 + udag_b[1, 1] * a1
-        m0 = udag_b[0, 0] * l0 + udag_b[0, 1] * l1
-        m1 = udag_b[1, 0] * l0 + udag_b[1, 1] * l1
-        w = np.conj(m0) * (kmat_a[0, 0] * c0 + kmat_a[0, 1] * c1) + np.conj(m1) * (
-            kmat_a[1, 0] * c0 + kmat_a[1, 1] * c1)
-        ra += w.real
-        ia += w.imag
-        psi[i0] = udag_a[0, 0] * c0 + udag_a[0, 1] * c1
-        psi[i1] = udag_a[1, 0] * c0 + udag_a[1, 1] * c1
-        lam[i0] = udag_a[0, 0] * m0 + udag_a[0, 1] * m1
-        lam[i1] = udag_a[1, 0] * m0 + udag_a[1, 1] * m1
-    return complex(rb, ib), complex(ra, ia)
-
-
-def matrix_element_2q(lam, psi, t0, t1, kmat, positions, cmask):
-    """<lam| kmat on (t0, t1) |psi> restricted to the control subspace (read only)."""
-    b0 = np.int64(1) << t0
-    b1 = np.int64(1) << t1
-    re = 0.0
-    im = 0.0
-    for k in prange(psi.shape[0] >> positions.shape[0]):
-        i0 = insert_zero_bits(np.int64(k), positions) | cmask
-        idx = (i0, i0 | b0, i0 | b1, i0 | b0 | b1)
-        for r in range(4):
-            acc = 0.0j
-            for c in range(4):
-                acc += kmat[r, c] * psi[idx[c]]
-            v = np.conj(lam[idx[r]]) * acc
-            re += v.real
-            im += v.imag
-    return complex(re, im)
-
-
-def matrix_element_1q(lam, psi, target, kmat, positions, cmask):
-    """<lam| kmat on target |psi> restricted to the control subspace (read only)."""
-    bit = np.int64(1) << target
-    re = 0.0
-    im = 0.0
-    for k in prange(psi.shape[0] >> positions.shape[0]):
-        i0 = insert_zero_bits(np.int64(k), positions) | cmask
-        i1 = i0 | bit
-        a0 = psi[i0]
-        a1 = psi[i1]
-        v = np.conj(lam[i0]) * (kmat[0, 0] * a0 + kmat[0, 1] * a1) + np.conj(lam[i1]) * (
-            kmat[1, 0] * a0 + kmat[1, 1] * a1)
-        re += v.real
-        im += v.imag
-    return complex(re, im)
-
-
 def reduced_density_1q(psi, target):
     """The 2x2 reduced density matrix of qubit ``target`` as (rho00, rho11, rho01)."""
     bit = np.int64(1) << target
@@ -371,9 +277,8 @@ def _dispatching(fn):
 
 
 KERNELS = ["apply_1q", "apply_1q_controlled", "apply_2q", "apply_1q_selected", "apply_diagonal",
-           "apply_swap_bits", "pauli_sum_expectation", "apply_pauli_sum", "adjoint_step_1q",
-           "adjoint_step_1q_twice", "matrix_element_2q",
-           "matrix_element_1q", "reduced_density_1q", "probability_of_one", "collapse", "norm_squared",
+           "apply_swap_bits", "pauli_sum_expectation", "apply_pauli_sum",
+           "reduced_density_1q", "probability_of_one", "collapse", "norm_squared",
            "copy_state"]
 for _name in KERNELS:
     globals()[_name] = _dispatching(globals()[_name])
