@@ -173,3 +173,16 @@ def test_training_mode_batch_norm_uses_batch_statistics(keep_layout):
     np.testing.assert_allclose(got[2], 0.8 * weights["v"] + 0.2 * var, atol=1e-6)
     for g, e in zip(got, reference(model, {"x": x}), strict=True):
         np.testing.assert_allclose(g, e, atol=1e-5)
+
+
+@pytest.mark.parametrize("keep_layout", [False, True])
+def test_grouped_conv_transpose_matches_onnxruntime(keep_layout):
+    from tests.convert.helpers import check_against_onnxruntime
+
+    rng = np.random.default_rng(6)
+    node = helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], name="up", group=3, strides=[2, 2],
+                            pads=[1, 0, 0, 1])
+    inits = [const("w", rng.standard_normal((6, 2, 3, 3)).astype(np.float32)),
+             const("b", rng.standard_normal(6).astype(np.float32))]
+    model = make_model([node], [("x", np.float32, [2, 6, 5, 4])], [("y", None, None)], inits, opset=17)
+    check_against_onnxruntime(model, atol=1e-5, keep_layout=keep_layout)

@@ -101,12 +101,31 @@ def conv(node: Any, b: Builder) -> None:
     b.layer(node, cls, kwargs, x, weights, b.spatial_perm(n + 2))
 
 
+def block_diagonal(weight: Any, group: int) -> Any:
+    """A grouped ConvTranspose weight ``(C_in, C_out / group, k...)`` as the equivalent ungrouped
+    ``(C_in, C_out, k...)`` one: group g's inputs reach only group g's outputs, the rest is zero.
+
+    >>> import numpy as np
+    >>> block_diagonal(np.ones((4, 1, 1)), 2)[:, :, 0].tolist()
+    [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]
+    """
+    import numpy as np
+
+    c_in, per_group = weight.shape[:2]
+    full = np.zeros((c_in, per_group * group, *weight.shape[2:]), weight.dtype)
+    step = c_in // group
+    for g in range(group):
+        full[g * step:(g + 1) * step, g * per_group:(g + 1) * per_group] = weight[g * step:(g + 1) * step]
+    return full
+
+
 @add_converter("ConvTranspose", 1)
 def conv_transpose(node: Any, b: Builder) -> None:
     weight = const_input(node, b, 1)
     bias = const_input(node, b, 2)
-    if int(attr(node, "group", 1)) != 1:
-        raise Unsupported("grouped ConvTranspose is not supported")
+    group = int(attr(node, "group", 1))
+    if group != 1:
+        weight = block_diagonal(weight, group)
     kernel = [int(k) for k in weight.shape[2:]]
     n = len(kernel)
     if n not in (1, 2, 3):
