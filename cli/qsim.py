@@ -18,8 +18,10 @@ from mstool.cli.options import (
 )
 from mstool.cli.output import emit, key_value_table, log
 
-qsim_app = typer.Typer(help="Quantum circuit simulation and quantum machine learning.",
-                       no_args_is_help=True)
+qsim_app = typer.Typer(
+    help="Quantum circuit simulation and quantum machine learning.\n\n"
+         "Example: mstool qsim run recipes/data/qsim/ghz3.qasm --shots 1000 --json",
+    no_args_is_help=True)
 
 CircuitArg = Annotated[Path, typer.Argument(help="OpenQASM 2.0 (or 3) circuit file.")]
 DtypeOption = Annotated[str, typer.Option("--dtype", help="complex128 (default) or complex64.")]
