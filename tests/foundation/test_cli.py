@@ -31,11 +31,24 @@ def test_root_help_lists_registered_commands_only():
         assert name in result.stdout
 
 
-@pytest.mark.parametrize("command", registered_commands())
-def test_every_command_has_help_with_an_example(command):
-    result = run_cli(command, "--help")
+def command_paths() -> list[tuple[str, ...]]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((name,))
+        for sub in sorted(getattr(command, "commands", {}) or {}):
+            paths.append((name, sub))
+    return paths
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_command_has_help_with_an_example(path):
+    result = run_cli(*path, "--help")
     assert result.exit_code == 0, result.stderr
-    assert "mstool" in result.stdout and "Usage" in result.stdout
+    assert "Usage" in result.stdout
+    assert "example" in result.stdout.lower() and "mstool " in result.stdout
 
 
 def test_version():
