@@ -164,11 +164,10 @@ def vqe_command(
 
     Example: mstool qsim vqe recipes/vqe_h2.yaml --json
     """
-    from mstool.schemas.qsim import QsimResultMeta, VqeRecipe
+    from mstool.schemas.qsim import VqeRecipe
     from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
     from mstool.toolkit.qsim.algorithms import run_vqe
     from mstool.toolkit.qsim.observables import PauliSum
-    from mstool.toolkit.qsim.results import write_result
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, VqeRecipe, set_)
@@ -185,14 +184,25 @@ def vqe_command(
     if cfg.reference_energy is not None:
         summary["reference_energy"] = cfg.reference_energy
         summary["error"] = result["energy"] - cfg.reference_energy
-    if output is not None:
-        meta = QsimResultMeta(command="vqe", source=str(recipe), n_qubits=result["n_qubits"], seed=cfg.seed,
-                              energy=result["energy"], parameter_names=result["names"],
-                              summary={k: v for k, v in summary.items() if k != "recipe"})
-        write_result(output, meta, {"energies": result["history"], "parameters": result["parameters"]},
-                     overwrite=overwrite)
-        summary["output"] = str(output)
+    _save_recipe_result(output, overwrite, "vqe", recipe, summary,
+                        {"energies": result["history"], "parameters": result["parameters"]},
+                        n_qubits=result["n_qubits"], seed=cfg.seed, energy=result["energy"],
+                        parameter_names=result["names"])
     emit(summary, _summary_renderer(summary, "qsim vqe"))
+
+
+def _save_recipe_result(output: Path | None, overwrite: bool, command: str, recipe: Path,
+                        summary: dict, arrays: dict, **meta_fields) -> None:
+    """Write a recipe command's ``qsim-result`` artifact and record its path in the summary."""
+    if output is None:
+        return
+    from mstool.schemas.qsim import QsimResultMeta
+    from mstool.toolkit.qsim.results import write_result
+
+    meta = QsimResultMeta(command=command, source=str(recipe),
+                          summary={k: v for k, v in summary.items() if k != "recipe"}, **meta_fields)
+    write_result(output, meta, arrays, overwrite=overwrite)
+    summary["output"] = str(output)
 
 
 @qsim_app.command("qaoa")
@@ -207,10 +217,9 @@ def qaoa_command(
 
     Example: mstool qsim qaoa recipes/qaoa_maxcut.yaml --json
     """
-    from mstool.schemas.qsim import QaoaRecipe, QsimResultMeta
+    from mstool.schemas.qsim import QaoaRecipe
     from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
     from mstool.toolkit.qsim.algorithms import read_edges, run_qaoa
-    from mstool.toolkit.qsim.results import write_result
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, QaoaRecipe, set_)
@@ -227,13 +236,11 @@ def qaoa_command(
     for key in ("sampled_best_cut", "sampled_best_bitstring"):
         if key in result:
             summary[key] = result[key]
-    if output is not None:
-        meta = QsimResultMeta(command="qaoa", source=str(recipe), n_qubits=result["n_qubits"],
-                              shots=cfg.shots, seed=cfg.seed, parameter_names=result["names"],
-                              summary={k: v for k, v in summary.items() if k != "recipe"})
-        write_result(output, meta, {"expected_cut": result["history"], "parameters": result["parameters"],
-                                    "probabilities": result["probabilities"]}, overwrite=overwrite)
-        summary["output"] = str(output)
+    _save_recipe_result(output, overwrite, "qaoa", recipe, summary,
+                        {"expected_cut": result["history"], "parameters": result["parameters"],
+                         "probabilities": result["probabilities"]},
+                        n_qubits=result["n_qubits"], shots=cfg.shots, seed=cfg.seed,
+                        parameter_names=result["names"])
     emit(summary, _summary_renderer(summary, "qsim qaoa"))
 
 
@@ -249,9 +256,8 @@ def train_command(
 
     Example: mstool qsim train recipes/qnn_moons.yaml --json
     """
-    from mstool.schemas.qsim import QnnRecipe, QsimResultMeta
+    from mstool.schemas.qsim import QnnRecipe
     from mstool.toolkit.io import check_writable, load_recipe
-    from mstool.toolkit.qsim.results import write_result
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, QnnRecipe, set_)
@@ -267,12 +273,10 @@ def train_command(
                "train_samples": result["train_samples"], "test_samples": result["test_samples"],
                "epochs": cfg.epochs, "final_loss": float(result["loss"][-1]),
                "train_accuracy": float(result["accuracy"][-1]), "test_accuracy": result["test_accuracy"]}
-    if output is not None:
-        meta = QsimResultMeta(command="train", source=str(recipe), n_qubits=cfg.n_qubits, seed=cfg.seed,
-                              summary={k: v for k, v in summary.items() if k != "recipe"})
-        write_result(output, meta, {"loss": result["loss"], "accuracy": result["accuracy"],
-                                    "parameters": result["weights"]}, overwrite=overwrite)
-        summary["output"] = str(output)
+    _save_recipe_result(output, overwrite, "train", recipe, summary,
+                        {"loss": result["loss"], "accuracy": result["accuracy"],
+                         "parameters": result["weights"]},
+                        n_qubits=cfg.n_qubits, seed=cfg.seed)
     emit(summary, _summary_renderer(summary, "qsim train"))
 
 
