@@ -22,7 +22,8 @@ import numpy as np
 
 from mstool.schemas.preprocess import PreprocessRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
-from mstool.toolkit.io import check_writable, write_artifact
+from mstool.toolkit.io import check_writable
+from mstool.toolkit.preprocess.chunkio import aligned_artifact, aligned_empty
 from mstool.toolkit.preprocess.decode import (
     Decoded,
     DecodeError,
@@ -59,6 +60,7 @@ class PreprocessOptions:
     overwrite: bool = False
     device: str = "cpu"
     labels: Path | None = None
+    raw_writes: bool = True  # uncompressed chunks by pwrite at preallocated offsets (else HDF5 calls)
 
 
 @dataclass
@@ -205,6 +207,22 @@ def warm_up(recipe: PreprocessRecipe, device: str) -> None:
               threaded=False)
 
 
+def store(done: Processed, writer: ImagesWriter, worker: ImageWorker, strict: bool,
+          on_skip: Callable[[str, str], None] | None) -> None:
+    """Write one finished image (in input order), or record why it was skipped."""
+    if done.reason is not None:
+        if strict:
+            raise InputError(f"{done.reason} (--strict)", where=str(done.item.path))
+        writer.skip(done.item, done.reason)
+        if on_skip is not None:
+            on_skip(str(done.item.path), done.reason)
+        return
+    if done.pixels is None:  # CUDA: kernels run from this thread
+        done.pixels = worker.run_kernel(done.decoded, done.plan)
+    chunk = done.pixels if worker.raw_chunks else done.chunk
+    writer.add(done.item, done.pixels, done.decoded.original, done.plan, chunk)
+
+
 def preprocess_images(
     inputs: list[Path],
     output: Path,
@@ -233,28 +251,22 @@ def preprocess_images(
     outputs: queue.Queue = queue.Queue()
     kernel_dtype = np.uint8 if recipe.output.dtype == "uint8" else np.float32
     for _ in range(window + workers):
-        outputs.put(np.empty(3 * height * width, kernel_dtype))
+        outputs.put(aligned_empty(3 * height * width, kernel_dtype))
     worker = ImageWorker(recipe, device, outputs)
     start, cpu_start = time.perf_counter(), time.process_time()
-    with write_artifact(output, overwrite=options.overwrite) as art:
-        writer = ImagesWriter(art.h5, recipe, (height, width), len(items), class_names)
-        with ThreadPoolExecutor(workers, thread_name_prefix="decode") as pool:
-            for done in ordered_map(pool, worker, items, window=window):
-                if done.reason is not None:
-                    if options.strict:
-                        raise InputError(f"{done.reason} (--strict)", where=str(done.item.path))
-                    writer.skip(done.item, done.reason)
-                    if on_skip is not None:
-                        on_skip(str(done.item.path), done.reason)
-                else:
-                    if done.pixels is None:  # CUDA: kernels run from this thread
-                        done.pixels = worker.run_kernel(done.decoded, done.plan)
-                    chunk = done.pixels if worker.raw_chunks else done.chunk
-                    writer.add(done.item, done.pixels, done.decoded.original, done.plan, chunk)
-                if done.buffer is not None:
-                    outputs.put(done.buffer)
-                if on_image is not None:
-                    on_image()
+    with aligned_artifact(output, overwrite=options.overwrite) as art:
+        raw_path = art.h5.filename if options.raw_writes else None
+        writer = ImagesWriter(art.h5, recipe, (height, width), len(items), class_names, raw_path)
+        try:
+            with ThreadPoolExecutor(workers, thread_name_prefix="decode") as pool:
+                for done in ordered_map(pool, worker, items, window=window):
+                    store(done, writer, worker, options.strict, on_skip)
+                    if done.buffer is not None:
+                        outputs.put(done.buffer)
+                    if on_image is not None:
+                        on_image()
+        finally:
+            writer.close()
         if writer.count == 0:
             raise WorkFailed(f"none of the {len(items)} inputs could be decoded; nothing written")
         art.meta = writer.finish(shard=options.shard)

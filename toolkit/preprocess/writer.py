@@ -2,6 +2,9 @@
 
 ``images`` is written image by image (chunked (1, C, H, W)); the small per-image arrays
 (source, original size, scale, padding, affine map, labels) are written at the end.
+Uncompressed images go through :class:`~mstool.toolkit.preprocess.chunkio.RawChunkWriter`
+(one ``pwrite`` per image at a preallocated chunk) when the caller names the file;
+otherwise, and for compressed chunks, through HDF5's ``write_direct_chunk``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import numpy as np
 
 from mstool.schemas.images import ImagesMeta
 from mstool.schemas.preprocess import PreprocessRecipe
+from mstool.toolkit.preprocess.chunkio import RawChunkWriter, preallocated_chunks
 from mstool.toolkit.preprocess.geometry import Plan
 from mstool.toolkit.preprocess.sources import Item
 
@@ -42,18 +46,23 @@ class ImagesWriter:
     """Streams images into an open HDF5 file and collects the per-image records."""
 
     def __init__(self, h5: h5py.File, recipe: PreprocessRecipe, size: tuple[int, int],
-                 capacity: int, class_names: list[str]) -> None:
+                 capacity: int, class_names: list[str], raw_path: str | None = None) -> None:
         self.h5, self.recipe, self.class_names = h5, recipe, class_names
         height, width = size
         layout = recipe.output.layout
         self.image_shape = (CHANNELS, height, width) if layout == "CHW" else (height, width, CHANNELS)
         compression = None if recipe.output.compression == "none" else recipe.output.compression
         options = recipe.output.compression_level if compression == "gzip" else None
-        self.images = h5.create_dataset(
-            "images", shape=(max(capacity, 1), *self.image_shape), maxshape=(None, *self.image_shape),
-            dtype=recipe.output.dtype, chunks=(1, *self.image_shape),
-            compression=compression, compression_opts=options,
-        )
+        shape = (max(capacity, 1), *self.image_shape)
+        self.raw: RawChunkWriter | None = None
+        if compression is None and raw_path is not None:
+            self.images = preallocated_chunks(h5, "images", shape, recipe.output.dtype)
+            self.raw = RawChunkWriter(self.images, raw_path)
+        else:
+            self.images = h5.create_dataset(
+                "images", shape=shape, maxshape=(None, *self.image_shape), dtype=recipe.output.dtype,
+                chunks=(1, *self.image_shape), compression=compression, compression_opts=options,
+            )
         self.count = 0
         self.records: dict[str, list] = {k: [] for k in ("source", "original_size", "scale", "padding",
                                                          "affine", "labels")}
@@ -63,7 +72,9 @@ class ImagesWriter:
             chunk: np.ndarray | bytes | None = None) -> None:
         """Append one image; ``chunk`` is its stored form (the raw array or zlib bytes) when
         the caller encoded it already, which skips HDF5's filter pipeline."""
-        if chunk is not None:
+        if self.raw is not None:
+            self.raw.write(self.count, pixels)
+        elif chunk is not None:
             self.images.id.write_direct_chunk((self.count,) + (0,) * len(self.image_shape), chunk)
         else:
             self.images[self.count] = pixels
@@ -79,11 +90,17 @@ class ImagesWriter:
             self.records["labels"].append(label)
         self.count += 1
 
+    def close(self) -> None:
+        """Release the raw chunk file handles (done by :meth:`finish`; safe to repeat)."""
+        if self.raw is not None:
+            self.raw.close()
+
     def skip(self, item: Item, reason: str) -> None:
         self.skipped.append({"path": str(item.path), "reason": reason})
 
     def finish(self, shard: tuple[int, int] | None = None) -> ImagesMeta:
         """Trim to the images written, write per-image records, return the metadata."""
+        self.close()
         self.images.resize(self.count, axis=0)
         records = self.records
         self.h5.create_dataset("source", data=np.array(records["source"], dtype=h5py.string_dtype()))
