@@ -7,8 +7,11 @@ Run with the benchmark venv (mstool + anchors from requirements.txt):
 For each recipe (yolov3_416, resnet_224) over the COCO photos in ../shared/data/images
 (repeated to --images): wall images/s and images per process CPU-second, ratios of
 mstool to each anchor, and PSNR of mstool's tensors against the naive PIL reference.
-mstool runs its full pipeline (decode, fused kernel, HDF5 file written and fsynced); the
-anchors only produce the arrays in memory.
+Each method runs twice: with the arrays consumed in memory, and writing the same
+artifact layout (``images`` (N, C, H, W) chunked one image per chunk, plus per-image
+source, original size, scale and padding) to a temporary HDF5 file that is fsynced and
+renamed at the end: mstool through ``preprocess_images``, the anchors through h5py
+(``dataset[i] = array`` as each array arrives).
 """
 
 from __future__ import annotations
@@ -59,15 +62,20 @@ def finish_resnet(resized: np.ndarray, top: int, left: int) -> np.ndarray:
 # --- anchors ---------------------------------------------------------------------------
 
 def naive_pil(path: Path, recipe: str) -> np.ndarray:
+    return naive_pil_sized(path, recipe)[0]
+
+
+def naive_pil_sized(path: Path, recipe: str) -> tuple[np.ndarray, tuple[int, int]]:
+    """The naive PIL tensor and the image's (height, width)."""
     from PIL import Image
 
     image = Image.open(path).convert("RGB")
     w, h = image.size
     if recipe == "yolov3_416":
         nh, nw, top, left = letterbox_geometry(h, w)
-        return finish_yolo(np.asarray(image.resize((nw, nh), Image.BILINEAR)), top, left)
+        return finish_yolo(np.asarray(image.resize((nw, nh), Image.BILINEAR)), top, left), (h, w)
     nh, nw, top, left = shorter_geometry(h, w)
-    return finish_resnet(np.asarray(image.resize((nw, nh), Image.BILINEAR)), top, left)
+    return finish_resnet(np.asarray(image.resize((nw, nh), Image.BILINEAR)), top, left), (h, w)
 
 
 def opencv(path: Path, recipe: str) -> np.ndarray:
@@ -102,11 +110,56 @@ def tf_dataset(files: list[Path], recipe: str, antialias: bool):
             left = tf.cast(tf.round(tf.cast(size[1] - 224, tf.float32) / 2.0), tf.int32)
             crop = resized[top : top + 224, left : left + 224] / 255.0
             out = (crop - IMAGENET_MEAN) / IMAGENET_STD
-        return tf.transpose(out, [2, 0, 1])
+        return tf.transpose(out, [2, 0, 1]), tf.shape(image)[:2]
 
     autotune = tf.data.AUTOTUNE
     paths = tf.data.Dataset.from_tensor_slices([str(f) for f in files])
     return paths.map(load, num_parallel_calls=autotune).prefetch(autotune)
+
+
+# --- the anchors' HDF5 output: same layout as mstool's artifact -----------------------
+
+class H5Sink:
+    """Writes arrays as they arrive into an ``images``-layout HDF5 file (temp, fsync, rename)."""
+
+    def __init__(self, path: Path, count: int, shape: tuple[int, ...]) -> None:
+        import h5py
+
+        self.path, self.tmp = path, path.with_name(path.name + ".tmp")
+        self.h5 = h5py.File(self.tmp, "w")
+        self.images = self.h5.create_dataset("images", (count, *shape), np.float32, chunks=(1, *shape))
+        self.records: dict[str, list] = {"source": [], "original_size": [], "scale": [], "padding": []}
+
+    def add(self, array: np.ndarray, source: Path, original: tuple[int, int], recipe: str) -> None:
+        h, w = original
+        i = len(self.records["source"])
+        self.images[i] = array
+        if recipe == "yolov3_416":
+            nh, nw, top, left = letterbox_geometry(h, w)
+            padding = (top, left, 416 - nh - top, 416 - nw - left)
+        else:
+            nh, nw, top, left = shorter_geometry(h, w)
+            padding = (0, 0, 0, 0)
+        self.records["source"].append(str(source))
+        self.records["original_size"].append((h, w))
+        self.records["scale"].append((nh / h, nw / w))
+        self.records["padding"].append(padding)
+
+    def close(self) -> None:
+        import h5py
+
+        self.h5.create_dataset("source", data=np.array(self.records["source"], dtype=h5py.string_dtype()))
+        for name, dtype in (("original_size", np.int32), ("scale", np.float64), ("padding", np.int32)):
+            self.h5.create_dataset(name, data=np.array(self.records[name], dtype))
+        self.h5.close()
+        fd = os.open(self.tmp, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+        os.replace(self.tmp, self.path)
+
+
+def output_shape(recipe: str) -> tuple[int, int, int]:
+    return (3, 416, 416) if recipe == "yolov3_416" else (3, 224, 224)
 
 
 # --- timing ----------------------------------------------------------------------------
@@ -135,6 +188,22 @@ def run_tf(files, recipe, antialias) -> None:
         pass
 
 
+def run_pil_h5(files, recipe, out: Path) -> None:
+    sink = H5Sink(out, len(files), output_shape(recipe))
+    for path in files:
+        array, original = naive_pil_sized(path, recipe)
+        sink.add(array, path, original, recipe)
+    sink.close()
+
+
+def run_tf_h5(files, recipe, antialias, out: Path) -> None:
+    sink = H5Sink(out, len(files), output_shape(recipe))
+    for path, (array, original) in zip(files, tf_dataset(files, recipe, antialias).as_numpy_iterator(),
+                                       strict=True):
+        sink.add(array, path, tuple(int(v) for v in original), recipe)
+    sink.close()
+
+
 def run_mstool(files, recipe_name, workers, out_dir) -> None:
     from mstool.schemas.preprocess import PreprocessRecipe
     from mstool.toolkit.io import load_recipe
@@ -146,9 +215,10 @@ def run_mstool(files, recipe_name, workers, out_dir) -> None:
 
 
 def remove_output(recipe_name, out_dir) -> None:
-    """Deleting the previous run's file (page cache, blocks) is not preprocessing: do it
+    """Deleting the previous run's files (page cache, blocks) is not preprocessing: do it
     before the clock starts."""
-    (Path(out_dir) / f"{recipe_name}.h5").unlink(missing_ok=True)
+    for name in (f"{recipe_name}.h5", f"{recipe_name}-anchor.h5"):
+        (Path(out_dir) / name).unlink(missing_ok=True)
 
 
 def run_mstool_in_memory(files, recipe_name, workers) -> None:
@@ -186,36 +256,74 @@ def psnr_against_pil(files, recipe_name, out_dir) -> tuple[float, float]:
     return float(min(values)), float(np.median(values))
 
 
+def psnr_of_tf(files, recipe: str, antialias: bool) -> tuple[float, float]:
+    """PSNR of tf.data's tensors against the naive PIL reference (min, median over 64 images)."""
+    peak = 1.0 if recipe == "yolov3_416" else float((1.0 / IMAGENET_STD).max())
+    values = []
+    for path, (array, _) in zip(files[:64], tf_dataset(files[:64], recipe, antialias).as_numpy_iterator(),
+                                strict=True):
+        mse = np.mean((array.astype(np.float64) - naive_pil(path, recipe)) ** 2)
+        values.append(10 * np.log10(peak**2 / mse))
+    return float(min(values)), float(np.median(values))
+
+
+def methods_for(recipe: str, files: list[Path], workers: int, out_dir: str) -> dict:
+    """(family, mode) -> a callable running it over ``files``; mode is "memory" or "HDF5"."""
+    anchor_out = Path(out_dir) / f"{recipe}-anchor.h5"
+    ours = f"mstool CPU ({workers} workers)"
+    return {
+        ("naive PIL (1 thread)", "memory"): lambda: run_anchor(naive_pil, files, recipe),
+        ("naive PIL (1 thread)", "HDF5"): lambda: run_pil_h5(files, recipe, anchor_out),
+        ("tf.data AUTOTUNE (antialias)", "memory"): lambda: run_tf(files, recipe, True),
+        ("tf.data AUTOTUNE (antialias)", "HDF5"): lambda: run_tf_h5(files, recipe, True, anchor_out),
+        ("tf.data AUTOTUNE (no antialias)", "memory"): lambda: run_tf(files, recipe, False),
+        ("tf.data AUTOTUNE (no antialias)", "HDF5"): lambda: run_tf_h5(files, recipe, False, anchor_out),
+        ("OpenCV (1 thread)", "memory"): lambda: run_anchor(opencv, files, recipe),
+        (f"OpenCV ({workers} threads)", "memory"): lambda: run_anchor(opencv, files, recipe, workers),
+        (ours, "memory"): lambda: run_mstool_in_memory(files, recipe, workers),
+        (ours, "HDF5"): lambda: run_mstool(files, recipe, workers, out_dir),
+    }
+
+
+def print_table(med: dict, ours: str) -> None:
+    print("| method | in memory: images/s | per CPU-s | mstool / method (wall) | (CPU) "
+          "| into HDF5: images/s | per CPU-s | mstool / method (wall) | (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for family in dict.fromkeys(name for name, _ in med):
+        cells = []
+        for mode in ("memory", "HDF5"):
+            m, us = med.get((family, mode)), med[(ours, mode)]
+            if m is None:
+                cells += ["-"] * 4
+                continue
+            cells += [f"{m['ips']:.1f}", f"{m['ipcs']:.1f}",
+                      f"{us['ips'] / m['ips']:.2f}x", f"{us['ipcs'] / m['ipcs']:.2f}x"]
+        print(f"| {family} | " + " | ".join(cells) + " |")
+
+
 def bench_recipe(recipe: str, files: list[Path], workers: int, repeats: int, out_dir: str) -> None:
     # Warm up every method once (compile, caches, TF graph tracing) on a few files.
     remove_output(recipe, out_dir)
     run_mstool(files[:8], recipe, workers, out_dir)
     run_tf(files[:8], recipe, True)
-    methods = {
-        "naive PIL (1 thread)": lambda: run_anchor(naive_pil, files, recipe),
-        "tf.data AUTOTUNE (antialias)": lambda: run_tf(files, recipe, True),
-        "tf.data AUTOTUNE (no antialias)": lambda: run_tf(files, recipe, False),
-        "OpenCV (1 thread)": lambda: run_anchor(opencv, files, recipe),
-        f"OpenCV ({workers} threads)": lambda: run_anchor(opencv, files, recipe, workers),
-        f"mstool CPU ({workers} workers, in memory)": lambda: run_mstool_in_memory(files, recipe, workers),
-        f"mstool CPU ({workers} workers, HDF5)": lambda: run_mstool(files, recipe, workers, out_dir),
-    }
-    results: dict[str, list[dict]] = {name: [] for name in methods}
+    methods = methods_for(recipe, files, workers, out_dir)
+    results: dict[tuple, list[dict]] = {key: [] for key in methods}
     for _ in range(repeats):  # interleaved, so load changes hit every method alike
-        for name, fn in methods.items():
-            setup = (lambda: remove_output(recipe, out_dir)) if "HDF5" in name else None
-            results[name].append(measure(fn, len(files), setup))
-    med = {name: {k: statistics.median(r[k] for r in runs) for k in ("ips", "ipcs")}
-           for name, runs in results.items()}
-    ours = med[f"mstool CPU ({workers} workers, in memory)"]
-    print(f"\n### {recipe}: {len(files)} images, median of {repeats} interleaved runs\n")
-    print("| method | images/s (wall) | images per CPU-second | mstool in memory / method (wall) | (CPU) |")
-    print("|---|---:|---:|---:|---:|")
-    for name, m in med.items():
-        print(f"| {name} | {m['ips']:.1f} | {m['ipcs']:.1f} | {ours['ips'] / m['ips']:.2f}x "
-              f"| {ours['ipcs'] / m['ipcs']:.2f}x |")
+        for key, fn in methods.items():
+            setup = (lambda: remove_output(recipe, out_dir)) if key[1] == "HDF5" else None
+            results[key].append(measure(fn, len(files), setup))
+    med = {key: {k: statistics.median(r[k] for r in runs) for k in ("ips", "ipcs")}
+           for key, runs in results.items()}
+    print(f"\n### {recipe}: {len(files)} images, median of {repeats} interleaved runs, "
+          f"load average {os.getloadavg()[0]:.2f}\n")
+    print_table(med, f"mstool CPU ({workers} workers)")
     worst, median = psnr_against_pil(files, recipe, out_dir)
-    print(f"\nPSNR of mstool vs naive PIL (64 images): min {worst:.1f} dB, median {median:.1f} dB")
+    print(f"\nPSNR vs naive PIL (64 images): mstool min {worst:.1f} dB, median {median:.1f} dB", end="")
+    for antialias in (True, False):
+        worst, median = psnr_of_tf(files, recipe, antialias)
+        label = "with" if antialias else "without"
+        print(f"; tf.data {label} antialias min {worst:.1f}, median {median:.1f}", end="")
+    print()
 
 
 def main() -> int:
