@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mstool.toolkit.qsim import kernels
+from mstool.toolkit.qsim.blocked import apply_gates
 from mstool.toolkit.qsim.circuit import Circuit, Operation
 from mstool.toolkit.qsim.fusion import fuse, gate_stream
 from mstool.toolkit.qsim.statevector import check_memory, run_call, validate_circuit, zero_state
@@ -164,8 +165,9 @@ def run_circuit(circuit: Circuit, shots: int = 0, seed: int | None = None,
         psi = sim.get_state()
     else:
         psi = zero_state(n, dtype)
-        for call in fuse(gate_stream(unitary.ops, values)):
-            run_call(psi, call)
+        if not apply_gates(psi, unitary.ops, values):
+            for call in fuse(gate_stream(unitary.ops, values)):
+                run_call(psi, call)
     result = RunResult(n, circuit.n_clbits, psi)
     measure_map = [(op.targets[0], op.clbits[0]) for op in circuit.ops if op.name == "measure"]
     if shots:

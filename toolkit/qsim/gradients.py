@@ -16,7 +16,9 @@ from dataclasses import replace
 import numpy as np
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.qsim import blocked
 from mstool.toolkit.qsim.adjoint import lower_backward, real_inner, run_backward, run_forward
+from mstool.toolkit.qsim.blocked import adjoint_ops
 from mstool.toolkit.qsim.circuit import Circuit, Operation
 from mstool.toolkit.qsim.kernels import PARALLEL_MIN_SIZE
 from mstool.toolkit.qsim.observables import PauliSum
@@ -46,8 +48,9 @@ def final_state(circuit: Circuit, values: Mapping[str, float] | None = None,
     n = circuit.n_qubits if n_qubits is None else n_qubits
     validate_circuit(circuit, n)
     psi = zero_state(n, dtype)
-    for call in compile_circuit(circuit, values):
-        run_call(psi, call)
+    if not blocked.apply_gates(psi, circuit.ops, values):
+        for call in compile_circuit(circuit, values):
+            run_call(psi, call)
     return psi
 
 
@@ -65,21 +68,55 @@ def expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Ma
     by the adjoint method: one forward pass, then one backward pass over the gates."""
     n, names, values = _prepare(circuit, hamiltonian, values, names)
     check_memory(n, dtype, copies=2)
+    validate_circuit(circuit, n)
+    result = blocked_expectation_and_gradient(circuit, hamiltonian, values, names, dtype)
+    if result is None:  # a gate too wide for a buffer group
+        return _flat_expectation_and_gradient(circuit, hamiltonian, values, names, dtype)
+    return result
+
+
+def blocked_expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float],
+                                     names: Sequence[str], dtype: str = "complex128",
+                                     max_qubits: tuple[int, int] | None = None):
+    """The adjoint method through buffer groups: the forward run, then the backward sweep
+    with each group's gates undone on both vectors in the cache; ``max_qubits`` (forward,
+    backward) overrides the group sizes. None when a gate is too wide for a group."""
+    n = circuit.n_qubits
+    forward, backward, params = adjoint_ops(circuit.ops, values)
+    if not blocked.fits(forward, n):
+        return None
+    fwd_max, bwd_max = max_qubits or (None, blocked.adjoint_group_qubits(n))
+    psi = zero_state(n, dtype)
+    blocked.run_encoded(psi, blocked.plan(forward, n, max_qubits=fwd_max))
+    lam = hamiltonian.apply(psi)
+    energy = real_inner(psi, lam)  # <psi|H|psi> from H|psi>: no second pass of H
+    d_theta = 2.0 * blocked.run_encoded(psi, blocked.plan(backward, n, len(params), bwd_max), lam)
+    return energy, _chain_rule(params, d_theta, names)
+
+
+def _chain_rule(params: Sequence[Parameter], d_theta: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """d<H>/d symbol from d<H>/d gate parameter (each a linear form of symbols)."""
+    grad: dict[str, float] = {}
+    for slot, param in enumerate(params):
+        for name, coeff in param.terms.items():
+            grad[name] = grad.get(name, 0.0) + coeff * d_theta[slot]
+    return np.array([grad.get(s, 0.0) for s in names])
+
+
+def _flat_expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float],
+                                   names: Sequence[str], dtype: str) -> tuple[float, np.ndarray]:
+    """The adjoint method over the flat lowered program (gates too wide for a buffer group)."""
+    n = circuit.n_qubits
     program = lower_backward(circuit.ops, values, np.dtype(dtype))
     if (1 << n) < PARALLEL_MIN_SIZE:  # small: the compiled flat forward beats per-call dispatch
-        validate_circuit(circuit, n)
         psi = zero_state(n, dtype)
         run_forward(psi, program)
     else:  # large: fewer passes over memory with the fused forward
         psi = final_state(circuit, values, dtype)
     lam = hamiltonian.apply(psi)
-    energy = real_inner(psi, lam)  # <psi|H|psi> from H|psi>: no second pass of H
+    energy = real_inner(psi, lam)
     d_theta = run_backward(psi, lam, program)
-    grad: dict[str, float] = {}
-    for slot, param in enumerate(program.deriv_param):
-        for name, coeff in param.terms.items():
-            grad[name] = grad.get(name, 0.0) + coeff * d_theta[slot]
-    return energy, np.array([grad.get(s, 0.0) for s in names])
+    return energy, _chain_rule(program.deriv_param, d_theta, names)
 
 
 def _shift_rule(op: Operation) -> list[tuple[float, float]]:
