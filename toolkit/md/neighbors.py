@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
 from mstool.toolkit.md.kernels import neighbors as kernels
@@ -53,6 +54,48 @@ def half_shell(offsets: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(offsets[np.array(positive, dtype=bool)])
 
 
+def column_steps(reach: int, width: np.ndarray, rlist: float, half: bool) -> np.ndarray:
+    """x-y column steps within ``reach`` whose closest points lie within ``rlist``.
+
+    With ``half`` only the zero step and the lexicographically positive one of each +/- pair.
+
+    >>> len(column_steps(1, np.ones(2), 1.0, False)), len(column_steps(1, np.ones(2), 1.0, True))
+    (9, 5)
+    >>> len(column_steps(3, np.full(2, 0.4), 1.2, True))
+    25
+    """
+    steps = np.arange(-reach, reach + 1)
+    grid = np.array(np.meshgrid(steps, steps, indexing="ij")).reshape(2, -1).T
+    gap = np.maximum(np.abs(grid) - 1, 0) * width
+    keep = np.einsum("ij,ij->i", gap, gap) < rlist * rlist
+    if half:
+        keep &= (grid[:, 0] > 0) | ((grid[:, 0] == 0) & (grid[:, 1] >= 0))
+    return np.ascontiguousarray(grid[keep], dtype=np.int64)
+
+
+def column_grid(box: np.ndarray, rlist: float) -> tuple[int, np.ndarray] | None:
+    """(reach, columns along x and y) for the column search, or None when the box is too small.
+
+    Columns are at least ``rlist / reach`` wide and searched ``reach`` deep, with
+    ``2 reach + 1`` columns per edge at least: reach 3 (measured fastest), deeper in boxes
+    only a little over two list radii wide; z needs ``rlist`` below half its edge.
+
+    >>> column_grid(np.array([3.2852863, 3.2861648, 3.1855098]), 1.2)
+    (3, array([8, 8]))
+    >>> column_grid(np.array([2.7, 2.7, 2.7]), 1.2)
+    (4, array([9, 9]))
+    >>> column_grid(np.array([2.0, 2.0, 2.0]), 1.2) is None
+    True
+    """
+    if 2.0 * rlist >= float(np.min(box)):
+        return None
+    for reach in range(3, 9):
+        ncol = np.floor(box[:2] * reach / rlist).astype(np.int64)
+        if ncol.min() >= 2 * reach + 1:
+            return reach, ncol
+    return None
+
+
 class NeighborList:
     """A full neighbour list within ``cutoff + skin``, rebuilt on demand.
 
@@ -77,6 +120,7 @@ class NeighborList:
         self.ref_positions: np.ndarray | None = None
         self.ref_box: np.ndarray | None = None
         self.builds = 0
+        self.order: np.ndarray | None = None  # atoms in column order at the last build
 
     def needs_rebuild(self, positions: np.ndarray, box: np.ndarray | None) -> bool:
         if self.table is None or self.ref_positions is None:
@@ -89,29 +133,29 @@ class NeighborList:
         rlist = self.cutoff + self.skin
         periodic = box is not None
         box_arr = np.asarray(box, dtype=float) if periodic else np.ones(3)
-        reach, ncell = 1, np.zeros(3, np.int64)
-        if periodic:
-            # Cells of rlist/reach, searched reach deep: the deepest that fits the box.
-            for reach in (3, 2, 1):
-                ncell = np.floor(box_arr * reach / rlist).astype(np.int64)
-                if ncell.min() >= 2 * reach + 1:
-                    break
-        use_cells = periodic and ncell.min() >= 2 * reach + 1
-        offsets = cell_offsets(reach, box_arr / np.maximum(ncell, 1), rlist) if use_cells else None
-        if use_cells and self.half:
-            offsets = half_shell(offsets)
+        columns = column_grid(box_arr, rlist) if periodic else None
+        if columns is not None:
+            reach, ncol = columns
+            steps = column_steps(reach, box_arr[:2] / ncol, rlist, self.half)
+            if self.order is None:
+                self.order = np.arange(self.n_atoms, dtype=np.int64)
+            sorted_atoms = kernels.sort_into_columns(positions, box_arr, ncol, self.order)
+            self.order = sorted_atoms[0]
+            column_list = pick(kernels, "column_list", self.n_atoms)
+            chunks = 4 * numba.get_num_threads() if column_list is kernels.column_list_parallel else 1
         while True:
-            if use_cells:
-                table, counts = pick(kernels, "cell_list", self.n_atoms)(
-                    positions,
+            if columns is not None:
+                table, counts = column_list(
+                    *sorted_atoms,
                     box_arr,
+                    ncol,
+                    steps,
                     rlist,
-                    ncell,
-                    offsets,
                     self.excl_start,
                     self.excl_list,
                     self.capacity,
                     self.half,
+                    chunks,
                 )
             else:
                 table, counts = pick(kernels, "all_pairs_list", self.n_atoms)(

@@ -2,6 +2,12 @@
 
 Lists are full (each pair appears for both atoms, for per-atom GPU threads) or half
 (each pair once, for the CPU kernel with per-thread force buffers).
+
+The production builder is the column search (:func:`sort_into_columns` then
+:func:`column_list`): atoms are binned into x-y columns and sorted by z inside each column,
+so for every atom and nearby column the candidates within the list radius are one
+contiguous z window, whose edges move a step or two from one atom to the next.
+:func:`cell_list` (cubic cells) and :func:`all_pairs_list` remain as references and fallbacks.
 """
 
 from __future__ import annotations
@@ -125,6 +131,249 @@ def cell_list(pos, box, rlist, ncell, offsets, excl_start, excl_list, capacity, 
     return table, counts
 
 
+@numba.njit(cache=True, error_model="numpy")
+def sort_into_columns(pos, box, ncol, previous):
+    """Bin atoms into ``ncol[0] x ncol[1]`` columns along x-y and sort each column by z.
+
+    Atoms are visited in ``previous`` order (last build's), so columns come out nearly
+    sorted and the insertion sort is close to linear. Returns (order, column start,
+    column of each sorted atom, rank = sorted index of each atom, sorted wrapped x, y, z).
+    """
+    n = pos.shape[0]
+    ncx, ncy = ncol[0], ncol[1]
+    col_of = np.empty(n, dtype=np.int64)
+    wrapped = np.empty((n, 3))
+    for i in range(n):
+        cell = 0
+        for d in range(3):
+            f = pos[i, d] / box[d]
+            f -= math.floor(f)
+            if f >= 1.0:
+                f = 0.0
+            wrapped[i, d] = f * box[d]
+            if d < 2:
+                c = min(int(f * ncol[d]), ncol[d] - 1)
+                cell = cell * ncol[1] + c if d == 1 else c
+        col_of[i] = cell
+    start = np.zeros(ncx * ncy + 1, dtype=np.int64)
+    for i in range(n):
+        start[col_of[i] + 1] += 1
+    for c in range(ncx * ncy):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        i = previous[k]
+        order[fill[col_of[i]]] = i
+        fill[col_of[i]] += 1
+    for c in range(ncx * ncy):  # insertion sort of each column by z
+        for s in range(start[c] + 1, start[c + 1]):
+            atom = order[s]
+            z = wrapped[atom, 2]
+            t = s - 1
+            while t >= start[c] and wrapped[order[t], 2] > z:
+                order[t + 1] = order[t]
+                t -= 1
+            order[t + 1] = atom
+    scol = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    sx, sy, sz = np.empty(n), np.empty(n), np.empty(n)
+    for s in range(n):
+        i = order[s]
+        scol[s] = col_of[i]
+        rank[i] = s
+        sx[s] = wrapped[i, 0]
+        sy[s] = wrapped[i, 1]
+        sz[s] = wrapped[i, 2]
+    return order, start, scol, rank, sx, sy, sz
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _first_at_least(sz, a, b, guess, value):
+    """First index in [a, b] with sz >= value (sz sorted on [a, b), b if none), walking
+    from ``guess``: the previous atom's answer, a step or two away."""
+    t = guess
+    while t < b and sz[t] < value:
+        t += 1
+    while t > a and sz[t - 1] >= value:
+        t -= 1
+    return t
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _scan(q0, q1, shx, shy, shz, xi, yi, zi, p, i, sx, sy, sz, order, mark, r2max, table, c, capacity):
+    """Append to row ``i`` the atoms q in [q0, q1) within the list radius and not excluded."""
+    for q in range(q0, q1):
+        dx = sx[q] + shx - xi
+        dy = sy[q] + shy - yi
+        dz = sz[q] + shz - zi
+        # Branch-free: always store, advance only on a hit (a third of the candidates miss).
+        if c < capacity:
+            table[i, c] = order[q]
+        c += (dx * dx + dy * dy + dz * dz < r2max) & (mark[q] != p)
+    return c
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _wrap_column(u, ncol, edge):
+    """(column index, periodic shift) of the possibly out-of-range column ``u``."""
+    if u < 0:
+        return u + ncol, -edge
+    if u >= ncol:
+        return u - ncol, edge
+    return u, 0.0
+
+
+def column_list(
+    order,
+    start,
+    scol,
+    rank,
+    sx,
+    sy,
+    sz,
+    box,
+    ncol,
+    steps,
+    rlist,
+    excl_start,
+    excl_list,
+    capacity,
+    half,
+    chunks,
+):
+    """Neighbours within ``rlist`` from columns sorted by :func:`sort_into_columns`.
+
+    ``steps`` (k, 2) are the column steps to search, each within ``2 reach + 1 <= ncol``;
+    with ``half`` only one of each pair of opposite steps (see :func:`column_steps`) and, in
+    an atom's own column, only partners above it in z (periodically), so each pair is
+    listed once. Needs ``rlist`` below half of every box edge. Columns a whole list radius
+    away in x-y from the atom are skipped; in the others the z window is
+    ``+/- sqrt(rlist^2 - gap^2)``, wrapped through the periodic z boundary. Atoms of one
+    column are visited in z order, so each window edge is walked from the previous atom's.
+    """
+    n = order.shape[0]
+    ncx, ncy = ncol[0], ncol[1]
+    wx = box[0] / ncx
+    wy = box[1] / ncy
+    lz = box[2]
+    r2max = rlist * rlist
+    table = np.empty((n, capacity), dtype=np.int32)
+    counts = np.zeros(n, dtype=np.int64)
+    ncolumns = ncx * ncy
+    size = (ncolumns + chunks - 1) // chunks
+    for k in numba.prange(chunks):
+        mark = np.full(n, -1, dtype=np.int64)
+        edges = np.empty((steps.shape[0], 4), dtype=np.int64)
+        reach_z = np.empty(steps.shape[0])
+        for o in range(steps.shape[0]):
+            gx = max(abs(steps[o, 0]) - 1, 0) * wx
+            gy = max(abs(steps[o, 1]) - 1, 0) * wy
+            reach_z[o] = math.sqrt(max(r2max - gx * gx - gy * gy, 0.0))
+        for home in range(k * size, min(ncolumns, (k + 1) * size)):
+            cx = home // ncy
+            cy = home - cx * ncy
+            for o in range(steps.shape[0]):
+                ux, _ = _wrap_column(cx + steps[o, 0], ncx, box[0])
+                uy, _ = _wrap_column(cy + steps[o, 1], ncy, box[1])
+                edges[o, :] = start[ux * ncy + uy]
+            for p in range(start[home], start[home + 1]):
+                i = order[p]
+                for e in range(excl_start[i], excl_start[i + 1]):
+                    mark[rank[excl_list[e]]] = p
+                mark[p] = p
+                xi, yi, zi = sx[p], sy[p], sz[p]
+                c = 0
+                for o in range(steps.shape[0]):
+                    ux = cx + steps[o, 0]
+                    uy = cy + steps[o, 1]
+                    gx = max(0.0, ux * wx - xi, xi - (ux + 1) * wx)
+                    gy = max(0.0, uy * wy - yi, yi - (uy + 1) * wy)
+                    g2 = gx * gx + gy * gy
+                    if g2 >= r2max:
+                        continue
+                    # The column's own z reach (not this atom's) keeps the edges monotone in z.
+                    dzw = reach_z[o]
+                    ux, shx = _wrap_column(ux, ncx, box[0])
+                    uy, shy = _wrap_column(uy, ncy, box[1])
+                    a = start[ux * ncy + uy]
+                    b = start[ux * ncy + uy + 1]
+                    q1 = edges[o, 1] = _first_at_least(sz, a, b, edges[o, 1], zi + dzw)
+                    if half and steps[o, 0] == 0 and steps[o, 1] == 0:
+                        q0 = p + 1
+                    else:
+                        q0 = edges[o, 0] = _first_at_least(sz, a, b, edges[o, 0], zi - dzw)
+                        if zi - dzw < 0.0:
+                            w0 = edges[o, 2] = _first_at_least(sz, a, b, edges[o, 2], zi - dzw + lz)
+                            c = _scan(
+                                w0,
+                                b,
+                                shx,
+                                shy,
+                                -lz,
+                                xi,
+                                yi,
+                                zi,
+                                p,
+                                i,
+                                sx,
+                                sy,
+                                sz,
+                                order,
+                                mark,
+                                r2max,
+                                table,
+                                c,
+                                capacity,
+                            )
+                    c = _scan(
+                        q0,
+                        q1,
+                        shx,
+                        shy,
+                        0.0,
+                        xi,
+                        yi,
+                        zi,
+                        p,
+                        i,
+                        sx,
+                        sy,
+                        sz,
+                        order,
+                        mark,
+                        r2max,
+                        table,
+                        c,
+                        capacity,
+                    )
+                    if zi + dzw > lz:
+                        w1 = edges[o, 3] = _first_at_least(sz, a, b, edges[o, 3], zi + dzw - lz)
+                        c = _scan(
+                            a,
+                            w1,
+                            shx,
+                            shy,
+                            lz,
+                            xi,
+                            yi,
+                            zi,
+                            p,
+                            i,
+                            sx,
+                            sy,
+                            sz,
+                            order,
+                            mark,
+                            r2max,
+                            table,
+                            c,
+                            capacity,
+                        )
+                counts[i] = c
+    return table, counts
+
+
 def max_displacement2(pos, ref):
     """Largest squared displacement of any atom since ``ref`` (for the Verlet-skin test)."""
     n = pos.shape[0]
@@ -139,6 +388,7 @@ def max_displacement2(pos, ref):
 
 all_pairs_list_parallel, all_pairs_list_serial = compile_variants(all_pairs_list, error_model="numpy")
 cell_list_parallel, cell_list_serial = compile_variants(cell_list, error_model="numpy")
+column_list_parallel, column_list_serial = compile_variants(column_list, error_model="numpy")
 max_displacement2_parallel, max_displacement2_serial = compile_variants(
     max_displacement2, error_model="numpy"
 )
