@@ -104,3 +104,19 @@ def test_blocked_adjoint_parallel_matches_flat_sweep():
         energy, grad = blocked_expectation_and_gradient(circ, ham, values, names, max_qubits=sizes)
         assert abs(energy - flat[0]) < 1e-10
         assert np.max(np.abs(grad - flat[1])) < 1e-10
+
+
+def test_cached_plan_with_new_parameter_values_gives_their_gradient():
+    """The second call reuses the cached group plan and refills only the matrices."""
+    rng = np.random.default_rng(21)
+    n = 5
+    circ = random_circuit(n, 30, rng, symbolic=True, max_controls=1, custom=False)
+    circ = Circuit(n, [op for op in circ.ops if not (op.controls and op.name == "u3")])
+    ham = random_hamiltonian(n, 5, rng)
+    names = [f"p{k}" for k in range(4)]
+    for _ in range(2):
+        values = {name: float(v) for name, v in zip(names, rng.normal(size=4), strict=True)}
+        energy, grad = blocked_expectation_and_gradient(circ, ham, values, names, max_qubits=(3, 3))
+        psi = reference_state(circ, values)
+        assert abs(energy - np.vdot(psi, ham.apply(psi)).real) < 1e-10
+        assert np.max(np.abs(grad - parameter_shift_gradient(circ, ham, values, names))) < 1e-8

@@ -17,19 +17,19 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from mstool.toolkit.qsim import blocked_kernels as bk
 from mstool.toolkit.qsim.circuit import Operation
 from mstool.toolkit.qsim.gates import GATES
-from mstool.toolkit.qsim.kernels import PARALLEL_MIN_SIZE
 
 MAX_GROUP_QUBITS = 13  # 2^13 amplitudes: 128 KiB per vector in the buffer (L2-resident)
 MAX_ADJOINT_GROUP_QUBITS = 12  # psi and lambda: 2 x 64 KiB
 LOW_QUBITS = 3  # every group holds qubits 0-2: gathers read whole cache lines
 MAX_POSITIONS = 8
+PARALLEL_MIN_AMPLITUDES = 1 << 14  # a group's cosets run in parallel from here on
 
 
 @dataclass
@@ -49,6 +49,8 @@ class BufferOp:
 
 
 def _is_diagonal(m: np.ndarray) -> bool:
+    if m.shape == (2, 2):
+        return m[0, 1] == 0 and m[1, 0] == 0
     return not np.any(m - np.diag(np.diag(m)))
 
 
@@ -219,7 +221,7 @@ def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = No
     """Run encoded groups on ``psi`` (and ``lam``); return the derivative slots."""
     n_qubits = int(psi.shape[0]).bit_length() - 1
     threads = int(os.environ.get("NUMBA_NUM_THREADS", os.cpu_count() or 1))
-    parallel = psi.shape[0] >= PARALLEL_MIN_SIZE
+    parallel = psi.shape[0] >= PARALLEL_MIN_AMPLITUDES
     fn = bk.run_groups_parallel if parallel else bk.run_groups_serial
     return fn(psi, psi if lam is None else lam, 1 if lam is None else 2, n_qubits, enc.g_qubits, enc.g_nq,
               enc.g_ops, enc.offsets, enc.codes, enc.args, enc.positions, enc.mats, enc.n_slots,
@@ -262,12 +264,40 @@ def adjoint_ops(ops: Sequence[Operation], values: Mapping[str, float]):
     return forward, fuse_single_qubit(backward), params
 
 
+_PLANS: dict[tuple, tuple[EncodedGroups, np.ndarray]] = {}  # op structure -> encoded plan
+MAX_CACHED_PLANS = 64
+
+
 def plan(ops: Sequence[BufferOp], n_qubits: int, n_slots: int = 0,
          max_qubits: int | None = None) -> EncodedGroups:
-    """Plan and encode ``ops`` for an ``n_qubits`` state."""
+    """Plan and encode ``ops`` for an ``n_qubits`` state. Plans are cached by the ops'
+    structure (kinds, qubits, slots): a circuit run again with other parameter values
+    only refills the matrices."""
     default_max, low = group_sizes(n_qubits)
-    groups = plan_groups([op.qubits for op in ops], n_qubits, max_qubits or default_max, low)
-    return encode(ops, groups, n_slots)
+    max_q = max_qubits or default_max
+    key = (n_qubits, max_q, low, n_slots,
+           tuple((op.code, op.targets, op.controls, op.slot, op.kind) for op in ops))
+    cached = _PLANS.get(key)
+    if cached is None:
+        groups = plan_groups([op.qubits for op in ops], n_qubits, max_q, low)
+        enc = encode(ops, groups, n_slots)
+        if len(_PLANS) >= MAX_CACHED_PLANS:
+            _PLANS.clear()
+        _PLANS[key] = (enc, np.array([i for _, items in groups for i in items], np.int64))
+        return enc
+    enc, order = cached
+    return replace(enc, mats=_matrices(ops, order))
+
+
+def _matrices(ops: Sequence[BufferOp], order: np.ndarray) -> np.ndarray:
+    """The (rows, 4, 4) matrix table for ``ops`` taken in ``order``."""
+    mats = np.zeros((len(order), 4, 4), np.complex128)
+    for size in (2, 4):
+        rows = [r for r, i in enumerate(order.tolist())
+                if ops[i].matrix is not None and ops[i].matrix.shape[0] == size]
+        if rows:
+            mats[rows, :size, :size] = np.array([ops[i].matrix for i in order[rows].tolist()])
+    return mats
 
 
 def apply_gates(psi: np.ndarray, ops: Sequence[Operation], values: Mapping[str, float] | None) -> bool:
