@@ -23,7 +23,7 @@ from tests.preprocess.images import synthetic_rgb
 
 IMG = synthetic_rgb(97, 131, seed=3)
 NOISE = np.random.default_rng(7).integers(0, 256, (41, 57, 3), dtype=np.uint8)
-SIZES = [(40, 60), (97, 131), (150, 210), (23, 300), (48, 65)]
+SIZES = [(40, 60), (97, 131), (150, 210), (23, 300), (48, 65), (75, 100)]  # (75, 100): 3 adjacent taps
 PIL_FILTERS = {"nearest": Image.NEAREST, "antialias": Image.BILINEAR, "area": Image.BOX,
                "bicubic": Image.BICUBIC}
 

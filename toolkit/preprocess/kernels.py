@@ -2,7 +2,7 @@
 
 For each output row it blends the source rows it needs into a row buffer (contiguous,
 vectorised, two source rows per sweep), resamples that buffer along x for the three
-channels at once into three channel planes (the common 4-tap case unrolled), then
+channels at once into three channel planes (the common 2-, 3- and 4-tap cases unrolled), then
 clips, normalises and writes each plane to its place in the output layout (a
 contiguous, vectorised loop for CHW).
 ``fused_transform_cpu`` spreads rows over numba's threads; ``fused_transform_serial``
@@ -45,16 +45,34 @@ def _blend_rows(oy, row, span, src, row_index, row_weight, first):  # pragma: no
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _resample_columns(row, col_offset, col_weight, col_valid, adjacent, planes):  # pragma: no cover
     """``planes[c, ox] = sum_k weight[ox, k] * row[offset[ox, k] + c]`` (0 where padding);
-    four adjacent taps (antialias shrinking by up to 1.5x) take an unrolled path."""
+    two, three or four adjacent taps (bilinear enlarging, antialias shrinking by up to about
+    2x) take unrolled paths."""
     red, green, blue = planes[0], planes[1], planes[2]
     taps = col_offset.shape[1]
-    if adjacent and taps == 4:  # padding columns read offset 0 and are overwritten by the store
+    # Adjacent taps: padding columns read offset 0 and are overwritten by the store.
+    if adjacent and taps == 4:
         for ox in range(col_offset.shape[0]):
             w0, w1, w2, w3 = col_weight[ox, 0], col_weight[ox, 1], col_weight[ox, 2], col_weight[ox, 3]
             o = col_offset[ox, 0]
             red[ox] = w0 * row[o] + w1 * row[o + 3] + w2 * row[o + 6] + w3 * row[o + 9]
             green[ox] = w0 * row[o + 1] + w1 * row[o + 4] + w2 * row[o + 7] + w3 * row[o + 10]
             blue[ox] = w0 * row[o + 2] + w1 * row[o + 5] + w2 * row[o + 8] + w3 * row[o + 11]
+        return
+    if adjacent and taps == 3:  # antialias shrinking by less than 1.5x
+        for ox in range(col_offset.shape[0]):
+            w0, w1, w2 = col_weight[ox, 0], col_weight[ox, 1], col_weight[ox, 2]
+            o = col_offset[ox, 0]
+            red[ox] = w0 * row[o] + w1 * row[o + 3] + w2 * row[o + 6]
+            green[ox] = w0 * row[o + 1] + w1 * row[o + 4] + w2 * row[o + 7]
+            blue[ox] = w0 * row[o + 2] + w1 * row[o + 5] + w2 * row[o + 8]
+        return
+    if adjacent and taps == 2:  # bilinear enlarging
+        for ox in range(col_offset.shape[0]):
+            w0, w1 = col_weight[ox, 0], col_weight[ox, 1]
+            o = col_offset[ox, 0]
+            red[ox] = w0 * row[o] + w1 * row[o + 3]
+            green[ox] = w0 * row[o + 1] + w1 * row[o + 4]
+            blue[ox] = w0 * row[o + 2] + w1 * row[o + 5]
         return
     for ox in range(col_offset.shape[0]):
         r = g = b = ZERO
@@ -105,8 +123,15 @@ def _transform_row(
     base = oy * stride_y
     if not row_valid[oy]:
         for c in range(3):
-            for ox in range(width):
-                out[c * stride_c + base + ox * stride_x] = fill[c]
+            at = c * stride_c + base
+            if stride_x == 1:
+                dest = out[at : at + width]
+                value = fill[c]
+                for ox in range(width):
+                    dest[ox] = value
+            else:
+                for ox in range(width):
+                    out[at + ox * stride_x] = fill[c]
         return
     _blend_rows(oy, row, span, src, row_index, row_weight, first)
     _resample_columns(row, col_offset, col_weight, col_valid, adjacent, planes)
