@@ -17,14 +17,15 @@ import numpy as np
 from mstool.schemas.qa import AnswerSettings
 from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.question import QuestionType, classify_question
-from mstool.toolkit.qa.spans import Span, candidate_spans, numbers_in, years_in
+from mstool.toolkit.qa.ranker import FEATURES, path_candidates, rank_spans
+from mstool.toolkit.qa.ranker_weights import WEIGHTS
+from mstool.toolkit.qa.spans import candidate_spans, numbers_in, years_in
 from mstool.toolkit.qa.text import STOP_WORDS, fold, stem, strip_disambiguation, terms, words
 
 _DATE_WORDS = {"first", "earlier", "older", "oldest", "younger", "youngest", "later", "born", "founded",
                "established", "released", "recent", "formed", "built", "opened", "created", "earliest",
                "newer", "latest", "before", "after", "elder", "started", "published", "begin", "began"}
-_HEAD_NOUNS_IN_NAMES = {"county", "city", "state", "river", "university", "party", "league", "conference",
-                        "band", "company", "island", "team", "award"}
+_RANKER_WEIGHTS = np.array([WEIGHTS.get(name, 0.0) for name in FEATURES])
 _DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ish|ese|ch|i)\b")
 
 
@@ -75,102 +76,6 @@ def select_supporting(index: QAIndex, path: list[int], question: str, per_hop: i
         best = scored[0].score
         chosen += [s for k, s in enumerate(scored[:per_hop]) if k == 0 or s.score >= 0.8 * best]
     return chosen
-
-
-def _type_bonus(span: Span, answer_type: str) -> float:
-    n_words = len(span.text.split())
-    if answer_type == "date":
-        return 2.0 if span.kind == "date" else -1.0
-    if answer_type == "number":
-        return 2.0 if span.kind == "number" else -1.0
-    if answer_type == "person":
-        return (2.0 if n_words >= 2 else 1.0) if span.kind == "entity" else -1.0
-    if answer_type == "place":
-        return 1.5 if span.kind == "entity" else -1.0
-    return {"entity": 1.2, "phrase": 0.3, "date": 0.2, "number": 0.2}[span.kind]
-
-
-_NOT_NAME_WORDS = {"the", "of", "and", "for", "in", "on", "at", "a", "an", "&", "to"}
-_PLACE_OR_THING = re.compile(r"(?:Avenue|Street|Road|War|Engine|Company|University|College|School|Park|"
-                             r"Center|Centre|Day|Records|Club|Party|League|Award|Series|Film|Band|City|County|"
-                             r"Church|Museum|Hall|House|Island|River|Lake|Mountain|Station|Airport|Bridge)s?$")
-
-
-def _looks_like_person(text: str) -> bool:
-    """Two to four capitalised words, no articles, digits or place/thing nouns ('Anna Clyne').
-
-    >>> [_looks_like_person(t) for t in ("Anna Clyne", "South Michigan Avenue", "World War I")]
-    [True, False, False]
-    """
-    tokens = text.split()
-    if not 2 <= len(tokens) <= 4 or _PLACE_OR_THING.search(text):
-        return False
-    return all(t[:1].isupper() and t.lower() not in _NOT_NAME_WORDS and not any(c.isdigit() for c in t)
-               and len(t.strip(".")) > 0 for t in tokens) and not any(len(t) == 1 for t in tokens[-1:])
-
-
-def _context_bonus(span: Span, qtype: QuestionType, titles: tuple[set[str], set[str]], before: str,
-                   asks_nationality: bool) -> float:
-    """Cues beyond the type: path titles, a preposition before places/dates, demonyms, bare years."""
-    unasked_titles, path_titles = titles
-    bonus = 0.0
-    folded = fold(span.text)
-    if qtype.answer_type == "entity" and span.kind in ("entity", "phrase") and folded in unasked_titles:
-        bonus += 1.0  # 'which series ...' often names the bridge paragraph itself
-    if qtype.answer_type == "person":
-        person = _looks_like_person(span.text)
-        bonus += (0.5 if person else -0.5) + (1.0 if person and folded in unasked_titles else 0.0)
-    if qtype.answer_type in ("place", "date", "number") and folded in path_titles:
-        bonus -= 1.0  # the subject of a paragraph is rarely its own place, date or count
-    if qtype.answer_type in ("place", "date") and before in ("in", "at", "near", "on", "since", "from"):
-        bonus += 0.5
-    if qtype.head and qtype.head[-1] in _HEAD_NOUNS_IN_NAMES:
-        bonus += 0.8 if qtype.head[-1] in folded else 0.0
-    if _DEMONYM.fullmatch(span.text) and not asks_nationality:
-        bonus -= 1.0
-    if qtype.answer_type == "number" and re.fullmatch(r"1\d{3}|20\d{2}", span.text):
-        bonus -= 1.5
-    return bonus
-
-
-def _proximity(sentence: str, span: Span, q_words: set[str]) -> float:
-    """exp(-distance / 40 chars) from the span to the nearest question word in the sentence."""
-    end = span.start + len(span.text)
-    best = None
-    for match in re.finditer(r"\w+", sentence):
-        if match.start() < end and match.end() > span.start:
-            continue  # words inside the span do not count
-        if fold(match.group(0)) in q_words and fold(match.group(0)) not in STOP_WORDS:
-            gap = span.start - match.end() if match.end() <= span.start else match.start() - end
-            best = gap if best is None else min(best, gap)
-    return 0.0 if best is None else float(np.exp(-max(best, 0) / 40.0))
-
-
-def _span_candidates(question: str, qtype: QuestionType, supporting: list[SupportingSentence],
-                     path: list[int], max_tokens: int, index: QAIndex) -> list[tuple[str, float]]:
-    q_words = set(words(question))
-    asked = index.matcher.mentions(question)
-    unasked_titles = {fold(strip_disambiguation(index.titles[p])) for p in path if p not in asked}
-    path_titles = {fold(strip_disambiguation(index.titles[p])) for p in path}
-    asks_nationality = bool(re.search(r"nationality|national|country", question.lower()))
-    scored: dict[str, float] = {}
-    for sent in supporting:
-        for span in candidate_spans(sent.text):
-            span_words = words(span.text)
-            if not span_words or len(span_words) > max_tokens:
-                continue
-            inside = sum(w in q_words for w in span_words) / len(span_words)
-            if inside > 0.5:
-                continue
-            score = sent.score + _type_bonus(span, qtype.answer_type) - inside
-            before = sent.text[:span.start].split()[-1:] or [""]
-            score += _context_bonus(span, qtype, (unasked_titles, path_titles), before[0].lower(),
-                                    asks_nationality)
-            score += 0.4 if sent.paragraph == path[-1] else 0.0
-            score -= 0.02 * span.start / max(len(sent.text), 1)
-            score += 0.5 * _proximity(sent.text, span, q_words)
-            scored[span.text] = max(scored.get(span.text, -1e9), score)
-    return sorted(scored.items(), key=lambda kv: -kv[1])
 
 
 def _paragraph_for(option: str, index: QAIndex, path: list[int]) -> int | None:
@@ -305,8 +210,8 @@ def extract_answer(index: QAIndex, path: list[int], question: str, settings: Ans
     if reader is not None:
         text, score = reader.best_span(question, [s.text for s in supporting])
         return Answer(text, qtype, supporting, score, method="reader")
-    every_sentence = select_supporting(index, path, question, per_hop=1000)
-    candidates = _span_candidates(question, qtype, every_sentence, path, settings.max_answer_tokens, index)
+    texts, matrix = path_candidates(index, path, question, qtype, settings.max_answer_tokens)
+    candidates = rank_spans(texts, matrix, _RANKER_WEIGHTS)
     if qtype.options:
         return Answer(qtype.options[0], qtype, supporting, method="first option")
     if not candidates:

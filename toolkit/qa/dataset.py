@@ -7,6 +7,7 @@ flags or from the titles in ``supporting_facts``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,3 +71,15 @@ def read_questions(path: str | Path, limit: int | None = None) -> list[EvalQuest
     if not found:
         raise InputError("no questions found", where=str(path))
     return found
+
+
+def question_half(qid: str) -> str:
+    """'development' or 'held-out': a fixed split of a question set by the parity of sha256(id).
+
+    Rules and weights are tuned on the development half only; the held-out half checks them.
+
+    >>> question_half("5a8c7595554299585d9e36b6"), question_half("5a85ea095542994775f606a8")
+    ('development', 'held-out')
+    """
+    digest = hashlib.sha256(qid.encode("utf-8")).digest()
+    return "development" if digest[-1] % 2 == 0 else "held-out"

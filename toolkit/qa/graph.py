@@ -17,7 +17,8 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_TITLE_WORDS = 8
 
 
-def _title_key(title: str) -> tuple[str, ...]:
+def title_key(title: str) -> tuple[str, ...]:
+    """Folded words of a title without its disambiguation: the key titles are matched on."""
     return tuple(fold(w) for w in _TOKEN.findall(strip_disambiguation(title)))
 
 
@@ -32,7 +33,7 @@ class TitleMatcher:
     def __init__(self, titles: list[str]) -> None:
         self.by_key: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for index, title in enumerate(titles):
-            key = _title_key(title)
+            key = title_key(title)
             if not key or len(key) > MAX_TITLE_WORDS:
                 continue
             if len(key) == 1 and (key[0] in STOP_WORDS or len(key[0]) < 3):

@@ -1,0 +1,147 @@
+"""Fit the answer-span ranker's weights on the development half of a question set.
+
+The questions are split once and for all by :func:`mstool.toolkit.qa.dataset.question_half`
+(parity of sha256 of the question id). For every development question answered
+by span extraction (bridge questions that are neither yes/no nor 'X or Y'), the
+candidate occurrences in the top retrieved path get their feature vectors; the
+occurrences whose text scores the best answer F1 against the gold answer (when
+that F1 is above zero) are the positives. The weights maximise the marginal
+likelihood of the positives under a softmax over the question's occurrences,
+with an L2 penalty, and are written to ``toolkit/qa/ranker_weights.py``.
+The held-out half is only scored, never fitted.
+
+    python benchmarks/qa/fit_answer_ranker.py --index dev500.qaidx.h5 \\
+        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--l2 1.0] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import logsumexp
+
+from mstool.schemas.qa import QARecipe
+from mstool.toolkit.qa import Encoder, PathRetriever, load_index
+from mstool.toolkit.qa.dataset import question_half, read_questions
+from mstool.toolkit.qa.metrics import best_answer_scores
+from mstool.toolkit.qa.question import classify_question
+from mstool.toolkit.qa.ranker import FEATURES, path_candidates, rank_spans
+from mstool.toolkit.qa.ranker_weights import WEIGHTS
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "qa" / "hotpotqa_dev500.jsonl"
+
+
+def top_paths(index, questions, cache: Path | None) -> dict[str, list[int]]:
+    """The top retrieved path of every question (cached in a pickle when asked)."""
+    if cache is not None and cache.exists():
+        return pickle.loads(cache.read_bytes())
+    recipe = QARecipe()
+    index.set_bm25(recipe.bm25.k1, recipe.bm25.b)
+    retriever = PathRetriever(index, Encoder(), recipe.retrieval)
+    paths = {q.qid: retriever.retrieve(q.question)[0].paragraphs for q in questions}
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(paths))
+    return paths
+
+
+def build_examples(index, questions, paths, max_tokens: int):
+    """(half, texts, matrix, F1 of each occurrence) for every span-answered question."""
+    examples = []
+    for q in questions:
+        qtype = classify_question(q.question)
+        if qtype.answer_type == "yesno" or qtype.options:
+            continue
+        texts, matrix = path_candidates(index, paths[q.qid], q.question, qtype, max_tokens)
+        if not texts:
+            continue
+        f1 = np.array([best_answer_scores(t, q.answers)[1] for t in texts])
+        examples.append((question_half(q.qid), texts, matrix, f1))
+    return examples
+
+
+# Hand-set starting beliefs (the rules the ranker replaced); the fit is pulled towards them, not to zero,
+# so that a cue the development half rarely shows keeps its sign.
+PRIOR = {"bias_overlap": 1.0, "lead": 0.25, "bridge": 0.3, "inside": -1.0, "proximity": 0.5,
+         "last_paragraph": 0.4, "unasked_title_entity": 1.0, "person_like_person": 0.5, "person_unasked": 1.0,
+         "preposition_place": 0.5, "preposition_date": 0.5, "head_in_span": 0.8, "demonym": -1.0,
+         "known_person_place": -2.0, "known_place_person": -2.0, "person_like_place": -1.0,
+         "person_like_date": -1.0, "person_like_number": -1.0}
+for _type, _table in {"date": {"date": 2.0}, "number": {"number": 2.0}, "person": {"entity": 2.0},
+                      "place": {"entity": 1.5}}.items():
+    for _kind in ("entity", "date", "number", "phrase"):
+        PRIOR[f"{_kind}_{_type}"] = _table.get(_kind, -1.0)
+PRIOR.update({"entity_entity": 1.2, "phrase_entity": 0.3, "date_entity": 0.2, "number_entity": 0.2})
+
+
+def fit(examples, l2: float) -> np.ndarray:
+    """Weights maximising the marginal likelihood of the best-F1 occurrences (L2 pull to :data:`PRIOR`)."""
+    usable = [(m, f1 >= f1.max() - 1e-9) for _, _, m, f1 in examples if f1.max() > 0]
+    prior = np.array([PRIOR.get(name, 0.0) for name in FEATURES])
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = l2 * float((w - prior) @ (w - prior)), 2 * l2 * (w - prior)
+        for matrix, positive in usable:
+            scores = matrix @ w
+            all_lse, pos_lse = logsumexp(scores), logsumexp(scores[positive])
+            total += all_lse - pos_lse
+            p_all = np.exp(scores - all_lse)
+            p_pos = np.where(positive, np.exp(scores - pos_lse), 0.0)
+            grad += matrix.T @ (p_all - p_pos)
+        return total / len(usable), grad / len(usable)
+
+    result = minimize(loss, prior.copy(), jac=True, method="L-BFGS-B")
+    return result.x
+
+
+def report(examples, weights: np.ndarray, label: str) -> None:
+    for half in ("development", "held-out"):
+        chosen = [(texts, m, f1) for h, texts, m, f1 in examples if h == half]
+        top = [dict(zip(texts, f1, strict=True))[rank_spans(texts, m, weights)[0][0]]
+               for texts, m, f1 in chosen]
+        oracle = [f1.max() for _, _, f1 in chosen]
+        print(f"{label:>8} {half:>11}: {len(chosen)} questions, top-1 span F1 {100 * np.mean(top):.1f} "
+              f"(best candidate {100 * np.mean(oracle):.1f})")
+
+
+def write_weights(weights: np.ndarray, l2: float, path: Path) -> None:
+    lines = ['"""Answer-span ranker weights, fitted by benchmarks/qa/fit_answer_ranker.py on the',
+             f'development half of the HotpotQA dev500 questions (L2 {l2:g}); do not edit by hand."""', "",
+             "WEIGHTS = {"]
+    lines += [f"    {name!r}: {value:.4f}," for name, value in zip(FEATURES, weights, strict=True)]
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--index", type=Path, required=True, help="qa-index of the pooled corpus")
+    parser.add_argument("--paths-cache", type=Path, help="pickle of the top paths (written once, then read)")
+    parser.add_argument("--l2", type=float, default=1.0,
+                        help="pull towards PRIOR (1.0: best of 2-fold cross-validation inside the "
+                             "development half)")
+    parser.add_argument("--write", action="store_true", help="write toolkit/qa/ranker_weights.py")
+    args = parser.parse_args()
+    questions = read_questions(args.data)
+    index = load_index(args.index)
+    paths = top_paths(index, questions, args.paths_cache)
+    examples = build_examples(index, questions, paths, QARecipe().answer.max_answer_tokens)
+    current = np.array([WEIGHTS.get(name, 0.0) for name in FEATURES])
+    report(examples, current, "current")
+    report(examples, np.array([PRIOR.get(name, 0.0) for name in FEATURES]), "prior")
+    weights = fit([e for e in examples if e[0] == "development"], args.l2)
+    report(examples, weights, "fitted")
+    for name, value in sorted(zip(FEATURES, weights, strict=True), key=lambda kv: -abs(kv[1]))[:12]:
+        print(f"  {name:>16} {value:+.3f}")
+    if args.write:
+        write_weights(weights, args.l2, REPO / "toolkit" / "qa" / "ranker_weights.py")
+        print("wrote toolkit/qa/ranker_weights.py")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""Candidate answer spans of a bridge question, described by features and ranked by a linear model.
+
+Every occurrence of a candidate span (see :mod:`mstool.toolkit.qa.spans`) in the
+path's sentences gets a feature vector: how much of the question its sentence
+holds, whether the span's kind fits the expected answer type, where it sits
+relative to the question's words, whether it names a path paragraph, and so on.
+A span's score is the best linear score of its occurrences. The weights live in
+:mod:`mstool.toolkit.qa.ranker_weights`; ``benchmarks/qa/fit_answer_ranker.py``
+fits them by maximum marginal likelihood on the development half of a question
+set (the occurrences whose text best matches the gold answer are the positives).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mstool.toolkit.qa.graph import title_key
+from mstool.toolkit.qa.question import QuestionType
+from mstool.toolkit.qa.spans import Span, candidate_spans
+from mstool.toolkit.qa.text import STOP_WORDS, fold, stem, strip_disambiguation, terms, words
+
+KINDS = ("entity", "date", "number", "phrase")
+ANSWER_TYPES = ("person", "date", "number", "place", "entity")
+_DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ish|ese|ch|i)\b")
+_PLACE_PREPOSITIONS = {"in", "at", "near", "on", "since", "from", "of", "to", "by"}
+_NOT_NAME_WORDS = {"the", "of", "and", "for", "in", "on", "at", "a", "an", "&", "to"}
+_PLACE_OR_THING = re.compile(r"(?:Avenue|Street|Road|War|Engine|Company|University|College|School|Park|"
+                             r"Center|Centre|Day|Records|Club|Party|League|Award|Series|Film|Band|City|County|"
+                             r"Church|Museum|Hall|House|Island|River|Lake|Mountain|Station|Airport|Bridge)s?$")
+_BARE_YEAR = re.compile(r"1\d{3}|20\d{2}")
+_PLACE_WORDS = re.compile(r"\b(?:city|town|village|country|state|county|capital|municipality|province|region|"
+                          r"district|island|commune|suburb|borough|neighbou?rhood|metropolitan|located|situated)\b")
+_PERSON_LEAD = re.compile(r"\(born\b|\(\s*(?:c\.\s*)?\d{1,2}\s+[A-Z][a-z]+\s+\d{4}"
+                          r"|\([A-Z][a-z]+\s+\d{1,2},\s+\d{4}|\(\d{4}\s*[–-]\s*\d{4}\)|\b(?:he|she|his|her)\b",
+                          re.IGNORECASE)
+
+
+def lead_class(lead: str) -> str:
+    """'place', 'person' or '' for the lead sentence of a paragraph about an entity.
+
+    >>> lead_class("Haarlem is a city and municipality in the Netherlands.")
+    'place'
+    >>> lead_class("Guido van Rossum (born 31 January 1956) is a Dutch programmer.")
+    'person'
+    """
+    head = lead.split(".")[0]
+    if _PERSON_LEAD.search(head):
+        return "person"
+    description = re.split(r"\b(?:is|was|are|were)\b", head, maxsplit=1)[-1]
+    return "place" if _PLACE_WORDS.search(description.lower()) else ""
+
+
+def looks_like_person(text: str) -> bool:
+    """Two to four capitalised words, no articles, digits or place/thing nouns ('Anna Clyne').
+
+    >>> [looks_like_person(t) for t in ("Anna Clyne", "South Michigan Avenue", "World War I")]
+    [True, False, False]
+    """
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 4 or _PLACE_OR_THING.search(text):
+        return False
+    return all(t[:1].isupper() and t.lower() not in _NOT_NAME_WORDS and not any(c.isdigit() for c in t)
+               and len(t.strip(".")) > 0 for t in tokens) and not any(len(t) == 1 for t in tokens[-1:])
+
+
+@dataclass
+class SentenceContext:
+    """One path sentence as the ranker sees it."""
+
+    text: str
+    paragraph: int
+    index: int
+    overlap: float
+    bridge: bool
+    asked: bool = False
+    other_text: str = ""
+
+
+@dataclass
+class QuestionContext:
+    """What the ranker needs to know about the question and the path."""
+
+    question: str
+    qtype: QuestionType
+    q_words: set[str]
+    q_stems: set[str]
+    unasked_titles: set[str]
+    path_titles: set[str]
+    last_paragraph: int
+    asks_nationality: bool
+    lead_of: Callable[[str], str] = lambda text: ""
+
+
+def _base_names() -> list[str]:
+    names = ["bias_overlap", "lead", "bridge", "inside", "proximity", "left_near", "right_near",
+             "last_paragraph", "position", "sentence_rank", "unasked_title", "path_title", "person_like",
+             "person_unasked", "preposition", "head_in_span", "head_near", "demonym", "bare_year",
+             "words", "single_word", "in_parentheses", "after_copula", "count", "title_prefix",
+             "comma_after", "quoted", "asked_paragraph", "in_other_paragraph", "unit_after", "title_added"]
+    names += [f"{k}_{t}" for t in ANSWER_TYPES for k in KINDS]
+    names += [f"unasked_title_{t}" for t in ANSWER_TYPES] + [f"person_like_{t}" for t in ANSWER_TYPES]
+    names += [f"preposition_{t}" for t in ANSWER_TYPES]
+    names += ["known_entity", "known_head"] + [f"known_{c}_{t}" for c in ("place", "person")
+                                               for t in ("person", "place", "entity")]
+    return names
+
+
+FEATURES = tuple(_base_names())
+_POSITION = {name: i for i, name in enumerate(FEATURES)}
+
+
+def _proximity(sentence: str, span: Span, q_words: set[str]) -> tuple[float, float, float]:
+    """exp(-gap / 40 chars) to the nearest question word: overall, on the left, on the right."""
+    end = span.start + len(span.text)
+    left = right = None
+    for match in re.finditer(r"\w+", sentence):
+        if match.start() < end and match.end() > span.start:
+            continue  # words inside the span do not count
+        key = fold(match.group(0))
+        if key in q_words and key not in STOP_WORDS:
+            if match.end() <= span.start:
+                gap = span.start - match.end()
+                left = gap if left is None else min(left, gap)
+            else:
+                gap = match.start() - end
+                right = gap if right is None else min(right, gap)
+
+    def near(gap: int | None) -> float:
+        return 0.0 if gap is None else float(np.exp(-max(gap, 0) / 40.0))
+
+    return max(near(left), near(right)), near(left), near(right)
+
+
+def _title_prefix(folded: str, titles: set[str]) -> float:
+    return float(any(t != folded and (t.startswith(folded + " ") or folded.startswith(t + " "))
+                     for t in titles))
+
+
+def occurrence_features(span: Span, sent: SentenceContext, ctx: QuestionContext) -> np.ndarray:
+    """The feature vector of one span occurrence (order: :data:`FEATURES`)."""
+    f = np.zeros(len(FEATURES))
+    qtype = ctx.qtype
+    span_words = words(span.text)
+    folded = fold(span.text)
+    before = sent.text[:span.start].split()[-1:] or [""]
+    after = sent.text[span.start + len(span.text):]
+    near, left, right = _proximity(sent.text, span, ctx.q_words)
+    head = qtype.head[-1] if qtype.head else ""
+    window = fold(sent.text[max(0, span.start - 40):span.start + len(span.text) + 40])
+    values = {
+        "bias_overlap": sent.overlap, "lead": float(sent.index == 0), "bridge": float(sent.bridge),
+        "inside": sum(w in ctx.q_words for w in span_words) / max(len(span_words), 1),
+        "proximity": near, "left_near": left, "right_near": right,
+        "last_paragraph": float(sent.paragraph == ctx.last_paragraph),
+        "position": span.start / max(len(sent.text), 1), "sentence_rank": float(np.log1p(sent.index)),
+        "unasked_title": float(folded in ctx.unasked_titles), "path_title": float(folded in ctx.path_titles),
+        "person_like": float(looks_like_person(span.text)),
+        "person_unasked": float(looks_like_person(span.text) and folded in ctx.unasked_titles),
+        "preposition": float(before[0].lower() in _PLACE_PREPOSITIONS),
+        "head_in_span": float(bool(head) and head in folded.split()),
+        "head_near": float(bool(head) and stem(head) in {stem(w) for w in words(window)}),
+        "demonym": float(bool(_DEMONYM.fullmatch(span.text)) and not ctx.asks_nationality),
+        "bare_year": float(bool(_BARE_YEAR.fullmatch(span.text))),
+        "words": float(np.log(len(span_words) or 1)), "single_word": float(len(span_words) == 1),
+        "in_parentheses": float(sent.text[:span.start].count("(") > sent.text[:span.start].count(")")),
+        "after_copula": float(before[0].lower() in ("is", "was", "are", "were", "as", "called")),
+        "title_prefix": _title_prefix(folded, ctx.path_titles),
+        "comma_after": float(after[:1] == ","),
+        "quoted": float(span.start > 0 and sent.text[span.start - 1] in "\"“"),
+        "asked_paragraph": float(sent.asked),
+        "in_other_paragraph": float(bool(folded) and folded in sent.other_text),
+        "unit_after": float(span.kind == "number" and bool(re.match(r"\s*([\w-]+)", after))
+                            and stem(fold(re.match(r"\s*([\w-]+)", after).group(1))) in ctx.q_stems),
+        "title_added": float(span.kind == "title"),
+    }
+    lead = ctx.lead_of(span.text)
+    known = lead_class(lead) if lead else ""
+    values["known_entity"] = float(bool(lead))
+    values["known_head"] = float(bool(lead) and bool(head) and stem(head) in {stem(w) for w in words(lead)})
+    for name, value in values.items():
+        f[_POSITION[name]] = value
+    answer_type = qtype.answer_type if qtype.answer_type in ANSWER_TYPES else "entity"
+    kind = "entity" if span.kind == "title" else span.kind
+    f[_POSITION[f"{kind}_{answer_type}"]] = 1.0
+    for name in ("unasked_title", "person_like", "preposition"):
+        f[_POSITION[f"{name}_{answer_type}"]] = values[name]
+    if known and answer_type in ("person", "place", "entity"):
+        f[_POSITION[f"known_{known}_{answer_type}"]] = 1.0
+    return f
+
+
+def question_context(question: str, qtype: QuestionType, titles: list[str], path: list[int],
+                     asked: set[int]) -> QuestionContext:
+    """The question-side context of the ranker (``titles`` of the path's paragraphs in hop order)."""
+    q_words = set(words(question))
+    return QuestionContext(
+        question=question, qtype=qtype, q_words=q_words, q_stems={stem(w) for w in q_words},
+        unasked_titles={fold(strip_disambiguation(t)) for p, t in zip(path, titles, strict=True)
+                        if p not in asked},
+        path_titles={fold(strip_disambiguation(t)) for t in titles}, last_paragraph=path[-1],
+        asks_nationality=bool(re.search(r"nationality|national|country", question.lower())))
+
+
+def span_variants(span: Span) -> list[Span]:
+    """The span and its shorter readings: no possessive ('Usher's' -> 'Usher'), no leading 'the'.
+
+    >>> [s.text for s in span_variants(Span("The Beatles'", "entity", 4))]
+    ["The Beatles'", 'The Beatles', 'Beatles']
+    """
+    found = [span]
+    text = re.sub(r"(?:'s|’s|'|’)$", "", span.text)
+    if text != span.text and text:
+        found.append(Span(text, span.kind, span.start))
+    if re.match(r"(?i)the\s+\S", text):
+        found.append(Span(text[4:], span.kind, span.start + 4))
+    return found
+
+
+def occurrences(sentences: list[SentenceContext], ctx: QuestionContext, max_tokens: int,
+                titles: dict[int, str] | None = None) -> tuple[list[str], np.ndarray]:
+    """(span texts, feature matrix) of every candidate occurrence; ``count`` is filled per text.
+
+    ``titles`` (paragraph id -> title) adds each paragraph's title as a candidate of its lead sentence.
+    """
+    texts: list[str] = []
+    rows: list[np.ndarray] = []
+    titles = titles or {}
+    for sent in sentences:
+        lead_title = sent.index == 0 and sent.paragraph in titles
+        extra = [Span(titles[sent.paragraph], "title", 0)] if lead_title else []
+        for raw in extra + candidate_spans(sent.text):
+            for span in span_variants(raw):
+                span_words = words(span.text)
+                if not span_words or len(span_words) > max_tokens:
+                    continue
+                features = occurrence_features(span, sent, ctx)
+                if features[_POSITION["inside"]] > 0.5:
+                    continue
+                texts.append(span.text)
+                rows.append(features)
+    matrix = np.array(rows).reshape(len(rows), len(FEATURES))
+    counts: dict[str, int] = {}
+    for text in texts:
+        counts[fold(text)] = counts.get(fold(text), 0) + 1
+    matrix[:, _POSITION["count"]] = [np.log(counts[fold(t)]) for t in texts]
+    return texts, matrix
+
+
+def rank_spans(texts: list[str], matrix: np.ndarray, weights: np.ndarray) -> list[tuple[str, float]]:
+    """Span texts by their best occurrence score, best first.
+
+    >>> rank_spans(["a", "b", "a"], np.array([[1.0], [2.0], [3.0]]), np.array([1.0]))
+    [('a', 3.0), ('b', 2.0)]
+    """
+    scores = matrix @ weights if len(texts) else np.zeros(0)
+    best: dict[str, float] = {}
+    for text, score in zip(texts, scores, strict=True):
+        best[text] = max(best.get(text, -np.inf), float(score))
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def path_sentences(index, path: list[int], question: str, asked: set[int] | None = None
+                   ) -> list[SentenceContext]:
+    """Every sentence of the path's paragraphs with its share of the question's idf mass."""
+    asked = asked or set()
+    q_idf = {t: float(index.idf[index.term_id[t]]) if t in index.term_id else 1.0 for t in terms(question)}
+    total = max(sum(q_idf.values()), 1e-9)
+    short_titles = {p: fold(strip_disambiguation(index.titles[p])) for p in path}
+    found = []
+    for p in path:
+        others = [short_titles[o] for o in path if o != p]
+        other_text = " ".join(fold(index.text(o)) for o in path if o != p)
+        for i, sentence in enumerate(index.paragraph_sentences(p)):
+            present = set(terms(sentence))
+            overlap = sum(w for t, w in q_idf.items() if t in present) / total
+            bridge = any(t and t in fold(sentence) for t in others)
+            found.append(SentenceContext(sentence, p, i, overlap, bridge, p in asked, other_text))
+    return found
+
+
+def path_candidates(index, path: list[int], question: str, qtype: QuestionType, max_tokens: int
+                    ) -> tuple[list[str], np.ndarray]:
+    """(span texts, feature matrix) of the candidate occurrences in a path's sentences."""
+    asked = index.matcher.mentions(question)
+    ctx = question_context(question, qtype, [index.titles[p] for p in path], path, asked)
+    ctx.lead_of = _lead_lookup(index)
+    sentences = path_sentences(index, path, question, asked)
+    titles = {p: strip_disambiguation(index.titles[p]) for p in path}
+    return occurrences(sentences, ctx, max_tokens, titles)
+
+
+def _lead_lookup(index) -> Callable[[str], str]:
+    """text -> lead sentence of the paragraph titled with that text ('' when none), memoised."""
+    cache: dict[str, str] = {}
+
+    def lead_of(text: str) -> str:
+        if text not in cache:
+            ids = index.matcher.by_key.get(title_key(text))
+            cache[text] = index.paragraph_sentences(ids[0])[0] if ids else ""
+        return cache[text]
+
+    return lead_of
