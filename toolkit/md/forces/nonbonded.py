@@ -81,6 +81,8 @@ class NonbondedForce:
             self.pme = PMEReciprocal(self.alpha, grid, settings.pme_order, COULOMB)
             self.ewald_tables = kernels.ewald_table(self.alpha, settings.cutoff + 0.01, EWALD_TABLE_SPACING)
         self.pair_kernel, half = select_pair_kernel(device, system.n_atoms)
+        # The CPU half-list kernel reads the table as Hermite rows; the full-list ones as (g, dg).
+        self.pair_tables = (kernels.hermite_knots(*self.ewald_tables),) if half else self.ewald_tables
         self.neighbors = NeighborList(
             system.n_atoms,
             cutoff if self.periodic else 1e6,
@@ -124,7 +126,7 @@ class NonbondedForce:
             self.lj_a,
             self.lj_b,
             self.params,
-            *self.ewald_tables,
+            *self.pair_tables,
             forces,
         )
         f14 = np.zeros_like(positions)

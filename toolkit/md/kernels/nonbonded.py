@@ -156,200 +156,241 @@ def _pair_terms(r2, qq, a, b, mode, table_g, table_dg, inv_h, k_rf, c_rf, use_sw
     return e, elj, f_over_r + flj
 
 
+def hermite_knots(g: np.ndarray, dg: np.ndarray) -> np.ndarray:
+    """Rows ``(g[k], g[k+1], dg[k], dg[k+1])`` of an :func:`ewald_table`: one interval's four
+    Hermite values side by side, so a look-up touches one cache line.
+
+    >>> g, dg = ewald_table(3.0, 1.0, 0.01)
+    >>> knots = hermite_knots(g, dg)
+    >>> knots.shape == (len(g) - 1, 4) and bool(knots[5, 1] == g[6])
+    True
+    """
+    return np.ascontiguousarray(np.stack([g[:-1], g[1:], dg[:-1], dg[1:]], axis=1))
+
+
 @numba.njit(cache=True, error_model="numpy")
-def _wrapped(pos, box, periodic):
-    """Positions moved into [0, box) per axis (a copy), so pair offsets need one shift at most."""
-    out = np.empty_like(pos)
+def _packed(pos, box, periodic, charges, kc):
+    """Rows (x, y, z, kc q): positions moved into [0, box) so pair offsets need one shift at
+    most, and the scaled charge in the same 32 bytes (one cache line per partner)."""
+    out = np.empty((pos.shape[0], 4))
     for i in range(pos.shape[0]):
         for d in range(3):
             x = pos[i, d]
             if periodic:
                 x -= box[d] * math.floor(x / box[d])
             out[i, d] = x
+        out[i, 3] = charges[i] * kc
     return out
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _nearest(dx, length, half):
-    if dx > half:
-        return dx - length
-    if dx < -half:
-        return dx + length
-    return dx
+def _row_offsets(i, packed, box, periodic, row, count, rows):
+    """Offsets to atom ``i``'s list partners and their r^2 into ``rows[0:4]``, scaled charges
+    into ``rows[4]``: the partner records are copied out first (plain loads), so the
+    minimum-image arithmetic runs over contiguous rows and vectorises."""
+    xs, ys, zs, r2, qs = rows[0], rows[1], rows[2], rows[3], rows[4]
+    for s in range(count):
+        j = row[s]
+        xs[s] = packed[j, 0]
+        ys[s] = packed[j, 1]
+        zs[s] = packed[j, 2]
+        qs[s] = packed[j, 3]
+    xi, yi, zi = packed[i, 0], packed[i, 1], packed[i, 2]
+    bx, by, bz = box[0], box[1], box[2]
+    hx, hy, hz = 0.5 * bx, 0.5 * by, 0.5 * bz
+    for s in range(count):
+        dx = xi - xs[s]
+        dy = yi - ys[s]
+        dz = zi - zs[s]
+        if periodic:  # both inside the box: one image shift at most
+            dx = dx - bx if dx > hx else dx
+            dx = dx + bx if dx < -hx else dx
+            dy = dy - by if dy > hy else dy
+            dy = dy + by if dy < -hy else dy
+            dz = dz - bz if dz > hz else dz
+            dz = dz + bz if dz < -hz else dz
+        xs[s] = dx
+        ys[s] = dy
+        zs[s] = dz
+        r2[s] = dx * dx + dy * dy + dz * dz
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _near_partners(i, wrapped, box, half_box, periodic, table, count, rc2, scratch):
-    """Copy atom ``i``'s list partners within the cutoff, with their offsets and r^2, to ``scratch``.
-
-    Every partner is written and the fill index advances only for near ones: no branch to
-    mispredict on the ~40% of list pairs that lie in the skin."""
-    near_j, near_d = scratch[0], scratch[1]
-    xi, yi, zi = wrapped[i, 0], wrapped[i, 1], wrapped[i, 2]
+def _near_indices(count, r2, rc2, near):
+    """Places (in the row) of the partners within the cutoff; returns how many. The fill index
+    advances without a branch, so the ~40 % of list pairs in the skin cost no mispredict."""
     c = 0
     for s in range(count):
-        j = table[i, s]
-        dx = xi - wrapped[j, 0]
-        dy = yi - wrapped[j, 1]
-        dz = zi - wrapped[j, 2]
-        if periodic:  # both inside the box: one image shift at most
-            dx = _nearest(dx, box[0], half_box[0])
-            dy = _nearest(dy, box[1], half_box[1])
-            dz = _nearest(dz, box[2], half_box[2])
-        r2 = dx * dx + dy * dy + dz * dz
-        near_j[c] = j
-        near_d[0, c] = dx
-        near_d[1, c] = dy
-        near_d[2, c] = dz
-        near_d[3, c] = r2
-        c += r2 < rc2
+        near[c] = s
+        c += r2[s] < rc2
     return c
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _ewald_row(near, scratch, qi, ti, charges, types, lj_a, lj_b, table_g, table_dg, inv_h):
-    """Ewald real space + plain LJ for one atom's near partners: (Coulomb, LJ) energies, and
-    force / r of each pair into the scratch.
+def _gather_near(c, near, row, rows, work, qi, ti, types, lj_a, lj_b, with_lj):
+    """Pack r^2, q_i q_j and (``with_lj``) the LJ A, B of the near pairs into ``work`` rows."""
+    r2, qs = rows[3], rows[4]
+    nr2, qq, a, b = work[0], work[1], work[2], work[3]
+    for k in range(c):
+        s = near[k]
+        nr2[k] = r2[s]
+        qq[k] = qi * qs[s]
+    if with_lj:
+        la = lj_a[ti]
+        lb = lj_b[ti]
+        for k in range(c):
+            tj = types[row[near[k]]]
+            a[k] = la[tj]
+            b[k] = lb[tj]
+    else:
+        for k in range(c):
+            a[k] = 0.0
+            b[k] = 0.0
 
-    Table and parameter look-ups (gathers) run in their own loops that fill contiguous rows,
-    so the arithmetic loops read and write only those rows and vectorise."""
-    near_j, near_d, near_f, work, kidx = scratch
-    qq, a, b, t, g0, g1, d0, d1 = work[0], work[1], work[2], work[3], work[4], work[5], work[6], work[7]
-    r2 = near_d[3]
-    for s in range(near):
-        j = near_j[s]
-        tj = types[j]
-        qq[s] = qi * charges[j]
-        a[s] = lj_a[ti, tj]
-        b[s] = lj_b[ti, tj]
-    for s in range(near):
-        x = math.sqrt(r2[s]) * inv_h
-        k = int(x)
-        kidx[s] = k
-        t[s] = x - k
-    for s in range(near):
-        k = kidx[s]
-        g0[s] = table_g[k]
-        g1[s] = table_g[k + 1]
-        d0[s] = table_dg[k]
-        d1[s] = table_dg[k + 1]
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _ewald_near(c, work, knot, knots, inv_h, with_lj):
+    """Ewald real space (+ plain LJ when ``with_lj``) of the packed near pairs: (Coulomb, LJ)
+    energies, force / r into ``work[4]``. Table rows are gathered in their own loop so the
+    arithmetic loops read only contiguous rows and vectorise; one square root and one
+    division per pair."""
+    nr2, qq, a, b, f = work[0], work[1], work[2], work[3], work[4]
+    t, g0, g1, d0, d1, inv_r = work[5], work[6], work[7], work[8], work[9], work[10]
+    for k in range(c):
+        r = math.sqrt(nr2[k])
+        inv_r[k] = 1.0 / r
+        x = r * inv_h
+        kn = int(x)
+        knot[k] = kn
+        t[k] = x - kn
+    for k in range(c):
+        kn = knot[k]
+        g0[k] = knots[kn, 0]
+        g1[k] = knots[kn, 1]
+        d0[k] = knots[kn, 2]
+        d1[k] = knots[kn, 3]
+    h = 1.0 / inv_h
     ec = 0.0
     el = 0.0
-    h = 1.0 / inv_h
-    for s in range(near):
-        ts = t[s]
+    for k in range(c):
+        ts = t[k]
         t2 = ts * ts
         u = 1.0 - ts
-        value = (1.0 + 2.0 * ts) * u * u * g0[s] + t2 * (3.0 - 2.0 * ts) * g1[s]
-        value += (ts * u * u * d0[s] + t2 * (ts - 1.0) * d1[s]) * h
-        slope = (6.0 * t2 - 6.0 * ts) * (g0[s] - g1[s]) * inv_h
-        slope += (3.0 * t2 - 4.0 * ts + 1.0) * d0[s] + (3.0 * t2 - 2.0 * ts) * d1[s]
-        inv_r = 1.0 / math.sqrt(r2[s])
-        inv_r2 = inv_r * inv_r
-        inv_r6 = inv_r2 * inv_r2 * inv_r2
-        ec += qq[s] * value
-        el += (a[s] * inv_r6 - b[s]) * inv_r6
-        near_f[s] = -qq[s] * slope * inv_r + (12.0 * a[s] * inv_r6 - 6.0 * b[s]) * inv_r6 * inv_r2
+        value = (1.0 + 2.0 * ts) * u * u * g0[k] + t2 * (3.0 - 2.0 * ts) * g1[k]
+        value += (ts * u * u * d0[k] + t2 * (ts - 1.0) * d1[k]) * h
+        slope = (6.0 * t2 - 6.0 * ts) * (g0[k] - g1[k]) * inv_h
+        slope += (3.0 * t2 - 4.0 * ts + 1.0) * d0[k] + (3.0 * t2 - 2.0 * ts) * d1[k]
+        ec += qq[k] * value
+        f[k] = -qq[k] * slope * inv_r[k]
+    if with_lj:
+        for k in range(c):
+            inv_r2 = inv_r[k] * inv_r[k]
+            inv_r6 = inv_r2 * inv_r2 * inv_r2
+            el += (a[k] * inv_r6 - b[k]) * inv_r6
+            f[k] += (12.0 * a[k] * inv_r6 - 6.0 * b[k]) * inv_r6 * inv_r2
     return ec, el
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _generic_row(near, scratch, qi, ti, charges, types, lj_a, lj_b, table_g, table_dg, params):
-    """Any Coulomb mode, optional LJ switch: like :func:`_ewald_row` pair by pair."""
-    near_j, near_d, near_f = scratch[0], scratch[1], scratch[2]
+def _generic_near(c, work, knots, params):
+    """Any Coulomb mode, optional LJ switch, pair by pair over the packed near pairs."""
+    nr2, qq, a, b, f = work[0], work[1], work[2], work[3], work[4]
     rcut, mode, inv_h = params[0], int(params[1]), params[7]
     k_rf, c_rf, rswitch = params[3], params[4], params[5]
     use_switch = rswitch > 0.0 and rswitch < rcut
+    g = knots[:, 0]
+    dg = knots[:, 2]
     ec = 0.0
     el = 0.0
-    for s in range(near):
-        j = near_j[s]
-        tj = types[j]
+    for k in range(c):
         e, elj, f_over_r = _pair_terms(
-            near_d[3, s],
-            qi * charges[j],
-            lj_a[ti, tj],
-            lj_b[ti, tj],
-            mode,
-            table_g,
-            table_dg,
-            inv_h,
-            k_rf,
-            c_rf,
-            use_switch,
-            rswitch,
-            rcut,
+            nr2[k], qq[k], a[k], b[k], mode, g, dg, inv_h, k_rf, c_rf, use_switch, rswitch, rcut
         )
         ec += e
         el += elj
-        near_f[s] = f_over_r
+        f[k] = f_over_r
     return ec, el
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _scatter_row(i, near, scratch, buf):
+def _scatter_near(i, c, near, row, rows, f, buf):
     """Add the forces of atom ``i``'s near pairs (force / r times offset) to ``buf``."""
-    near_j, near_d, near_f = scratch[0], scratch[1], scratch[2]
+    xs, ys, zs = rows[0], rows[1], rows[2]
     fx = 0.0
     fy = 0.0
     fz = 0.0
-    for s in range(near):
-        j = near_j[s]
-        f_over_r = near_f[s]
-        fx += f_over_r * near_d[0, s]
-        fy += f_over_r * near_d[1, s]
-        fz += f_over_r * near_d[2, s]
-        buf[j, 0] -= f_over_r * near_d[0, s]
-        buf[j, 1] -= f_over_r * near_d[1, s]
-        buf[j, 2] -= f_over_r * near_d[2, s]
+    for k in range(c):
+        s = near[k]
+        j = row[s]
+        ux = f[k] * xs[s]
+        uy = f[k] * ys[s]
+        uz = f[k] * zs[s]
+        fx += ux
+        fy += uy
+        fz += uz
+        buf[j, 0] -= ux
+        buf[j, 1] -= uy
+        buf[j, 2] -= uz
     buf[i, 0] += fx
     buf[i, 1] += fy
     buf[i, 2] += fz
 
 
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _row_forces(i, inputs, scratch, buf):
+    """(Coulomb, LJ) energy of atom ``i``'s half-list row; its forces are added to ``buf``."""
+    packed, box, periodic, table, counts, types, lj_a, lj_b, has_lj, params, knots = inputs
+    rows, work, near, knot = scratch
+    row = table[i]
+    rcut = params[0]
+    rc2 = rcut * rcut if rcut > 0 else 1e300
+    _row_offsets(i, packed, box, periodic, row, counts[i], rows)
+    c = _near_indices(counts[i], rows[3], rc2, near)
+    ti = types[i]
+    with_lj = has_lj[ti]
+    _gather_near(c, near, row, rows, work, packed[i, 3] / params[6], ti, types, lj_a, lj_b, with_lj)
+    if int(params[1]) == EWALD and not (params[5] > 0.0 and params[5] < rcut):
+        ec, el = _ewald_near(c, work, knot, knots, params[7], with_lj)
+    else:
+        ec, el = _generic_near(c, work, knots, params)
+    _scatter_near(i, c, near, row, rows, work[4], buf)
+    return ec, el
+
+
 def pair_forces_half(
-    pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, table_g, table_dg, forces, n_chunks
+    pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, knots, forces, n_chunks
 ):
     """Like :func:`pair_forces` over a half list (each pair once), atoms dealt round-robin to
-    ``n_chunks`` workers with private force buffers summed at the end. Ewald real space
-    uses the tables from :func:`ewald_table` (``params[7]`` is 1 / spacing).
+    ``n_chunks`` workers with private force buffers summed at the end. Ewald real space reads
+    the rows of :func:`hermite_knots` (``params[7]`` is 1 / table spacing).
 
-    Per atom: partners within the cutoff are packed into scratch rows, their force / r
-    computed (vectorised for Ewald without switching), then the forces are scattered."""
+    Per atom: partner offsets are computed over copied-out rows, the partners within the
+    cutoff indexed, their parameters packed and force / r computed (vectorised for Ewald
+    without switching; no LJ work for atoms of a type without LJ, e.g. water hydrogens),
+    then the forces are scattered."""
     n = pos.shape[0]
-    rcut, mode, rswitch, kc = params[0], int(params[1]), params[5], params[6]
-    rc2 = rcut * rcut if rcut > 0 else 1e300
-    plain_ewald = mode == EWALD and not (rswitch > 0.0 and rswitch < rcut)
     width = table.shape[1]
+    has_lj = np.empty(lj_a.shape[0], dtype=np.bool_)
+    for t in range(lj_a.shape[0]):
+        has_lj[t] = np.any(lj_a[t] != 0.0) or np.any(lj_b[t] != 0.0)
     buffers = np.zeros((n_chunks, n, 3))
     e_coul = np.zeros(n_chunks)
     e_lj = np.zeros(n_chunks)
-    wrapped = _wrapped(pos, box, periodic)
-    half_box = 0.5 * box
+    packed = _packed(pos, box, periodic, charges, params[6])
+    inputs = (packed, box, periodic, table, counts, types, lj_a, lj_b, has_lj, params, knots)
     for t in numba.prange(n_chunks):
         scratch = (
-            np.empty(width, dtype=np.int64),  # partner index
-            np.empty((4, width)),  # dx, dy, dz, r^2
-            np.empty(width),  # force / r
-            np.empty((8, width)),  # per-pair parameters and table values
+            np.empty((5, width)),  # dx, dy, dz, r^2, kc q_j per list partner
+            np.empty((11, width)),  # per near pair: r^2, q q, A, B, force / r, table values, 1 / r
+            np.empty(width, dtype=np.int64),  # near partners' places in the row
             np.empty(width, dtype=np.int64),  # table knot
         )
         e_c = 0.0
         e_l = 0.0
         for i in range(t, n, n_chunks):
-            qi = charges[i] * kc
-            near = _near_partners(i, wrapped, box, half_box, periodic, table, counts[i], rc2, scratch)
-            if plain_ewald:
-                ec, el = _ewald_row(
-                    near, scratch, qi, types[i], charges, types, lj_a, lj_b, table_g, table_dg, params[7]
-                )
-            else:
-                ec, el = _generic_row(
-                    near, scratch, qi, types[i], charges, types, lj_a, lj_b, table_g, table_dg, params
-                )
+            ec, el = _row_forces(i, inputs, scratch, buffers[t])
             e_c += ec
             e_l += el
-            _scatter_row(i, near, scratch, buffers[t])
         e_coul[t] = e_c
         e_lj[t] = e_l
     for i in numba.prange(n):
