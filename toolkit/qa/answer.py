@@ -95,6 +95,32 @@ def _attribute(index: QAIndex, paragraph: int, use_years: bool) -> float | None:
     return float(values[0]) if values else None
 
 
+def full_name(option: str, lead: str) -> str:
+    """The fuller name a paragraph's lead sentence opens with, when it extends the option's name.
+
+    The lead must start with the option's first word (or a longer form of it: 'Ken' -> 'Kenneth')
+    and hold its other words in order; otherwise the option itself is returned.
+
+    >>> full_name("Helen Hunt", "Helen Elizabeth Hunt (born June 15, 1963) is an American actress.")
+    'Helen Elizabeth Hunt'
+    >>> full_name("Ken Flach", "Kenneth Eliot Flach (May 24, 1963 - March 12, 2018) was a tennis player.")
+    'Kenneth Eliot Flach'
+    >>> full_name("Terry Richardson", 'Terrence "Uncle Terry" Richardson (born 1965) is a photographer.')
+    'Terry Richardson'
+    """
+    match = re.match(r"^(.+?)\s*(?:\(|,|\bis\b|\bwas\b)", lead)
+    if not match:
+        return option
+    name, wanted = match.group(1).strip(), option.split()
+    tokens = name.split()
+    if not 2 <= len(wanted) < len(tokens) <= 5 or not all(t[:1].isupper() or t[:1] == '"' for t in tokens):
+        return option
+    if not fold(tokens[0]).startswith(fold(wanted[0])):
+        return option
+    rest = iter(fold(t).strip('"') for t in tokens[1:])
+    return name if all(fold(w) in rest for w in wanted[1:]) else option
+
+
 def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: list[int]) -> str | None:
     paras = [_paragraph_for(o, index, path) for o in qtype.options]
     if any(p is None for p in paras):
@@ -104,12 +130,16 @@ def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: l
         values = [_attribute(index, p, use_years) for p in paras]
         if all(v is not None for v in values) and values[0] != values[1]:
             pick = min if qtype.direction == "min" else max
-            return qtype.options[values.index(pick(values))]
-    return _better_described(question, qtype, index, paras)
+            chosen = values.index(pick(values))
+            return full_name(qtype.options[chosen], index.paragraph_sentences(paras[chosen])[0])
+    chosen = _better_described(question, qtype, index, paras)
+    if chosen is None:
+        return None
+    return full_name(qtype.options[chosen], index.paragraph_sentences(paras[chosen])[0])
 
 
-def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras: list[int]) -> str | None:
-    """The option whose paragraph carries more of the question's other terms (idf-weighted)."""
+def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras: list[int]) -> int | None:
+    """Which option's paragraph carries more of the question's other terms (idf-weighted)."""
     option_terms = set().union(*(terms(o) for o in qtype.options))
     residual = [t for t in set(terms(question)) - option_terms if t in index.term_id]
     weights = []
@@ -118,7 +148,11 @@ def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras:
         weights.append(sum(float(index.idf[index.term_id[t]]) for t in residual if t in present))
     if weights[0] == weights[1]:
         return None
-    return qtype.options[int(np.argmax(weights))]
+    return int(np.argmax(weights))
+
+
+_NOT_DESCRIPTIONS = {"born", "known", "best", "died", "january", "february", "march", "april", "may", "june",
+                     "july", "august", "september", "october", "november", "december"}
 
 
 def _description_words(sentence: str) -> list[str]:
@@ -146,7 +180,8 @@ def _shared_description(question: str, index: QAIndex, path: list[int]) -> str |
             key = fold(word)
             is_demonym = bool(_DEMONYM.fullmatch(word.capitalize()))
             return (key in other and stem(key) not in q_stems and not key.isdigit() and key not in STOP_WORDS
-                    and is_demonym == demonyms and (not place or word[:1].isupper()))
+                    and key not in _NOT_DESCRIPTIONS and is_demonym == demonyms
+                    and (not place or word[:1].isupper()))
 
         for demonyms in ((True, False) if asks_origin else (False, True)):
             run: list[str] = []
@@ -157,6 +192,33 @@ def _shared_description(question: str, index: QAIndex, path: list[int]) -> str |
                     break
             if run:
                 return " ".join(run)
+    return None
+
+
+_DESCRIBING_QUESTION = re.compile(
+    r"\b(?:type|kind|occupation|profession|career|job|nationality|genre|ancestry|country|origin|both what"
+    r"|are both\??$|in common|share[ds]?\b(?! the)|what are)", re.IGNORECASE)
+
+
+def shared_entity(question: str, texts: list[str], own_titles: list[str]) -> str | None:
+    """A named entity both paragraphs mention that the question and the paragraphs' titles do not name
+    ('both made by which production company?' -> the studio both film paragraphs name).
+
+    >>> shared_entity("Both films were made by which studio?",
+    ...               ["Alpha is a 1956 Walt Disney Productions film.",
+    ...                "Beta was made by Walt Disney Productions."],
+    ...               ["Alpha", "Beta"])
+    'Walt Disney Productions'
+    """
+    q_words = set(words(question)) | {w for t in own_titles for w in words(strip_disambiguation(t))}
+    found = []
+    for text in texts:
+        spans = [sp.text for sp in candidate_spans(text)
+                 if sp.kind == "entity" and not _DEMONYM.fullmatch(sp.text)]
+        found.append({fold(t): t for t in spans if not set(words(t)) <= q_words})
+    for key, text in found[0].items():
+        if key in found[1]:
+            return text
     return None
 
 
@@ -175,17 +237,43 @@ def _same_attribute(question: str, index: QAIndex, pair: list[int]) -> str | Non
     return "yes" if named[0] & named[1] else "no"
 
 
+_COUNTRIES = {"united states": "american", "u.s.": "american", "usa": "american", "america": "american",
+              "england": "english", "united kingdom": "british", "uk": "british", "britain": "british",
+              "scotland": "scottish", "wales": "welsh", "ireland": "irish", "canada": "canadian",
+              "australia": "australian", "new zealand": "new zealander", "france": "french",
+              "germany": "german", "italy": "italian", "spain": "spanish", "japan": "japanese",
+              "china": "chinese", "india": "indian",
+              "russia": "russian", "mexico": "mexican", "brazil": "brazilian", "argentina": "argentine",
+              "argentinian": "argentine", "netherlands": "dutch", "sweden": "swedish", "norway": "norwegian",
+              "denmark": "danish", "finland": "finnish", "poland": "polish", "greece": "greek",
+              "turkey": "turkish", "egypt": "egyptian", "south korea": "south korean", "korea": "korean",
+              "israel": "israeli", "iran": "iranian", "portugal": "portuguese", "austria": "austrian",
+              "switzerland": "swiss", "belgium": "belgian", "hungary": "hungarian", "pakistan": "pakistani"}
+_COUNTRY_PATTERN = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(k) for k in sorted(_COUNTRIES, key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE)
+
+
+def demonym_terms(text: str) -> list[str]:
+    """BM25 terms with country names read as their demonyms, so 'the United States' matches 'American'.
+
+    >>> demonym_terms("Are both bands from the United States?"), demonym_terms("an American band")
+    (['band', 'american'], ['american', 'band'])
+    """
+    return terms(_COUNTRY_PATTERN.sub(lambda m: _COUNTRIES[m.group(1).lower()], text))
+
+
 def _yes_no(question: str, index: QAIndex, path: list[int]) -> str:
     if " same " in f" {question.lower()} " and len(path) >= 2:
         verdict = _same_attribute(question, index, path[:2])
         if verdict is not None:
             return verdict
-    title_terms = set().union(*(terms(index.titles[p]) for p in path))
-    residual = [t for t in terms(question) if t not in title_terms]
+    title_terms = set().union(*(demonym_terms(index.titles[p]) for p in path))
+    residual = [t for t in demonym_terms(question) if t not in title_terms]
     if not residual:
         return "yes"
     for p in path[:2]:
-        present = set(terms(index.text(p)))
+        present = set(demonym_terms(index.text(p)))
         if sum(t in present for t in residual) < 0.5 * len(residual):
             return "no"
     return "yes"
@@ -203,8 +291,13 @@ def extract_answer(index: QAIndex, path: list[int], question: str, settings: Ans
         picked = _compare_options(question, qtype, index, path)
         if picked is not None:
             return Answer(picked, qtype, supporting, method="attribute comparison")
-    elif re.search(r"in common|\bshared?\b|\bboth\b|\bshare\b", question.lower()):
-        shared = _shared_description(question, index, path)
+    elif qtype.answer_type != "person" and re.search(r"in common|\bshared?\b|\bboth\b|\bshare\b",
+                                                     question.lower()):
+        shared = None
+        if not _DESCRIBING_QUESTION.search(question) and len(path) >= 2:
+            pair = path[:2]
+            shared = shared_entity(question, [index.text(p) for p in pair], [index.titles[p] for p in pair])
+        shared = shared or _shared_description(question, index, path)
         if shared is not None:
             return Answer(shared, qtype, supporting, method="shared description")
     if reader is not None:
