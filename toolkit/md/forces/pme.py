@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
+import scipy.fft
 
 from mstool.toolkit.md.kernels import pick
 from mstool.toolkit.md.kernels import pme as kernels
+
+# Below this many grid points one FFT thread beats several (measured: 27x27x26 is slower on 2).
+FFT_THREADS_MIN_POINTS = 100_000
 
 
 def legal_fft_size(minimum: int) -> int:
@@ -71,6 +76,8 @@ class PMEReciprocal:
         self._influence_box: np.ndarray | None = None
         self._influence: np.ndarray | None = None
         self.moduli = [bspline_moduli(int(n), order) for n in self.grid]
+        self._buffer_key: tuple[int, int] | None = None
+        self._buffers_cache: dict[str, np.ndarray] = {}
 
     def _influence_function(self, box: np.ndarray) -> np.ndarray:
         if self._influence_box is not None and np.array_equal(box, self._influence_box):
@@ -95,15 +102,42 @@ class PMEReciprocal:
         self._influence = influence
         return influence
 
+    def _buffers(self, n_atoms: int, chunks: int) -> dict[str, np.ndarray]:
+        """Work arrays kept between steps: fresh large arrays cost page faults on every call."""
+        key = (n_atoms, chunks)
+        if self._buffer_key != key:
+            order, grid = self.order, tuple(int(k) for k in self.grid)
+            padded = tuple(k + order - 1 for k in grid)
+            self._buffers_cache = {
+                "start": np.empty((n_atoms, 3), dtype=np.int64),
+                "theta": np.empty((n_atoms, 3, order)),
+                "dtheta": np.empty((n_atoms, 3, order)),
+                "grids": np.empty((chunks, *padded)),
+                "q_grid": np.empty(grid),
+                "potential": np.empty(padded),
+            }
+            self._buffer_key = key
+        return self._buffers_cache
+
     def energy_forces(
         self, positions: np.ndarray, box: np.ndarray, charges: np.ndarray, forces: np.ndarray
     ) -> float:
         """Reciprocal energy; forces are added into ``forces``."""
-        q_grid, base, theta, dtheta = kernels.spread_charges(positions, box, charges, self.grid, self.order)
-        influence = self._influence_function(box)
-        potential = np.fft.irfftn(np.fft.rfftn(q_grid) * influence, s=q_grid.shape, axes=(0, 1, 2))
-        energy = 0.5 * float(np.sum(q_grid * potential))
-        pick(kernels, "gather_forces", len(charges))(
-            potential, box, charges, self.grid, self.order, base, theta, dtheta, forces
+        n = len(charges)
+        spread = pick(kernels, "spread_padded", n)
+        buf = self._buffers(n, numba.get_num_threads() if spread is kernels.spread_padded_parallel else 1)
+        start, theta, dtheta = buf["start"], buf["theta"], buf["dtheta"]
+        kernels.spline_data(positions, box, self.grid, self.order, start, theta, dtheta)
+        spread(charges, start, theta, buf["grids"])
+        q_grid = buf["q_grid"]
+        kernels.fold_padding(buf["grids"][0], self.order, q_grid)
+        workers = numba.get_num_threads() if q_grid.size >= FFT_THREADS_MIN_POINTS else 1
+        transformed = scipy.fft.rfftn(q_grid, workers=workers)
+        transformed *= self._influence_function(box)
+        potential = scipy.fft.irfftn(transformed, s=q_grid.shape, overwrite_x=True, workers=workers)
+        energy = 0.5 * kernels.grid_dot(q_grid, potential)
+        kernels.pad_periodic(potential, self.order, buf["potential"])
+        pick(kernels, "gather_padded", n)(
+            buf["potential"], box, charges, self.grid, start, theta, dtheta, forces
         )
         return energy

@@ -1,7 +1,10 @@
 """Numba CPU kernels for smooth PME: B-spline weights, charge spreading and force gathering.
 
 For a fractional grid coordinate ``u = floor(u) + w``, grid point ``floor(u) - m`` gets
-weight ``M_p(w + m)`` (m = 0..p-1), the cardinal B-spline of order p.
+weight ``M_p(w + m)`` (m = 0..p-1), the cardinal B-spline of order p. Spreading and
+gathering work on grids padded by ``p - 1`` points in front of each axis, so an atom's
+``p^3`` points are contiguous rows without periodic wrapping; :func:`fold_padding` and
+:func:`pad_periodic` convert between padded and periodic grids.
 """
 
 from __future__ import annotations
@@ -39,75 +42,155 @@ def bspline_weights(w, order, values, derivs):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _fractional(pos, box, grid):
+def spline_data(pos, box, grid, order, start, theta, dtheta):
+    """Per atom: the first padded grid index along each axis and the B-spline weights.
+
+    Point ``start + c`` of a grid padded by ``order - 1`` in front (padded index P is grid
+    point ``(P - order + 1) mod K``) gets weight ``theta[c]`` (derivative ``dtheta[c]``), so
+    the points an atom touches run forwards and never wrap. The recursion of
+    :func:`bspline_weights` runs over blocks of atoms at once, one order at a time.
+    Fills ``start`` (n, 3), ``theta`` and ``dtheta`` (n, 3, order), reused between steps."""
     n = pos.shape[0]
-    base = np.empty((n, 3), dtype=np.int64)
-    frac = np.empty((n, 3))
-    for i in range(n):
+    block = 256
+    w = np.empty(block)
+    values = np.zeros((order, block))
+    for first in range(0, n, block):
+        m_atoms = min(block, n - first)
         for d in range(3):
-            u = pos[i, d] / box[d]
-            u -= math.floor(u)
-            u *= grid[d]
-            f = math.floor(u)
-            base[i, d] = int(f) % grid[d]
-            frac[i, d] = u - f
-    return base, frac
+            for t in range(m_atoms):
+                u = pos[first + t, d] / box[d]
+                u -= math.floor(u)
+                u *= grid[d]
+                f = math.floor(u)
+                start[first + t, d] = int(f) % grid[d]
+                w[t] = u - f
+            _spline_block(w, m_atoms, order, values, dtheta[first : first + m_atoms, d])
+            for t in range(m_atoms):
+                for c in range(order):
+                    theta[first + t, d, c] = values[order - 1 - c, t]
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _wrap_down(start, step, size):
-    """(start - step) mod size for 0 <= start < size and step >= 0, without a division."""
-    g = start - step
-    while g < 0:
-        g += size
-    return g
+def _spline_block(w, count, order, values, dtheta):
+    """``values[m, t] = M_p(w[t] + m)``; ``dtheta[t, p - 1 - m]`` its derivative (t < count)."""
+    for t in range(count):
+        values[0, t] = w[t]
+        values[1, t] = 1.0 - w[t]
+    for k in range(3, order + 1):
+        if k == order:
+            for m in range(order):
+                for t in range(count):
+                    left = values[m, t] if m < k - 1 else 0.0
+                    right = values[m - 1, t] if m >= 1 else 0.0
+                    dtheta[t, order - 1 - m] = left - right
+        scale = 1.0 / (k - 1)
+        for m in range(k - 1, -1, -1):
+            for t in range(count):
+                x = w[t] + m
+                left = values[m, t] if m < k - 1 else 0.0
+                right = values[m - 1, t] if m >= 1 else 0.0
+                values[m, t] = (x * left + (k - x) * right) * scale
+    if order == 2:
+        for t in range(count):
+            dtheta[t, 0] = -1.0
+            dtheta[t, 1] = 1.0
+
+
+def spread_padded(charges, start, theta, grids):
+    """Charges spread on the padded grids ``grids[k]`` (one per thread), summed into ``grids[0]``."""
+    n = charges.shape[0]
+    order = theta.shape[2]
+    chunks = grids.shape[0]
+    size = (n + chunks - 1) // chunks
+    for k in numba.prange(chunks):
+        q_grid = grids[k]
+        q_grid[:] = 0.0
+        for i in range(k * size, min(n, (k + 1) * size)):
+            q = charges[i]
+            x0, y0, z0 = start[i, 0], start[i, 1], start[i, 2]
+            for a in range(order):
+                wa = q * theta[i, 0, a]
+                for b in range(order):
+                    wab = wa * theta[i, 1, b]
+                    for c in range(order):
+                        q_grid[x0 + a, y0 + b, z0 + c] += wab * theta[i, 2, c]
+    total = grids[0]
+    for k in range(1, chunks):
+        total += grids[k]
+    return total
 
 
 @numba.njit(cache=True, error_model="numpy")
-def spread_charges(pos, box, charges, grid, order):
-    """The charge grid Q (shape ``grid``) and per-atom spline data for :func:`gather_forces`."""
-    n = pos.shape[0]
-    base, frac = _fractional(pos, box, grid)
-    theta = np.empty((n, 3, order))
-    dtheta = np.empty((n, 3, order))
-    for i in range(n):
-        for d in range(3):
-            bspline_weights(frac[i, d], order, theta[i, d], dtheta[i, d])
-    q_grid = np.zeros((grid[0], grid[1], grid[2]))
-    for i in range(n):
-        q = charges[i]
-        for a in range(order):
-            ga = _wrap_down(base[i, 0], a, grid[0])
-            wa = q * theta[i, 0, a]
-            for b in range(order):
-                gb = _wrap_down(base[i, 1], b, grid[1])
-                wab = wa * theta[i, 1, b]
-                for c in range(order):
-                    q_grid[ga, gb, _wrap_down(base[i, 2], c, grid[2])] += wab * theta[i, 2, c]
-    return q_grid, base, theta, dtheta
+def _alias(size, order):
+    """Grid point of each padded index: (P - order + 1) mod size."""
+    out = np.empty(size + order - 1, dtype=np.int64)
+    for p in range(size + order - 1):
+        out[p] = (p - order + 1) % size
+    return out
 
 
-def gather_forces(potential, box, charges, grid, order, base, theta, dtheta, forces):
-    """Add -q grad(sum phi * weights) to ``forces`` from the convolved potential grid."""
+@numba.njit(cache=True, error_model="numpy")
+def fold_padding(padded, order, out):
+    """Set the periodic grid ``out`` to the sums of the padded points that alias its points."""
+    mx, my, mz = _alias(out.shape[0], order), _alias(out.shape[1], order), _alias(out.shape[2], order)
+    out[:] = 0.0
+    for x in range(padded.shape[0]):
+        for y in range(padded.shape[1]):
+            row = out[mx[x], my[y]]
+            source = padded[x, y]
+            for z in range(padded.shape[2]):
+                row[mz[z]] += source[z]
+
+
+@numba.njit(cache=True, error_model="numpy")
+def grid_dot(a, b):
+    """sum(a * b) over two grids of one shape (no BLAS: its threads wake slowly under load)."""
+    total = 0.0
+    fa = a.ravel()
+    fb = b.ravel()
+    for k in range(fa.shape[0]):
+        total += fa[k] * fb[k]
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def pad_periodic(values, order, out):
+    """Set ``out`` to ``values`` with ``order - 1`` periodic images prepended along each axis."""
+    kx, ky, kz = values.shape
+    mx, my, mz = _alias(kx, order), _alias(ky, order), _alias(kz, order)
+    for x in range(mx.shape[0]):
+        for y in range(my.shape[0]):
+            row = out[x, y]
+            source = values[mx[x], my[y]]
+            for z in range(mz.shape[0]):
+                row[z] = source[mz[z]]
+
+
+def gather_padded(potential, box, charges, grid, start, theta, dtheta, forces):
+    """Add -q grad(sum phi * weights) to ``forces`` from the padded potential grid."""
     n = charges.shape[0]
+    order = theta.shape[2]
     for i in numba.prange(n):
         gx = 0.0
         gy = 0.0
         gz = 0.0
+        x0, y0, z0 = start[i, 0], start[i, 1], start[i, 2]
         for a in range(order):
-            ga = _wrap_down(base[i, 0], a, grid[0])
             for b in range(order):
-                gb = _wrap_down(base[i, 1], b, grid[1])
+                s = 0.0
+                sd = 0.0
                 for c in range(order):
-                    gc = _wrap_down(base[i, 2], c, grid[2])
-                    phi = potential[ga, gb, gc]
-                    gx += phi * dtheta[i, 0, a] * theta[i, 1, b] * theta[i, 2, c]
-                    gy += phi * theta[i, 0, a] * dtheta[i, 1, b] * theta[i, 2, c]
-                    gz += phi * theta[i, 0, a] * theta[i, 1, b] * dtheta[i, 2, c]
+                    phi = potential[x0 + a, y0 + b, z0 + c]
+                    s += phi * theta[i, 2, c]
+                    sd += phi * dtheta[i, 2, c]
+                gx += dtheta[i, 0, a] * theta[i, 1, b] * s
+                gy += theta[i, 0, a] * dtheta[i, 1, b] * s
+                gz += theta[i, 0, a] * theta[i, 1, b] * sd
         q = charges[i]
         forces[i, 0] -= q * gx * grid[0] / box[0]
         forces[i, 1] -= q * gy * grid[1] / box[1]
         forces[i, 2] -= q * gz * grid[2] / box[2]
 
 
-gather_forces_parallel, gather_forces_serial = compile_variants(gather_forces, error_model="numpy")
+spread_padded_parallel, spread_padded_serial = compile_variants(spread_padded, error_model="numpy")
+gather_padded_parallel, gather_padded_serial = compile_variants(gather_padded, error_model="numpy")
