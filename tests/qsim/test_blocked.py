@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mstool.toolkit.qsim import blocked
+from mstool.toolkit.qsim.blocked_kernels import TRANSPOSE
 from mstool.toolkit.qsim.circuit import Circuit, GateSpec
 from mstool.toolkit.qsim.gradients import (
     _flat_expectation_and_gradient,
@@ -63,6 +64,23 @@ def test_blocked_forward_parallel_matches_flat_kernels():
     small = zero_state(16)
     blocked.run_ops(small, blocked.forward_ops(circ.ops, None), 5, 3)
     assert np.max(np.abs(small - flat)) < 1e-10
+    enc = blocked.plan(blocked.forward_ops(circ.ops, None), 16)
+    assert TRANSPOSE in enc.codes.tolist()  # wide groups run their low-bit gates transposed
+
+
+def test_transposed_groups_match_dense_reference():
+    """Groups of 9-10 qubits: gates on the lowest buffer bits run after a TRANSPOSE, with
+    controls on either side of the exchanged bit fields."""
+    rng = np.random.default_rng(10)
+    circ = random_circuit(10, 120, rng, max_controls=2)
+    ops = blocked.forward_ops(circ.ops, None)
+    enc, _ = blocked.encode(ops, blocked.plan_groups([op.qubits for op in ops], 10, 10, 4))
+    assert TRANSPOSE in enc.codes.tolist()
+    ref = reference_state(circ)
+    for max_q in (9, 10):
+        psi = zero_state(10)
+        blocked.run_ops(psi, ops, max_q, 4)
+        assert np.max(np.abs(psi - ref)) < 1e-10
 
 
 def test_gate_wider_than_a_group_falls_back_to_the_flat_kernels():

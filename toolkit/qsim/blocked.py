@@ -14,6 +14,7 @@ groups into the flat arrays :func:`~mstool.toolkit.qsim.blocked_kernels.run_grou
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import os
 from collections.abc import Mapping, Sequence
@@ -25,9 +26,9 @@ from mstool.toolkit.qsim import blocked_kernels as bk
 from mstool.toolkit.qsim.circuit import Operation
 from mstool.toolkit.qsim.gates import GATES
 
-MAX_GROUP_QUBITS = 13  # 2^13 amplitudes: 128 KiB per vector in the buffer (L2-resident)
-MAX_ADJOINT_GROUP_QUBITS = 12  # psi and lambda: 2 x 64 KiB
-LOW_QUBITS = 3  # every group holds qubits 0-2: gathers read whole cache lines
+MAX_GROUP_QUBITS = 14  # 2^14 amplitudes: 256 KiB per vector in the buffer (L2-resident)
+MAX_ADJOINT_GROUP_QUBITS = 13  # psi and lambda: 2 x 128 KiB
+LOW_QUBITS = 4  # every group holds qubits 0-3: gathers read whole cache lines
 MAX_POSITIONS = 8
 PARALLEL_MIN_AMPLITUDES = 1 << 14  # a group's cosets run in parallel from here on
 
@@ -168,38 +169,103 @@ def _local_op(op: BufferOp, local: dict[int, int]) -> tuple[np.ndarray, np.ndarr
     return args, np.array(pos, np.int64)
 
 
-def encode(ops: Sequence[BufferOp], groups, n_slots: int = 0) -> EncodedGroups:
-    """The arrays for running ``groups`` (from :func:`plan_groups` over ``ops``)."""
+def _layout(rank: int, n_local: int, transposed: bool) -> int:
+    """Buffer bit of the group qubit of rank ``rank`` (lowest and highest FIELD bits exchanged
+    when ``transposed``)."""
+    if not transposed:
+        return rank
+    if rank < bk.FIELD:
+        return rank + n_local - bk.FIELD
+    if rank >= n_local - bk.FIELD:
+        return rank - (n_local - bk.FIELD)
+    return rank
+
+
+def _schedule(ops: Sequence[BufferOp], items: list[int], rank: dict[int, int],
+              n_local: int) -> tuple[list[int], bool, bool]:
+    """Order a group's items (``-1`` = TRANSPOSE) so each runs in the layout where its lowest
+    buffer bit is >= FIELD where possible; return the order and the start and end layouts."""
+    if n_local < 2 * bk.FIELD + 1:
+        return list(items), False, False
+
+    def lowest(i: int, transposed: bool) -> int:
+        return min(_layout(rank[q], n_local, transposed) for q in ops[i].qubits)
+
+    def usable(i: int, transposed: bool) -> bool:
+        return lowest(i, transposed) >= bk.FIELD or lowest(i, not transposed) < bk.FIELD
+
+    queues: dict[int, list[int]] = {q: [] for q in rank}
+    for i in items:
+        for q in ops[i].qubits:
+            queues[q].append(i)
+    heads = dict.fromkeys(rank, 0)
+
+    def is_ready(i: int) -> bool:
+        return all(queues[q][heads[q]] == i for q in ops[i].qubits)
+
+    ready = sorted({queues[q][0] for q in rank if queues[q] and is_ready(queues[q][0])})
+    start = sum(usable(i, True) for i in ready) > sum(usable(i, False) for i in ready)
+    transposed, order = start, []
+    while ready:
+        pick = next((i for i in ready if usable(i, transposed)), None)
+        if pick is None:
+            transposed = not transposed
+            order.append(-1)
+            continue
+        ready.remove(pick)
+        order.append(pick)
+        for q in ops[pick].qubits:
+            heads[q] += 1
+            if heads[q] < len(queues[q]) and is_ready(queues[q][heads[q]]):
+                bisect.insort(ready, queues[q][heads[q]])
+    return order, start, transposed
+
+
+def _offsets(qs: tuple[int, ...], transposed: bool) -> np.ndarray:
+    j = np.arange(1 << len(qs))
+    out = np.zeros(1 << len(qs), np.int64)
+    for r, q in enumerate(qs):
+        out |= ((j >> _layout(r, len(qs), transposed)) & 1) << q
+    return out
+
+
+def encode(ops: Sequence[BufferOp], groups, n_slots: int = 0) -> tuple[EncodedGroups, np.ndarray]:
+    """The arrays for running ``groups`` (from :func:`plan_groups` over ``ops``), and the op
+    index of each row (-1 for a TRANSPOSE)."""
     n_groups = len(groups)
     width = max(len(qs) for qs, _ in groups) if groups else 1
     g_qubits = np.zeros((n_groups, width), np.int64)
     g_nq = np.zeros(n_groups, np.int64)
     g_ops = np.zeros(n_groups + 1, np.int64)
-    offsets = np.zeros((n_groups, 1 << width), np.int64)
-    n_ops = sum(len(items) for _, items in groups)
-    codes = np.zeros(n_ops, np.int64)
-    args = np.zeros((n_ops, 6), np.int64)
-    positions = np.zeros((n_ops, MAX_POSITIONS), np.int64)
-    mats = np.zeros((n_ops, 4, 4), np.complex128)
-    row = 0
+    offsets = np.zeros((n_groups, 2, 1 << width), np.int64)
+    rows: list[tuple[int, np.ndarray, np.ndarray]] = []
+    order: list[int] = []
     for g, (qs, items) in enumerate(groups):
         g_qubits[g, :len(qs)] = qs
         g_nq[g] = len(qs)
-        local = {q: j for j, q in enumerate(qs)}
-        j = np.arange(1 << len(qs))
-        for b, q in enumerate(qs):
-            offsets[g, :1 << len(qs)] |= ((j >> b) & 1) << q
-        for i in items:
-            op = ops[i]
-            codes[row] = op.code
-            args[row], pos = _local_op(op, local)
-            positions[row, :len(pos)] = pos
-            if op.matrix is not None:
-                size = op.matrix.shape[0]
-                mats[row, :size, :size] = op.matrix
-            row += 1
-        g_ops[g + 1] = row
-    return EncodedGroups(g_qubits, g_nq, g_ops, offsets, codes, args, positions, mats, n_slots)
+        rank = {q: r for r, q in enumerate(qs)}
+        schedule, start, end = _schedule(ops, items, rank, len(qs))
+        offsets[g, 0, :1 << len(qs)] = _offsets(qs, start)
+        offsets[g, 1, :1 << len(qs)] = _offsets(qs, end)
+        transposed = start
+        for i in schedule:
+            if i < 0:
+                transposed = not transposed
+                rows.append((bk.TRANSPOSE, np.zeros(6, np.int64), np.zeros(1, np.int64)))
+            else:
+                local = {q: _layout(r, len(qs), transposed) for q, r in rank.items()}
+                rows.append((ops[i].code, *_local_op(ops[i], local)))
+            order.append(i)
+        g_ops[g + 1] = len(rows)
+    codes = np.array([r[0] for r in rows], np.int64)
+    args = np.array([r[1] for r in rows], np.int64).reshape(len(rows), 6)
+    positions = np.zeros((len(rows), MAX_POSITIONS), np.int64)
+    for row, (_, _, pos) in enumerate(rows):
+        positions[row, :len(pos)] = pos
+    order_array = np.array(order, np.int64)
+    enc = EncodedGroups(g_qubits, g_nq, g_ops, offsets, codes, args, positions,
+                        _matrices(ops, order_array), n_slots)
+    return enc, order_array
 
 
 def group_sizes(n_qubits: int) -> tuple[int, int]:
@@ -236,7 +302,7 @@ def run_ops(psi: np.ndarray, ops: Sequence[BufferOp], max_qubits: int | None = N
     max_q = default_max if max_qubits is None else max_qubits
     low = default_low if low_qubits is None else low_qubits
     groups = plan_groups([op.qubits for op in ops], n_qubits, max_q, low)
-    run_encoded(psi, encode(ops, groups))
+    run_encoded(psi, encode(ops, groups)[0])
 
 
 def adjoint_ops(ops: Sequence[Operation], values: Mapping[str, float]):
@@ -280,10 +346,10 @@ def plan(ops: Sequence[BufferOp], n_qubits: int, n_slots: int = 0,
     cached = _PLANS.get(key)
     if cached is None:
         groups = plan_groups([op.qubits for op in ops], n_qubits, max_q, low)
-        enc = encode(ops, groups, n_slots)
+        enc, order = encode(ops, groups, n_slots)
         if len(_PLANS) >= MAX_CACHED_PLANS:
             _PLANS.clear()
-        _PLANS[key] = (enc, np.array([i for _, items in groups for i in items], np.int64))
+        _PLANS[key] = (enc, order)
         return enc
     enc, order = cached
     return replace(enc, mats=_matrices(ops, order))
@@ -294,7 +360,7 @@ def _matrices(ops: Sequence[BufferOp], order: np.ndarray) -> np.ndarray:
     mats = np.zeros((len(order), 4, 4), np.complex128)
     for size in (2, 4):
         rows = [r for r, i in enumerate(order.tolist())
-                if ops[i].matrix is not None and ops[i].matrix.shape[0] == size]
+                if i >= 0 and ops[i].matrix is not None and ops[i].matrix.shape[0] == size]
         if rows:
             mats[rows, :size, :size] = np.array([ops[i].matrix for i in order[rows].tolist()])
     return mats

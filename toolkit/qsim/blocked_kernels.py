@@ -11,6 +11,9 @@ Buffer ops (``codes``; local qubit positions in ``args``/``positions``):
 - ``APPLY1`` 2x2 matrix on local target ``t`` (controls in a local mask), ``DIAG1`` its
   diagonal special case, ``APPLY2`` 4x4 matrix on ``(t0, t1)``, ``SWAP`` exchange of two
   basis states (X, CNOT, Toffoli, SWAP);
+- ``TRANSPOSE`` exchanges the lowest and highest ``FIELD`` bits of the buffer index (gates
+  whose lowest position is >= 4 get stride-1 inner loops of >= 16; gates on the lowest bits
+  run after a transpose);
 - derivative ops for the adjoint sweep, which only read: ``DROT`` Re<lam|-i/2 P|psi>
   for an uncontrolled RX/RY/RZ (P from ``args``), ``DERIV1``/``DERIV2`` Re<lam|K|psi>
   for a 2x2/4x4 ``K`` (controls in the mask).
@@ -25,7 +28,8 @@ from numba import njit, prange
 
 from mstool.toolkit.qsim.kernels import _compiled, insert_zero_bits
 
-APPLY1, DIAG1, APPLY2, SWAP, DROT, DERIV1, DERIV2 = range(7)
+APPLY1, DIAG1, APPLY2, SWAP, DROT, DERIV1, DERIV2, TRANSPOSE = range(8)
+FIELD = 4  # TRANSPOSE exchanges the lowest and the highest FIELD bits of the buffer index
 # args columns: t0, t1, control mask, derivative slot (or Pauli 1/2/3 for DROT in column 4),
 # number of sorted positions
 A_T0, A_T1, A_CMASK, A_SLOT, A_KIND, A_NPOS = range(6)
@@ -180,6 +184,26 @@ def _deriv(pr, pi, lr, li, size, n_t, t0, t1, pos, cmask, k):
 
 
 @njit(**_OPTS)
+def _transpose(re, im, size):
+    """Exchange the lowest and the highest FIELD bits of every index (an involution)."""
+    nq = 0
+    while (np.int64(1) << nq) < size:
+        nq += 1
+    shift = np.uint64(nq - FIELD)
+    field = np.uint64(FIELD)
+    for a in range(np.uint64(1) << field):
+        for b in range(a + np.uint64(1), np.uint64(1) << field):
+            for m in range(np.uint64(size) >> (field + field)):
+                i = (a << shift) | (m << field) | b
+                j = (b << shift) | (m << field) | a
+                tr, ti = re[i], im[i]
+                re[i] = re[j]
+                im[i] = im[j]
+                re[j] = tr
+                im[j] = ti
+
+
+@njit(**_OPTS)
 def _run_op(buf, nvec, size, code, a, pos, m, slots):
     """Run one buffer op on vector 0 (and 1 when ``nvec`` is 2); derivatives go to ``slots``."""
     t0, t1, cmask = a[A_T0], a[A_T1], a[A_CMASK]
@@ -200,6 +224,8 @@ def _run_op(buf, nvec, size, code, a, pos, m, slots):
             _diag1(re, im, size, t0, pos, cmask, m)
         elif code == APPLY2:
             _apply2(re, im, size, t0, t1, pos, cmask, m)
+        elif code == TRANSPOSE:
+            _transpose(re, im, size)
         else:
             _swap(re, im, size, t0, t1, pos, cmask)
 
@@ -223,20 +249,21 @@ def _scatter(psi, buf, v, base, off, size):
 
 
 @njit(**_OPTS)
-def _run_cosets(psi, lam, nvec, lo, hi, qs, off, size, o0, o1, codes, args, positions, mats, slots):
+def _run_cosets(psi, lam, nvec, lo, hi, qs, off_in, off_out, size, o0, o1, codes, args, positions, mats,
+                slots):
     """Gather, run ops ``o0:o1``, scatter, for cosets ``lo:hi`` of the group qubits ``qs``."""
     buf = np.empty((2, 2, size))
     for c in range(lo, hi):
         base = insert_zero_bits(np.int64(c), qs)
-        _gather(psi, buf, 0, base, off, size)
+        _gather(psi, buf, 0, base, off_in, size)
         if nvec == 2:
-            _gather(lam, buf, 1, base, off, size)
+            _gather(lam, buf, 1, base, off_in, size)
         for o in range(o0, o1):
             npos = args[o, A_NPOS]
             _run_op(buf, nvec, size, codes[o], args[o], positions[o, :npos], mats[o], slots)
-        _scatter(psi, buf, 0, base, off, size)
+        _scatter(psi, buf, 0, base, off_out, size)
         if nvec == 2:
-            _scatter(lam, buf, 1, base, off, size)
+            _scatter(lam, buf, 1, base, off_out, size)
 
 
 def run_groups(psi, lam, nvec, n_qubits, g_qubits, g_nq, g_ops, offsets, codes, args, positions, mats,
@@ -244,19 +271,21 @@ def run_groups(psi, lam, nvec, n_qubits, g_qubits, g_nq, g_ops, offsets, codes, 
     """Run every group in order on psi (and lam when ``nvec`` is 2); return the derivative slots.
 
     Group ``g`` acts on qubits ``g_qubits[g, :g_nq[g]]`` (ascending) with ops
-    ``g_ops[g]:g_ops[g+1]``; ``offsets[g]`` holds the psi offset of each buffer index.
+    ``g_ops[g]:g_ops[g+1]``; ``offsets[g, 0]`` / ``offsets[g, 1]`` hold the psi offset of each
+    buffer index when gathering / scattering (the group may end transposed).
     Cosets are split in up to ``n_chunks`` parallel work items."""
     out = np.zeros(n_slots)
     for g in range(g_nq.shape[0]):
         nq = g_nq[g]
         size = np.int64(1) << nq
         qs = g_qubits[g, :nq]
-        off = offsets[g, :size]
+        off_in = offsets[g, 0, :size]
+        off_out = offsets[g, 1, :size]
         n_cos = np.int64(1) << (n_qubits - nq)
         nch = min(n_cos, n_chunks)
         acc = np.zeros((nch, n_slots))
         for ch in prange(nch):
-            _run_cosets(psi, lam, nvec, ch * n_cos // nch, (ch + 1) * n_cos // nch, qs, off, size,
+            _run_cosets(psi, lam, nvec, ch * n_cos // nch, (ch + 1) * n_cos // nch, qs, off_in, off_out, size,
                         g_ops[g], g_ops[g + 1], codes, args, positions, mats, acc[ch])
         for ch in range(nch):
             out += acc[ch]
