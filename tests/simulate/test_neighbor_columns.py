@@ -66,9 +66,9 @@ def test_parallel_chunks_match_serial():
     steps = column_steps(reach, box[:2] / ncol, 1.0, True)
     start, flat = exclusion_csr(len(pos), pairs)
     columns = kernels.sort_into_columns(pos, box, ncol, np.arange(len(pos)))
-    args = (*columns, box, ncol, steps, 1.0, start, flat, 400, True)
-    t1, c1 = kernels.column_list_serial(*args, 1)
-    t7, c7 = kernels.column_list_parallel(*args, 7)
+    args = (*columns, box, ncol, steps, 1.0, start, flat)
+    t1, c1 = kernels.column_list_serial(*args, np.empty((900, 400), np.int32), True, 1)
+    t7, c7 = kernels.column_list_parallel(*args, np.full((900, 400), -1, np.int32), True, 7)
     assert np.array_equal(c1, c7)
     for i in range(len(pos)):
         assert np.array_equal(t1[i, : c1[i]], t7[i, : c7[i]])

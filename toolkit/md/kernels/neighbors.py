@@ -238,11 +238,12 @@ def column_list(
     rlist,
     excl_start,
     excl_list,
-    capacity,
+    table,
     half,
     chunks,
 ):
-    """Neighbours within ``rlist`` from columns sorted by :func:`sort_into_columns`.
+    """Neighbours within ``rlist`` from columns sorted by :func:`sort_into_columns`; returns
+    (table, counts), rows of ``table`` (n, capacity) filled in place (reused between builds).
 
     ``steps`` (k, 2) are the column steps to search, each within ``2 reach + 1 <= ncol``;
     with ``half`` only one of each pair of opposite steps (see :func:`column_steps`) and, in
@@ -258,7 +259,7 @@ def column_list(
     wy = box[1] / ncy
     lz = box[2]
     r2max = rlist * rlist
-    table = np.empty((n, capacity), dtype=np.int32)
+    capacity = table.shape[1]
     counts = np.zeros(n, dtype=np.int64)
     ncolumns = ncx * ncy
     size = (ncolumns + chunks - 1) // chunks
