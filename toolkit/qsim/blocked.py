@@ -24,7 +24,7 @@ import numpy as np
 
 from mstool.toolkit.qsim import blocked_kernels as bk
 from mstool.toolkit.qsim.circuit import Operation
-from mstool.toolkit.qsim.gates import GATES
+from mstool.toolkit.qsim.gates import GATES, PAULI_X
 
 MAX_GROUP_QUBITS = 14  # 2^14 amplitudes: 256 KiB per vector in the buffer (L2-resident)
 MAX_ADJOINT_GROUP_QUBITS = 13  # psi and lambda: 2 x 128 KiB
@@ -65,22 +65,55 @@ def gate_op(op: Operation, matrix: np.ndarray) -> BufferOp:
     return BufferOp(bk.DIAG1 if _is_diagonal(matrix) else bk.APPLY1, op.targets, op.controls, matrix)
 
 
+def _is_single(op: BufferOp | None) -> bool:
+    return op is not None and op.code in (bk.APPLY1, bk.DIAG1) and not op.controls
+
+
+def _is_cnot(op: BufferOp) -> bool:
+    return op.code == bk.SWAP and len(op.targets) == 1 and len(op.controls) == 1
+
+
+def _single(target: int, m: np.ndarray) -> BufferOp:
+    return BufferOp(bk.DIAG1 if _is_diagonal(m) else bk.APPLY1, (target,), (), m)
+
+
+def _select(target: int, selector: int, m0: np.ndarray, m1: np.ndarray) -> BufferOp:
+    m = np.zeros((4, 4), complex)
+    m[:2, :2] = m0
+    m[2:, 2:] = m1
+    return BufferOp(bk.SELECT1, (target,), (selector,), m)
+
+
 def fuse_single_qubit(ops: Sequence[BufferOp]) -> list[BufferOp]:
-    """Merge runs of uncontrolled 1-qubit gates on the same qubit (nothing else on it in between)."""
-    out: list[BufferOp] = []
+    """Merge runs of uncontrolled 1-qubit gates on the same qubit (nothing else on it in
+    between), and fold such a run into a following CNOT on its target (a SELECT1 op), as
+    well as runs that follow that CNOT on the same target."""
+    out: list[BufferOp | None] = []
     last: dict[int, int] = {}  # qubit -> index in out of the latest op on it
     for op in ops:
-        single = op.code in (bk.APPLY1, bk.DIAG1) and not op.controls
-        if single:
-            prev = last.get(op.targets[0])
-            if prev is not None and out[prev].code in (bk.APPLY1, bk.DIAG1) and not out[prev].controls:
-                m = op.matrix @ out[prev].matrix
-                out[prev] = BufferOp(bk.DIAG1 if _is_diagonal(m) else bk.APPLY1, op.targets, (), m)
-                continue
+        prev_index = last.get(op.targets[0]) if op.targets else None
+        prev = out[prev_index] if prev_index is not None else None
+        if _is_single(op) and _is_single(prev):
+            out[prev_index] = _single(op.targets[0], op.matrix @ prev.matrix)
+            continue
+        if _is_single(op) and prev is not None and prev.code == bk.SELECT1 and prev.targets == op.targets:
+            merged = _blocks_times(op.matrix, prev)
+            out[prev_index] = BufferOp(bk.SELECT1, prev.targets, prev.controls, merged)
+            continue
+        if _is_cnot(op) and _is_single(prev):
+            out[prev_index] = None
+            op = _select(op.targets[0], op.controls[0], prev.matrix, PAULI_X @ prev.matrix)
         for q in op.qubits:
             last[q] = len(out)
         out.append(op)
-    return out
+    return [op for op in out if op is not None]
+
+
+def _blocks_times(u: np.ndarray, select: BufferOp) -> np.ndarray:
+    m = np.zeros((4, 4), complex)
+    m[:2, :2] = u @ select.matrix[:2, :2]
+    m[2:, 2:] = u @ select.matrix[2:, 2:]
+    return m
 
 
 def forward_ops(ops: Sequence[Operation], values: Mapping[str, float] | None) -> list[BufferOp]:
@@ -159,6 +192,10 @@ def _local_op(op: BufferOp, local: dict[int, int]) -> tuple[np.ndarray, np.ndarr
     if op.code == bk.SWAP:  # X: |0> <-> |1> of the target; SWAP: |01> <-> |10>
         args[bk.A_T0] = 0 if len(t) == 1 else 1 << t[0]
         args[bk.A_T1] = (1 << t[0]) if len(t) == 1 else 1 << t[1]
+    elif op.code == bk.SELECT1:  # the selector is a position, not a control
+        args[bk.A_T0] = t[0]
+        args[bk.A_T1] = local[op.controls[0]]
+        cmask = 0
     else:
         args[bk.A_T0] = t[0]
         args[bk.A_T1] = t[1] if len(t) == 2 else 0

@@ -11,6 +11,9 @@ Buffer ops (``codes``; local qubit positions in ``args``/``positions``):
 - ``APPLY1`` 2x2 matrix on local target ``t`` (controls in a local mask), ``DIAG1`` its
   diagonal special case, ``APPLY2`` 4x4 matrix on ``(t0, t1)``, ``SWAP`` exchange of two
   basis states (X, CNOT, Toffoli, SWAP);
+- ``SELECT1`` a uniformly controlled 1-qubit gate: the 2x2 block ``m[:2, :2]`` on target
+  ``t0`` where the selector bit ``t1`` is 0, ``m[2:, 2:]`` where it is 1 (a CNOT fused with
+  the 1-qubit gates on its target: one pass instead of two);
 - ``TRANSPOSE`` exchanges the lowest and highest ``FIELD`` bits of the buffer index (gates
   whose lowest position is >= 4 get stride-1 inner loops of >= 16; gates on the lowest bits
   run after a transpose);
@@ -28,7 +31,7 @@ from numba import njit, prange
 
 from mstool.toolkit.qsim.kernels import _compiled, insert_zero_bits
 
-APPLY1, DIAG1, APPLY2, SWAP, DROT, DERIV1, DERIV2, TRANSPOSE = range(8)
+APPLY1, DIAG1, APPLY2, SWAP, DROT, DERIV1, DERIV2, TRANSPOSE, SELECT1 = range(9)
 FIELD = 4  # TRANSPOSE exchanges the lowest and the highest FIELD bits of the buffer index
 # args columns: t0, t1, control mask, derivative slot (or Pauli 1/2/3 for DROT in column 4),
 # number of sorted positions
@@ -226,6 +229,9 @@ def _run_op(buf, nvec, size, code, a, pos, m, slots):
             _apply2(re, im, size, t0, t1, pos, cmask, m)
         elif code == TRANSPOSE:
             _transpose(re, im, size)
+        elif code == SELECT1:
+            _apply1(re, im, size, t0, pos, cmask, m[:2, :2])
+            _apply1(re, im, size, t0, pos, cmask | (np.int64(1) << t1), m[2:, 2:])
         else:
             _swap(re, im, size, t0, t1, pos, cmask)
 
