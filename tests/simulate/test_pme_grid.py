@@ -85,16 +85,19 @@ def test_parallel_spread_and_gather_match_serial():
     charges = rng.normal(size=500)
     grid = np.array([20, 21, 18])
     start = np.empty((500, 3), dtype=np.int64)
-    theta, dtheta = np.empty((500, 3, 5)), np.empty((500, 3, 5))
+    lanes = kernels.LANES
+    theta, dtheta = np.empty((500, 3, lanes)), np.empty((500, 3, lanes))
     kernels.spline_data(pos, box, grid, 5, start, theta, dtheta)
-    serial = np.full((1, *(grid + 4)), np.nan)  # stale contents must be cleared
-    chunked = np.full((3, *(grid + 4)), np.nan)
-    kernels.spread_padded_serial(charges, start, theta, serial)
-    kernels.spread_padded_parallel(charges, start, theta, chunked)
+    assert np.all(theta[:, :, 5:] == 0) and np.allclose(theta.sum(axis=2), 1.0)
+    padded = (grid[0] + 4, grid[1] + 4, grid[2] + lanes - 1)
+    serial = np.full((1, *padded), np.nan)  # stale contents must be cleared
+    chunked = np.full((3, *padded), np.nan)
+    kernels.spread_padded_serial(charges, start, theta, 5, serial)
+    kernels.spread_padded_parallel(charges, start, theta, 5, chunked)
     assert np.abs(serial[0] - chunked[0]).max() < 1e-12
-    potential = np.empty(tuple(grid + 4))
+    potential = np.empty(padded)
     kernels.pad_periodic(rng.normal(size=tuple(grid)), 5, potential)
     f1, f3 = np.zeros_like(pos), np.zeros_like(pos)
-    kernels.gather_padded_serial(potential, box, charges, grid, start, theta, dtheta, f1)
-    kernels.gather_padded_parallel(potential, box, charges, grid, start, theta, dtheta, f3)
+    kernels.gather_padded_serial(potential, box, charges, grid, start, theta, dtheta, 5, f1)
+    kernels.gather_padded_parallel(potential, box, charges, grid, start, theta, dtheta, 5, f3)
     assert np.array_equal(f1, f3)

@@ -10,6 +10,7 @@ import numba
 import numpy as np
 import scipy.fft
 
+from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.kernels import pick
 from mstool.toolkit.md.kernels import pme as kernels
 
@@ -69,6 +70,8 @@ class PMEReciprocal:
     """Reciprocal-space Ewald sum on a ``grid`` with B-splines of ``order`` (4 or 5)."""
 
     def __init__(self, alpha: float, grid: list[int], order: int, coulomb: float) -> None:
+        if not 2 <= order <= kernels.LANES:
+            raise InputError(f"nonbonded.pme_order: {order} is not supported; use 2 to {kernels.LANES}")
         self.alpha = alpha
         self.grid = np.asarray(grid, dtype=np.int64)
         self.order = order
@@ -107,11 +110,11 @@ class PMEReciprocal:
         key = (n_atoms, chunks)
         if self._buffer_key != key:
             order, grid = self.order, tuple(int(k) for k in self.grid)
-            padded = tuple(k + order - 1 for k in grid)
+            padded = (grid[0] + order - 1, grid[1] + order - 1, grid[2] + kernels.LANES - 1)
             self._buffers_cache = {
                 "start": np.empty((n_atoms, 3), dtype=np.int64),
-                "theta": np.empty((n_atoms, 3, order)),
-                "dtheta": np.empty((n_atoms, 3, order)),
+                "theta": np.empty((n_atoms, 3, kernels.LANES)),
+                "dtheta": np.empty((n_atoms, 3, kernels.LANES)),
                 "grids": np.empty((chunks, *padded)),
                 "q_grid": np.empty(grid),
                 "potential": np.empty(padded),
@@ -128,7 +131,7 @@ class PMEReciprocal:
         buf = self._buffers(n, numba.get_num_threads() if spread is kernels.spread_padded_parallel else 1)
         start, theta, dtheta = buf["start"], buf["theta"], buf["dtheta"]
         kernels.spline_data(positions, box, self.grid, self.order, start, theta, dtheta)
-        spread(charges, start, theta, buf["grids"])
+        spread(charges, start, theta, self.order, buf["grids"])
         q_grid = buf["q_grid"]
         kernels.fold_padding(buf["grids"][0], self.order, q_grid)
         workers = numba.get_num_threads() if q_grid.size >= FFT_THREADS_MIN_POINTS else 1
@@ -137,7 +140,6 @@ class PMEReciprocal:
         potential = scipy.fft.irfftn(transformed, s=q_grid.shape, overwrite_x=True, workers=workers)
         energy = 0.5 * kernels.grid_dot(q_grid, potential)
         kernels.pad_periodic(potential, self.order, buf["potential"])
-        pick(kernels, "gather_padded", n)(
-            buf["potential"], box, charges, self.grid, start, theta, dtheta, forces
-        )
+        gather = pick(kernels, "gather_padded", n)
+        gather(buf["potential"], box, charges, self.grid, start, theta, dtheta, self.order, forces)
         return energy

@@ -16,6 +16,10 @@ import numpy as np
 
 from mstool.toolkit.md.kernels import compile_variants
 
+# z weights per atom are stored LANES wide (zeros past the spline order), so the innermost
+# spreading and gathering loops have a fixed length that compiles to vector instructions.
+LANES = 8
+
 
 @numba.njit(cache=True, error_model="numpy")
 def bspline_weights(w, order, values, derivs):
@@ -49,7 +53,8 @@ def spline_data(pos, box, grid, order, start, theta, dtheta):
     point ``(P - order + 1) mod K``) gets weight ``theta[c]`` (derivative ``dtheta[c]``), so
     the points an atom touches run forwards and never wrap. The recursion of
     :func:`bspline_weights` runs over blocks of atoms at once, one order at a time.
-    Fills ``start`` (n, 3), ``theta`` and ``dtheta`` (n, 3, order), reused between steps."""
+    Fills ``start`` (n, 3), ``theta`` and ``dtheta`` (n, 3, LANES; zero past ``order``),
+    reused between steps."""
     n = pos.shape[0]
     block = 256
     w = np.empty(block)
@@ -68,6 +73,9 @@ def spline_data(pos, box, grid, order, start, theta, dtheta):
             for t in range(m_atoms):
                 for c in range(order):
                     theta[first + t, d, c] = values[order - 1 - c, t]
+                for c in range(order, LANES):
+                    theta[first + t, d, c] = 0.0
+                    dtheta[first + t, d, c] = 0.0
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -96,10 +104,11 @@ def _spline_block(w, count, order, values, dtheta):
             dtheta[t, 1] = 1.0
 
 
-def spread_padded(charges, start, theta, grids):
-    """Charges spread on the padded grids ``grids[k]`` (one per thread), summed into ``grids[0]``."""
+def spread_padded(charges, start, theta, order, grids):
+    """Charges spread on the padded grids ``grids[k]`` (one per thread), summed into ``grids[0]``.
+
+    The grids are padded by ``order - 1`` along x and y and ``LANES - 1`` along z."""
     n = charges.shape[0]
-    order = theta.shape[2]
     chunks = grids.shape[0]
     size = (n + chunks - 1) // chunks
     for k in numba.prange(chunks):
@@ -112,7 +121,7 @@ def spread_padded(charges, start, theta, grids):
                 wa = q * theta[i, 0, a]
                 for b in range(order):
                     wab = wa * theta[i, 1, b]
-                    for c in range(order):
+                    for c in range(LANES):
                         q_grid[x0 + a, y0 + b, z0 + c] += wab * theta[i, 2, c]
     total = grids[0]
     for k in range(1, chunks):
@@ -121,10 +130,10 @@ def spread_padded(charges, start, theta, grids):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _alias(size, order):
-    """Grid point of each padded index: (P - order + 1) mod size."""
-    out = np.empty(size + order - 1, dtype=np.int64)
-    for p in range(size + order - 1):
+def _alias(size, order, length):
+    """Grid point of each of ``length`` padded indices: (P - order + 1) mod size."""
+    out = np.empty(length, dtype=np.int64)
+    for p in range(length):
         out[p] = (p - order + 1) % size
     return out
 
@@ -132,7 +141,9 @@ def _alias(size, order):
 @numba.njit(cache=True, error_model="numpy")
 def fold_padding(padded, order, out):
     """Set the periodic grid ``out`` to the sums of the padded points that alias its points."""
-    mx, my, mz = _alias(out.shape[0], order), _alias(out.shape[1], order), _alias(out.shape[2], order)
+    mx = _alias(out.shape[0], order, padded.shape[0])
+    my = _alias(out.shape[1], order, padded.shape[1])
+    mz = _alias(out.shape[2], order, padded.shape[2])
     out[:] = 0.0
     for x in range(padded.shape[0]):
         for y in range(padded.shape[1]):
@@ -155,9 +166,14 @@ def grid_dot(a, b):
 
 @numba.njit(cache=True, error_model="numpy")
 def pad_periodic(values, order, out):
-    """Set ``out`` to ``values`` with ``order - 1`` periodic images prepended along each axis."""
+    """Set ``out`` to ``values`` with ``order - 1`` periodic images prepended along each axis
+    (and as many appended as ``out`` has room for)."""
     kx, ky, kz = values.shape
-    mx, my, mz = _alias(kx, order), _alias(ky, order), _alias(kz, order)
+    mx, my, mz = (
+        _alias(kx, order, out.shape[0]),
+        _alias(ky, order, out.shape[1]),
+        _alias(kz, order, out.shape[2]),
+    )
     for x in range(mx.shape[0]):
         for y in range(my.shape[0]):
             row = out[x, y]
@@ -166,10 +182,9 @@ def pad_periodic(values, order, out):
                 row[z] = source[mz[z]]
 
 
-def gather_padded(potential, box, charges, grid, start, theta, dtheta, forces):
+def gather_padded(potential, box, charges, grid, start, theta, dtheta, order, forces):
     """Add -q grad(sum phi * weights) to ``forces`` from the padded potential grid."""
     n = charges.shape[0]
-    order = theta.shape[2]
     for i in numba.prange(n):
         gx = 0.0
         gy = 0.0
