@@ -263,7 +263,12 @@ def demonym_terms(text: str) -> list[str]:
     return terms(_COUNTRY_PATTERN.sub(lambda m: _COUNTRIES[m.group(1).lower()], text))
 
 
+_PREFIX = 5  # 'documentaries' and 'documentary', 'involved' and 'involvement' match on their first letters
+
+
 def _yes_no(question: str, index: QAIndex, path: list[int]) -> str:
+    """Yes when each of the two paragraphs holds at least 40% of the idf mass of the question's terms
+    that the path's titles do not name ('the same X' questions compare the attribute instead)."""
     if " same " in f" {question.lower()} " and len(path) >= 2:
         verdict = _same_attribute(question, index, path[:2])
         if verdict is not None:
@@ -272,9 +277,12 @@ def _yes_no(question: str, index: QAIndex, path: list[int]) -> str:
     residual = [t for t in demonym_terms(question) if t not in title_terms]
     if not residual:
         return "yes"
+    weight = {t: float(index.idf[index.term_id[t]]) if t in index.term_id else 1.0 for t in residual}
     for p in path[:2]:
         present = set(demonym_terms(index.text(p)))
-        if sum(t in present for t in residual) < 0.5 * len(residual):
+        present |= {t[:_PREFIX] for t in present}
+        held = sum(weight[t] for t in residual if t in present or t[:_PREFIX] in present)
+        if held < 0.4 * sum(weight.values()):
             return "no"
     return "yes"
 

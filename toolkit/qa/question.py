@@ -43,7 +43,14 @@ class QuestionType:
 
 
 def _direction(lowered_words: list[str]) -> str | None:
-    found = set(lowered_words)
+    """'min'/'max' from comparative words; 'the first Russian composer' names a kind, not an order.
+
+    >>> _direction("who was born first".split()), _direction("who was the first russian composer".split())
+    ('min', None)
+    """
+    found = {w for i, w in enumerate(lowered_words)
+             if not (w in ("first", "last") and i > 0 and lowered_words[i - 1] == "the"
+                     and i + 1 < len(lowered_words) and lowered_words[i + 1] not in ("to", "one"))}
     if found & _EARLIER or found & _LESS:
         return "min"
     if found & _LATER or found & _MORE:

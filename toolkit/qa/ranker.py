@@ -205,13 +205,21 @@ def question_context(question: str, qtype: QuestionType, titles: list[str], path
         asks_nationality=bool(re.search(r"nationality|national|country", question.lower())))
 
 
-def span_variants(span: Span) -> list[Span]:
-    """The span and its shorter readings: no possessive ('Usher's' -> 'Usher'), no leading 'the'.
+def span_variants(span: Span, sentence: str = "", q_stems: frozenset[str] | set[str] = frozenset()
+                  ) -> list[Span]:
+    """The span and its other readings: no possessive ('Usher's' -> 'Usher'), no leading 'the', and a
+    number with the unit the question asks for ('25' -> '25 laps' for 'how many laps').
 
     >>> [s.text for s in span_variants(Span("The Beatles'", "entity", 4))]
     ["The Beatles'", 'The Beatles', 'Beatles']
+    >>> [s.text for s in span_variants(Span("25", "number", 4), "Ran 25 laps.", {"lap"})]
+    ['25', '25 laps']
     """
     found = [span]
+    if span.kind == "number":
+        unit = re.match(r"\s+([A-Za-z-]+)", sentence[span.start + len(span.text):])
+        if unit and stem(fold(unit.group(1))) in q_stems:
+            found.append(Span(f"{span.text} {unit.group(1)}", "number", span.start))
     text = re.sub(r"(?:'s|’s|'|’)$", "", span.text)
     if text != span.text and text:
         found.append(Span(text, span.kind, span.start))
@@ -233,7 +241,7 @@ def occurrences(sentences: list[SentenceContext], ctx: QuestionContext, max_toke
         lead_title = sent.index == 0 and sent.paragraph in titles
         extra = [Span(titles[sent.paragraph], "title", 0)] if lead_title else []
         for raw in extra + candidate_spans(sent.text):
-            for span in span_variants(raw):
+            for span in span_variants(raw, sent.text, ctx.q_stems):
                 span_words = words(span.text)
                 if not span_words or len(span_words) > max_tokens:
                     continue
@@ -304,3 +312,4 @@ def _lead_lookup(index) -> Callable[[str], str]:
         return cache[text]
 
     return lead_of
+
