@@ -30,6 +30,7 @@ MAX_GROUP_QUBITS = 14  # 2^14 amplitudes: 256 KiB per vector in the buffer (L2-r
 MAX_ADJOINT_GROUP_QUBITS = 13  # psi and lambda: 2 x 128 KiB
 LOW_QUBITS = 4  # every group holds qubits 0-3: gathers read whole cache lines
 MAX_POSITIONS = 8
+PAULI_KIND = {"rx": 1, "ry": 2, "rz": 3}
 PARALLEL_MIN_AMPLITUDES = 1 << 14  # a group's cosets run in parallel from here on
 
 
@@ -354,15 +355,14 @@ def adjoint_ops(ops: Sequence[Operation], values: Mapping[str, float]):
     params = []
     for g in reversed(gates):
         op = g.op
+        if op.name in PAULIS and not op.controls and g.kmats:  # derivative and inverse in one pass
+            backward.append(BufferOp(bk.DAPPLY1, op.targets, (), g.udag, len(params), PAULI_KIND[op.name]))
+            params.append(g.params[0])
+            continue
         for kmat, param in zip(g.kmats, g.params, strict=True):
-            slot = len(params)
+            code = bk.DERIV1 if len(op.targets) == 1 else bk.DERIV2
+            backward.append(BufferOp(code, op.targets, op.controls, kmat, len(params)))
             params.append(param)
-            if op.name in PAULIS and not op.controls:
-                pauli = {"rx": 1, "ry": 2, "rz": 3}[op.name]
-                backward.append(BufferOp(bk.DROT, op.targets, (), None, slot, pauli))
-            else:
-                code = bk.DERIV1 if len(op.targets) == 1 else bk.DERIV2
-                backward.append(BufferOp(code, op.targets, op.controls, kmat, slot))
         backward.append(gate_op(op, g.udag))
     return forward, fuse_single_qubit(backward), params
 

@@ -19,7 +19,8 @@ Buffer ops (``codes``; local qubit positions in ``args``/``positions``):
   run after a transpose);
 - derivative ops for the adjoint sweep, which only read: ``DROT`` Re<lam|-i/2 P|psi>
   for an uncontrolled RX/RY/RZ (P from ``args``), ``DERIV1``/``DERIV2`` Re<lam|K|psi>
-  for a 2x2/4x4 ``K`` (controls in the mask).
+  for a 2x2/4x4 ``K`` (controls in the mask); ``DAPPLY1`` is ``DROT`` followed by ``APPLY1``
+  of the same uncontrolled gate's inverse on both vectors, in one pass.
 
 Arithmetic runs in float64 whatever the state's dtype.
 """
@@ -31,7 +32,7 @@ from numba import njit, prange
 
 from mstool.toolkit.qsim.kernels import _compiled, insert_zero_bits
 
-APPLY1, DIAG1, APPLY2, SWAP, DROT, DERIV1, DERIV2, TRANSPOSE, SELECT1 = range(9)
+APPLY1, DIAG1, APPLY2, SWAP, DROT, DERIV1, DERIV2, TRANSPOSE, SELECT1, DAPPLY1 = range(10)
 FIELD = 4  # TRANSPOSE exchanges the lowest and the highest FIELD bits of the buffer index
 # args columns: t0, t1, control mask, derivative slot (or Pauli 1/2/3 for DROT in column 4),
 # number of sorted positions
@@ -158,6 +159,39 @@ def _drot(pr, pi, lr, li, size, t, kind):
     return 0.5 * total
 
 
+@njit(cache=True, nogil=True, fastmath=_FM_SUM)
+def _drot_apply(pr, pi, lr, li, size, t, kind, m):
+    """:func:`_drot`, then the 2x2 ``m`` on target ``t`` of psi and lam, in one pass."""
+    h = np.uint64(1) << np.uint64(t)
+    wx = 1.0 if kind == 1 else 0.0
+    wy = 1.0 if kind == 2 else 0.0
+    wz = 1.0 if kind == 3 else 0.0
+    m00r, m00i, m01r, m01i = m[0, 0].real, m[0, 0].imag, m[0, 1].real, m[0, 1].imag
+    m10r, m10i, m11r, m11i = m[1, 0].real, m[1, 0].imag, m[1, 1].real, m[1, 1].imag
+    total = 0.0
+    for kh in range(size >> (t + 1)):
+        b = np.uint64(kh) << np.uint64(t + 1)
+        acc = 0.0
+        for c in range(h):
+            i0 = b + c
+            i1 = i0 + h
+            a0r, a0i, a1r, a1i = pr[i0], pi[i0], pr[i1], pi[i1]
+            l0r, l0i, l1r, l1i = lr[i0], li[i0], lr[i1], li[i1]
+            acc += (wx * (l0r * a1i - l0i * a1r + l1r * a0i - l1i * a0r)
+                    + wy * (l1r * a0r + l1i * a0i - l0r * a1r - l0i * a1i)
+                    + wz * (l0r * a0i - l0i * a0r - l1r * a1i + l1i * a1r))
+            pr[i0] = m00r * a0r - m00i * a0i + m01r * a1r - m01i * a1i
+            pi[i0] = m00r * a0i + m00i * a0r + m01r * a1i + m01i * a1r
+            pr[i1] = m10r * a0r - m10i * a0i + m11r * a1r - m11i * a1i
+            pi[i1] = m10r * a0i + m10i * a0r + m11r * a1i + m11i * a1r
+            lr[i0] = m00r * l0r - m00i * l0i + m01r * l1r - m01i * l1i
+            li[i0] = m00r * l0i + m00i * l0r + m01r * l1i + m01i * l1r
+            lr[i1] = m10r * l0r - m10i * l0i + m11r * l1r - m11i * l1i
+            li[i1] = m10r * l0i + m10i * l0r + m11r * l1i + m11i * l1r
+        total += acc
+    return 0.5 * total
+
+
 @njit(**_OPTS)
 def _deriv(pr, pi, lr, li, size, n_t, t0, t1, pos, cmask, k):
     """Re <lam|K|psi> for a 2x2 (``n_t`` 1) or 4x4 (``n_t`` 2) ``K`` on the targets."""
@@ -212,6 +246,9 @@ def _run_op(buf, nvec, size, code, a, pos, m, slots):
     t0, t1, cmask = a[A_T0], a[A_T1], a[A_CMASK]
     if code == DROT:
         slots[a[A_SLOT]] += _drot(buf[0, 0], buf[0, 1], buf[1, 0], buf[1, 1], size, t0, a[A_KIND])
+        return
+    if code == DAPPLY1:
+        slots[a[A_SLOT]] += _drot_apply(buf[0, 0], buf[0, 1], buf[1, 0], buf[1, 1], size, t0, a[A_KIND], m)
         return
     if code == DERIV1 or code == DERIV2:
         n_t = 1 if code == DERIV1 else 2

@@ -11,6 +11,8 @@ import types
 
 import numpy as np
 from numba import njit, prange
+from numba import types as nbtypes
+from numba.extending import intrinsic
 
 _OPTS = {"cache": True, "nogil": True}
 PARALLEL_MIN_SIZE = 1 << 16  # below this, thread start-up costs more than the loop
@@ -25,15 +27,22 @@ def insert_zero_bits(k, positions):
     return k
 
 
+@intrinsic
+def _popcount(typingctx, x):
+    """The number of set bits of an int64 (LLVM ctpop: one POPCNT instruction)."""
+    if not isinstance(x, nbtypes.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return x(x), codegen
+
+
 @njit(inline="always", **_OPTS)
 def parity(x):
-    x ^= x >> 32
-    x ^= x >> 16
-    x ^= x >> 8
-    x ^= x >> 4
-    x ^= x >> 2
-    x ^= x >> 1
-    return x & 1
+    """1 when ``x`` has an odd number of set bits, else 0."""
+    return _popcount(x) & 1
 
 
 def apply_1q(psi, target, m):
