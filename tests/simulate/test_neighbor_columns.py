@@ -102,3 +102,27 @@ def test_small_box_falls_back_to_all_pairs():
     table, counts = nl.get(pos, box)
     assert nl.order is None
     assert _pair_set(table, counts, True) == _reference(pos, box, 1.1, pairs, True)
+
+
+def test_two_largest_displacements():
+    rng = np.random.default_rng(3)
+    ref = rng.normal(size=(300, 3))
+    pos = ref + rng.normal(scale=0.1, size=ref.shape)
+    moved = np.sort(np.linalg.norm(pos - ref, axis=1))
+    first, second = kernels.two_largest_displacements(pos, ref)
+    assert (first, second) == pytest.approx((moved[-1], moved[-2]), rel=1e-12)
+
+
+def test_list_kept_between_rebuilds_holds_every_pair_within_cutoff():
+    box = np.array([3.0, 3.1, 2.9])
+    pos, pairs = _random_system(600, box, seed=8)
+    cutoff, skin = 0.8, 0.1
+    nl = NeighborList(len(pos), cutoff=cutoff, skin=skin, excluded=pairs, half=True)
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        pos = pos + rng.normal(scale=0.008, size=pos.shape)
+        pos[:5] += 0.02  # a few fast atoms decide the rebuilds
+        table, counts = nl.get(pos, box)
+        listed = _pair_set(table, counts, True)
+        assert _reference(pos, box, cutoff, pairs, True) <= listed
+    assert 2 <= nl.builds < 30

@@ -1,6 +1,7 @@
 """Verlet neighbour lists with a skin: cell lists when the box allows, all pairs otherwise.
 
-The list is rebuilt when any atom has moved more than half the skin, or the box changed.
+The list is rebuilt when the box changed or when the two atoms that moved furthest since the
+last build moved more than the skin together: no pair can have come closer by more.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ class NeighborList:
             return True
         if box is not None and (self.ref_box is None or not np.array_equal(box, self.ref_box)):
             return True
-        return kernels.max_displacement2_serial(positions, self.ref_positions) > (0.5 * self.skin) ** 2
+        first, second = kernels.two_largest_displacements(positions, self.ref_positions)
+        return first + second > self.skin
 
     def build(self, positions: np.ndarray, box: np.ndarray | None) -> None:
         rlist = self.cutoff + self.skin

@@ -375,21 +375,26 @@ def column_list(
     return table, counts
 
 
-def max_displacement2(pos, ref):
-    """Largest squared displacement of any atom since ``ref`` (for the Verlet-skin test)."""
-    n = pos.shape[0]
-    best = np.zeros(n)
-    for i in numba.prange(n):
+@numba.njit(cache=True, error_model="numpy")
+def two_largest_displacements(pos, ref):
+    """The two largest distances any atoms moved since ``ref`` (for the Verlet-skin test):
+    a pair came closer by at most their sum."""
+    first = 0.0
+    second = 0.0
+    for i in range(pos.shape[0]):
         dx = pos[i, 0] - ref[i, 0]
         dy = pos[i, 1] - ref[i, 1]
         dz = pos[i, 2] - ref[i, 2]
-        best[i] = dx * dx + dy * dy + dz * dz
-    return best.max()
+        d2 = dx * dx + dy * dy + dz * dz
+        if d2 > second:
+            if d2 > first:
+                second = first
+                first = d2
+            else:
+                second = d2
+    return math.sqrt(first), math.sqrt(second)
 
 
 all_pairs_list_parallel, all_pairs_list_serial = compile_variants(all_pairs_list, error_model="numpy")
 cell_list_parallel, cell_list_serial = compile_variants(cell_list, error_model="numpy")
 column_list_parallel, column_list_serial = compile_variants(column_list, error_model="numpy")
-max_displacement2_parallel, max_displacement2_serial = compile_variants(
-    max_displacement2, error_model="numpy"
-)
