@@ -33,6 +33,9 @@ class ModelSection(Section):
     name: Literal["small_cnn", "mlp", "resnet18", "resnet34", "resnet50", "mobilenet_v2"] = "small_cnn"
     width: float | None = Field(None, gt=0, description="base width (alpha for mobilenet_v2)")
     classes: int | None = Field(None, ge=2, description="expected class count; checked against the labels")
+    batch_norm: Literal["fused", "keras", "synchronized"] = Field(
+        "fused", description="fused: one TensorFlow kernel; keras: Keras's layer; "
+                             "synchronized: statistics over the global batch across replicas")
 
 
 class OptimizerSection(Section):
@@ -69,7 +72,12 @@ class RunSection(Section):
     max_steps: int | None = Field(None, ge=1, description="stop after this many steps in all")
     batch_size: int = Field(64, ge=1, description="global batch, split across replicas")
     label_smoothing: float = Field(0.0, ge=0.0, lt=1.0)
-    mixed_precision: bool = Field(False, description="mixed_bfloat16 on CPU, mixed_float16 on GPU")
+    mixed_precision: bool | Literal["bfloat16", "float16"] = Field(
+        False, description="bfloat16 (or true): mixed_bfloat16; "
+                           "float16: mixed_float16 with dynamic loss scaling")
+    loss_scale: float = Field(2.0**15, gt=0, description="float16: initial dynamic loss scale")
+    loss_scale_growth_steps: int = Field(
+        2000, ge=1, description="float16: double the loss scale after this many finite steps in a row")
     mode: Literal["eager", "graph"] = "graph"
     xla: bool = False
     strategy: Literal["one", "mirrored", "multi-worker"] = "one"
@@ -122,7 +130,7 @@ class TrainingLogMeta(ArtifactMeta):
     workers: int = 1
     replicas: int = 1
     global_batch: int = 0
-    mixed_precision: bool = False
+    mixed_precision: bool | str = False
     input_shape: list[int] = []
     class_names: list[str] = []
     train_data: str = ""

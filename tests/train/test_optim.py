@@ -61,3 +61,43 @@ def test_updates_match_numpy(config):
                                 [g.astype(np.float64) for g in grads_seq])
     np.testing.assert_allclose(var.numpy(), expected, rtol=2e-5, atol=2e-6)
     assert int(optimizer.step.numpy()) == 5
+
+
+@pytest.mark.parametrize("graph", [False, True])
+def test_loss_scale_skips_non_finite_steps_halves_then_grows(graph):
+    import tensorflow as tf
+
+    from mstool.toolkit.train.optim import DynamicLossScale
+
+    rng = np.random.default_rng(1)
+    start = rng.normal(size=(4,)).astype(np.float32)
+    true_grads = [rng.normal(size=(4,)).astype(np.float32) for _ in range(3)]
+    strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+    with strategy.scope():
+        var = tf.Variable(start)
+        optimizer = Optimizer(OptimizerConfig("sgd", momentum=0.9), Schedule(0.1),
+                              DynamicLossScale(initial=1024.0, growth_steps=2))
+        optimizer.build([var])
+
+    def step(scaled_grad):
+        scale = optimizer.loss_scale.scale.read_value()
+        stats = tf.constant([3.0, 1.0])
+        return strategy.run(lambda g: optimizer.apply([g], stats, scale), args=(scaled_grad,))
+
+    step = tf.function(step) if graph else step
+    results = []
+    for bad in (np.inf, np.nan):
+        results.append(step(tf.constant(np.array([1.0, bad, 0.0, 2.0], np.float32))).numpy())
+        np.testing.assert_array_equal(var.numpy(), start)  # skipped: weights untouched
+        np.testing.assert_array_equal(optimizer.slots[0][0].numpy(), np.zeros(4, np.float32))
+    assert [r.tolist() for r in results] == [[3.0, 1.0, 0.0, 1024.0], [3.0, 1.0, 0.0, 512.0]]
+    scales = []
+    for grad in true_grads:  # gradients arrive multiplied by the scale in use
+        scales.append(float(optimizer.loss_scale.scale.numpy()))
+        applied = step(tf.constant(grad * scales[-1])).numpy()[2]
+        assert applied == 1.0
+    assert scales == [256.0, 256.0, 512.0]  # two finite steps in a row double the scale
+    expected = _numpy_reference(OptimizerConfig("sgd", momentum=0.9), Schedule(0.1), start.astype(np.float64),
+                                [g.astype(np.float64) for g in true_grads])
+    np.testing.assert_allclose(var.numpy(), expected, rtol=1e-6, atol=1e-7)
+    assert int(optimizer.step.numpy()) == 5  # the schedule follows the loop's steps, skipped or not

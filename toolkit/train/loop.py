@@ -107,11 +107,23 @@ def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: 
     return Plan(classes, names, batch, batch // replicas, local_replicas, spe, total, lr, warnings)
 
 
+def precision_policy(mixed_precision: bool | str) -> str:
+    """The Keras dtype policy for ``run.mixed_precision``.
+
+    >>> [precision_policy(v) for v in (False, True, "bfloat16", "float16")]
+    ['float32', 'mixed_bfloat16', 'mixed_bfloat16', 'mixed_float16']
+    """
+    if mixed_precision is True or mixed_precision == "bfloat16":
+        return "mixed_bfloat16"
+    return "mixed_float16" if mixed_precision == "float16" else "float32"
+
+
 def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int]):
     import keras
 
     from mstool.toolkit.train.models import build_model
-    from mstool.toolkit.train.optim import Optimizer, OptimizerConfig, Schedule
+    from mstool.toolkit.train.models.layers import normalization
+    from mstool.toolkit.train.optim import DynamicLossScale, Optimizer, OptimizerConfig, Schedule
 
     opt = recipe.optimizer
     schedule = Schedule(plan.lr, opt.schedule, plan.total_steps, opt.warmup_steps, opt.step_every,
@@ -120,11 +132,14 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
                              opt.weight_decay, opt.decay_all, opt.clip_norm)
     keras.utils.set_random_seed(recipe.run.seed)
     previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_bfloat16" if recipe.run.mixed_precision else "float32")
+    precision = precision_policy(recipe.run.mixed_precision)
+    scaling = (DynamicLossScale(recipe.run.loss_scale, recipe.run.loss_scale_growth_steps)
+               if precision == "mixed_float16" else None)
+    keras.config.set_dtype_policy(precision)
     try:
-        with strategy.scope():
+        with strategy.scope(), normalization(recipe.model.batch_norm):
             model = build_model(recipe.model.name, tuple(shape), plan.classes, recipe.model.width)
-            optimizer = Optimizer(config, schedule)
+            optimizer = Optimizer(config, schedule, scaling)
             optimizer.build([v.value for v in model.trainable_variables])
     finally:
         keras.config.set_dtype_policy(previous)
@@ -155,6 +170,8 @@ class RunState:
     stopped: str = "finished"
     last_checkpoint_step: int | None = None
     stop_at: int = 0
+    skipped_steps: int = 0
+    loss_scale: float | None = None
 
 
 def _save(state: RunState, position: Position) -> None:
@@ -192,8 +209,12 @@ def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
             break
         lr = state.optimizer.schedule.value(step)
         started = time.perf_counter()
-        loss_sum, correct = step_fn(images, labels).numpy()
+        values = step_fn(images, labels).numpy()
         elapsed = time.perf_counter() - started
+        loss_sum, correct = values[:2]
+        if len(values) > 2:  # float16 loss scaling: was the step applied, at which scale
+            state.skipped_steps += int(values[2] == 0.0)
+            state.loss_scale = float(values[3])
         loss = float(loss_sum) / plan.global_batch
         if not np.isfinite(loss):
             state.stopped = f"non-finite loss at step {step + 1}"
@@ -246,7 +267,10 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
                "global_batch": plan.global_batch, "replicas": placement.replicas,
                "workers": placement.workers, "mode": recipe.run.mode, "xla": recipe.run.xla,
                "strategy": recipe.run.strategy, "classes": plan.classes, "warnings": plan.warnings,
+               "mixed_precision": recipe.run.mixed_precision,
                "paths": {"checkpoint": str(state.checkpoint)}}
+    if state.loss_scale is not None:
+        summary.update(loss_scale=state.loss_scale, skipped_steps=state.skipped_steps)
     if not placement.is_chief:
         return summary
     clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes, recipe.model.width)

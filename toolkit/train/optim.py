@@ -4,7 +4,10 @@ Gradients are all-reduced across replicas once, clipped by their global norm
 (so clipping sees the same gradient however the batch is split), then applied
 in a cross-replica ``merge_call`` to every replica's copy of the variables.
 SGD follows the PyTorch convention (L2 added to the gradient, ``m = mu*m + g``),
-AdamW decouples the weight decay (Loshchilov & Hutter).
+AdamW decouples the weight decay (Loshchilov & Hutter). With ``mixed_float16`` a
+:class:`DynamicLossScale` scales the loss up before the backward pass; the summed
+gradients are scaled back down, and a step whose gradients overflowed is skipped
+(weights and slots untouched) while the scale halves.
 """
 
 from __future__ import annotations
@@ -75,15 +78,52 @@ class OptimizerConfig:
     clip_norm: float | None = None
 
 
+class DynamicLossScale:
+    """The float16 loss scale: halves when gradients overflow, doubles after ``growth_steps`` good steps.
+
+    >>> import tensorflow as tf
+    >>> scale = DynamicLossScale(initial=8.0, growth_steps=2); scale.build()
+    >>> [float(x) for x in scale.next_values(tf.constant(False))]
+    [4.0, 0.0]
+    """
+
+    def __init__(self, initial: float = 2.0**15, growth_steps: int = 2000) -> None:
+        self.initial = float(initial)
+        self.growth_steps = int(growth_steps)
+        self.scale = None
+        self.good_steps = None
+
+    def build(self) -> None:
+        import tensorflow as tf
+
+        self.scale = tf.Variable(self.initial, dtype=tf.float32, trainable=False, name="loss_scale")
+        self.good_steps = tf.Variable(0, dtype=tf.int64, trainable=False, name="loss_scale_good_steps")
+
+    def state_variables(self) -> list:
+        return [self.scale, self.good_steps]
+
+    def next_values(self, finite):
+        """The scale and good-step count after a step whose gradients were (not) all finite."""
+        import tensorflow as tf
+
+        good = tf.where(finite, self.good_steps + 1, tf.zeros_like(self.good_steps))
+        grow = good >= self.growth_steps
+        scale = tf.where(finite, tf.where(grow, self.scale * 2.0, self.scale * 1.0),
+                         tf.maximum(self.scale / 2.0, 1.0))
+        return scale, tf.where(grow, tf.zeros_like(good), good)
+
+
 class Optimizer:
     """SGD (momentum, Nesterov) or AdamW over a list of variables, distribution-aware.
 
     Build it inside ``strategy.scope()``; call :meth:`apply` in replica context.
     """
 
-    def __init__(self, config: OptimizerConfig, schedule: Schedule) -> None:
+    def __init__(self, config: OptimizerConfig, schedule: Schedule,
+                 loss_scale: DynamicLossScale | None = None) -> None:
         self.config = config
         self.schedule = schedule
+        self.loss_scale = loss_scale
         self.variables: list = []
         self.slots: list[list] = []
         self.step = None
@@ -104,29 +144,62 @@ class Optimizer:
             for i, v in enumerate(self.variables)
         ]
         self.decays = [self.config.decay_all or len(v.shape) > 1 for v in self.variables]
+        if self.loss_scale is not None:
+            self.loss_scale.build()
 
     def state_variables(self) -> list:
-        """Everything a checkpoint must hold: the step and every slot."""
-        return [self.step] + [slot for group in self.slots for slot in group]
+        """Everything a checkpoint must hold: the step, every slot, the loss scale."""
+        scaling = self.loss_scale.state_variables() if self.loss_scale is not None else []
+        return [self.step] + [slot for group in self.slots for slot in group] + scaling
 
-    def apply(self, grads: list):
-        """All-reduce, clip, update; returns the global gradient norm (before clipping)."""
+    def apply(self, grads: list, stats=None, scale=None):
+        """All-reduce, unscale, clip, update; returns ``stats`` summed over replicas (or None).
+
+        ``stats`` (a small float32 vector, e.g. loss sum and correct count) travels in
+        the same all-reduce as the gradients: one collective per step instead of two.
+        With loss scaling, ``scale`` is the factor the loss was multiplied by, and two
+        values are appended to the returned stats: 1.0 if the step was applied (0.0 if
+        skipped for non-finite gradients) and ``scale``.
+        """
         import tensorflow as tf
 
         context = tf.distribute.get_replica_context()
-        grads = context.all_reduce(tf.distribute.ReduceOp.SUM, grads)
-        norm = tf.linalg.global_norm(grads)
+        extra = [] if stats is None else [tf.cast(stats, grads[0].dtype)]
+        reduced = context.all_reduce(tf.distribute.ReduceOp.SUM, list(grads) + extra)
+        grads = reduced[:len(grads)]
+        finite = None
+        if self.loss_scale is not None:
+            grads = [g / scale for g in grads]
+            finite = tf.reduce_all(tf.stack([tf.reduce_all(tf.math.is_finite(g)) for g in grads]))
         if self.config.clip_norm:
-            grads, _ = tf.clip_by_global_norm(grads, self.config.clip_norm, use_norm=norm)
-        context.merge_call(self._apply_everywhere, args=(grads,))
-        return norm
+            grads, _ = tf.clip_by_global_norm(grads, self.config.clip_norm)
+        context.merge_call(self._apply_everywhere, args=(grads, finite))
+        if not extra:
+            return None
+        if finite is None:
+            return reduced[-1]
+        return tf.concat([reduced[-1], tf.stack([tf.cast(finite, tf.float32), scale])], 0)
 
-    def _apply_everywhere(self, strategy, grads) -> None:
+    def _apply_everywhere(self, strategy, grads, finite) -> None:
+        import tensorflow as tf
+
         step = self.step.read_value()
         lr = self.schedule.tensor(step)
-        for var, grad, slots, decay in zip(self.variables, grads, self.slots, self.decays, strict=True):
-            strategy.extended.update(var, self._update_one, args=(grad, lr, step + 1, decay, *slots),
-                                     group=False)
+
+        def update_all():
+            for var, grad, slots, decay in zip(self.variables, grads, self.slots, self.decays, strict=True):
+                strategy.extended.update(var, self._update_one, args=(grad, lr, step + 1, decay, *slots),
+                                         group=False)
+            return tf.constant(True)
+
+        if finite is None:
+            update_all()
+        else:
+            # Every replica sees the same summed gradients, hence the same branch.
+            tf.cond(finite, update_all, lambda: tf.constant(False))
+            scale, good = self.loss_scale.next_values(finite)
+            for var, value in zip(self.loss_scale.state_variables(), (scale, good), strict=True):
+                strategy.extended.update(var, lambda v, x: v.assign(x), args=(value,), group=False)
         strategy.extended.update(self.step, lambda s: s.assign_add(1), group=False)
 
     def _update_one(self, var, grad, lr, t, decay, *slots):
@@ -134,6 +207,7 @@ class Optimizer:
 
         c = self.config
         grad = tf.cast(grad, var.dtype)
+        lr = tf.cast(lr, var.dtype)
         if c.name == "adamw":
             first, second = slots
             if decay and c.weight_decay:
@@ -147,8 +221,10 @@ class Optimizer:
         if decay and c.weight_decay:
             grad = grad + c.weight_decay * var
         if not slots:
-            return var.assign_sub(lr * grad)
+            return tf.raw_ops.ResourceApplyGradientDescent(var=var.handle, alpha=lr, delta=grad)
+        # One fused kernel: accum = momentum * accum + grad; var -= lr * (accum, or
+        # grad + momentum * accum with Nesterov): PyTorch's convention exactly.
         (velocity,) = slots
-        velocity.assign(c.momentum * velocity + grad)
-        step_dir = grad + c.momentum * velocity if c.nesterov else velocity
-        return var.assign_sub(lr * step_dir)
+        return tf.raw_ops.ResourceApplyMomentum(
+            var=var.handle, accum=velocity.handle, lr=lr, grad=grad,
+            momentum=tf.constant(c.momentum, var.dtype), use_nesterov=c.nesterov)

@@ -20,16 +20,23 @@ def per_example_loss(labels, logits, classes: int, label_smoothing: float):
 
 def make_train_step(strategy, model, optimizer, *, classes: int, global_batch: int,
                     label_smoothing: float, mode: str, xla: bool):
-    """A function ``(images, labels) -> [loss_sum, correct]`` summed over all replicas."""
+    """A function ``(images, labels) -> [loss_sum, correct]`` summed over all replicas.
+
+    With the optimizer's dynamic loss scale (``mixed_float16``) the loss is multiplied
+    by the scale before the backward pass, and ``[applied, scale]`` follow in the result.
+    """
     import tensorflow as tf
 
     variables = [v.value for v in model.trainable_variables]
+    loss_scale = optimizer.loss_scale
 
-    def forward_backward(images, labels):
+    def forward_backward(images, labels, scale):
         with tf.GradientTape() as tape:
             logits = model(images, training=True)
             losses = per_example_loss(labels, logits, classes, label_smoothing)
             loss = tf.reduce_sum(losses) / global_batch
+            if scale is not None:
+                loss = loss * scale
         grads = tape.gradient(loss, variables)
         correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1), labels), tf.float32))
         return grads, tf.stack([tf.reduce_sum(losses), correct])
@@ -38,10 +45,9 @@ def make_train_step(strategy, model, optimizer, *, classes: int, global_batch: i
         forward_backward = tf.function(forward_backward, jit_compile=True)
 
     def replica_step(images, labels):
-        grads, stats = forward_backward(images, labels)
-        optimizer.apply(grads)
-        context = tf.distribute.get_replica_context()
-        return context.all_reduce(tf.distribute.ReduceOp.SUM, stats)
+        scale = loss_scale.scale.read_value() if loss_scale is not None else None
+        grads, stats = forward_backward(images, labels, scale)
+        return optimizer.apply(grads, stats, scale)
 
     def step(images, labels):
         results = strategy.run(replica_step, args=(images, labels))

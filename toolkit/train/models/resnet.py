@@ -9,6 +9,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from mstool.toolkit.train.models.layers import batch_norm
+
 STAGES = {
     "resnet18": ("basic", (2, 2, 2, 2)),
     "resnet34": ("basic", (3, 4, 6, 3)),
@@ -20,7 +22,7 @@ _BN = {"momentum": 0.9, "epsilon": 1e-5}
 def _conv_bn(x, filters: int, kernel: int, stride: int, name: str, relu: bool = True):
     x = layers.Conv2D(filters, kernel, strides=stride, padding="same", use_bias=False,
                       kernel_initializer="he_normal", name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(name=f"{name}_bn", **_BN)(x)
+    x = batch_norm(f"{name}_bn", **_BN)(x)
     return layers.ReLU(name=f"{name}_relu")(x) if relu else x
 
 
