@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import numba
 import numpy as np
 
 from mstool.toolkit.qsim import blocked_kernels as bk
@@ -324,7 +324,7 @@ def fits(ops: Sequence[BufferOp], n_qubits: int) -> bool:
 def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = None) -> np.ndarray:
     """Run encoded groups on ``psi`` (and ``lam``); return the derivative slots."""
     n_qubits = int(psi.shape[0]).bit_length() - 1
-    threads = int(os.environ.get("NUMBA_NUM_THREADS", os.cpu_count() or 1))
+    threads = numba.get_num_threads()
     parallel = psi.shape[0] >= PARALLEL_MIN_AMPLITUDES
     fn = bk.run_groups_parallel if parallel else bk.run_groups_serial
     return fn(psi, psi if lam is None else lam, 1 if lam is None else 2, n_qubits, enc.g_qubits, enc.g_nq,
