@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from mstool.toolkit.errors import InputError, WorkFailed
@@ -73,6 +74,9 @@ class Integrator:
         self.friction = friction
         self.rng = np.random.default_rng(seed)
         self._kick_drift = select_update_kernel(device)
+        self._work: tuple[np.ndarray, np.ndarray] | None = None
+        self._noise_key: tuple[float, float, float] | None = None
+        self._noise: tuple[float, np.ndarray] = (1.0, np.zeros((0, 1)))
 
     def compute_forces(self, state: State, provider) -> None:
         energy, forces = provider.energy_forces(state.positions, state.box)
@@ -88,20 +92,38 @@ class Integrator:
             state.velocities += h * state.forces * self.inv_mass
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
+    def _scratch(self, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Two position-shaped work arrays kept between steps."""
+        if self._work is None or self._work[0].shape != shape:
+            self._work = (np.empty(shape), np.empty(shape))
+        return self._work
+
     def _drift(self, state: State, h: float) -> None:
-        old = state.positions.copy()
+        old, moved = self._scratch(state.positions.shape)
+        np.copyto(old, state.positions)
         if self._kick_drift is not None:
             self._kick_drift(state.positions, state.velocities, state.forces, self.inv_mass[:, 0], 0.0, h)
         else:
-            state.positions += h * state.velocities
+            np.multiply(state.velocities, h, out=moved)
+            state.positions += moved
         if self.constraints.count:
-            moved = state.positions.copy()
+            np.copyto(moved, state.positions)
             self.constraints.apply_positions(state.positions, old, state.step)
-            state.velocities += (state.positions - moved) / h
+            np.subtract(state.positions, moved, out=moved)
+            moved /= h
+            state.velocities += moved
+
+    def _noise_scale(self, h: float) -> tuple[float, np.ndarray]:
+        """(velocity damping, per-atom noise width) of an O step of length ``h``, cached."""
+        key = (h, self.friction, self.temperature)
+        if self._noise_key != key:
+            a = math.exp(-self.friction * h)
+            self._noise = (a, np.sqrt(BOLTZMANN * self.temperature * (1.0 - a * a) * self.inv_mass))
+            self._noise_key = key
+        return self._noise
 
     def _thermostat(self, state: State, h: float) -> None:
-        a = math.exp(-self.friction * h)
-        sigma = np.sqrt(BOLTZMANN * self.temperature * (1.0 - a * a) * self.inv_mass)
+        a, sigma = self._noise_scale(h)
         state.velocities *= a
         state.velocities += sigma * self.rng.standard_normal(state.velocities.shape)
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
@@ -170,27 +192,43 @@ def select_update_kernel(device: str):
     return None
 
 
+@numba.njit(cache=True, error_model="numpy")
+def _scan_state(positions, forces, velocities):
+    """(first atom with a non-finite position, force or velocity, or -1; atom of the largest
+    speed; its squared speed), in one pass."""
+    bad = -1
+    fastest = 0
+    top = -1.0
+    for i in range(positions.shape[0]):
+        v2 = 0.0
+        ok = True
+        for d in range(3):
+            ok = ok and math.isfinite(positions[i, d]) and math.isfinite(forces[i, d])
+            ok = ok and math.isfinite(velocities[i, d])
+            v2 += velocities[i, d] * velocities[i, d]
+        if not ok and bad < 0:
+            bad = i
+        if v2 > top:
+            top = v2
+            fastest = i
+    return bad, fastest, top
+
+
 def check_finite(state: State, check_speed: bool = False) -> None:
     """Raise :class:`WorkFailed` naming the step and the first bad atom on NaN/inf or runaway speed."""
-    arrays = [a for a in (state.positions, state.forces, state.velocities) if a is not None]
-    total = math.fsum(float(np.sum(a)) for a in arrays)  # one pass; NaN/inf anywhere propagates
-    if not (math.isfinite(total) and math.isfinite(state.potential)):
-        bad = np.zeros(len(state.positions), dtype=bool)
-        for a in arrays:
-            bad |= ~np.isfinite(a).all(axis=1)
-        atom = int(np.argmax(bad)) if bad.any() else 0
+    forces = state.positions if state.forces is None else state.forces
+    velocities = np.zeros_like(state.positions) if state.velocities is None else state.velocities
+    bad, fastest, top = _scan_state(state.positions, forces, velocities)
+    if bad >= 0 or not math.isfinite(state.potential):
         raise WorkFailed(
             f"simulation blew up at step {state.step}: non-finite energy or force "
-            f"(atom {atom + 1}); try a smaller dt or minimise first"
+            f"(atom {max(bad, 0) + 1}); try a smaller dt or minimise first"
         )
-    if check_speed:
-        speed2 = np.einsum("ij,ij->i", state.velocities, state.velocities)
-        atom = int(np.argmax(speed2))
-        if speed2[atom] > MAX_SPEED**2:
-            raise WorkFailed(
-                f"simulation blew up at step {state.step}: atom {atom + 1} moves at "
-                f"{math.sqrt(speed2[atom]):.3g} nm/ps; try a smaller dt or minimise first"
-            )
+    if check_speed and top > MAX_SPEED**2:
+        raise WorkFailed(
+            f"simulation blew up at step {state.step}: atom {fastest + 1} moves at "
+            f"{math.sqrt(top):.3g} nm/ps; try a smaller dt or minimise first"
+        )
 
 
 def maxwell_boltzmann(masses: np.ndarray, temperature: float, rng: np.random.Generator) -> np.ndarray:
