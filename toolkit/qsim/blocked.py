@@ -88,7 +88,13 @@ def _select(target: int, selector: int, m0: np.ndarray, m1: np.ndarray) -> Buffe
 def fuse_single_qubit(ops: Sequence[BufferOp]) -> list[BufferOp]:
     """Merge runs of uncontrolled 1-qubit gates on the same qubit (nothing else on it in
     between), and fold such a run into a following CNOT on its target (a SELECT1 op), as
-    well as runs that follow that CNOT on the same target."""
+    well as runs that follow that CNOT on the same target.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> c = Circuit(2).rx(0.1, 1).rz(0.2, 1).cx(0, 1).ry(0.3, 1)
+    >>> [op.code for op in fuse_single_qubit([gate_op(op, op.unitary()) for op in c.ops])] == [bk.SELECT1]
+    True
+    """
     out: list[BufferOp | None] = []
     last: dict[int, int] = {}  # qubit -> index in out of the latest op on it
     for op in ops:
@@ -118,7 +124,12 @@ def _blocks_times(u: np.ndarray, select: BufferOp) -> np.ndarray:
 
 
 def forward_ops(ops: Sequence[Operation], values: Mapping[str, float] | None) -> list[BufferOp]:
-    """Buffer ops applying the gates ``ops`` (barriers skipped), 1-qubit runs fused."""
+    """Buffer ops applying the gates ``ops`` (barriers skipped), 1-qubit runs fused.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> len(forward_ops(Circuit(2).h(0).rz(0.5, 0).h(1).ops, None))
+    2
+    """
     return fuse_single_qubit([gate_op(op, op.unitary(values)) for op in ops if op.name != "barrier"])
 
 
@@ -307,7 +318,11 @@ def encode(ops: Sequence[BufferOp], groups, n_slots: int = 0) -> tuple[EncodedGr
 
 
 def group_sizes(n_qubits: int) -> tuple[int, int]:
-    """(max qubits per group, low qubits every group holds) for an ``n_qubits`` state."""
+    """(max qubits per group, low qubits every group holds) for an ``n_qubits`` state.
+
+    >>> group_sizes(20), group_sizes(5)
+    ((14, 4), (5, 4))
+    """
     return min(MAX_GROUP_QUBITS, n_qubits), min(LOW_QUBITS, n_qubits)
 
 
@@ -346,7 +361,13 @@ def run_ops(psi: np.ndarray, ops: Sequence[BufferOp], max_qubits: int | None = N
 def adjoint_ops(ops: Sequence[Operation], values: Mapping[str, float]):
     """Buffer ops for the adjoint method: the forward gates, and the backward sweep (last gate
     first: ``Re <lam|dU U^dagger|psi>`` reads into one slot per symbolic gate parameter, then
-    ``U^dagger`` on both vectors); also the symbolic parameter behind each slot."""
+    ``U^dagger`` on both vectors); also the symbolic parameter behind each slot.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> fwd, bwd, params = adjoint_ops(Circuit(1).ry("a", 0).rz("b", 0).ops, {"a": 0.1, "b": 0.2})
+    >>> len(fwd), [op.code == bk.DAPPLY1 for op in bwd], [str(p) for p in params]
+    (1, [True, True], ['b', 'a'])
+    """
     from mstool.toolkit.qsim.adjoint import PAULIS, _gate
 
     gates = [_gate(k, op, values) for k, op in enumerate(ops) if op.name != "barrier"]
@@ -375,7 +396,13 @@ def plan(ops: Sequence[BufferOp], n_qubits: int, n_slots: int = 0,
          max_qubits: int | None = None) -> EncodedGroups:
     """Plan and encode ``ops`` for an ``n_qubits`` state. Plans are cached by the ops'
     structure (kinds, qubits, slots): a circuit run again with other parameter values
-    only refills the matrices."""
+    only refills the matrices.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> enc = plan(forward_ops(Circuit(16).h(0).cx(0, 15).ops, None), 16)
+    >>> enc.g_nq.tolist()
+    [5]
+    """
     default_max, low = group_sizes(n_qubits)
     max_q = max_qubits or default_max
     key = (n_qubits, max_q, low, n_slots,
@@ -405,7 +432,13 @@ def _matrices(ops: Sequence[BufferOp], order: np.ndarray) -> np.ndarray:
 
 def apply_gates(psi: np.ndarray, ops: Sequence[Operation], values: Mapping[str, float] | None) -> bool:
     """Run the gates ``ops`` on ``psi`` in place through buffer groups; False (and ``psi``
-    untouched) when a gate is too wide for a group, so the caller takes the flat kernels."""
+    untouched) when a gate is too wide for a group, so the caller takes the flat kernels.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> psi = np.zeros(4, complex); psi[0] = 1
+    >>> apply_gates(psi, Circuit(2).x(1).ops, None), psi.real.tolist()
+    (True, [0.0, 0.0, 1.0, 0.0])
+    """
     buffer_ops = forward_ops(ops, values)
     n_qubits = int(psi.shape[0]).bit_length() - 1
     if not fits(buffer_ops, n_qubits):
