@@ -3,15 +3,15 @@
 The questions are split once and for all by :func:`mstool.toolkit.qa.dataset.question_half`
 (parity of sha256 of the question id). For every development question answered
 by span extraction (bridge questions that are neither yes/no nor 'X or Y'), the
-candidate occurrences in the top retrieved path get their feature vectors; the
-occurrences whose text scores the best answer F1 against the gold answer (when
-that F1 is above zero) are the positives. The weights maximise the marginal
-likelihood of the positives under a softmax over the question's occurrences,
-with an L2 penalty, and are written to ``toolkit/qa/ranker_weights.py``.
-The held-out half is only scored, never fitted.
+candidate occurrences in the top retrieved path get their feature vectors and
+their answer F1 against the gold answer. The weights maximise the log of the
+expected F1 of the occurrence a softmax over the question's occurrences would
+pick, with an L2 pull towards hand-set prior weights, and are written to
+``toolkit/qa/ranker_weights.py``. The L2 strength is chosen by cross-validation
+inside the development half (``--cv``). The held-out half is only scored, never fitted.
 
     python benchmarks/qa/fit_answer_ranker.py --index dev500.qaidx.h5 \\
-        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--l2 1.0] [--write]
+        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--cv 1,0.3,0.1] [--write]
 """
 
 from __future__ import annotations
@@ -79,19 +79,25 @@ PRIOR.update({"entity_entity": 1.2, "phrase_entity": 0.3, "date_entity": 0.2, "n
 
 
 def fit(examples, l2: float) -> np.ndarray:
-    """Weights maximising the marginal likelihood of the best-F1 occurrences (L2 pull to :data:`PRIOR`)."""
-    usable = [(m, f1 >= f1.max() - 1e-9) for _, _, m, f1 in examples if f1.max() > 0]
+    """Weights maximising log E[F1] of the softmax-chosen occurrence (L2 pull to :data:`PRIOR`).
+
+    Per question: log sum_i F1_i exp(s_i) - log sum_j exp(s_j), so every occurrence that overlaps the
+    gold answer counts, in proportion to its F1.
+    """
+    usable = [(m, f1) for _, _, m, f1 in examples if f1.max() > 0]
     prior = np.array([PRIOR.get(name, 0.0) for name in FEATURES])
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         total, grad = l2 * float((w - prior) @ (w - prior)), 2 * l2 * (w - prior)
-        for matrix, positive in usable:
+        for matrix, f1 in usable:
             scores = matrix @ w
-            all_lse, pos_lse = logsumexp(scores), logsumexp(scores[positive])
+            positive = f1 > 0
+            all_lse = logsumexp(scores)
+            pos_lse = logsumexp(scores[positive], b=f1[positive])
             total += all_lse - pos_lse
-            p_all = np.exp(scores - all_lse)
-            p_pos = np.where(positive, np.exp(scores - pos_lse), 0.0)
-            grad += matrix.T @ (p_all - p_pos)
+            p_pos = np.zeros_like(scores)
+            p_pos[positive] = f1[positive] * np.exp(scores[positive] - pos_lse)
+            grad += matrix.T @ (np.exp(scores - all_lse) - p_pos)
         return total / len(usable), grad / len(usable)
 
     result = minimize(loss, prior.copy(), jac=True, method="L-BFGS-B")
