@@ -43,7 +43,7 @@ class BufferOp:
     controls: tuple[int, ...]
     matrix: np.ndarray | None  # 2x2 / 4x4; None for SWAP
     slot: int = 0
-    kind: int = 0  # Pauli 1/2/3 for DROT
+    kind: int = 0  # Pauli 1/2/3 for DAPPLY1
 
     @property
     def qubits(self) -> tuple[int, ...]:

@@ -17,10 +17,10 @@ Buffer ops (``codes``; local qubit positions in ``args``/``positions``):
 - ``TRANSPOSE`` exchanges the lowest and highest ``FIELD`` bits of the buffer index (gates
   whose lowest position is >= 4 get stride-1 inner loops of >= 16; gates on the lowest bits
   run after a transpose);
-- derivative ops for the adjoint sweep, which only read: ``DROT`` Re<lam|-i/2 P|psi>
-  for an uncontrolled RX/RY/RZ (P from ``args``), ``DERIV1``/``DERIV2`` Re<lam|K|psi>
-  for a 2x2/4x4 ``K`` (controls in the mask); ``DAPPLY1`` is ``DROT`` followed by ``APPLY1``
-  of the same uncontrolled gate's inverse on both vectors, in one pass.
+- ops of the adjoint sweep: ``DERIV1``/``DERIV2`` only read, adding Re<lam|K|psi> for a
+  2x2/4x4 ``K`` (controls in the mask) to a derivative slot; ``DAPPLY1`` adds
+  Re<lam|-i/2 P|psi> for an uncontrolled RX/RY/RZ (P from ``args``) and undoes the gate on
+  both vectors in the same pass.
 
 Arithmetic runs in float64 whatever the state's dtype.
 """
@@ -32,9 +32,9 @@ from numba import njit, prange
 
 from mstool.toolkit.qsim.kernels import _compiled, insert_zero_bits
 
-APPLY1, DIAG1, APPLY2, SWAP, DROT, DERIV1, DERIV2, TRANSPOSE, SELECT1, DAPPLY1 = range(10)
+APPLY1, DIAG1, APPLY2, SWAP, DERIV1, DERIV2, TRANSPOSE, SELECT1, DAPPLY1 = range(9)
 FIELD = 4  # TRANSPOSE exchanges the lowest and the highest FIELD bits of the buffer index
-# args columns: t0, t1, control mask, derivative slot (or Pauli 1/2/3 for DROT in column 4),
+# args columns: t0, t1, control mask, derivative slot, Pauli 1/2/3 (DAPPLY1),
 # number of sorted positions
 A_T0, A_T1, A_CMASK, A_SLOT, A_KIND, A_NPOS = range(6)
 _FM = {"contract", "arcp", "nsz"}  # FMA contraction only: sums keep their order
@@ -133,63 +133,86 @@ def _swap(re, im, size, mask_a, mask_b, pos, cmask):
 
 
 @njit(cache=True, nogil=True, fastmath=_FM_SUM)
-def _drot(pr, pi, lr, li, size, t, kind):
-    """Re <lam| -i/2 P |psi> for P = X (1), Y (2), Z (3) on local target ``t``."""
+def _drot_apply(pr, pi, lr, li, size, t, kind, m):
+    """Re <lam| -i/2 P |psi> for P = X (1), Y (2), Z (3) on target ``t``, then the 2x2 ``m``
+    on ``t`` of psi and lam, in one pass (RY's real matrix and RZ's diagonal one take loops
+    with fewer multiplications)."""
     h = np.uint64(1) << np.uint64(t)
     total = 0.0
     for kh in range(size >> (t + 1)):
         b = np.uint64(kh) << np.uint64(t + 1)
-        acc = 0.0
-        if kind == 1:  # Im(conj(l0) a1 + conj(l1) a0) / 2
-            for c in range(h):
-                i0 = b + c
-                i1 = i0 + h
-                acc += lr[i0] * pi[i1] - li[i0] * pr[i1] + lr[i1] * pi[i0] - li[i1] * pr[i0]
-        elif kind == 2:  # Re(conj(l1) a0 - conj(l0) a1) / 2
-            for c in range(h):
-                i0 = b + c
-                i1 = i0 + h
-                acc += lr[i1] * pr[i0] + li[i1] * pi[i0] - lr[i0] * pr[i1] - li[i0] * pi[i1]
-        else:  # Im(conj(l0) a0 - conj(l1) a1) / 2
-            for c in range(h):
-                i0 = b + c
-                i1 = i0 + h
-                acc += lr[i0] * pi[i0] - li[i0] * pr[i0] - lr[i1] * pi[i1] + li[i1] * pr[i1]
-        total += acc
+        if kind == 2:
+            total += _ry_run(pr, pi, lr, li, b, h, m[0, 0].real, m[0, 1].real)
+        elif kind == 3:
+            total += _rz_run(pr, pi, lr, li, b, h, m[0, 0].real, m[0, 0].imag, m[1, 1].imag)
+        else:
+            total += _rx_run(pr, pi, lr, li, b, h, m)
     return 0.5 * total
 
 
-@njit(cache=True, nogil=True, fastmath=_FM_SUM)
-def _drot_apply(pr, pi, lr, li, size, t, kind, m):
-    """:func:`_drot`, then the 2x2 ``m`` on target ``t`` of psi and lam, in one pass."""
-    h = np.uint64(1) << np.uint64(t)
-    wx = 1.0 if kind == 1 else 0.0
-    wy = 1.0 if kind == 2 else 0.0
-    wz = 1.0 if kind == 3 else 0.0
+@njit(inline="always", cache=True, nogil=True, fastmath=_FM_SUM)
+def _ry_run(pr, pi, lr, li, b, h, c, s):
+    """RY^dagger = [[c, s], [-s, c]] (real) on pairs b..b+h; returns 2 Re <l|-i/2 Y|a>."""
+    acc = 0.0
+    for k in range(h):
+        i0 = b + k
+        i1 = i0 + h
+        a0r, a0i, a1r, a1i = pr[i0], pi[i0], pr[i1], pi[i1]
+        l0r, l0i, l1r, l1i = lr[i0], li[i0], lr[i1], li[i1]
+        acc += l1r * a0r + l1i * a0i - l0r * a1r - l0i * a1i
+        pr[i0] = c * a0r + s * a1r
+        pi[i0] = c * a0i + s * a1i
+        pr[i1] = c * a1r - s * a0r
+        pi[i1] = c * a1i - s * a0i
+        lr[i0] = c * l0r + s * l1r
+        li[i0] = c * l0i + s * l1i
+        lr[i1] = c * l1r - s * l0r
+        li[i1] = c * l1i - s * l0i
+    return acc
+
+
+@njit(inline="always", cache=True, nogil=True, fastmath=_FM_SUM)
+def _rz_run(pr, pi, lr, li, b, h, c, s0, s1):
+    """RZ^dagger = diag(c + i s0, c + i s1) on pairs b..b+h; returns 2 Re <l|-i/2 Z|a>."""
+    acc = 0.0
+    for k in range(h):
+        i0 = b + k
+        i1 = i0 + h
+        a0r, a0i, a1r, a1i = pr[i0], pi[i0], pr[i1], pi[i1]
+        l0r, l0i, l1r, l1i = lr[i0], li[i0], lr[i1], li[i1]
+        acc += l0r * a0i - l0i * a0r - l1r * a1i + l1i * a1r
+        pr[i0] = c * a0r - s0 * a0i
+        pi[i0] = c * a0i + s0 * a0r
+        pr[i1] = c * a1r - s1 * a1i
+        pi[i1] = c * a1i + s1 * a1r
+        lr[i0] = c * l0r - s0 * l0i
+        li[i0] = c * l0i + s0 * l0r
+        lr[i1] = c * l1r - s1 * l1i
+        li[i1] = c * l1i + s1 * l1r
+    return acc
+
+
+@njit(inline="always", cache=True, nogil=True, fastmath=_FM_SUM)
+def _rx_run(pr, pi, lr, li, b, h, m):
+    """A general 2x2 ``m`` on pairs b..b+h; returns 2 Re <l|-i/2 X|a>."""
     m00r, m00i, m01r, m01i = m[0, 0].real, m[0, 0].imag, m[0, 1].real, m[0, 1].imag
     m10r, m10i, m11r, m11i = m[1, 0].real, m[1, 0].imag, m[1, 1].real, m[1, 1].imag
-    total = 0.0
-    for kh in range(size >> (t + 1)):
-        b = np.uint64(kh) << np.uint64(t + 1)
-        acc = 0.0
-        for c in range(h):
-            i0 = b + c
-            i1 = i0 + h
-            a0r, a0i, a1r, a1i = pr[i0], pi[i0], pr[i1], pi[i1]
-            l0r, l0i, l1r, l1i = lr[i0], li[i0], lr[i1], li[i1]
-            acc += (wx * (l0r * a1i - l0i * a1r + l1r * a0i - l1i * a0r)
-                    + wy * (l1r * a0r + l1i * a0i - l0r * a1r - l0i * a1i)
-                    + wz * (l0r * a0i - l0i * a0r - l1r * a1i + l1i * a1r))
-            pr[i0] = m00r * a0r - m00i * a0i + m01r * a1r - m01i * a1i
-            pi[i0] = m00r * a0i + m00i * a0r + m01r * a1i + m01i * a1r
-            pr[i1] = m10r * a0r - m10i * a0i + m11r * a1r - m11i * a1i
-            pi[i1] = m10r * a0i + m10i * a0r + m11r * a1i + m11i * a1r
-            lr[i0] = m00r * l0r - m00i * l0i + m01r * l1r - m01i * l1i
-            li[i0] = m00r * l0i + m00i * l0r + m01r * l1i + m01i * l1r
-            lr[i1] = m10r * l0r - m10i * l0i + m11r * l1r - m11i * l1i
-            li[i1] = m10r * l0i + m10i * l0r + m11r * l1i + m11i * l1r
-        total += acc
-    return 0.5 * total
+    acc = 0.0
+    for k in range(h):
+        i0 = b + k
+        i1 = i0 + h
+        a0r, a0i, a1r, a1i = pr[i0], pi[i0], pr[i1], pi[i1]
+        l0r, l0i, l1r, l1i = lr[i0], li[i0], lr[i1], li[i1]
+        acc += l0r * a1i - l0i * a1r + l1r * a0i - l1i * a0r
+        pr[i0] = m00r * a0r - m00i * a0i + m01r * a1r - m01i * a1i
+        pi[i0] = m00r * a0i + m00i * a0r + m01r * a1i + m01i * a1r
+        pr[i1] = m10r * a0r - m10i * a0i + m11r * a1r - m11i * a1i
+        pi[i1] = m10r * a0i + m10i * a0r + m11r * a1i + m11i * a1r
+        lr[i0] = m00r * l0r - m00i * l0i + m01r * l1r - m01i * l1i
+        li[i0] = m00r * l0i + m00i * l0r + m01r * l1i + m01i * l1r
+        lr[i1] = m10r * l0r - m10i * l0i + m11r * l1r - m11i * l1i
+        li[i1] = m10r * l0i + m10i * l0r + m11r * l1i + m11i * l1r
+    return acc
 
 
 @njit(**_OPTS)
@@ -244,9 +267,6 @@ def _transpose(re, im, size):
 def _run_op(buf, nvec, size, code, a, pos, m, slots):
     """Run one buffer op on vector 0 (and 1 when ``nvec`` is 2); derivatives go to ``slots``."""
     t0, t1, cmask = a[A_T0], a[A_T1], a[A_CMASK]
-    if code == DROT:
-        slots[a[A_SLOT]] += _drot(buf[0, 0], buf[0, 1], buf[1, 0], buf[1, 1], size, t0, a[A_KIND])
-        return
     if code == DAPPLY1:
         slots[a[A_SLOT]] += _drot_apply(buf[0, 0], buf[0, 1], buf[1, 0], buf[1, 1], size, t0, a[A_KIND], m)
         return
