@@ -79,3 +79,10 @@ def test_place_question_ranks_the_place_above_the_bridge_entity(tiny):
     answer = extract_answer(index, [title["Glass Ferns"], title["Kestrel Band"]],
                             "In which city was the rock band that shares a label with Glass Ferns formed?")
     assert answer.text == "Boston", answer.candidates
+
+
+def test_option_comparison_reads_countries_as_demonyms(tiny):
+    index, title = tiny
+    answer = extract_answer(index, [title["Tobin Reyes"], title["Mara Quill"]],
+                            "Which writer is from the United States, Tobin Reyes or Mara Quill?")
+    assert answer.text == "Mara Elise Quill" and answer.method == "attribute comparison"

@@ -140,12 +140,14 @@ def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: l
 
 def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras: list[int]) -> int | None:
     """Which option's paragraph carries more of the question's other terms (idf-weighted)."""
-    option_terms = set().union(*(terms(o) for o in qtype.options))
-    residual = [t for t in set(terms(question)) - option_terms if t in index.term_id]
+    option_terms = set().union(*(demonym_terms(o) for o in qtype.options))
+    residual = [t for t in set(demonym_terms(question)) - option_terms]
     weights = []
     for p in paras:
-        present = set(terms(index.text(p)))
-        weights.append(sum(float(index.idf[index.term_id[t]]) for t in residual if t in present))
+        present = set(demonym_terms(index.text(p)))
+        present |= {t[:_PREFIX] for t in present}
+        weights.append(sum(float(index.idf[index.term_id[t]]) if t in index.term_id else 1.0
+                           for t in residual if t in present or t[:_PREFIX] in present))
     if weights[0] == weights[1]:
         return None
     return int(np.argmax(weights))
