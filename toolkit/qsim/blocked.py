@@ -26,8 +26,9 @@ from mstool.toolkit.qsim import blocked_kernels as bk
 from mstool.toolkit.qsim.circuit import Operation
 from mstool.toolkit.qsim.gates import GATES, PAULI_X
 
-MAX_GROUP_QUBITS = 14  # 2^14 amplitudes: 256 KiB per vector in the buffer (L2-resident)
-MAX_ADJOINT_GROUP_QUBITS = 13  # psi and lambda: 2 x 128 KiB
+MAX_GROUP_QUBITS = 15  # 2^15 amplitudes: 512 KiB in the buffer (L2-resident)
+MAX_ADJOINT_GROUP_QUBITS = 14  # psi and lambda: 2 x 256 KiB
+SPLIT_FROM_QUBITS = 13  # from here on a group leaves one qubit out: two cosets for two threads
 LOW_QUBITS = 4  # every group holds qubits 0-3: gathers read whole cache lines
 MAX_POSITIONS = 8
 PAULI_KIND = {"rx": 1, "ry": 2, "rz": 3}
@@ -320,15 +321,23 @@ def encode(ops: Sequence[BufferOp], groups, n_slots: int = 0) -> tuple[EncodedGr
 def group_sizes(n_qubits: int) -> tuple[int, int]:
     """(max qubits per group, low qubits every group holds) for an ``n_qubits`` state.
 
-    >>> group_sizes(20), group_sizes(5)
-    ((14, 4), (5, 4))
+    >>> group_sizes(20), group_sizes(14), group_sizes(5)
+    ((15, 4), (13, 4), (5, 4))
     """
-    return min(MAX_GROUP_QUBITS, n_qubits), min(LOW_QUBITS, n_qubits)
+    return _cap(MAX_GROUP_QUBITS, n_qubits), min(LOW_QUBITS, n_qubits)
 
 
 def adjoint_group_qubits(n_qubits: int) -> int:
-    """Max qubits per group of the backward sweep (two vectors share the cache)."""
-    return min(MAX_ADJOINT_GROUP_QUBITS, n_qubits)
+    """Max qubits per group of the backward sweep (two vectors share the cache).
+
+    >>> adjoint_group_qubits(18), adjoint_group_qubits(14)
+    (14, 13)
+    """
+    return _cap(MAX_ADJOINT_GROUP_QUBITS, n_qubits)
+
+
+def _cap(limit: int, n_qubits: int) -> int:
+    return min(limit, n_qubits - 1 if n_qubits >= SPLIT_FROM_QUBITS else n_qubits)
 
 
 def fits(ops: Sequence[BufferOp], n_qubits: int) -> bool:

@@ -294,39 +294,63 @@ def _run_op(buf, nvec, size, code, a, pos, m, slots):
 
 
 @njit(inline="always", **_OPTS)
-def _gather(psi, buf, v, base, off, size):
+def _gather(psi, buf, v, base, off, size, run):
+    """buf[v] <- psi at ``base + off``; ``off`` rises by one within aligned runs of ``run``."""
     re = buf[v, 0]
     im = buf[v, 1]
-    for j in range(size):
-        x = psi[np.uint64(base + off[j])]
-        re[j] = x.real
-        im[j] = x.imag
+    for jh in range(size // run):
+        jb = jh * run
+        o = np.uint64(base + off[jb])
+        for k in range(run):
+            x = psi[o + np.uint64(k)]
+            re[jb + k] = x.real
+            im[jb + k] = x.imag
 
 
 @njit(inline="always", **_OPTS)
-def _scatter(psi, buf, v, base, off, size):
+def _scatter(psi, buf, v, base, off, size, run):
     re = buf[v, 0]
     im = buf[v, 1]
-    for j in range(size):
-        psi[np.uint64(base + off[j])] = complex(re[j], im[j])
+    for jh in range(size // run):
+        jb = jh * run
+        o = np.uint64(base + off[jb])
+        for k in range(run):
+            psi[o + np.uint64(k)] = complex(re[jb + k], im[jb + k])
+
+
+@njit(inline="always", **_OPTS)
+def _run_length(off, size):
+    """The longest power-of-two run (<= 16) over which every aligned block of ``off`` rises by one."""
+    run = 1
+    while run < 16 and 2 * run <= size and off[run] == run and off[2 * run - 1] == 2 * run - 1:
+        ok = True
+        for k in range(2 * run):
+            if off[k] != k:
+                ok = False
+        if not ok:
+            break
+        run *= 2
+    return run
 
 
 @njit(**_OPTS)
 def _run_cosets(psi, lam, nvec, lo, hi, qs, off_in, off_out, size, o0, o1, codes, args, positions, mats,
                 slots):
     """Gather, run ops ``o0:o1``, scatter, for cosets ``lo:hi`` of the group qubits ``qs``."""
-    buf = np.empty((2, 2, size))
+    buf = np.empty((nvec, 2, size))
+    run_in = _run_length(off_in, size)
+    run_out = _run_length(off_out, size)
     for c in range(lo, hi):
         base = insert_zero_bits(np.int64(c), qs)
-        _gather(psi, buf, 0, base, off_in, size)
+        _gather(psi, buf, 0, base, off_in, size, run_in)
         if nvec == 2:
-            _gather(lam, buf, 1, base, off_in, size)
+            _gather(lam, buf, 1, base, off_in, size, run_in)
         for o in range(o0, o1):
             npos = args[o, A_NPOS]
             _run_op(buf, nvec, size, codes[o], args[o], positions[o, :npos], mats[o], slots)
-        _scatter(psi, buf, 0, base, off_out, size)
+        _scatter(psi, buf, 0, base, off_out, size, run_out)
         if nvec == 2:
-            _scatter(lam, buf, 1, base, off_out, size)
+            _scatter(lam, buf, 1, base, off_out, size, run_out)
 
 
 def run_groups(psi, lam, nvec, n_qubits, g_qubits, g_nq, g_ops, offsets, codes, args, positions, mats,
