@@ -183,6 +183,9 @@ def eval_command(
         "--index", "-i",
         help="Index to retrieve from (default: pool and index the file's own paragraphs).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions.")] = None,
+    half: Annotated[str | None, typer.Option(
+        "--half", help="Only one fixed half of the questions: 'development' or 'held-out' "
+                       "(by the parity of sha256 of the question id).")] = None,
     output: OutputOption = None,
     encoder: EncoderOption = None,
     tokenizer: TokenizerOption = None,
@@ -199,14 +202,21 @@ def eval_command(
     """
     import json
 
+    from mstool.toolkit.errors import InputError
     from mstool.toolkit.io import atomic_write_text, check_writable
-    from mstool.toolkit.qa.dataset import read_questions
+    from mstool.toolkit.qa.dataset import question_half, read_questions
     from mstool.toolkit.qa.evaluate import evaluate
 
     apply_local_json(json_output)
+    if half not in (None, "development", "held-out"):
+        raise InputError(f"--half must be 'development' or 'held-out', not {half!r}", where="--half")
     report = output or Path(f"{data.stem}.qa-report.json")
     check_writable(report, overwrite=overwrite or output is None)
-    questions = read_questions(data, limit)
+    questions = read_questions(data, None if half else limit)
+    if half:
+        questions = [q for q in questions if question_half(q.qid) == half][:limit]
+        if not questions:
+            raise InputError(f"no questions in the {half} half", where=str(data))
     settings = _recipe(recipe, overrides, hops)
     system = _eval_system(data, index, encoder, tokenizer, reader, settings)
     with progress_bar("answering", len(questions)) as advance:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from mstool.toolkit.qa.dataset import question_half
 from tests.conftest import run_cli
 from tests.qa.conftest import BUNDLED, write_tiny_encoder, write_tiny_reader
 
@@ -100,3 +101,18 @@ def test_wrong_artifact_kind_exit_2(tmp_path):
     (tmp_path / "x.h5").write_bytes(b"not hdf5")
     result = run_cli("qa", "ask", "Who?", "--index", tmp_path / "x.h5")
     _one_line_error(result)
+
+
+def test_eval_on_one_half(tmp_path, bundled_index_file):
+    counts = {}
+    for half in ("development", "held-out"):
+        result = run_cli("qa", "eval", BUNDLED / "questions.jsonl", "--index", bundled_index_file,
+                         "--half", half, "-o", tmp_path / f"{half}.json", "--json")
+        assert result.exit_code == 0, result.stderr
+        counts[half] = result.json()["questions"]
+        ids = {row["id"] for row in json.loads((tmp_path / f"{half}.json").read_text())["questions"]}
+        assert {question_half(i) for i in ids} == {half}
+    assert counts["development"] + counts["held-out"] == 10 and min(counts.values()) > 0
+    bad = run_cli("qa", "eval", BUNDLED / "questions.jsonl", "--index", bundled_index_file, "--half", "test",
+                  "-o", tmp_path / "bad.json")
+    assert "--half" in _one_line_error(bad)
