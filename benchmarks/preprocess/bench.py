@@ -164,9 +164,17 @@ def output_shape(recipe: str) -> tuple[int, int, int]:
 
 # --- timing ----------------------------------------------------------------------------
 
+SETTLE_SECONDS = [1.0]
+
+
 def measure(run, count: int, setup=None) -> dict:
+    """Rates of one run. Before the clock starts, the previous run's files are deleted and
+    the machine gets SETTLE_SECONDS to finish flushing them (a virtual disk may keep writing
+    after fsync returns), so no method pays for the one before it."""
     if setup is not None:
         setup()
+    os.sync()
+    time.sleep(SETTLE_SECONDS[0])
     start, cpu = time.perf_counter(), time.process_time()
     run()
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -332,7 +340,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--recipes", nargs="+", default=["yolov3_416", "resnet_224"])
+    parser.add_argument("--settle", type=float, default=1.0, help="seconds of pause before each timed run")
     args = parser.parse_args()
+    SETTLE_SECONDS[0] = args.settle
     if not COCO.is_dir():
         print(f"no COCO images at {COCO}")
         return 2
