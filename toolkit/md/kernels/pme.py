@@ -194,7 +194,7 @@ def gather_padded(potential, box, charges, grid, start, theta, dtheta, order, fo
             for b in range(order):
                 s = 0.0
                 sd = 0.0
-                for c in range(order):
+                for c in range(LANES):
                     phi = potential[x0 + a, y0 + b, z0 + c]
                     s += phi * theta[i, 2, c]
                     sd += phi * dtheta[i, 2, c]
@@ -208,4 +208,8 @@ def gather_padded(potential, box, charges, grid, start, theta, dtheta, order, fo
 
 
 spread_padded_parallel, spread_padded_serial = compile_variants(spread_padded, error_model="numpy")
-gather_padded_parallel, gather_padded_serial = compile_variants(gather_padded, error_model="numpy")
+# Reassociation lets the 8-wide z sums compile to vector instructions (tested to 1e-10 against
+# a numpy reference and a direct Ewald sum).
+gather_padded_parallel, gather_padded_serial = compile_variants(
+    gather_padded, error_model="numpy", fastmath={"reassoc", "contract"}
+)
