@@ -9,6 +9,8 @@ otherwise, and for compressed chunks, through HDF5's ``write_direct_chunk``.
 
 from __future__ import annotations
 
+import os
+
 import h5py
 import numpy as np
 
@@ -55,7 +57,7 @@ class ImagesWriter:
         options = recipe.output.compression_level if compression == "gzip" else None
         shape = (max(capacity, 1), *self.image_shape)
         self.raw: RawChunkWriter | None = None
-        if compression is None and raw_path is not None:
+        if compression is None and raw_path is not None and hasattr(os, "pwrite"):  # POSIX
             self.images = preallocated_chunks(h5, "images", shape, recipe.output.dtype)
             self.raw = RawChunkWriter(self.images, raw_path)
         else:
