@@ -33,9 +33,8 @@ class ModelSection(Section):
     name: Literal["small_cnn", "mlp", "resnet18", "resnet34", "resnet50", "mobilenet_v2"] = "small_cnn"
     width: float | None = Field(None, gt=0, description="base width (alpha for mobilenet_v2)")
     classes: int | None = Field(None, ge=2, description="expected class count; checked against the labels")
-    batch_norm: Literal["fused", "keras", "synchronized"] = Field(
-        "fused", description="fused: one TensorFlow kernel; keras: Keras's layer; "
-                             "synchronized: statistics over the global batch across replicas")
+    batch_norm: Literal["fused", "keras"] = Field(
+        "fused", description="fused: TensorFlow's one-kernel batch norm in training; keras: Keras's layer")
 
 
 class OptimizerSection(Section):
@@ -83,6 +82,9 @@ class RunSection(Section):
     strategy: Literal["one", "mirrored", "multi-worker"] = "one"
     workers: int = Field(1, ge=1, description="local worker processes to launch (multi-worker)")
     connect_timeout: float = Field(60.0, gt=0, description="seconds to wait for every worker")
+    gradient_pack_mb: float = Field(
+        8.0, ge=0, description="multi-worker: all-reduce gradients in packs of about this many MiB, "
+                               "overlapping the backward pass (0: one pack)")
     seed: int = 0
 
     @model_validator(mode="after")

@@ -24,6 +24,7 @@ class Collect(Events):
 def test_two_workers_match_one_worker_even_after_a_worker_is_killed(tmp_path, monkeypatch):
     # per-replica batch 16 on 2 workers == batch 32 on 1 worker; worker 1 is SIGKILLed after step 4
     recipe = small_recipe(validate=True, batch_size=32, max_steps=6)
+    recipe.run.gradient_pack_mb = 0.004  # gradients summed in several packs
     monkeypatch.setenv("MSTOOL_TRAIN_KILL_AT_STEP", "4")
     monkeypatch.setenv("MSTOOL_TRAIN_KILL_WORKER", "1")
     events = Collect()

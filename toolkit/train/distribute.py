@@ -126,17 +126,23 @@ def rendezvous(peers: list[str], own: int, timeout: float) -> None:
         listener.close()
 
 
-def _multi_worker_strategy(cluster: dict, index: int, timeout: float):
+def _multi_worker_strategy(cluster: dict, index: int, timeout: float, pack_mb: float):
     import tensorflow as tf
 
     rendezvous(cluster["worker"], index, timeout)
+    # Gradients are summed in packs of about pack_mb, last layers first: the first
+    # packs travel while the backward pass is still computing the earlier layers.
     options = tf.distribute.experimental.CommunicationOptions(
+        bytes_per_pack=int(pack_mb * 2**20),
         implementation=tf.distribute.experimental.CommunicationImplementation.RING)
     return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
 
 
-def make_placement(kind: str, connect_timeout: float = 60.0) -> Placement:
-    """Build the strategy; for ``multi-worker`` read the cluster and wait for every peer."""
+def make_placement(kind: str, connect_timeout: float = 60.0, pack_mb: float = 0.0) -> Placement:
+    """Build the strategy; for ``multi-worker`` read the cluster and wait for every peer.
+
+    ``pack_mb`` sizes the gradient all-reduce packs across workers (0: one pack).
+    """
     import tensorflow as tf
 
     if kind == "one":
@@ -150,5 +156,5 @@ def make_placement(kind: str, connect_timeout: float = 60.0) -> Placement:
                          where="strategy")
     source, cluster, index = found
     os.environ["TF_CONFIG"] = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
-    strategy = _multi_worker_strategy(cluster, index, connect_timeout)
+    strategy = _multi_worker_strategy(cluster, index, connect_timeout, pack_mb)
     return Placement(strategy, worker=index, workers=len(cluster["worker"]), peers=tuple(cluster["worker"]))

@@ -60,13 +60,25 @@ def _last_line(path: Path) -> str:
     return (mine or lines or ["(no output)"])[-1].strip()
 
 
+def worker_threads(workers: int, cores: int | None = None) -> dict[str, str]:
+    """Thread settings that share this machine's cores among the local workers (unless set already).
+
+    >>> worker_threads(2, cores=8)["TF_NUM_INTRAOP_THREADS"]
+    '4'
+    """
+    cores = cores or os.cpu_count() or 1
+    wanted = {"TF_NUM_INTRAOP_THREADS": str(max(1, cores // workers)), "TF_NUM_INTEROP_THREADS": "1"}
+    return {key: os.environ.get(key, value) for key, value in wanted.items()}
+
+
 def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int):
     cluster = [f"127.0.0.1:{port}" for port in free_ports(workers)]
     procs, logs = [], []
     for index in range(workers):
         env = dict(os.environ, MSTOOL_TRAIN_ATTEMPT=str(attempt), TF_CPP_MIN_LOG_LEVEL="2",
                    TF_CONFIG=json.dumps({"cluster": {"worker": cluster},
-                                         "task": {"type": "worker", "index": index}}))
+                                         "task": {"type": "worker", "index": index}}),
+                   **worker_threads(workers))
         log_path = output_dir / f"worker-{index}.log"
         logs.append(log_path)
         with open(log_path, "w") as log:

@@ -311,7 +311,7 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
     events = events or Events()
     output_dir = Path(output_dir)
     train_src, val_src = load_sources(recipe, Path(base_dir))
-    placement = make_placement(recipe.run.strategy, recipe.run.connect_timeout)
+    placement = make_placement(recipe.run.strategy, recipe.run.connect_timeout, recipe.run.gradient_pack_mb)
     local = max(1, len(placement.strategy.extended.worker_devices))
     plan = make_plan(recipe, train_src, val_src, placement.replicas, local)
     if placement.is_chief:

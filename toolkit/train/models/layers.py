@@ -1,12 +1,10 @@
-"""Batch normalization for the training models: Keras's layer, one fused kernel, or synchronized.
+"""Batch normalization for the training models: Keras's layer or one fused kernel.
 
 Keras 3 computes training-mode batch normalization from separate moment and
 normalization ops, whose gradient is a dozen element-wise passes over the
 activations. :class:`FusedBatchNormalization` runs TensorFlow's single
 ``FusedBatchNormV3`` kernel forward and backward instead (same statistics, same
-moving-average update, biased batch variance as in Keras). ``synchronized`` uses
-Keras's cross-replica moments, so every replica normalizes with the statistics of
-the whole global batch.
+moving-average update, biased batch variance as in Keras).
 
 The kind is chosen for a block of model building with :func:`normalization`;
 exported copies are built with plain Keras layers, so saved models need no
@@ -21,7 +19,7 @@ import contextvars
 import keras
 from keras import layers
 
-NORMALIZATIONS = ("keras", "fused", "synchronized")
+NORMALIZATIONS = ("keras", "fused")
 _KIND = contextvars.ContextVar("mstool_batch_norm_kind", default="keras")
 
 
@@ -62,7 +60,7 @@ class FusedBatchNormalization(layers.BatchNormalization):
 
 @contextlib.contextmanager
 def normalization(kind: str):
-    """Models built inside use ``kind`` batch normalization (``keras``, ``fused`` or ``synchronized``).
+    """Models built inside use ``kind`` batch normalization (``keras`` or ``fused``).
 
     >>> with normalization("fused"):
     ...     type(batch_norm("bn")).__name__
@@ -82,4 +80,4 @@ def batch_norm(name: str, **kwargs) -> keras.layers.Layer:
     kind = _KIND.get()
     if kind == "fused":
         return FusedBatchNormalization(name=name, **kwargs)
-    return layers.BatchNormalization(name=name, synchronized=kind == "synchronized", **kwargs)
+    return layers.BatchNormalization(name=name, **kwargs)
