@@ -32,7 +32,7 @@ def test_every_gate_with_and_without_controls(name):
         targets = [q for q in (2, 1, 5) if q not in controls][:k]
         circ = _prepared(6, rng)
         circ += spec.on(targets, controls or None)
-        for fuse in (True, False):
+        for fuse in (True, False, None):  # None: cache-blocked gate groups
             sim = Simulator(6)
             sim.apply_circuit(circ, fuse_gates=fuse)
             assert np.max(np.abs(sim.get_state() - reference_state(circ))) < 1e-10
@@ -43,7 +43,7 @@ def test_random_circuits_match_dense_reference(n):
     rng = np.random.default_rng(100 + n)
     circ = random_circuit(n, 60, rng)
     ref = reference_state(circ)
-    for fuse in (True, False):
+    for fuse in (True, False, None):  # None: cache-blocked gate groups
         assert np.max(np.abs(_simulate(circ, fuse) - ref)) < 1e-10
 
 

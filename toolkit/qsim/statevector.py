@@ -16,6 +16,7 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.qsim import kernels
+from mstool.toolkit.qsim.blocked import apply_gates
 from mstool.toolkit.qsim.circuit import Circuit
 from mstool.toolkit.qsim.fusion import KernelCall, fuse, gate_stream, lower
 
@@ -141,11 +142,14 @@ class Simulator:
 
     def apply_circuit(self, circuit: Circuit, values: Mapping[str, float] | None = None,
                       fuse_gates: bool | None = None) -> None:
-        """Run a unitary circuit on the current state."""
+        """Run a unitary circuit on the current state (on the CPU through cache-blocked gate
+        groups unless ``fuse_gates`` forces the per-gate kernels with or without fusion)."""
         validate_circuit(circuit, self.n_qubits)
         if not circuit.is_unitary:
             raise InputError("circuit has measurements, resets or channels; use run_shots() or "
                              "the trajectory simulator")
+        if fuse_gates is None and self.backend.name == "cpu" and apply_gates(self.state, circuit.ops, values):
+            return  # cache-blocked gate groups
         for call in compile_circuit(circuit, values, fuse_gates):
             self.backend.run_call(self.state, call)
 
