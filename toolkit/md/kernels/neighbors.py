@@ -201,14 +201,16 @@ def _first_at_least(sz, a, b, guess, value):
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _scan(q0, q1, shx, shy, shz, xi, yi, zi, p, i, sx, sy, sz, order, mark, r2max, table, c, capacity):
-    """Append to row ``i`` the atoms q in [q0, q1) within the list radius and not excluded."""
+def _scan(q0, q1, offset, p, i, xyz, order, mark, r2max, table, c):
+    """Append to row ``i`` the sorted atoms q in [q0, q1) within the list radius and not
+    excluded; ``offset`` is (image shift - atom ``p``'s position) per axis."""
+    sx, sy, sz = xyz
     for q in range(q0, q1):
-        dx = sx[q] + shx - xi
-        dy = sy[q] + shy - yi
-        dz = sz[q] + shz - zi
-        # Branch-free: always store, advance only on a hit (a third of the candidates miss).
-        if c < capacity:
+        dx = sx[q] + offset[0]
+        dy = sy[q] + offset[1]
+        dz = sz[q] + offset[2]
+        # Branch-free: always store, advance only on a hit (half the candidates miss).
+        if c < table.shape[1]:
             table[i, c] = order[q]
         c += (dx * dx + dy * dy + dz * dz < r2max) & (mark[q] != p)
     return c
@@ -224,23 +226,50 @@ def _wrap_column(u, ncol, edge):
     return u, 0.0
 
 
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _atom_row(p, i, home, grid, steps, reach_z, edges, start, xyz, order, mark, r2max, half, table):
+    """Fill row ``i`` (sorted atom ``p`` in column ``home``); returns its partner count.
+
+    ``grid`` = (ncx, ncy, column width x, y, box x, y, z). ``edges[o]`` holds the window
+    edges of step ``o`` for the previous atom of the column, walked from there."""
+    ncx, ncy, wx, wy, bx, by, lz = grid
+    cx = home // ncy
+    cy = home - cx * ncy
+    xi, yi, zi = xyz[0][p], xyz[1][p], xyz[2][p]
+    sz = xyz[2]
+    c = 0
+    for o in range(steps.shape[0]):
+        ux = cx + steps[o, 0]
+        uy = cy + steps[o, 1]
+        gx = max(0.0, ux * wx - xi, xi - (ux + 1) * wx)
+        gy = max(0.0, uy * wy - yi, yi - (uy + 1) * wy)
+        if gx * gx + gy * gy >= r2max:
+            continue  # the whole column is out of reach of this atom
+        dzw = reach_z[o]  # the column's z reach, not this atom's: keeps the edges monotone in z
+        ux, shx = _wrap_column(ux, ncx, bx)
+        uy, shy = _wrap_column(uy, ncy, by)
+        a = start[ux * ncy + uy]
+        b = start[ux * ncy + uy + 1]
+        offset = (shx - xi, shy - yi, -zi)
+        q1 = edges[o, 1] = _first_at_least(sz, a, b, edges[o, 1], zi + dzw)
+        if half and steps[o, 0] == 0 and steps[o, 1] == 0:
+            q0 = p + 1  # own column of a half list: partners above only
+        else:
+            q0 = edges[o, 0] = _first_at_least(sz, a, b, edges[o, 0], zi - dzw)
+            if zi - dzw < 0.0:
+                w0 = edges[o, 2] = _first_at_least(sz, a, b, edges[o, 2], zi - dzw + lz)
+                below = (offset[0], offset[1], -lz - zi)
+                c = _scan(w0, b, below, p, i, xyz, order, mark, r2max, table, c)
+        c = _scan(q0, q1, offset, p, i, xyz, order, mark, r2max, table, c)
+        if zi + dzw > lz:
+            w1 = edges[o, 3] = _first_at_least(sz, a, b, edges[o, 3], zi + dzw - lz)
+            above = (offset[0], offset[1], lz - zi)
+            c = _scan(a, w1, above, p, i, xyz, order, mark, r2max, table, c)
+    return c
+
+
 def column_list(
-    order,
-    start,
-    scol,
-    rank,
-    sx,
-    sy,
-    sz,
-    box,
-    ncol,
-    steps,
-    rlist,
-    excl_start,
-    excl_list,
-    table,
-    half,
-    chunks,
+    order, start, scol, rank, sx, sy, sz, box, ncol, steps, rlist, excl_start, excl_list, table, half, chunks
 ):
     """Neighbours within ``rlist`` from columns sorted by :func:`sort_into_columns`; returns
     (table, counts), rows of ``table`` (n, capacity) filled in place (reused between builds).
@@ -255,123 +284,32 @@ def column_list(
     """
     n = order.shape[0]
     ncx, ncy = ncol[0], ncol[1]
-    wx = box[0] / ncx
-    wy = box[1] / ncy
-    lz = box[2]
+    grid = (ncx, ncy, box[0] / ncx, box[1] / ncy, box[0], box[1], box[2])
     r2max = rlist * rlist
-    capacity = table.shape[1]
+    xyz = (sx, sy, sz)
     counts = np.zeros(n, dtype=np.int64)
-    ncolumns = ncx * ncy
-    size = (ncolumns + chunks - 1) // chunks
+    size = (ncx * ncy + chunks - 1) // chunks
     for k in numba.prange(chunks):
-        mark = np.full(n, -1, dtype=np.int64)
+        mark = np.full(n, -1, dtype=np.int64)  # mark[q] == p: q is excluded from p's row
         edges = np.empty((steps.shape[0], 4), dtype=np.int64)
         reach_z = np.empty(steps.shape[0])
         for o in range(steps.shape[0]):
-            gx = max(abs(steps[o, 0]) - 1, 0) * wx
-            gy = max(abs(steps[o, 1]) - 1, 0) * wy
+            gx = max(abs(steps[o, 0]) - 1, 0) * grid[2]
+            gy = max(abs(steps[o, 1]) - 1, 0) * grid[3]
             reach_z[o] = math.sqrt(max(r2max - gx * gx - gy * gy, 0.0))
-        for home in range(k * size, min(ncolumns, (k + 1) * size)):
-            cx = home // ncy
-            cy = home - cx * ncy
+        for home in range(k * size, min(ncx * ncy, (k + 1) * size)):
             for o in range(steps.shape[0]):
-                ux, _ = _wrap_column(cx + steps[o, 0], ncx, box[0])
-                uy, _ = _wrap_column(cy + steps[o, 1], ncy, box[1])
+                ux, _ = _wrap_column(home // ncy + steps[o, 0], ncx, box[0])
+                uy, _ = _wrap_column(home % ncy + steps[o, 1], ncy, box[1])
                 edges[o, :] = start[ux * ncy + uy]
             for p in range(start[home], start[home + 1]):
                 i = order[p]
                 for e in range(excl_start[i], excl_start[i + 1]):
                     mark[rank[excl_list[e]]] = p
                 mark[p] = p
-                xi, yi, zi = sx[p], sy[p], sz[p]
-                c = 0
-                for o in range(steps.shape[0]):
-                    ux = cx + steps[o, 0]
-                    uy = cy + steps[o, 1]
-                    gx = max(0.0, ux * wx - xi, xi - (ux + 1) * wx)
-                    gy = max(0.0, uy * wy - yi, yi - (uy + 1) * wy)
-                    g2 = gx * gx + gy * gy
-                    if g2 >= r2max:
-                        continue
-                    # The column's own z reach (not this atom's) keeps the edges monotone in z.
-                    dzw = reach_z[o]
-                    ux, shx = _wrap_column(ux, ncx, box[0])
-                    uy, shy = _wrap_column(uy, ncy, box[1])
-                    a = start[ux * ncy + uy]
-                    b = start[ux * ncy + uy + 1]
-                    q1 = edges[o, 1] = _first_at_least(sz, a, b, edges[o, 1], zi + dzw)
-                    if half and steps[o, 0] == 0 and steps[o, 1] == 0:
-                        q0 = p + 1
-                    else:
-                        q0 = edges[o, 0] = _first_at_least(sz, a, b, edges[o, 0], zi - dzw)
-                        if zi - dzw < 0.0:
-                            w0 = edges[o, 2] = _first_at_least(sz, a, b, edges[o, 2], zi - dzw + lz)
-                            c = _scan(
-                                w0,
-                                b,
-                                shx,
-                                shy,
-                                -lz,
-                                xi,
-                                yi,
-                                zi,
-                                p,
-                                i,
-                                sx,
-                                sy,
-                                sz,
-                                order,
-                                mark,
-                                r2max,
-                                table,
-                                c,
-                                capacity,
-                            )
-                    c = _scan(
-                        q0,
-                        q1,
-                        shx,
-                        shy,
-                        0.0,
-                        xi,
-                        yi,
-                        zi,
-                        p,
-                        i,
-                        sx,
-                        sy,
-                        sz,
-                        order,
-                        mark,
-                        r2max,
-                        table,
-                        c,
-                        capacity,
-                    )
-                    if zi + dzw > lz:
-                        w1 = edges[o, 3] = _first_at_least(sz, a, b, edges[o, 3], zi + dzw - lz)
-                        c = _scan(
-                            a,
-                            w1,
-                            shx,
-                            shy,
-                            lz,
-                            xi,
-                            yi,
-                            zi,
-                            p,
-                            i,
-                            sx,
-                            sy,
-                            sz,
-                            order,
-                            mark,
-                            r2max,
-                            table,
-                            c,
-                            capacity,
-                        )
-                counts[i] = c
+                counts[i] = _atom_row(
+                    p, i, home, grid, steps, reach_z, edges, start, xyz, order, mark, r2max, half, table
+                )
     return table, counts
 
 
