@@ -65,6 +65,9 @@ class NonbondedForce:
         self.system = system
         self.periodic = settings.method != "nocutoff"
         self.charges = np.ascontiguousarray(system.charges, dtype=float)
+        # Constant per system: the squared charges and the net charge of the Ewald self term.
+        self.charge_square_sum = float(np.sum(self.charges * self.charges))
+        self.net_charge = float(self.charges.sum())
         self.types = np.ascontiguousarray(system.atom_types, dtype=np.int64)
         self.lj_a = np.ascontiguousarray(system.lj_a)
         self.lj_b = np.ascontiguousarray(system.lj_b)
@@ -159,9 +162,8 @@ class NonbondedForce:
 
     def self_energy(self, box: np.ndarray) -> float:
         """Ewald self term plus the neutralising-background term for a net charge."""
-        q = self.charges
-        e_self = -COULOMB * self.alpha / math.sqrt(math.pi) * float(np.dot(q, q))
-        net = float(q.sum())
+        e_self = -COULOMB * self.alpha / math.sqrt(math.pi) * self.charge_square_sum
+        net = self.net_charge
         return e_self - COULOMB * math.pi * net * net / (2.0 * float(np.prod(box)) * self.alpha**2)
 
 
