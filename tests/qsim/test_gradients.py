@@ -31,6 +31,26 @@ def test_pauli_expectation_and_apply_match_dense(n):
     assert np.max(np.abs(ham.apply(psi) - dense @ psi)) < 1e-10
 
 
+@pytest.mark.parametrize("mixed", [False, True])
+def test_diagonal_terms_apply_match_dense(mixed):
+    """Z-only terms (single and products across the low/high index split of the diagonal
+    kernel, 11 qubits: bit 10 is the first high bit), alone and next to X/Y terms."""
+    rng = np.random.default_rng(12)
+    n = 11
+    terms = [(float(rng.normal()), [(q, "Z")]) for q in range(n)]
+    terms += [(float(rng.normal()), [(int(a), "Z"), (int(b), "Z")]) for a, b in rng.integers(0, n, (6, 2))
+              if a != b]
+    if mixed:
+        terms += [(0.3, [(0, "X"), (10, "Y")]), (-0.7, [(5, "Y")])]
+    ham = PauliSum(terms, 0.25)
+    psi = rng.normal(size=2**n) + 1j * rng.normal(size=2**n)
+    psi /= np.linalg.norm(psi)
+    dense = pauli_matrix(ham, n)
+    assert np.max(np.abs(ham.apply(psi) - dense @ psi)) < 1e-10
+    psi64 = psi.astype(np.complex64)
+    assert np.max(np.abs(ham.apply(psi64) - dense @ psi)) < 1e-5
+
+
 def test_openfermion_text_round_trip():
     text = "(-0.0988+0j) [] +\n(0.1712+0j) [Z0] +\n(-0.04532+0j) [X0 X1 Y2 Y3]"
     ham = PauliSum.parse(text)

@@ -74,11 +74,17 @@ class PauliSum:
 
     def apply(self, psi: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """H|psi> (CPU)."""
-        from mstool.toolkit.qsim.kernels import apply_pauli_sum
+        from mstool.toolkit.qsim.kernels import apply_diagonal_pauli, apply_pauli_sum
 
         out = np.empty_like(psi) if out is None else out
         flips, phases, coeffs = self.kernel_arrays()
-        apply_pauli_sum(psi, out, flips, phases, coeffs.astype(psi.dtype))
+        n_diag = int(np.count_nonzero(flips == 0))  # sorted by flip mask: Z-only terms first
+        if n_diag < len(flips) or not n_diag:
+            apply_pauli_sum(psi, out, flips[n_diag:], phases[n_diag:], coeffs[n_diag:].astype(psi.dtype))
+        if n_diag:
+            low_bits = min(10, int(psi.shape[0]).bit_length() - 1)
+            apply_diagonal_pauli(psi, out, phases[:n_diag], np.ascontiguousarray(coeffs[:n_diag].real),
+                                 low_bits, n_diag < len(flips))
         if self.constant:
             out += self.constant * psi
         return out
