@@ -66,4 +66,3 @@ def test_half_list_kernel_matches_full_list_kernel(name):
     assert np.abs(ref_forces).max() > 100.0  # the comparison is not between zeros
     # TIP3P hydrogens have no LJ: the kernel's LJ-free row path is exercised too.
     assert any(not a.any() and not b.any() for a, b in zip(term.lj_a, term.lj_b, strict=True))
-

@@ -35,7 +35,10 @@ class Constraints:
         self.inv_mass = 1.0 / np.asarray(masses, dtype=float)
         # Serial: a sweep over a few thousand constraints is cheaper than waking a thread pool.
         self._shake = kernels.shake_serial
-        self._rattle = kernels.rattle_velocities_serial
+        # Each cluster's mass coupling matrix is constant: computed once here, not per call.
+        self.coupling, self.coupling_offsets = kernels.cluster_couplings(
+            self.pairs, self.inv_mass, self.cluster_start
+        )
         self.tol = tol
         self.max_iter = 2000
         self._split_waters(np.asarray(masses, dtype=float))
@@ -56,9 +59,11 @@ class Constraints:
         self.waters = np.array(waters, dtype=np.int64).reshape(-1, 3)
         self.water_params = next(iter(params)) if waters else None
         rest = np.array(other, dtype=np.int64)
+        # Regrouped so each cluster's rows are contiguous under the offsets computed for them.
+        regroup, self.shake_cluster_start = constraint_clusters(len(masses), self.pairs[rest].reshape(-1, 2))
+        rest = rest[regroup]
         self.shake_pairs = np.ascontiguousarray(self.pairs[rest])
         self.shake_lengths = np.ascontiguousarray(self.lengths[rest])
-        _, self.shake_cluster_start = constraint_clusters(len(masses), self.shake_pairs)
 
     @property
     def count(self) -> int:
@@ -89,8 +94,16 @@ class Constraints:
     def apply_velocities(self, positions: np.ndarray, velocities: np.ndarray, step: int = -1) -> None:
         if not self.count:
             return
-        used = self._rattle(
-            positions, velocities, self.pairs, self.inv_mass, self.cluster_start, self.tol, self.max_iter
+        used = kernels.rattle_blocked_serial(
+            positions,
+            velocities,
+            self.pairs,
+            self.inv_mass,
+            self.cluster_start,
+            self.coupling,
+            self.coupling_offsets,
+            self.tol,
+            1,
         )
         if used < 0:
             raise WorkFailed(self._failure("RATTLE", positions, step))

@@ -37,12 +37,17 @@ class ForceField:
         self.terms.append(term)
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
+        # One force array per evaluation: terms that can add into it do (no per-term arrays).
         total_forces = np.zeros_like(positions)
         energies = dict.fromkeys(GROUPS, 0.0)
         for term in self.terms:
-            energy, forces = term.energy_forces(positions, box)
+            add_forces = getattr(term, "add_forces", None)
+            if add_forces is not None:
+                energy = add_forces(positions, box, total_forces)
+            else:
+                energy, forces = term.energy_forces(positions, box)
+                total_forces += forces
             energies[term.group] = energies.get(term.group, 0.0) + energy
-            total_forces += forces
         energies["potential"] = float(sum(v for k, v in energies.items()))
         self.last_energies = energies
         return energies["potential"], total_forces

@@ -26,8 +26,11 @@ class HarmonicBondForce:
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
-        energy = kernels.harmonic_bonds(positions, self.atoms, self.k, self.r0, forces)
-        return float(energy), forces
+        return self.add_forces(positions, box, forces), forces
+
+    def add_forces(self, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray) -> float:
+        """Energy; the forces are added into ``forces``."""
+        return float(kernels.harmonic_bonds(positions, self.atoms, self.k, self.r0, forces))
 
 
 class UreyBradleyForce(HarmonicBondForce):
@@ -55,8 +58,11 @@ class HarmonicAngleForce:
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
-        energy = kernels.harmonic_angles(positions, self.atoms, self.k, self.theta0, forces)
-        return float(energy), forces
+        return self.add_forces(positions, box, forces), forces
+
+    def add_forces(self, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray) -> float:
+        """Energy; the forces are added into ``forces``."""
+        return float(kernels.harmonic_angles(positions, self.atoms, self.k, self.theta0, forces))
 
 
 class PeriodicTorsionForce:
@@ -78,7 +84,10 @@ class PeriodicTorsionForce:
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
-        energy = kernels.periodic_torsions(
-            positions, self.atoms, self.k, self.periodicity, self.phase, forces
+        return self.add_forces(positions, box, forces), forces
+
+    def add_forces(self, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray) -> float:
+        """Energy; the forces are added into ``forces``."""
+        return float(
+            kernels.periodic_torsions(positions, self.atoms, self.k, self.periodicity, self.phase, forces)
         )
-        return float(energy), forces

@@ -98,6 +98,10 @@ class CMAPForce:
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
+        return self.add_forces(positions, box, forces), forces
+
+    def add_forces(self, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray) -> float:
+        """Energy; the forces are added into ``forces``."""
         phis = dihedral_angles(positions, np.ascontiguousarray(self.atoms[:, :4]))
         psis = dihedral_angles(positions, np.ascontiguousarray(self.atoms[:, 1:]))
         energy = 0.0
@@ -106,7 +110,7 @@ class CMAPForce:
             energy += e
             _add_torsion_force(positions, self.atoms[term, :4], de_dphi, forces)
             _add_torsion_force(positions, self.atoms[term, 1:], de_dpsi, forces)
-        return energy, forces
+        return energy
 
 
 def _add_torsion_force(pos: np.ndarray, quad: np.ndarray, de_dphi: float, forces: np.ndarray) -> None:

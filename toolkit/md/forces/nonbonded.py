@@ -84,6 +84,8 @@ class NonbondedForce:
             self.pme = PMEReciprocal(self.alpha, grid, settings.pme_order, COULOMB)
             self.ewald_tables = kernels.ewald_table(self.alpha, settings.cutoff + 0.01, EWALD_TABLE_SPACING)
         self.pair_kernel, half = select_pair_kernel(device, system.n_atoms)
+        self.pair_kernel_adds = half
+        self._unit_box = np.ones(3)
         # The CPU half-list kernel reads the table as Hermite rows; the full-list ones as (g, dg).
         self.pair_tables = (kernels.hermite_knots(*self.ewald_tables),) if half else self.ewald_tables
         self.neighbors = NeighborList(
@@ -114,10 +116,16 @@ class NonbondedForce:
         return np.array([cutoff, mode, self.alpha, k_rf, c_rf, rswitch, COULOMB, 1.0 / EWALD_TABLE_SPACING])
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
-        box_arr = np.asarray(box, dtype=float) if (self.periodic and box is not None) else np.ones(3)
+        forces = np.zeros_like(positions)
+        return self.add_forces(positions, box, forces), forces
+
+    def add_forces(self, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray) -> float:
+        """Energy; every part's forces are added into ``forces`` (no per-part arrays)."""
+        box_arr = np.asarray(box, dtype=float) if (self.periodic and box is not None) else self._unit_box
         nl_box = box_arr if self.periodic else None
         table, counts = self.neighbors.get(positions, nl_box)
-        forces = np.zeros_like(positions)
+        # The CPU half-list kernel adds into ``forces``; the full-list (CUDA) ones overwrite.
+        pair_out = forces if self.pair_kernel_adds else np.zeros_like(positions)
         e_coul, e_lj = self.pair_kernel(
             positions,
             box_arr,
@@ -130,9 +138,10 @@ class NonbondedForce:
             self.lj_b,
             self.params,
             *self.pair_tables,
-            forces,
+            pair_out,
         )
-        f14 = np.zeros_like(positions)
+        if pair_out is not forces:
+            forces += pair_out
         c14, lj14 = kernels.scaled_pairs(
             positions,
             box_arr,
@@ -145,9 +154,8 @@ class NonbondedForce:
             self.system.pair14_scee,
             self.system.pair14_scnb,
             COULOMB,
-            f14,
+            forces,
         )
-        forces += f14
         terms = {"coulomb": e_coul, "lj": e_lj, "coulomb_14": c14, "lj_14": lj14}
         if self.pme is not None:
             terms["ewald_exclusion"] = kernels.ewald_exclusions(
@@ -156,15 +164,20 @@ class NonbondedForce:
             terms["ewald_self"] = self.self_energy(box_arr)
             terms["reciprocal"] = self.pme.energy_forces(positions, box_arr, self.charges, forces)
         if self.dispersion:
-            terms["dispersion_correction"] = self.dispersion / float(np.prod(box_arr))
+            terms["dispersion_correction"] = self.dispersion / _volume(box_arr)
         self.last_terms = terms
-        return float(sum(terms.values())), forces
+        return float(sum(terms.values()))
 
     def self_energy(self, box: np.ndarray) -> float:
         """Ewald self term plus the neutralising-background term for a net charge."""
         e_self = -COULOMB * self.alpha / math.sqrt(math.pi) * self.charge_square_sum
         net = self.net_charge
-        return e_self - COULOMB * math.pi * net * net / (2.0 * float(np.prod(box)) * self.alpha**2)
+        return e_self - COULOMB * math.pi * net * net / (2.0 * _volume(box) * self.alpha**2)
+
+
+def _volume(box: np.ndarray) -> float:
+    """Box volume as Python floats (np.prod on a 3-vector costs microseconds per call)."""
+    return float(box[0]) * float(box[1]) * float(box[2])
 
 
 def _cpu_half_kernel(n_atoms: int):

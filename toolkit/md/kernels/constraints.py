@@ -139,7 +139,86 @@ def rattle_velocities(pos, vel, pairs, inv_mass, cluster_start, tol, max_iter):
     return -1 if used.min() < 0 else used.max()
 
 
+@numba.njit(cache=True, error_model="numpy")
+def cluster_couplings(pairs, inv_mass, cluster_start):
+    """Each cluster's constant m x m mass coupling matrix, flattened, and the blocks' offsets."""
+    n_clusters = cluster_start.shape[0] - 1
+    offsets = np.zeros(n_clusters + 1, dtype=np.int64)
+    for k in range(n_clusters):
+        m = cluster_start[k + 1] - cluster_start[k]
+        offsets[k + 1] = offsets[k] + m * m
+    flat = np.empty(offsets[n_clusters])
+    for k in range(n_clusters):
+        c0 = cluster_start[k]
+        m = cluster_start[k + 1] - c0
+        for p in range(m):
+            for q in range(m):
+                flat[offsets[k] + p * m + q] = _coupling(pairs, inv_mass, c0, p, q)
+    return flat, offsets
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _project_cluster(pos, vel, pairs, inv_mass, c0, m, coupling, offset, mat, rhs, bond, tol):
+    """:func:`rattle_velocities` for one cluster with its couplings given and the work arrays
+    passed in; the same arithmetic in the same order. True when the projection held."""
+    for p in range(m):
+        i_p, j_p = pairs[c0 + p, 0], pairs[c0 + p, 1]
+        dot = 0.0
+        for d in range(3):
+            bond[p, d] = pos[i_p, d] - pos[j_p, d]
+            dot += bond[p, d] * (vel[i_p, d] - vel[j_p, d])
+        rhs[p] = dot
+    for p in range(m):
+        for q in range(m):
+            rr = 0.0
+            for d in range(3):
+                rr += bond[p, d] * bond[q, d]
+            mat[p, q] = rr * coupling[offset + p * m + q]
+    _solve(mat, rhs, m)
+    for q in range(m):
+        i_q, j_q = pairs[c0 + q, 0], pairs[c0 + q, 1]
+        for d in range(3):
+            vel[i_q, d] -= rhs[q] * bond[q, d] * inv_mass[i_q]
+            vel[j_q, d] += rhs[q] * bond[q, d] * inv_mass[j_q]
+    held = True
+    for p in range(m):
+        i_p, j_p = pairs[c0 + p, 0], pairs[c0 + p, 1]
+        dot = 0.0
+        r2 = 0.0
+        for d in range(3):
+            dot += bond[p, d] * (vel[i_p, d] - vel[j_p, d])
+            r2 += bond[p, d] * bond[p, d]
+        if not abs(dot) <= max(tol, 1e-9) * r2:
+            held = False
+    return held
+
+
+def rattle_velocities_blocked(pos, vel, pairs, inv_mass, cluster_start, coupling, offsets, tol, n_chunks):
+    """:func:`rattle_velocities` with the couplings precomputed (:func:`cluster_couplings`) and
+    one set of work arrays per chunk of clusters instead of per cluster. Returns 1, or -1
+    when a cluster's projection did not hold."""
+    n_clusters = cluster_start.shape[0] - 1
+    m_max = 1
+    for k in range(n_clusters):
+        m_max = max(m_max, cluster_start[k + 1] - cluster_start[k])
+    failed = np.zeros(n_chunks, dtype=np.int64)
+    for t in numba.prange(n_chunks):
+        mat = np.empty((m_max, m_max))
+        rhs = np.empty(m_max)
+        bond = np.empty((m_max, 3))
+        for k in range(t * n_clusters // n_chunks, (t + 1) * n_clusters // n_chunks):
+            c0 = cluster_start[k]
+            m = cluster_start[k + 1] - c0
+            offset = offsets[k]
+            if not _project_cluster(pos, vel, pairs, inv_mass, c0, m, coupling, offset, mat, rhs, bond, tol):
+                failed[t] = 1
+    return -1 if failed.max() > 0 else 1
+
+
 shake_parallel, shake_serial = compile_variants(shake, error_model="numpy")
+rattle_blocked_parallel, rattle_blocked_serial = compile_variants(
+    rattle_velocities_blocked, error_model="numpy"
+)
 rattle_velocities_parallel, rattle_velocities_serial = compile_variants(
     rattle_velocities, error_model="numpy"
 )

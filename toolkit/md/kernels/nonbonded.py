@@ -361,8 +361,8 @@ def pair_forces_half(
     pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, knots, forces, n_chunks
 ):
     """Like :func:`pair_forces` over a half list (each pair once), atoms dealt round-robin to
-    ``n_chunks`` workers with private force buffers summed at the end. Ewald real space reads
-    the rows of :func:`hermite_knots` (``params[7]`` is 1 / table spacing).
+    ``n_chunks`` workers with private force buffers summed at the end and added into
+    ``forces``. Ewald real space reads the rows of :func:`hermite_knots` (``params[7]`` is 1 / table spacing).
 
     Per atom: partner offsets are computed over copied-out rows, the partners within the
     cutoff indexed, their parameters packed and force / r computed (vectorised for Ewald
@@ -398,7 +398,7 @@ def pair_forces_half(
             total = 0.0
             for t in range(n_chunks):
                 total += buffers[t, i, d]
-            forces[i, d] = total
+            forces[i, d] += total
     return e_coul.sum(), e_lj.sum()
 
 
