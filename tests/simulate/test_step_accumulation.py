@@ -13,6 +13,7 @@ from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann
 from mstool.toolkit.md.kernels import constraints as constraint_kernels
+from mstool.toolkit.md.kernels import integrate as moves
 from mstool.toolkit.md.kernels import nonbonded as kernels
 from mstool.toolkit.md.units import COULOMB
 from tests.simulate.helpers import reference
@@ -144,3 +145,24 @@ def test_trajectory_matches_previous_path(kind, monkeypatch):
     assert np.abs(new.positions - old.positions).max() <= 1e-12 * np.abs(old.positions).max()
     assert np.abs(new.velocities - old.velocities).max() <= 1e-11 * np.abs(old.velocities).max()
     assert new.potential == pytest.approx(old.potential, rel=1e-12)
+
+
+def test_move_kernels_are_bitwise_the_numpy_moves():
+    rng = np.random.default_rng(7)
+    pos, vel, forces, noise = rng.normal(size=(4, 50, 3))
+    inv_mass = 1.0 / rng.uniform(1.0, 16.0, size=50)
+    sigma = rng.uniform(0.1, 2.0, size=50)
+    v = vel.copy()
+    moves.kick(v, forces, inv_mass, 0.002)
+    assert np.array_equal(v, vel + 0.002 * forces * inv_mass[:, None])
+    p, old = pos.copy(), np.empty_like(pos)
+    moves.drift(p, vel, 0.001, old)
+    assert np.array_equal(old, pos) and np.array_equal(p, pos + vel * 0.001)
+    v = vel.copy()
+    moves.constraint_velocity(p, pos, v, 0.001)
+    assert np.array_equal(v, vel + (p - pos) / 0.001)
+    v = vel.copy()
+    moves.friction_noise(v, 0.9, sigma, noise)
+    expected = vel * 0.9
+    expected += sigma[:, None] * noise
+    assert np.array_equal(v, expected)

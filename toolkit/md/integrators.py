@@ -16,6 +16,7 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.constraints import Constraints
+from mstool.toolkit.md.kernels import integrate as moves
 from mstool.toolkit.md.units import BOLTZMANN
 
 INTEGRATORS = ("verlet", "langevin_middle", "baoab", "andersen", "berendsen")
@@ -69,6 +70,7 @@ class Integrator:
         self.dt = dt
         self.masses = np.asarray(masses, dtype=float)
         self.inv_mass = (1.0 / self.masses)[:, None]
+        self._inv_mass_flat = np.ascontiguousarray(self.inv_mass[:, 0])
         self.constraints = constraints
         self.temperature = temperature
         self.friction = friction
@@ -77,6 +79,7 @@ class Integrator:
         self._work: tuple[np.ndarray, np.ndarray] | None = None
         self._noise_key: tuple[float, float, float] | None = None
         self._noise: tuple[float, np.ndarray] = (1.0, np.zeros((0, 1)))
+        self._noise_draw = np.empty((0, 3))
 
     def compute_forces(self, state: State, provider) -> None:
         energy, forces = provider.energy_forces(state.positions, state.box)
@@ -89,7 +92,7 @@ class Integrator:
         if self._kick_drift is not None:
             self._kick_drift(state.positions, state.velocities, state.forces, self.inv_mass[:, 0], h, 0.0)
         else:
-            state.velocities += h * state.forces * self.inv_mass
+            moves.kick(state.velocities, state.forces, self._inv_mass_flat, h)
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
     def _scratch(self, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -100,18 +103,15 @@ class Integrator:
 
     def _drift(self, state: State, h: float) -> None:
         old, moved = self._scratch(state.positions.shape)
-        np.copyto(old, state.positions)
         if self._kick_drift is not None:
+            np.copyto(old, state.positions)
             self._kick_drift(state.positions, state.velocities, state.forces, self.inv_mass[:, 0], 0.0, h)
         else:
-            np.multiply(state.velocities, h, out=moved)
-            state.positions += moved
+            moves.drift(state.positions, state.velocities, h, old)
         if self.constraints.count:
             np.copyto(moved, state.positions)
             self.constraints.apply_positions(state.positions, old, state.step)
-            np.subtract(state.positions, moved, out=moved)
-            moved /= h
-            state.velocities += moved
+            moves.constraint_velocity(state.positions, moved, state.velocities, h)
 
     def _noise_scale(self, h: float) -> tuple[float, np.ndarray]:
         """(velocity damping, per-atom noise width) of an O step of length ``h``, cached."""
@@ -124,8 +124,10 @@ class Integrator:
 
     def _thermostat(self, state: State, h: float) -> None:
         a, sigma = self._noise_scale(h)
-        state.velocities *= a
-        state.velocities += sigma * self.rng.standard_normal(state.velocities.shape)
+        if self._noise_draw.shape != state.velocities.shape:
+            self._noise_draw = np.empty(state.velocities.shape)
+        self.rng.standard_normal(out=self._noise_draw)  # the same draws as a fresh array
+        moves.friction_noise(state.velocities, a, sigma[:, 0], self._noise_draw)
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
     def _andersen(self, state: State) -> None:

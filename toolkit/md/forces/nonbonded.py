@@ -142,7 +142,7 @@ class NonbondedForce:
         )
         if pair_out is not forces:
             forces += pair_out
-        c14, lj14 = kernels.scaled_pairs(
+        c14, lj14, e_excl = kernels.pair_corrections(
             positions,
             box_arr,
             self.periodic,
@@ -154,13 +154,13 @@ class NonbondedForce:
             self.system.pair14_scee,
             self.system.pair14_scnb,
             COULOMB,
+            self.excluded,
+            self.alpha if self.pme is not None else 0.0,
             forces,
         )
         terms = {"coulomb": e_coul, "lj": e_lj, "coulomb_14": c14, "lj_14": lj14}
         if self.pme is not None:
-            terms["ewald_exclusion"] = kernels.ewald_exclusions(
-                positions, box_arr, True, self.excluded, self.charges, self.alpha, COULOMB, forces
-            )
+            terms["ewald_exclusion"] = e_excl
             terms["ewald_self"] = self.self_energy(box_arr)
             terms["reciprocal"] = self.pme.energy_forces(positions, box_arr, self.charges, forces)
         if self.dispersion:

@@ -209,8 +209,12 @@ def rattle_velocities_blocked(pos, vel, pairs, inv_mass, cluster_start, coupling
         for k in range(t * n_clusters // n_chunks, (t + 1) * n_clusters // n_chunks):
             c0 = cluster_start[k]
             m = cluster_start[k + 1] - c0
-            offset = offsets[k]
-            if not _project_cluster(pos, vel, pairs, inv_mass, c0, m, coupling, offset, mat, rhs, bond, tol):
+            at = offsets[k]
+            if m == 3:  # rigid waters and methyls: a constant size the compiler unrolls
+                held = _project_cluster(pos, vel, pairs, inv_mass, c0, 3, coupling, at, mat, rhs, bond, tol)
+            else:
+                held = _project_cluster(pos, vel, pairs, inv_mass, c0, m, coupling, at, mat, rhs, bond, tol)
+            if not held:
                 failed[t] = 1
     return -1 if failed.max() > 0 else 1
 

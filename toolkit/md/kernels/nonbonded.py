@@ -469,6 +469,19 @@ def ewald_exclusions(pos, box, periodic, pairs, charges, alpha, kc, forces):
     return energy
 
 
+@numba.njit(cache=True, error_model="numpy")
+def pair_corrections(
+    pos, box, periodic, pairs14, charges, types, lj_a, lj_b, scee, scnb, kc, excluded, alpha, forces
+):
+    """:func:`scaled_pairs` then, when ``alpha`` > 0, :func:`ewald_exclusions`, in one call;
+    returns (coulomb 1-4, LJ 1-4, Ewald exclusion) energies."""
+    c14, lj14 = scaled_pairs(pos, box, periodic, pairs14, charges, types, lj_a, lj_b, scee, scnb, kc, forces)
+    e_excl = 0.0
+    if alpha > 0.0:
+        e_excl = ewald_exclusions(pos, box, periodic, excluded, charges, alpha, kc, forces)
+    return c14, lj14, e_excl
+
+
 pair_forces_parallel, pair_forces_serial = compile_variants(pair_forces, error_model="numpy", fastmath=True)
 pair_forces_half_parallel, pair_forces_half_serial = compile_variants(
     pair_forces_half, error_model="numpy", fastmath=True
