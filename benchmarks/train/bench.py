@@ -5,7 +5,8 @@ global batch and thread budget; images/s is the median over steps after the firs
 Prints a table with ratios to PyTorch eager (one process) and PyTorch DDP over gloo
 (two processes), plus wall and CPU seconds of each run.
 
-    .venv-bench-train/bin/python benchmarks/train/bench.py --model resnet18 --size 32 --batch 32 --steps 8
+    .venv-bench-train/bin/python benchmarks/train/bench.py --model resnet18 --size 32 --batch 32 --steps 12
+    .venv-bench-train/bin/python benchmarks/train/bench.py --model resnet50 --size 64 --batch 8 --steps 5
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def main() -> None:
     parser.add_argument("--tf-python", default=sys.executable)
     parser.add_argument("--skip", default="", help="comma list of rows to skip: eager, graph, xla, workers")
     args = parser.parse_args()
+    args.tf_python = os.path.abspath(args.tf_python)  # the runs start in this folder
     tmp = Path(tempfile.mkdtemp(prefix="train-bench-"))
     rng = np.random.default_rng(0)
     count = args.batch * (args.steps + 1)
