@@ -85,26 +85,36 @@ def test_accumulated_forces_match_separate_arrays_on_ala2_tip3p():
     assert len(ff.terms) >= 4  # bonded terms and nonbonded share the one array
 
 
-def test_blocked_rattle_is_bitwise_the_per_cluster_rattle():
+def test_blocked_rattle_matches_the_per_cluster_elimination():
+    """3-constraint clusters (waters, methyls) by the adjugate, the rest by elimination: the
+    per-cluster Gaussian elimination's velocities to rounding, bond rates removed."""
     top, crd = reference("ala2_tip3p_ff96")[:2]
     system = load_amber(top, crd)
     cons = constraints_for(system, "hbonds")
     assert len(cons.waters) > 700 and len(cons.shake_pairs) > 0  # waters and X-H clusters
-    vel = maxwell_boltzmann(system.masses, 300.0, np.random.default_rng(3))
-    by_cluster = vel.copy()
+    sizes = np.diff(cons.cluster_start)
+    assert (sizes == 3).sum() > 700 and (sizes != 3).any()  # both paths run
+    start = maxwell_boltzmann(system.masses, 300.0, np.random.default_rng(3))
+    by_cluster = start.copy()
     used = constraint_kernels.rattle_velocities_serial(
         system.positions, by_cluster, cons.pairs, cons.inv_mass, cons.cluster_start, cons.tol, cons.max_iter
     )
     assert used == 1
+    scale = np.abs(start).max()
+    assert np.abs(by_cluster - start).max() > 0.1 * scale  # the projection changes velocities
+    vel = start.copy()
     cons.apply_velocities(system.positions, vel)
-    assert np.array_equal(vel, by_cluster)
-    assert not np.array_equal(vel, maxwell_boltzmann(system.masses, 300.0, np.random.default_rng(3)))
-    blocked = maxwell_boltzmann(system.masses, 300.0, np.random.default_rng(3))
+    assert np.abs(vel - by_cluster).max() <= 1e-13 * scale
+    blocked = start.copy()
     assert constraint_kernels.rattle_blocked_parallel(
         system.positions, blocked, cons.pairs, cons.inv_mass, cons.cluster_start,
         cons.coupling, cons.coupling_offsets, cons.tol, 3,
     ) == 1  # fmt: skip
-    assert np.array_equal(blocked, by_cluster)
+    assert np.array_equal(blocked, vel)
+    i, j = cons.pairs[:, 0], cons.pairs[:, 1]
+    bonds = system.positions[i] - system.positions[j]
+    rates = np.einsum("ij,ij->i", bonds, vel[i] - vel[j])
+    assert np.abs(rates).max() < 1e-12 * scale
 
 
 def test_shake_clusters_are_contiguous_groups():

@@ -193,6 +193,61 @@ def _project_cluster(pos, vel, pairs, inv_mass, c0, m, coupling, offset, mat, rh
     return held
 
 
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _bond(pos, pairs, row):
+    i, j = pairs[row, 0], pairs[row, 1]
+    return (pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1], pos[i, 2] - pos[j, 2])
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _bond_rate(vel, pairs, row, r):
+    i, j = pairs[row, 0], pairs[row, 1]
+    return r[0] * (vel[i, 0] - vel[j, 0]) + r[1] * (vel[i, 1] - vel[j, 1]) + r[2] * (vel[i, 2] - vel[j, 2])
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _remove(vel, inv_mass, pairs, row, lam, r):
+    i, j = pairs[row, 0], pairs[row, 1]
+    for d in range(3):
+        vel[i, d] -= lam * r[d] * inv_mass[i]
+        vel[j, d] += lam * r[d] * inv_mass[j]
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _project_three(pos, vel, pairs, inv_mass, c0, coupling, at, tol):
+    """:func:`_project_cluster` for a 3-constraint cluster (rigid water, methyl) in registers,
+    the 3 x 3 system solved by its adjugate. True when the projection held."""
+    r0, r1, r2 = _bond(pos, pairs, c0), _bond(pos, pairs, c0 + 1), _bond(pos, pairs, c0 + 2)
+    b0, b1, b2 = (
+        _bond_rate(vel, pairs, c0, r0),
+        _bond_rate(vel, pairs, c0 + 1, r1),
+        _bond_rate(vel, pairs, c0 + 2, r2),
+    )
+    d00 = r0[0] * r0[0] + r0[1] * r0[1] + r0[2] * r0[2]
+    d11 = r1[0] * r1[0] + r1[1] * r1[1] + r1[2] * r1[2]
+    d22 = r2[0] * r2[0] + r2[1] * r2[1] + r2[2] * r2[2]
+    d01 = r0[0] * r1[0] + r0[1] * r1[1] + r0[2] * r1[2]
+    d02 = r0[0] * r2[0] + r0[1] * r2[1] + r0[2] * r2[2]
+    d12 = r1[0] * r2[0] + r1[1] * r2[1] + r1[2] * r2[2]
+    m00, m01, m02 = d00 * coupling[at], d01 * coupling[at + 1], d02 * coupling[at + 2]
+    m10, m11, m12 = d01 * coupling[at + 3], d11 * coupling[at + 4], d12 * coupling[at + 5]
+    m20, m21, m22 = d02 * coupling[at + 6], d12 * coupling[at + 7], d22 * coupling[at + 8]
+    a00, a01, a02 = m11 * m22 - m12 * m21, m02 * m21 - m01 * m22, m01 * m12 - m02 * m11
+    a10, a11, a12 = m12 * m20 - m10 * m22, m00 * m22 - m02 * m20, m02 * m10 - m00 * m12
+    a20, a21, a22 = m10 * m21 - m11 * m20, m01 * m20 - m00 * m21, m00 * m11 - m01 * m10
+    inv_det = 1.0 / (m00 * a00 + m01 * a10 + m02 * a20)
+    lam0 = (a00 * b0 + a01 * b1 + a02 * b2) * inv_det
+    lam1 = (a10 * b0 + a11 * b1 + a12 * b2) * inv_det
+    lam2 = (a20 * b0 + a21 * b1 + a22 * b2) * inv_det
+    _remove(vel, inv_mass, pairs, c0, lam0, r0)
+    _remove(vel, inv_mass, pairs, c0 + 1, lam1, r1)
+    _remove(vel, inv_mass, pairs, c0 + 2, lam2, r2)
+    limit = max(tol, 1e-9)
+    held = abs(_bond_rate(vel, pairs, c0, r0)) <= limit * d00
+    held = held and abs(_bond_rate(vel, pairs, c0 + 1, r1)) <= limit * d11
+    return held and abs(_bond_rate(vel, pairs, c0 + 2, r2)) <= limit * d22
+
+
 def rattle_velocities_blocked(pos, vel, pairs, inv_mass, cluster_start, coupling, offsets, tol, n_chunks):
     """:func:`rattle_velocities` with the couplings precomputed (:func:`cluster_couplings`) and
     one set of work arrays per chunk of clusters instead of per cluster. Returns 1, or -1
@@ -210,8 +265,8 @@ def rattle_velocities_blocked(pos, vel, pairs, inv_mass, cluster_start, coupling
             c0 = cluster_start[k]
             m = cluster_start[k + 1] - c0
             at = offsets[k]
-            if m == 3:  # rigid waters and methyls: a constant size the compiler unrolls
-                held = _project_cluster(pos, vel, pairs, inv_mass, c0, 3, coupling, at, mat, rhs, bond, tol)
+            if m == 3:  # rigid waters and methyls
+                held = _project_three(pos, vel, pairs, inv_mass, c0, coupling, at, tol)
             else:
                 held = _project_cluster(pos, vel, pairs, inv_mass, c0, m, coupling, at, mat, rhs, bond, tol)
             if not held:
