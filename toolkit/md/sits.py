@@ -70,7 +70,8 @@ class SITS:
         weights = np.exp(terms - lse)
         self.raw_potential = float(energy)
         self.effective_potential = -lse / self.beta0
-        self.force_factor = float(weights @ self.betas) / self.beta0
+        # A plain sum: no BLAS call (and no BLAS thread wake-up) on the per-step path.
+        self.force_factor = float(np.sum(weights * self.betas)) / self.beta0
         self.accumulated += weights
         self.samples += 1
         self.evaluations += 1
