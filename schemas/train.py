@@ -83,8 +83,9 @@ class RunSection(Section):
     workers: int = Field(1, ge=1, description="local worker processes to launch (multi-worker)")
     connect_timeout: float = Field(60.0, gt=0, description="seconds to wait for every worker")
     gradient_pack_mb: float = Field(
-        8.0, ge=0, description="multi-worker: all-reduce gradients in packs of about this many MiB, "
-                               "overlapping the backward pass (0: one pack)")
+        8.0, ge=0, description="workers on several hosts: all-reduce gradients in packs of about this "
+                               "many MiB, overlapping the backward pass (0: one pack); local "
+                               "--workers sum them in shared memory")
     seed: int = 0
 
     @model_validator(mode="after")

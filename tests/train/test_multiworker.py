@@ -39,3 +39,15 @@ def test_two_workers_match_one_worker_even_after_a_worker_is_killed(tmp_path, mo
     assert summary["val_accuracy"] == pytest.approx(single["val_accuracy"], abs=1.5 / 360)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
+
+
+def test_two_workers_over_the_grpc_ring_match_one_worker(tmp_path, monkeypatch):
+    # the path of workers on different hosts: TensorFlow's ring all-reduce instead of shared memory
+    recipe = small_recipe(validate=False, batch_size=32, max_steps=3)
+    recipe.run.gradient_pack_mb = 0.004
+    monkeypatch.setenv("MSTOOL_TRAIN_LOCAL_SUM", "0")
+    summary = launch_local(recipe, tmp_path / "two", 2, export=False)
+    assert summary["replicas"] == 2 and summary["steps"] == 3
+    train(recipe, tmp_path / "one", export=False)
+    one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
+    assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5

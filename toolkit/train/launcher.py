@@ -1,8 +1,10 @@
 """``--workers N``: run N local worker processes as one MultiWorkerMirroredStrategy job.
 
-Each worker gets TF_CONFIG with loopback ports. If a worker dies (a signal or an
-unexpected error), the others are stopped and all are restarted from the last
-checkpoint, as a cluster scheduler would; bad input and NaN losses are not retried.
+Each worker gets TF_CONFIG with loopback ports and the name of a fresh shared file
+for its gradient sums (``local_sum``; ``MSTOOL_TRAIN_LOCAL_SUM=0`` keeps gRPC). If a
+worker dies (a signal or an unexpected error), the others are stopped and all are
+restarted from the last checkpoint, as a cluster scheduler would; bad input and NaN
+losses are not retried.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from mstool.schemas.train import TrainRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
 from mstool.toolkit.train.loop import Events
 from mstool.toolkit.train.worker import EVENT_PREFIX, EXIT_BAD_INPUT, EXIT_FAILED
 
@@ -71,14 +74,15 @@ def worker_threads(workers: int, cores: int | None = None) -> dict[str, str]:
     return {key: os.environ.get(key, value) for key, value in wanted.items()}
 
 
-def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int):
+def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int, shared: Path | None):
     cluster = [f"127.0.0.1:{port}" for port in free_ports(workers)]
+    local = {LOCAL_SUM_ENV: str(shared)} if shared else {}
     procs, logs = [], []
     for index in range(workers):
         env = dict(os.environ, MSTOOL_TRAIN_ATTEMPT=str(attempt), TF_CPP_MIN_LOG_LEVEL="2",
                    TF_CONFIG=json.dumps({"cluster": {"worker": cluster},
                                          "task": {"type": "worker", "index": index}}),
-                   **worker_threads(workers))
+                   **worker_threads(workers), **local)
         log_path = output_dir / f"worker-{index}.log"
         logs.append(log_path)
         with open(log_path, "w") as log:
@@ -86,6 +90,12 @@ def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int):
                 [sys.executable, "-m", "mstool.toolkit.train.worker", str(spec_path)], env=env,
                 stdout=subprocess.PIPE if index == 0 else log, stderr=log, text=True))
     return procs, logs
+
+
+def _shared_path(output_dir: Path, attempt: int) -> Path:
+    """A fresh file name for the workers' gradient sums: in memory (/dev/shm) where there is one."""
+    folder = Path("/dev/shm") if Path("/dev/shm").is_dir() and os.access("/dev/shm", os.W_OK) else output_dir
+    return folder / f"mstool-train-{os.getpid()}-{attempt}-{os.urandom(4).hex()}"
 
 
 def _wait(procs) -> list[int | None]:
@@ -117,12 +127,17 @@ def launch_local(recipe: TrainRecipe, output_dir: str | os.PathLike, workers: in
         spec = {"recipe": recipe.model_dump(mode="json"), "output_dir": str(output_dir.resolve()),
                 "base_dir": str(Path(base_dir).resolve()), "resume": resume or attempt > 0, "export": export}
         spec_path.write_text(json.dumps(spec))
-        procs, logs = _start(spec_path, output_dir, workers, attempt)
+        shared = _shared_path(output_dir, attempt) if os.environ.get(LOCAL_SUM_ENV, "1") != "0" else None
+        procs, logs = _start(spec_path, output_dir, workers, attempt, shared)
         found: dict = {}
         reader = threading.Thread(target=_forward_events, args=(procs[0].stdout, events, found), daemon=True)
         reader.start()
-        codes = _wait(procs)
-        _stop(procs)
+        try:
+            codes = _wait(procs)
+        finally:
+            _stop(procs)
+            if shared:
+                shared.unlink(missing_ok=True)
         reader.join(timeout=5)
         if all(code == 0 for code in codes) and "summary" in found:
             return found["summary"]

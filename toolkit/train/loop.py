@@ -18,6 +18,8 @@ from mstool.schemas.train import TrainRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.train.checkpoint import Position, restore_checkpoint, save_checkpoint, weights_are_finite
 from mstool.toolkit.train.history import History
+from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
+from mstool.toolkit.train.local_sum import LocalSum
 from mstool.toolkit.train.sources import Source, open_source, split_source
 
 CHECKPOINT_NAME = "checkpoint.h5"
@@ -319,6 +321,8 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
         for message in plan.warnings:
             events.warn(message)
     model, optimizer = _build(recipe, plan, placement.strategy, train_src.shape)
+    if os.environ.get(LOCAL_SUM_ENV, "0") != "0" and placement.workers > 1:
+        optimizer.local_sum = LocalSum(os.environ[LOCAL_SUM_ENV], placement.worker, placement.workers)
     state = RunState(recipe, plan, placement, model, optimizer, train_src, val_src, History(),
                      output_dir / CHECKPOINT_NAME, events)
     state.stop_at = min(plan.total_steps, until_step or plan.total_steps)

@@ -127,6 +127,7 @@ class Optimizer:
         self.variables: list = []
         self.slots: list[list] = []
         self.step = None
+        self.local_sum = None  # a local_sum.LocalSum when the workers share one host
 
     @property
     def slot_count(self) -> int:
@@ -165,7 +166,7 @@ class Optimizer:
 
         context = tf.distribute.get_replica_context()
         extra = [] if stats is None else [tf.cast(stats, grads[0].dtype)]
-        reduced = context.all_reduce(tf.distribute.ReduceOp.SUM, list(grads) + extra)
+        reduced = self._sum(context, list(grads) + extra)
         grads = reduced[:len(grads)]
         finite = None
         if self.loss_scale is not None:
@@ -179,6 +180,17 @@ class Optimizer:
         if finite is None:
             return reduced[-1]
         return tf.concat([reduced[-1], tf.stack([tf.cast(finite, tf.float32), scale])], 0)
+
+    def _sum(self, context, tensors: list) -> list:
+        import tensorflow as tf
+
+        if self.local_sum is None or any(t.dtype != tf.float32 for t in tensors):
+            return context.all_reduce(tf.distribute.ReduceOp.SUM, tensors)
+        summed = tf.numpy_function(lambda *arrays: self.local_sum(list(arrays)), tensors,
+                                   [tf.float32] * len(tensors), stateful=True)
+        for total, tensor in zip(summed, tensors, strict=True):
+            total.set_shape(tensor.shape)
+        return summed
 
     def _apply_everywhere(self, strategy, grads, finite) -> None:
         import tensorflow as tf
