@@ -49,3 +49,17 @@ def test_a_missing_peer_times_out_with_a_clear_message(tmp_path):
     summer = LocalSum(tmp_path / "sum", worker=1, workers=2, wait_s=0.2)
     with pytest.raises(TimeoutError, match="waited 0.2 s for the shared file"):
         summer([np.ones(2, np.float32)])
+
+
+def test_no_room_for_the_shared_file_is_a_clear_error(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def full(fd, offset, length):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    summer = LocalSum(tmp_path / "sum", worker=0, workers=2)
+    with pytest.raises(OSError, match="no room for .* MiB .*MSTOOL_TRAIN_LOCAL_SUM=0"):
+        summer([np.ones(2, np.float32)])
+    assert list(tmp_path.iterdir()) == []  # no half-made file left behind
