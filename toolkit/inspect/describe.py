@@ -6,19 +6,42 @@
 from __future__ import annotations
 
 import collections
+import time
 from pathlib import Path
 from typing import Any
 
 from mstool.schemas.kinds import recipe_models
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.io.artifacts import describe_datasets, open_artifact
+from mstool.toolkit.io.locks import lock_holder
 from mstool.toolkit.io.recipes import load_recipe, read_yaml
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+READ_TRIES, READ_RETRY_S = 20, 0.1  # a file being written: up to 2 s to find it between flushes
 
 
 def describe_artifact(path: Path) -> dict[str, Any]:
-    """Kind, versions, metadata and dataset shapes of an mstool HDF5 artifact."""
+    """Kind, versions, metadata and dataset shapes of an mstool HDF5 artifact.
+
+    A file a live mstool run is writing (a trajectory between two flushes) is read as it
+    stands, with ``being_written_by`` naming that run's pid; an open that lands in the
+    middle of a flush is tried again.
+    """
+    writer = lock_holder(path)
+    for attempt in range(READ_TRIES):
+        try:
+            found = _describe_artifact_once(path)
+            break
+        except InputError:
+            if writer is None or attempt == READ_TRIES - 1:
+                raise
+            time.sleep(READ_RETRY_S)
+    if writer is not None:
+        found["being_written_by"] = writer
+    return found
+
+
+def _describe_artifact_once(path: Path) -> dict[str, Any]:
     with open_artifact(path) as (h5, info):
         meta = info.meta if isinstance(info.meta, dict) else info.meta.model_dump(mode="json")
         return {

@@ -71,6 +71,8 @@ def _acquire(lock: Path, target: Path) -> int | None:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         except OSError as err:
+            if err.errno == errno.ENOENT:
+                raise InputError(f"output folder {lock.parent} does not exist", where=str(target)) from None
             if err.errno == errno.ELOOP:
                 raise InputError(f"lock file {lock.name} is a symbolic link; remove it",
                                  where=str(target)) from None

@@ -22,7 +22,7 @@ from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann, temperature_of
 from mstool.toolkit.md.minimize import minimise
-from mstool.toolkit.md.outputs import run_outputs
+from mstool.toolkit.md.outputs import output_paths, run_outputs
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
@@ -251,9 +251,7 @@ def run(
 
     Input files resolve against the recipe's folder, output files against the working directory.
     """
-    out = sim.recipe.output
-    traj_path = resolve(out.trajectory, Path.cwd())
-    ckpt_path = resolve(out.checkpoint, Path.cwd()) if out.checkpoint else traj_path.with_suffix(".chk.npz")
+    traj_path, ckpt_path = output_paths(sim.recipe)
     with run_outputs(traj_path, ckpt_path, replace=overwrite and not resume) as commit:
         return _run_locked(sim, traj_path, ckpt_path, resume, overwrite, progress, commit)
 

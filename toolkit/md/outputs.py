@@ -11,9 +11,25 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from mstool.schemas.md import SimulateRecipe
 from mstool.toolkit.io.atomic import check_writable
 from mstool.toolkit.io.backup import Backup, recover
 from mstool.toolkit.io.locks import output_lock
+
+
+def output_paths(recipe: SimulateRecipe) -> tuple[Path, Path]:
+    """(trajectory, checkpoint) of a recipe, resolved against the working directory.
+
+    >>> output_paths(SimulateRecipe())[0].name
+    'ala2_traj.h5'
+    """
+    out = recipe.output
+    trajectory = Path(out.trajectory).expanduser()
+    trajectory = trajectory if trajectory.is_absolute() else Path.cwd() / trajectory
+    if not out.checkpoint:
+        return trajectory, trajectory.with_suffix(".chk.npz")
+    checkpoint = Path(out.checkpoint).expanduser()
+    return trajectory, checkpoint if checkpoint.is_absolute() else Path.cwd() / checkpoint
 
 
 @contextlib.contextmanager
