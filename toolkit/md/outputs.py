@@ -20,8 +20,8 @@ from mstool.toolkit.io.locks import output_lock
 def output_paths(recipe: SimulateRecipe) -> tuple[Path, Path]:
     """(trajectory, checkpoint) of a recipe, resolved against the working directory.
 
-    >>> output_paths(SimulateRecipe())[0].name
-    'ala2_traj.h5'
+    >>> [p.name for p in output_paths(SimulateRecipe())]
+    ['trajectory.h5', 'trajectory.chk.npz']
     """
     out = recipe.output
     trajectory = Path(out.trajectory).expanduser()
