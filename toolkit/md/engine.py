@@ -22,6 +22,7 @@ from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann, temperature_of
 from mstool.toolkit.md.minimize import minimise
+from mstool.toolkit.md.outputs import output_paths, run_outputs
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
@@ -250,10 +251,22 @@ def run(
 
     Input files resolve against the recipe's folder, output files against the working directory.
     """
+    traj_path, ckpt_path = output_paths(sim.recipe)
+    with run_outputs(traj_path, ckpt_path, replace=overwrite and not resume) as commit:
+        return _run_locked(sim, traj_path, ckpt_path, resume, overwrite, progress, commit)
+
+
+def _run_locked(
+    sim: Simulation,
+    traj_path: Path,
+    ckpt_path: Path,
+    resume: bool,
+    overwrite: bool,
+    progress: Callable[..., None] | None,
+    commit: Callable[[], None],
+) -> RunSummary:
     recipe, out = sim.recipe, sim.recipe.output
     summary = RunSummary()
-    traj_path = resolve(out.trajectory, Path.cwd())
-    ckpt_path = resolve(out.checkpoint, Path.cwd()) if out.checkpoint else traj_path.with_suffix(".chk.npz")
     if resume:
         state = load_checkpoint(ckpt_path, sim)
         summary.resumed_from = state.step
@@ -278,7 +291,7 @@ def run(
         sim.integrator.compute_forces(state, sim.provider)
         if not resume:
             _write_frame(sim, writer, state, temps, force=True)
-        _integrate(sim, writer, state, ckpt_path, temps, progress)
+        _integrate(sim, writer, state, ckpt_path, temps, progress, commit)
         summary.frames = writer.frames
     summary.steps = state.step - start_step
     summary.wall_seconds = time.perf_counter() - t0
@@ -309,8 +322,12 @@ def _integrate(
     ckpt_path: Path,
     temps: list[float],
     progress: Callable[..., None] | None,
+    commit: Callable[[], None] = lambda: None,
 ) -> None:
-    """The MD loop: step, barostat, frames, checkpoints, progress; frames are flushed on a blow-up."""
+    """The MD loop: step, barostat, frames, checkpoints, progress; frames are flushed on a blow-up.
+
+    ``commit`` runs after each checkpoint: from the first one on, the new run is resumable.
+    """
     out = sim.recipe.output
     start_step, t0 = state.step, time.perf_counter()
     while state.step < sim.recipe.steps:
@@ -325,6 +342,7 @@ def _integrate(
         if out.checkpoint_every and state.step % out.checkpoint_every == 0:
             writer.flush()
             save_checkpoint(ckpt_path, sim, state)
+            commit()
             sim.reset_neighbor_lists()
             state.forces = None  # recomputed with a fresh list, exactly as after a resume
         if progress is not None:
