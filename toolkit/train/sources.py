@@ -171,6 +171,8 @@ def read_idx(path: Path, dims: int) -> np.ndarray:
     if len(raw) < header:
         raise InputError(f"IDX header truncated: {len(raw)} bytes, expected {header}", where=str(path))
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
+    if 0 in shape:
+        raise InputError(f"IDX header declares an empty array {shape}", where=str(path))
     if len(raw) - header != math.prod(shape):
         raise InputError(f"IDX body has {len(raw) - header} bytes, header says {shape}", where=str(path))
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
