@@ -1,9 +1,10 @@
 """Checks on HDF5 inputs before their datasets are read: links, virtual sources, shapes.
 
 External links are refused (mstool never writes them, and they reach other files);
-soft links must resolve; virtual datasets may only map HDF5 files by relative paths
-that exist (``preprocess merge`` writes those); an ``images`` artifact's datasets must
-match the shapes its metadata declares.
+soft links must resolve; virtual datasets may only map plain datasets of HDF5 files by
+relative paths that exist (``preprocess merge`` writes those; a virtual dataset mapping
+itself crashes libhdf5); an ``images`` artifact's datasets must match the shapes its
+metadata declares.
 """
 
 from __future__ import annotations
@@ -20,17 +21,34 @@ MAX_OBJECTS = 100_000
 PER_IMAGE_DATASETS = ("labels", "source", "original_size", "scale", "padding", "affine")
 
 
+def _is_plain_dataset(h5: h5py.File, name: str) -> bool:
+    obj = h5.get(name)
+    return isinstance(obj, h5py.Dataset) and not obj.is_virtual
+
+
 def _check_virtual_sources(dataset: h5py.Dataset, where: str, folder: Path) -> None:
+    """Each source must be a plain dataset: a virtual one could map back here (libhdf5 crashes)."""
+    this_file = Path(where).resolve()
     for source in dataset.virtual_sources():
         name = source.file_name
-        if name == ".":
+        refused = f"dataset '{dataset.name}' is virtual and maps {name}:{source.dset_name}"
+        if name == "." or (folder / name).resolve() == this_file:
+            if not _is_plain_dataset(dataset.file, source.dset_name):
+                raise InputError(f"{refused}, which is not a plain dataset in this file", where=where)
             continue
         if os.path.isabs(name):
-            raise InputError(f"dataset '{dataset.name}' is virtual and maps the absolute path {name}; "
-                             "only paths relative to the artifact are accepted", where=where)
+            raise InputError(f"{refused}: an absolute path; only paths relative to the artifact are accepted",
+                             where=where)
         if not (folder / name).is_file():
-            raise InputError(f"dataset '{dataset.name}' is virtual and its source file {name} is missing "
+            raise InputError(f"{refused}: the source file is missing "
                              "(keep merged shards next to the merged file)", where=where)
+        try:
+            with h5py.File(folder / name, "r") as other:
+                plain = _is_plain_dataset(other, source.dset_name)
+        except (OSError, KeyError, RuntimeError) as err:
+            raise InputError(f"{refused}: the source cannot be opened ({err})", where=where) from None
+        if not plain:
+            raise InputError(f"{refused}, which is not a plain dataset", where=where)
 
 
 def _walk(group: h5py.Group, where: str, folder: Path, seen: set) -> None:
@@ -55,7 +73,8 @@ def _walk(group: h5py.Group, where: str, folder: Path, seen: set) -> None:
 
 
 def check_links(h5: h5py.File, path: str | os.PathLike) -> None:
-    """Refuse external links, dangling links and virtual datasets that map absolute or missing files.
+    """Refuse external links, dangling links and virtual datasets that map absolute or missing
+    files, or anything but plain datasets.
 
     >>> import tempfile, pathlib, numpy as np
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "a.h5"
