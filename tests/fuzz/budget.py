@@ -1,6 +1,6 @@
 """Shared fuzzing budget: a fixed seed, a small CI budget, and a long run through an env var.
 
-CI runs ``MSTOOL_FUZZ_EXAMPLES`` (default 30) cases per parser, derandomized so every
+CI runs ``MSTOOL_FUZZ_EXAMPLES`` (default 50) cases per parser, derandomized so every
 run tries the same inputs. The long run (see docs/architecture.md, "Limits and
 validation") raises it, e.g. ``MSTOOL_FUZZ_EXAMPLES=5000``; ``MSTOOL_FUZZ_REPORT=FILE``
 appends one JSON line per parser: cases, outcomes and the process's peak memory.
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 
 from mstool.toolkit.errors import InputError
 
-EXAMPLES = int(os.environ.get("MSTOOL_FUZZ_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("MSTOOL_FUZZ_EXAMPLES", "50"))
 CASE_SECONDS = float(os.environ.get("MSTOOL_FUZZ_CASE_SECONDS", "20"))
 
 FUZZ = settings(
