@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.files import read_regular_file
 
 RecipeT = TypeVar("RecipeT", bound=BaseModel)
 
@@ -190,22 +191,89 @@ def apply_overrides(data: dict, overrides: list[str], model: type[BaseModel]) ->
     return data
 
 
-def read_yaml(path: Path) -> tuple[dict, dict]:
-    """Parse a recipe file into (data, line index); syntax errors name line and column."""
-    if not path.exists():
-        raise InputError("no such recipe file", where=str(path))
-    if path.is_dir():
-        raise InputError("is a directory, expected a YAML recipe", where=str(path))
-    text = path.read_text()
+MAX_RECIPE_BYTES = 4 * 1024 * 1024
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 100_000
+
+
+def _decode_recipe(raw: bytes, path: Path) -> str:
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text at byte {err.start} ({err.reason})", where=str(path)) from None
+
+
+def _count_aliases(text: str, path: Path) -> None:
+    aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                line = event.start_mark.line + 1
+                raise InputError(f"more than {MAX_ALIASES} YAML aliases (*name); write the values out",
+                                 where=f"{path}:{line}")
+
+
+def _expanded_size(node: yaml.Node, path: Path, sizes: dict, open_nodes: set) -> int:
+    """Nodes the document holds once aliases are expanded; refuses cycles and huge expansions."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        raise InputError("a YAML alias refers to itself", where=f"{path}:{node.start_mark.line + 1}")
+    open_nodes.add(key)
+    children: list = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    total = 1 + sum(_expanded_size(child, path, sizes, open_nodes) for child in children)
+    open_nodes.discard(key)
+    if total > MAX_EXPANDED_NODES:
+        raise InputError(f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values",
+                         where=f"{path}:{node.start_mark.line + 1}")
+    sizes[key] = total
+    return total
+
+
+def _parse(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
+    try:
+        _count_aliases(text, path)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _expanded_size(node, path, {}, set())
+        return node, yaml.safe_load(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise InputError(f"invalid YAML: {err.problem}", where=where) from err
     except yaml.YAMLError as err:
         raise InputError(f"invalid YAML: {err}", where=str(path)) from err
+    except RecursionError:
+        raise InputError("YAML nested too deeply", where=str(path)) from None
+
+
+def read_yaml(path: Path) -> tuple[dict, dict]:
+    """Parse a recipe file into (data, line index); syntax errors name line and column.
+
+    Aliases are bounded (:data:`MAX_ALIASES`, :data:`MAX_EXPANDED_NODES`) before
+    anything walks the expanded document, so a small "billion laughs" file is refused.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.yaml"
+    >>> _ = p.write_text("steps: 5\\nseed: 1\\n")
+    >>> read_yaml(p)
+    ({'steps': 5, 'seed': 1}, {('steps',): 1, ('seed',): 2})
+    """
+    try:
+        raw = read_regular_file(path, max_bytes=MAX_RECIPE_BYTES)
+    except FileNotFoundError:
+        raise InputError("no such recipe file", where=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a YAML recipe", where=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read recipe ({err.strerror or err})", where=str(path)) from None
+    node, data = _parse(_decode_recipe(raw, path), path)
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -15,6 +15,7 @@ import numpy as np
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import AMBER_CHARGE_SCALE, ANGSTROM, KCAL
+from mstool.toolkit.md.validation import check_coordinates, check_prmtop_sections
 
 # (10I8), (5E16.8), (20a4), and the nested form CMAP uses: (8(F9.5))
 _FORMAT = re.compile(r"\((\d+)\(?([aAiIeEfF])(\d+)(?:\.\d+)?\)?\)")
@@ -266,6 +267,7 @@ def read_prmtop(path: str | os.PathLike) -> System:
     """
     path = str(path)
     sec = read_prmtop_sections(path)
+    check_prmtop_sections(sec, path)
     for flag in REQUIRED_FLAGS:
         _need(sec, path, flag)
     pointers = _need(sec, path, "POINTERS", 28)
@@ -379,6 +381,7 @@ def load_amber(topology: str | os.PathLike, coordinates: str | os.PathLike) -> S
     """
     system = read_prmtop(topology)
     coords = read_coordinates(coordinates, system.n_atoms)
+    check_coordinates(coords, str(coordinates))
     system.positions = coords["positions"]
     system.velocities = coords["velocities"]
     if coords["box"] is not None:
