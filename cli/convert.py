@@ -13,6 +13,7 @@ from rich.table import Table
 
 from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit
+from mstool.toolkit.extras import require_extra
 
 
 def _render(report: dict[str, Any], console: Console) -> None:
@@ -73,6 +74,7 @@ def convert_command(
 
     Example: mstool convert resnet50.onnx -o resnet50-keras --json
     """
+    require_extra("convert", "mstool convert")
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -17,6 +17,7 @@ from mstool.cli.options import (
     apply_local_json,
 )
 from mstool.cli.output import emit, key_value_table, log
+from mstool.toolkit.extras import require_extra
 
 qsim_app = typer.Typer(
     help="Quantum circuit simulation and quantum machine learning.\n\n"
@@ -256,6 +257,7 @@ def train_command(
 
     Example: mstool qsim train recipes/qnn_moons.yaml --json
     """
+    require_extra("train", "mstool qsim train (the Keras QNN)")
     from mstool.schemas.qsim import QnnRecipe
     from mstool.toolkit.io import check_writable, load_recipe
 

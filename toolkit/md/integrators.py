@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from mstool.toolkit.backend import resolve_device
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.constraints import Constraints
 from mstool.toolkit.md.kernels import integrate as moves
@@ -183,15 +184,11 @@ class Integrator:
 
 def select_update_kernel(device: str):
     """None for numpy updates on the CPU; the numba.cuda kick/drift kernel for cuda (or auto with a GPU)."""
-    if device == "cpu":
+    if resolve_device(device, where="device") == "cpu":
         return None
     from mstool.toolkit.md.kernels import cuda as cuda_kernels
 
-    if cuda_kernels.available():
-        return cuda_kernels.kick_drift
-    if device == "cuda":
-        raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
-    return None
+    return cuda_kernels.kick_drift
 
 
 @numba.njit(cache=True, error_model="numpy")

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from mstool.schemas.preprocess import PreprocessRecipe
+from mstool.toolkit.backend import resolve_device
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io import check_writable, output_lock
 from mstool.toolkit.preprocess.chunkio import aligned_artifact, aligned_empty
@@ -46,7 +47,7 @@ from mstool.toolkit.preprocess.sources import (
     read_manifest,
     shard_slice,
 )
-from mstool.toolkit.preprocess.transform import resolve_device, transform
+from mstool.toolkit.preprocess.transform import transform
 from mstool.toolkit.preprocess.writer import ImagesWriter
 
 

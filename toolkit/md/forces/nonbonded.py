@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.backend import resolve_device
+from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.forces.pme import PMEReciprocal, pme_parameters
 from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS
 from mstool.toolkit.md.kernels import nonbonded as kernels
@@ -201,15 +202,10 @@ def select_pair_kernel(device: str, n_atoms: int = 0):
     CPU: a half neighbour list with per-thread force buffers; CUDA (when asked and
     present): one thread per atom over a full list.
     """
-    if device not in ("cpu", "cuda", "auto"):
-        raise InputError(f"device: unknown '{device}'; use cpu, cuda or auto")
-    if device != "cpu":
+    if resolve_device(device, where="device") == "cuda":
         from mstool.toolkit.md.kernels import cuda as cuda_kernels
 
-        if cuda_kernels.available():
-            return cuda_kernels.pair_forces, False
-        if device == "cuda":
-            raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
+        return cuda_kernels.pair_forces, False
     return _cpu_half_kernel(n_atoms), True
 
 
