@@ -15,6 +15,7 @@ import numpy as np
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import AMBER_CHARGE_SCALE, ANGSTROM, KCAL
+from mstool.toolkit.md.virtual_sites import find_virtual_sites
 
 # (10I8), (5E16.8), (20a4), and the nested form CMAP uses: (8(F9.5))
 _FORMAT = re.compile(r"\((\d+)\(?([aAiIeEfF])(\d+)(?:\.\d+)?\)?\)")
@@ -282,6 +283,7 @@ def read_prmtop(path: str | os.PathLike) -> System:
     )
     _nonbonded(sec, path, system, n_atoms, n_types)
     _bonded_terms(sec, path, system)
+    system.virtual_sites = find_virtual_sites(system, path)
     _box_and_solvent(sec, system, pointers)
     system.validate(path)
     return system

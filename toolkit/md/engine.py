@@ -94,8 +94,8 @@ class Simulation:
             self.barostat = MonteCarloBarostat(
                 self.scaler, recipe.barostat.pressure, recipe.temperature, recipe.barostat.frequency, self.rng
             )
-        remove = 3 if recipe.integrator == "verlet" else 0
-        self.dof = 3 * system.n_atoms - self.constraints.count - remove
+        remove = recipe.integrator == "verlet"
+        self.dof = system.degrees_of_freedom(self.constraints.count, remove_com=remove)
 
     def initial_energies(self) -> dict[str, float]:
         """Per-group energies (kJ/mol) at the input coordinates, before anything moves."""
@@ -118,6 +118,9 @@ class Simulation:
         if self.constraints.count:
             self.constraints.apply_positions(positions, positions.copy(), 0)
             self.constraints.apply_velocities(positions, velocities, 0)
+        if s.virtual_sites is not None:  # rebuilt from the parents, never taken from the file
+            s.virtual_sites.place(positions)
+            velocities[s.virtual_sites.indices] = 0.0
         return State(positions=positions, velocities=velocities, box=box)
 
     def minimise(self, state: State) -> float:

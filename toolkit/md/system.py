@@ -63,6 +63,7 @@ class System:
     box: np.ndarray | None = None  # orthorhombic edge lengths (nm)
     box_angles: np.ndarray | None = None
     water_atoms: np.ndarray = field(default_factory=lambda: _empty(3))  # (O, H1, H2) rigid waters
+    virtual_sites: object | None = None  # VirtualSites of the massless extra points, if any
 
     def set_exclusions(self, pairs: np.ndarray) -> None:
         """Store excluded pairs as unique sorted (i < j) rows."""
@@ -86,6 +87,10 @@ class System:
             raise InputError(f"expected {self.n_atoms} masses, found {len(self.masses)}", where=where)
 
     @property
+    def n_virtual_sites(self) -> int:
+        return 0 if self.virtual_sites is None else len(self.virtual_sites)
+
+    @property
     def is_periodic(self) -> bool:
         return self.box is not None
 
@@ -100,5 +105,7 @@ class System:
         return np.array(found, dtype=np.int64).reshape(-1, 3)
 
     def degrees_of_freedom(self, n_constraints: int = 0, remove_com: bool = False) -> int:
-        """3N minus constraints (minus 3 when centre-of-mass motion is removed)."""
-        return 3 * self.n_atoms - n_constraints - (3 if remove_com else 0)
+        """3 per real atom (virtual sites have none) minus constraints (minus 3 when
+        centre-of-mass motion is removed)."""
+        real = self.n_atoms - self.n_virtual_sites
+        return 3 * real - n_constraints - (3 if remove_com else 0)
