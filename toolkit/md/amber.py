@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.box import box_vectors
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import AMBER_CHARGE_SCALE, ANGSTROM, KCAL
 from mstool.toolkit.md.virtual_sites import find_virtual_sites
@@ -384,7 +385,9 @@ def load_amber(topology: str | os.PathLike, coordinates: str | os.PathLike) -> S
     system.positions = coords["positions"]
     system.velocities = coords["velocities"]
     if coords["box"] is not None:
+        # The box always comes from the coordinates: prmtops often carry a stale BOX_DIMENSIONS.
         system.box = coords["box"]
-    if "box_angles" in coords:
-        system.box_angles = coords["box_angles"]
+        system.box_angles = coords.get("box_angles")
+        if system.box_angles is not None:
+            system.box = box_vectors(coords["box"], system.box_angles)
     return system

@@ -17,6 +17,7 @@ from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.atomic import atomic_write_path
 from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, pressure_bar
+from mstool.toolkit.md.box import box_volume, is_triclinic
 from mstool.toolkit.md.constraints import constraints_for
 from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
@@ -154,7 +155,7 @@ class Simulation:
             values["pressure"] = pressure_bar(
                 self.forcefield, self.scaler, state.positions, state.velocities, state.box
             )
-            values["volume"] = float(np.prod(state.box))
+            values["volume"] = box_volume(state.box)
             self.forcefield.energy_forces(state.positions, state.box)  # keep cached terms current
         if self.sits is not None:
             values["sits_log_weight"] = self.sits.log_weight
@@ -270,6 +271,7 @@ def run(
         meta,
         sim.observable_names(),
         periodic=sim.system.is_periodic,
+        triclinic=is_triclinic(sim.system.box),
         velocities=out.velocities_every > 0,
         resume_step=state.step if resume else None,
         overwrite=overwrite,

@@ -13,6 +13,7 @@ import numpy as np
 
 from mstool.toolkit.md.kernels import neighbors as kernels
 from mstool.toolkit.md.kernels import pick
+from mstool.toolkit.md.kernels import triclinic as triclinic_kernels
 
 
 def exclusion_csr(n_atoms: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,9 +132,33 @@ class NeighborList:
         first, second = kernels.two_largest_displacements(positions, self.ref_positions)
         return first + second > self.skin
 
+    def _build_triclinic(self, positions: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Full list in a triclinic cell: fractional-coordinate cells at least ``rlist`` high."""
+        rlist = self.cutoff + self.skin
+        box = np.ascontiguousarray(box, dtype=float)
+        recip = np.ascontiguousarray(np.linalg.inv(box))
+        heights = 1.0 / np.linalg.norm(recip, axis=0)  # plane spacing along each cell edge
+        ncell = np.maximum(1, np.floor(heights / rlist)).astype(np.int64)
+        steps = [(-1, 0, 1) if k >= 3 else tuple(range(k)) for k in ncell]
+        offsets = np.array([(u, v, w) for u in steps[0] for v in steps[1] for w in steps[2]], np.int64)
+        build = pick(triclinic_kernels, "cell_list", self.n_atoms)
+        while True:
+            table, counts = build(
+                positions, box, recip, rlist, ncell, offsets, self.excl_start, self.excl_list, self.capacity
+            )
+            if not len(counts) or int(counts.max()) <= self.capacity:
+                return table, counts
+            self.capacity = int(math.ceil(int(counts.max()) * 1.25)) + 8
+
     def build(self, positions: np.ndarray, box: np.ndarray | None) -> None:
         rlist = self.cutoff + self.skin
         periodic = box is not None
+        if periodic and np.ndim(box) == 2:
+            self.table, self.counts = self._build_triclinic(positions, box)
+            self.ref_positions = positions.copy()
+            self.ref_box = np.array(box, dtype=float)
+            self.builds += 1
+            return
         box_arr = np.asarray(box, dtype=float) if periodic else np.ones(3)
         columns = column_grid(box_arr, rlist) if periodic else None
         if columns is not None:
