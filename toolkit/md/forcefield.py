@@ -7,10 +7,12 @@ import numpy as np
 from mstool.toolkit.md.forces.bonded import (
     HarmonicAngleForce,
     HarmonicBondForce,
+    HarmonicImproperForce,
     PeriodicTorsionForce,
     UreyBradleyForce,
 )
 from mstool.toolkit.md.forces.cmap import CMAPForce
+from mstool.toolkit.md.forces.lj1264 import IonDipoleForce
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.system import System
 
@@ -85,8 +87,12 @@ def build_forcefield(system: System, settings: NonbondedSettings, device: str = 
                 system.torsion_atoms, system.torsion_k, system.torsion_periodicity, system.torsion_phase
             )
         )
+    if len(system.improper_atoms):
+        terms.append(HarmonicImproperForce(system.improper_atoms, system.improper_k, system.improper_psi0))
     if len(system.cmap_atoms):
         terms.append(CMAPForce(system.cmap_atoms, system.cmap_map, system.cmap_grids))
     if system.charges is not None:
         terms.append(NonbondedForce(system, settings, device=device))
+    if system.lj_c is not None:
+        terms.append(IonDipoleForce(system, settings))
     return ForceField(terms, system.virtual_sites)

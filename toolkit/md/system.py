@@ -35,6 +35,9 @@ class System:
     atom_types: np.ndarray | None = None
     lj_a: np.ndarray | None = None  # (n_types, n_types) kJ/mol nm^12
     lj_b: np.ndarray | None = None  # (n_types, n_types) kJ/mol nm^6
+    lj_c: np.ndarray | None = None  # (n_types, n_types) kJ/mol nm^4: 12-6-4 terms E = -C / r^4
+    lj14_a: np.ndarray | None = None  # 1-4 tables when they differ from lj_a/lj_b (CHARMM)
+    lj14_b: np.ndarray | None = None
     bond_atoms: np.ndarray = field(default_factory=lambda: _empty(2))
     bond_k: np.ndarray = field(default_factory=lambda: np.zeros(0))  # E = k (r - r0)^2
     bond_r0: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -45,6 +48,9 @@ class System:
     ub_atoms: np.ndarray = field(default_factory=lambda: _empty(2))
     ub_k: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ub_r0: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    improper_atoms: np.ndarray = field(default_factory=lambda: _empty(4))  # CHARMM harmonic impropers
+    improper_k: np.ndarray = field(default_factory=lambda: np.zeros(0))  # E = k (psi - psi0)^2
+    improper_psi0: np.ndarray = field(default_factory=lambda: np.zeros(0))
     torsion_atoms: np.ndarray = field(default_factory=lambda: _empty(4))
     torsion_k: np.ndarray = field(default_factory=lambda: np.zeros(0))  # E = k (1 + cos(n phi - phase))
     torsion_periodicity: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -79,7 +85,8 @@ class System:
 
     def validate(self, where: str) -> None:
         """Check index ranges and array lengths; raises :class:`InputError`."""
-        for name in ("bond_atoms", "angle_atoms", "torsion_atoms", "pair14_atoms", "exclusions"):
+        names = ("bond_atoms", "angle_atoms", "torsion_atoms", "improper_atoms", "pair14_atoms", "exclusions")
+        for name in names:
             arr = getattr(self, name)
             if len(arr) and (arr.min() < 0 or arr.max() >= self.n_atoms):
                 raise InputError(f"{name} refers to an atom outside 1..{self.n_atoms}", where=where)

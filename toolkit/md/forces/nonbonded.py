@@ -73,6 +73,9 @@ class NonbondedForce:
         self.types = np.ascontiguousarray(system.atom_types, dtype=np.int64)
         self.lj_a = np.ascontiguousarray(system.lj_a)
         self.lj_b = np.ascontiguousarray(system.lj_b)
+        # CHARMM (chamber) files give 1-4 pairs their own LJ table.
+        self.lj14_a = self.lj_a if system.lj14_a is None else np.ascontiguousarray(system.lj14_a)
+        self.lj14_b = self.lj_b if system.lj14_b is None else np.ascontiguousarray(system.lj14_b)
         self.pairs14 = np.ascontiguousarray(system.pair14_atoms, dtype=np.int64)
         self.excluded = np.ascontiguousarray(system.all_excluded_pairs())
         cutoff = settings.cutoff if self.periodic else 0.0
@@ -158,8 +161,8 @@ class NonbondedForce:
             self.pairs14,
             self.charges,
             self.types,
-            self.lj_a,
-            self.lj_b,
+            self.lj14_a,
+            self.lj14_b,
             self.system.pair14_scee,
             self.system.pair14_scnb,
             COULOMB,
