@@ -17,6 +17,7 @@ from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.atomic import atomic_write_path
 from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, pressure_bar
+from mstool.toolkit.md.box import box_volume, is_triclinic
 from mstool.toolkit.md.constraints import constraints_for
 from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
@@ -95,8 +96,8 @@ class Simulation:
             self.barostat = MonteCarloBarostat(
                 self.scaler, recipe.barostat.pressure, recipe.temperature, recipe.barostat.frequency, self.rng
             )
-        remove = 3 if recipe.integrator == "verlet" else 0
-        self.dof = 3 * system.n_atoms - self.constraints.count - remove
+        remove = recipe.integrator == "verlet"
+        self.dof = system.degrees_of_freedom(self.constraints.count, remove_com=remove)
 
     def initial_energies(self) -> dict[str, float]:
         """Per-group energies (kJ/mol) at the input coordinates, before anything moves."""
@@ -119,6 +120,9 @@ class Simulation:
         if self.constraints.count:
             self.constraints.apply_positions(positions, positions.copy(), 0)
             self.constraints.apply_velocities(positions, velocities, 0)
+        if s.virtual_sites is not None:  # rebuilt from the parents, never taken from the file
+            s.virtual_sites.place(positions)
+            velocities[s.virtual_sites.indices] = 0.0
         return State(positions=positions, velocities=velocities, box=box)
 
     def minimise(self, state: State) -> float:
@@ -152,7 +156,7 @@ class Simulation:
             values["pressure"] = pressure_bar(
                 self.forcefield, self.scaler, state.positions, state.velocities, state.box
             )
-            values["volume"] = float(np.prod(state.box))
+            values["volume"] = box_volume(state.box)
             self.forcefield.energy_forces(state.positions, state.box)  # keep cached terms current
         if self.sits is not None:
             values["sits_log_weight"] = self.sits.log_weight
@@ -280,6 +284,7 @@ def _run_locked(
         meta,
         sim.observable_names(),
         periodic=sim.system.is_periodic,
+        triclinic=is_triclinic(sim.system.box),
         velocities=out.velocities_every > 0,
         resume_step=state.step if resume else None,
         overwrite=overwrite,

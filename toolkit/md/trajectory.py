@@ -83,8 +83,10 @@ class TrajectoryWriter:
         velocities: bool = False,
         resume_step: int | None = None,
         overwrite: bool = True,
+        triclinic: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.triclinic = triclinic  # box edges as three vectors (H5MD's triclinic form)
         self.observables = list(observables)
         self.periodic = periodic
         self.velocities = velocities
@@ -116,7 +118,7 @@ class TrajectoryWriter:
         box.attrs["boundary"] = np.array([kind.encode()] * 3, dtype="S8")
         n = meta.n_atoms
         if periodic:
-            _series(box, "edges", (3,), "nm")
+            _series(box, "edges", (3, 3) if self.triclinic else (3,), "nm")
         _series(particles, "position", (n, 3), "nm", np.float32)
         if velocities:
             _series(particles, "velocity", (n, 3), "nm ps-1", np.float32)
