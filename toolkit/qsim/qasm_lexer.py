@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from mstool.toolkit.errors import InputError
 
 _TOKEN = re.compile(
-    r"(?P<ws>[ \t\r\n\f\v]+)|(?P<comment>//[^\n]*|/\*.*?\*/)"
+    r"(?P<ws>[ \t\r\n\f\v]+)|(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
     r"|(?P<real>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)|\d+\.\d*|\.\d+)|(?P<int>\d+)"
     r"|(?P<string>\"[^\"\n]*\")|(?P<id>[^\W\d]\w*)"
     r"|(?P<sym>->|==|!=|<=|>=|&&|\|\||\*\*|@|[;,()\[\]{}+\-*/^=:<>!~%])",
