@@ -174,7 +174,7 @@ def _modified(parser, ts, call: GateCall, modifiers: list[Modifier], params: tup
     mod, rest = modifiers[0], modifiers[1:]
     if mod.kind in ("ctrl", "negctrl"):
         k = _control_count(mod, env, ts)
-        if len(qubits) <= k:
+        if len(qubits) < k:
             raise ts.error(f"'{mod.kind}' needs {k} control qubit(s) before the gate's own", mod.tok)
         controls, inner_qubits = qubits[:k], qubits[k:]
         inner = _modified(parser, ts, call, rest, params, inner_qubits, env, depth)
