@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from qiskit import QuantumCircuit, QuantumRegister, ClassicalRegister, qasm2, qasm3
+from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister, qasm2, qasm3
 from qiskit.circuit import Parameter
 from qiskit.circuit import library as lib
 from qiskit.quantum_info import Statevector

@@ -36,7 +36,8 @@ def test_native_gate_equals_its_qelib1_definition(name):
     params = ",".join(str(0.37 * (k + 1)) for k in range(N_PARAMS.get(name, 0)))
     call = f"{name}({params})" if params else name
     qubits = ",".join(f"q[{k}]" for k in reversed(range(n_qubits)))
-    text = f'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[{n_qubits}];\n{_prepare(n_qubits)}{call} {qubits};\n'
+    head = f'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[{n_qubits}];\n'
+    text = f"{head}{_prepare(n_qubits)}{call} {qubits};\n"
     native = run_circuit(parse_qasm(text, "n.qasm", base_dir=DATA)).state
     expanded_circ = parse_qasm(text, "e.qasm", native_gates=False, base_dir=DATA)
     assert {op.name for op in expanded_circ.ops} <= {"u3", "x"}

@@ -140,7 +140,8 @@ class _Writer:
         if self.version == 2:
             raise InputError("OpenQASM 2 can condition only on a whole classical register; "
                              "write OpenQASM 3 (--version 3)")
-        head = " ".join(f"if ({self.cname[c]} == {(value >> k) & 1}) {{" for k, c in enumerate(clbits))
+        truth = ("false", "true")
+        head = " ".join(f"if ({self.cname[c]} == {truth[(value >> k) & 1]}) {{" for k, c in enumerate(clbits))
         return [f"{head} {line} " + "}" * len(clbits) for line in body]
 
     def body(self) -> list[str]:
