@@ -59,7 +59,8 @@ def parse_noise(text: str):
     try:
         p = float(value)
     except ValueError:
-        raise InputError(f"--noise expects model:probability (e.g. depolarizing:0.01), got {text!r}") from None
+        raise InputError(f"--noise expects model:probability (e.g. depolarizing:0.01), got {text!r}") \
+            from None
     if not 0.0 <= p <= 1.0:
         raise InputError(f"--noise probability must be in [0, 1], got {value}")
     return getattr(noise, name)(p)

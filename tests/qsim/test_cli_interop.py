@@ -85,7 +85,8 @@ def test_include_outside_needs_include_dir_and_no_version_line_warns(tmp_path):
     (lib / "mine.inc").write_text("gate flip a { x a; }\n")
     work = tmp_path / "work"
     work.mkdir()
-    (work / "main.qasm").write_text('include "qelib1.inc";\ninclude "../lib/mine.inc";\nqreg q[1];\nflip q[0];\n')
+    (work / "main.qasm").write_text('include "qelib1.inc";\ninclude "../lib/mine.inc";\n'
+                                    'qreg q[1];\nflip q[0];\n')
     res = run_cli("qsim", "run", work / "main.qasm", "--json")
     assert res.exit_code == 2 and "outside the folder" in res.stderr
     res = run_cli("qsim", "run", work / "main.qasm", "--include-dir", lib, "--json")
