@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert import report as reports
-from mstool.toolkit.convert.pipeline import _finish_folder, _prepare_folder
+from mstool.toolkit.convert.output_folder import staged_output
 from mstool.toolkit.convert.verify import compare
 from mstool.toolkit.errors import InputError
 
@@ -79,16 +79,13 @@ def _export_report(path: Path, model: Any, names: list[str], proto: Any) -> dict
 def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True, seed: int = 0,
                   atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False) -> dict[str, Any]:
     """Export a Keras model file to ``out_dir/model.onnx`` with tf2onnx and check it with onnxruntime."""
-    import shutil
-
     import tensorflow as tf
     import tf2onnx
 
     started = time.perf_counter()
     path, out_dir = Path(path), Path(out_dir)
     model = load_keras_file(path)
-    tmp = _prepare_folder(out_dir, overwrite)
-    try:
+    with staged_output(out_dir, overwrite) as tmp:
         names = [f"input_{i}" for i in range(len(model.inputs))]
         spec = tuple(tf.TensorSpec(t.shape, t.dtype, name=n)
                      for t, n in zip(model.inputs, names, strict=True))
@@ -103,9 +100,6 @@ def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True,
         report["files"] = ["model.onnx", "report.md", "report.json"]
         (tmp / "report.json").write_text(reports.to_json(report))
         (tmp / "report.md").write_text(reports.render_markdown(report))
-        _finish_folder(tmp, out_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     report["output"] = str(out_dir)
     return report
 
