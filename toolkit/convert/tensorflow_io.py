@@ -27,7 +27,7 @@ def load_keras_file(path: Path) -> Any:
     if not path.exists():
         raise InputError("file not found", where=str(path))
     try:
-        return keras.models.load_model(str(path), compile=False)
+        return keras.models.load_model(str(path), compile=False, safe_mode=True)  # refuses Lambda code
     except Exception as err:  # noqa: BLE001 - Keras raises many types for a bad file
         first = " ".join(str(err).split())[:200]
         raise InputError(f"not a loadable Keras model ({type(err).__name__}: {first})",
@@ -112,13 +112,29 @@ def _graph_io(graph_def: Any) -> tuple[list[str], list[str]]:
     return inputs, outputs
 
 
-def tensorflow_to_onnx(path: str | Path) -> Any:
-    """An ONNX ``ModelProto`` from a frozen GraphDef ``.pb`` or a SavedModel folder (tf2onnx)."""
+UNTRUSTED_GRAPH = ("a TensorFlow graph is a program, not data: loading it can run arbitrary ops (such as "
+                   "file writes); pass --trust-model only for a model from a source you trust")
+
+
+def tensorflow_to_onnx(path: str | Path, *, trusted: bool = False) -> Any:
+    """An ONNX ``ModelProto`` from a frozen GraphDef ``.pb`` or a SavedModel folder (tf2onnx).
+
+    TensorFlow graphs can hold ops that touch files or run code, so the caller must say the
+    model is ``trusted``.
+
+    >>> tensorflow_to_onnx("net.pb")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    InputError: net.pb: a TensorFlow graph is a program, not data: ...
+    """
+    path = Path(path)
+    if path.is_dir() and not any((path / n).is_file() for n in ("saved_model.pb", "saved_model.pbtxt")):
+        raise InputError("a folder without saved_model.pb is not a TensorFlow SavedModel", where=str(path))
+    if not trusted:
+        raise InputError(UNTRUSTED_GRAPH, where=str(path))
     import tensorflow as tf
     import tf2onnx
     from tf2onnx import tf_loader
 
-    path = Path(path)
     tf.get_logger().setLevel("ERROR")
     try:
         if path.is_dir():
