@@ -62,6 +62,9 @@ def convert_command(
     atol: Annotated[float, typer.Option("--atol", help="Absolute tolerance of the verification.")] = 1e-4,
     rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance of the verification.")] = 1e-3,
     seed: SeedOption = None,
+    trust_model: Annotated[bool, typer.Option(
+        "--trust-model", help="Allow a TensorFlow .pb/SavedModel input: its graph is a program that "
+                              "can run arbitrary ops (file writes), so only for models you trust.")] = False,
     overwrite: OverwriteOption = False,
     set_: SetOption = None,
     json_output: JsonOption = False,
@@ -82,7 +85,7 @@ def convert_command(
 
     apply_local_json(json_output)
     if model.suffix.lower() in (".yaml", ".yml"):
-        return _run_recipe(model, set_ or [])
+        return _run_recipe(model, set_ or [], trust_model)
     if set_:
         raise InputError("--set needs a recipe .yaml as the model argument")
     target = to.lower()
@@ -90,11 +93,11 @@ def convert_command(
         raise InputError(f"--to must be keras or onnx, not '{to}'")
     out_dir = output or Path(f"{model.stem}-{target}")
     report = _run(model, target, out_dir, input_shape, keep_layout, verify, inputs, seed or 0, atol, rtol,
-                  overwrite)
+                  overwrite, trust_model)
     _finish(report, out_dir, atol, rtol)
 
 
-def _run_recipe(path: Path, overrides: list[str]) -> None:
+def _run_recipe(path: Path, overrides: list[str], trust_model: bool) -> None:
     from mstool.schemas.convert import ConvertRecipe
     from mstool.toolkit.io import load_recipe, recipe_dir
 
@@ -105,7 +108,7 @@ def _run_recipe(path: Path, overrides: list[str]) -> None:
     check = recipe.verify
     inputs = base / check.inputs if check.inputs else None
     report = _run(model, recipe.to, out_dir, recipe.input_shapes, recipe.keep_layout, check.enabled, inputs,
-                  check.seed, check.atol, check.rtol, recipe.overwrite)
+                  check.seed, check.atol, check.rtol, recipe.overwrite, trust_model)
     _finish(report, out_dir, check.atol, check.rtol)
 
 
@@ -126,7 +129,8 @@ def _finish(report: dict, out_dir: Path, atol: float, rtol: float) -> None:
 
 
 def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None, keep_layout: bool,
-         verify: bool, inputs: Path | None, seed: int, atol: float, rtol: float, overwrite: bool) -> dict:
+         verify: bool, inputs: Path | None, seed: int, atol: float, rtol: float, overwrite: bool,
+         trust_model: bool = False) -> dict:
     from mstool.toolkit.convert import convert_onnx
     from mstool.toolkit.errors import InputError
 
@@ -142,9 +146,11 @@ def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None,
         raise InputError("already a Keras model; use --to onnx to export it", where=str(model))
     source: Any = model
     if suffix == ".pb" or model.is_dir():
+        from mstool.toolkit.convert.output_folder import check_replaceable
         from mstool.toolkit.convert.tensorflow_io import tensorflow_to_onnx
 
-        source = tensorflow_to_onnx(model)
+        check_replaceable(out_dir, overwrite)  # before TensorFlow loads anything
+        source = tensorflow_to_onnx(model, trusted=trust_model)
     return convert_onnx(source, out_dir, input_shapes=input_shape, keep_layout=keep_layout, verify=verify,
                         inputs_npz=str(inputs) if inputs else None, seed=seed, atol=atol, rtol=rtol,
                         overwrite=overwrite, source_label=str(model))
