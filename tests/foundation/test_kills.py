@@ -233,7 +233,7 @@ def test_a_second_simulate_stops_at_once_and_readers_do_not_stop_the_first(tmp_p
 
 # ---------------------------------------------------------------- preprocess
 
-IMAGES = 1000
+IMAGES = 600
 PREPROCESS_RECIPE = """recipe: preprocess
 ops:
   - {op: resize, height: 64, width: 64}
