@@ -233,7 +233,7 @@ def test_a_second_simulate_stops_at_once_and_readers_do_not_stop_the_first(tmp_p
 
 # ---------------------------------------------------------------- preprocess
 
-IMAGES = 1000
+IMAGES = 600
 PREPROCESS_RECIPE = """recipe: preprocess
 ops:
   - {op: resize, height: 64, width: 64}
@@ -354,18 +354,35 @@ def test_train_workers_killed_anywhere_keep_a_complete_output_and_no_shared_file
         mode = ["--resume"] if (out / "checkpoint.h5").exists() else []
         delay = rng.uniform(5.0, 30.0)
         run = kill_at(spawn([*common, *mode], tmp_path), lambda: True, delay)
-        time.sleep(1.0)  # the workers die with their launcher
+        time.sleep(1.0)  # the kernel kills the workers with their launcher
+        assert workers_of(out) == [], "orphaned workers outlived their launcher"
+        checkpoint = "none yet"
         if (out / "checkpoint.h5").exists():
             with h5py.File(out / "checkpoint.h5", "r") as h5:
                 assert "model" in h5
-        rows.append((attempt, f"{delay:.1f} s", run, f"shared files: {shared_files()}"))
+            checkpoint = "opens"
+        rows.append((attempt, " ".join(mode) or "(new)", f"{delay:.1f} s", run, f"checkpoint {checkpoint}",
+                     f"shared files: {shared_files()}"))
     final = subprocess.run([*MSTOOL, *map(str, common), "--resume"], cwd=tmp_path, capture_output=True,
                            text=True)
     assert final.returncode == 0, final.stderr
-    report("train --workers 2: kill | after | run | /dev/shm", rows)
+    report("train --workers 2: kill | mode | after | run | checkpoint | /dev/shm", rows)
     assert [n for n in shared_files() if not n.split("-")[2].isdigit()
             or not _alive(int(n.split("-")[2]))] == []
     assert leftovers(out) == []
+
+
+def workers_of(out: Path) -> list[int]:
+    """Live worker processes started for the output folder ``out``."""
+    spec = str(out / "worker-spec.json").encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and spec in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
 
 
 def _alive(pid: int) -> bool:

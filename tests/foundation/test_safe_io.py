@@ -204,3 +204,32 @@ def test_rollback_brings_the_previous_files_back(tmp_path):
     ckpt.write_text("new checkpoint")
     backup.rollback()
     assert _files(tmp_path) == {"t.h5": "old"}
+
+
+def test_planted_links_redirect_neither_preprocess_nor_the_simulate_checkpoint(tmp_path, monkeypatch):
+    import shutil
+
+    from tests.conftest import run_cli
+    from tests.preprocess.images import write_demo_set
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file")
+    write_demo_set(tmp_path / "images")
+    images, out = tmp_path / "images", tmp_path / "out.h5"
+    recipe = tmp_path / "small.yaml"
+    recipe.write_text("recipe: preprocess\nops:\n  - {op: resize, height: 16, width: 16}\n")
+    (tmp_path / f"out.h5.tmp-{os.getpid()}").symlink_to(victim)
+    result = run_cli("preprocess", "run", images, "-o", out, "-r", recipe, "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    assert read_artifact(out, "images").meta.count > 0
+
+    shutil.copytree(REPO_ROOT / "recipes" / "data", tmp_path / "data")
+    shutil.copy(REPO_ROOT / "recipes" / "sponge.yaml", tmp_path / "sponge.yaml")
+    monkeypatch.chdir(tmp_path)
+    for name in (f"ala2_traj.chk.npz.tmp-{os.getpid()}", f"ala2_traj.h5.tmp-{os.getpid()}"):
+        (tmp_path / name).symlink_to(victim)
+    result = run_cli("simulate", tmp_path / "sponge.yaml", "--set", "steps=20", "--set",
+                     "minimisation.enabled=false", "--set", "output.checkpoint_every=10")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "ala2_traj.chk.npz").is_file() and not (tmp_path / "ala2_traj.chk.npz").is_symlink()
+    assert victim.read_text() == "someone else's file"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mstool.schemas.train import TrainRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.io.atomic import atomic_write_text
 from mstool.toolkit.io.cleanup import remove_stale, sigterm_runs_cleanup
 from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
 from mstool.toolkit.train.loop import Events
@@ -87,7 +88,8 @@ def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int, shared
                    **worker_threads(workers), **local)
         log_path = output_dir / f"worker-{index}.log"
         logs.append(log_path)
-        with open(log_path, "w") as log:
+        log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with open(log_fd, "w") as log:
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "mstool.toolkit.train.worker", str(spec_path)], env=env,
                 stdout=subprocess.PIPE if index == 0 else log, stderr=log, text=True))
@@ -163,7 +165,7 @@ def _attempts(recipe: TrainRecipe, output_dir: Path, workers: int, spec_path: Pa
     for attempt in range(max_restarts + 1):
         spec = {"recipe": recipe.model_dump(mode="json"), "output_dir": str(output_dir.resolve()),
                 "base_dir": str(Path(base_dir).resolve()), "resume": resume or attempt > 0, "export": export}
-        spec_path.write_text(json.dumps(spec))
+        atomic_write_text(spec_path, json.dumps(spec))
         shared = _shared_path(output_dir, attempt) if os.environ.get(LOCAL_SUM_ENV, "1") != "0" else None
         procs, logs = _start(spec_path, output_dir, workers, attempt, shared)
         found: dict = {}
