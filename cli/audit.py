@@ -11,6 +11,7 @@ from rich.table import Table
 
 from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit, progress_bar, warn
+from mstool.toolkit.extras import require_extra
 
 HELP = """Audit a classifier's robustness: white-box and black-box attacks and natural perturbations.
 
@@ -134,6 +135,7 @@ def audit_command(
     json_output: JsonOption = False,
 ) -> None:
     """Audit a classifier's robustness against attacks and natural perturbations."""
+    require_extra("audit", "mstool audit")
     from mstool.schemas.audit import AuditRecipe
     from mstool.toolkit.audit.report import table_rows, write_reports
     from mstool.toolkit.audit.runner import run_audit, total_steps

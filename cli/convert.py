@@ -8,32 +8,37 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit
+from mstool.toolkit.extras import require_extra
 
 
 def _render(report: dict[str, Any], console: Console) -> None:
     status = report["status"]
     colour = {"ok": "green", "unconverted": "red", "mismatch": "red"}[status]
-    console.print(f"[bold]{report['source']}[/bold] -> {report['output']}  [{colour}]{status}[/{colour}]")
+    # Names and paths come from the model and the user: printed as text, never as markup.
+    console.print(f"[bold]{escape(report['source'])}[/bold] -> {escape(report['output'])}  "
+                  f"[{colour}]{status}[/{colour}]")
     converted = sum(r["count"] for r in report["op_mapping"] if r["keras"] != "UNCONVERTED")
     console.print(f"opset {report['opset']}, {converted}/{report['nodes']} nodes converted, "
                   f"{report['conversion_seconds']:.1f} s, model.py {report.get('model_py_lines', '-')} lines")
     for dim in report["dynamic_dims"]:
-        console.print(f"dynamic dim: {dim['input']}[{dim['axis']}] ('{dim['name']}') fixed to {dim['value']}")
+        console.print(escape(f"dynamic dim: {dim['input']}[{dim['axis']}] ('{dim['name']}') fixed to "
+                             f"{dim['value']}"))
     if report["unconverted"]:
         table = Table("node", "op", "reason", title="unconverted")
         for row in report["unconverted"]:
-            table.add_row(row["name"], row["op_type"], row["reason"])
+            table.add_row(escape(row["name"]), escape(row["op_type"]), escape(row["reason"]))
         console.print(table)
     verification = report.get("verification")
     if verification:
         table = Table("output", "shape", "max abs error", "max rel error", "passed",
-                      title=f"verification vs onnxruntime ({verification['inputs']})")
+                      title=f"verification vs onnxruntime ({escape(verification['inputs'])})")
         for row in verification["outputs"]:
-            table.add_row(row["name"], str(row["shape"]), f"{row['max_abs_error']:.3g}",
+            table.add_row(escape(row["name"]), str(row["shape"]), f"{row['max_abs_error']:.3g}",
                           f"{row['max_rel_error']:.3g}", "yes" if row["passed"] else "[red]NO[/red]")
         console.print(table)
 
@@ -69,6 +74,7 @@ def convert_command(
 
     Example: mstool convert resnet50.onnx -o resnet50-keras --json
     """
+    require_extra("convert", "mstool convert")
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -21,6 +21,8 @@ def _render(info: dict[str, Any], console: Console) -> None:
         console.print(
             f"schema version {info['schema_version']}, written by mstool {info['mstool_version']}"
         )
+        if info.get("being_written_by"):
+            console.print(f"being written by mstool (pid {info['being_written_by']}): the contents so far")
         console.print_json(json.dumps(info["meta"]))
         table = Table("dataset", "shape", "dtype", "chunks")
         for ds in info["datasets"]:

@@ -21,8 +21,19 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Outpu
 OverwriteOption = Annotated[
     bool, typer.Option("--overwrite", help="Replace the output if it exists.")
 ]
+
+
+def _resolved_device(value: str) -> str:
+    """Every ``--device`` is checked (and ``auto`` resolved) by one rule, so the error is the same."""
+    from mstool.toolkit.backend import resolve_device
+
+    return resolve_device(value, where="--device")
+
+
 DeviceOption = Annotated[
-    str, typer.Option("--device", help="cpu, cuda or auto (cuda when a GPU is present).")
+    str,
+    typer.Option("--device", callback=_resolved_device,
+                 help="cpu, cuda or auto (cuda when a GPU is present)."),
 ]
 
 

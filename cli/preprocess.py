@@ -21,6 +21,7 @@ from mstool.cli.options import (
     apply_local_json,
 )
 from mstool.cli.output import emit, key_value_table, log, progress_bar, warn
+from mstool.toolkit.extras import require_extra
 
 
 class DefaultRunGroup(TyperGroup):
@@ -73,6 +74,7 @@ def run_command(
 
     Example: mstool preprocess photos/ -o out.h5 --recipe recipes/yolov3_416.yaml --workers 2
     """
+    require_extra("preprocess", "mstool preprocess run")
     import os
 
     from mstool.schemas.preprocess import PreprocessRecipe

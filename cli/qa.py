@@ -16,6 +16,7 @@ from rich.tree import Tree
 
 from mstool.cli.options import JsonOption, OutputOption, OverwriteOption, SetOption, apply_local_json
 from mstool.cli.output import emit, log, progress_bar
+from mstool.toolkit.extras import require_extra
 
 qa_app = typer.Typer(
     help="Multi-hop question answering with reasoning chains, offline.\n\n"
@@ -64,6 +65,7 @@ def index_command(
 
     Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5
     """
+    require_extra("qa", "mstool qa index")
     import time
 
     from mstool.toolkit.errors import InputError
@@ -144,6 +146,7 @@ def ask_command(
 
     Example: mstool qa ask "Who directed the film that starred Shirley Temple?" --index corpus.qaidx.h5
     """
+    require_extra("qa", "mstool qa ask")
     apply_local_json(json_output)
     settings = _recipe(recipe, overrides, hops)
     system = _system(index, encoder, tokenizer, reader, settings)
@@ -200,6 +203,7 @@ def eval_command(
 
     Example: mstool qa eval hotpotqa_dev.jsonl --limit 100 -o qa-report.json --json
     """
+    require_extra("qa", "mstool qa eval")
     import json
 
     from mstool.toolkit.errors import InputError

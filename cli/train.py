@@ -11,6 +11,7 @@ from rich.console import Console
 
 from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit, key_value_table, log, progress_bar, show_progress, warn
+from mstool.toolkit.extras import require_extra
 
 Opt = typer.Option
 RecipeArg = Annotated[Path | None, typer.Argument(help="Training recipe (YAML); see docs/train.md.")]
@@ -109,6 +110,7 @@ def train_command(
 
     Example: mstool train recipes/train_digits.yaml --mode graph --workers 2 -o runs/digits
     """
+    require_extra("train", "mstool train")
     from mstool.schemas.train import TrainRecipe
     from mstool.toolkit.errors import InputError
     from mstool.toolkit.io import load_recipe, recipe_dir

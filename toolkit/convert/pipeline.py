@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from mstool.toolkit.convert import report as reports
-from mstool.toolkit.convert.codegen import model_source
+from mstool.toolkit.convert.codegen import CONSTANT_LAYER_SOURCE, model_source
 from mstool.toolkit.convert.graph import ConvertedGraph, convert_graph
 from mstool.toolkit.convert.loader import LoadedModel, load_onnx
+from mstool.toolkit.convert.safe_code import check_model_source
 from mstool.toolkit.convert.verify import compare, keras_outputs, make_inputs, onnxruntime_outputs
 from mstool.toolkit.errors import InputError
 
@@ -102,6 +103,7 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
         if not graph.unconverted:
             source = model_source(graph.lines, graph.inputs, graph.outputs, Path(loaded.source).name,
                                   loaded.opset, _layout_note(graph))
+            check_model_source(source, CONSTANT_LAYER_SOURCE)
             (tmp / "model.py").write_text(source)
             graph.keras_model().save_weights(str(tmp / "model.weights.h5"))
             files = ["model.py", "model.weights.h5", *files]

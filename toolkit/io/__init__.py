@@ -8,6 +8,7 @@ from mstool.toolkit.io.artifacts import (
     write_artifact,
 )
 from mstool.toolkit.io.atomic import atomic_write_path, atomic_write_text, check_writable
+from mstool.toolkit.io.locks import lock_holder, output_lock
 from mstool.toolkit.io.recipes import load_recipe, recipe_dir
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "check_writable",
     "describe_datasets",
     "load_recipe",
+    "lock_holder",
     "open_artifact",
+    "output_lock",
     "read_artifact",
     "recipe_dir",
     "write_artifact",
