@@ -17,6 +17,7 @@ from mstool.cli.options import (
     SeedOption,
     SetOption,
     apply_local_json,
+    recipe_overrides,
 )
 from mstool.cli.output import emit, log, progress_bar
 
@@ -84,12 +85,8 @@ def simulate(
     from mstool.toolkit.io.recipes import load_recipe, recipe_dir
     from mstool.toolkit.md import engine
 
-    overrides = list(set_ or [])
-    if seed is not None:
-        overrides.append(f"seed={seed}")
-    if device != "cpu":
-        overrides.append(f"device={device}")
-    model = load_recipe(recipe, SimulateRecipe, overrides)
+    options = {"seed": seed, "device": device if device != "cpu" else None}
+    model = load_recipe(recipe, SimulateRecipe, recipe_overrides(options, set_))
     base = recipe_dir(recipe) if recipe is not None else _bundled_base()
     sim = engine.prepare(model, base, device=model.device)
     if model.steps == 0 and not resume:

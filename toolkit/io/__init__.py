@@ -8,10 +8,11 @@ from mstool.toolkit.io.artifacts import (
     write_artifact,
 )
 from mstool.toolkit.io.atomic import atomic_write_path, atomic_write_text, check_writable
-from mstool.toolkit.io.recipes import load_recipe, recipe_dir
+from mstool.toolkit.io.recipes import Override, load_recipe, recipe_dir, resolve_path
 
 __all__ = [
     "ArtifactInfo",
+    "Override",
     "atomic_write_path",
     "atomic_write_text",
     "check_writable",
@@ -20,5 +21,6 @@ __all__ = [
     "open_artifact",
     "read_artifact",
     "recipe_dir",
+    "resolve_path",
     "write_artifact",
 ]

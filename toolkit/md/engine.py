@@ -15,6 +15,7 @@ import numpy as np
 from mstool.schemas.md import SimulateRecipe, TrajectoryMeta
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.atomic import atomic_write_path
+from mstool.toolkit.io.recipes import resolve_path
 from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, pressure_bar
 from mstool.toolkit.md.constraints import constraints_for
@@ -25,11 +26,6 @@ from mstool.toolkit.md.minimize import minimise
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
-
-
-def resolve(path: str, base_dir: Path) -> Path:
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else base_dir / p
 
 
 def nonbonded_settings(recipe: SimulateRecipe) -> NonbondedSettings:
@@ -176,8 +172,8 @@ class Simulation:
 
 
 def load_system(recipe: SimulateRecipe, base_dir: Path) -> System:
-    top = resolve(recipe.system.topology, base_dir)
-    crd = resolve(recipe.system.coordinates, base_dir)
+    top = resolve_path(recipe.system.topology, base_dir)
+    crd = resolve_path(recipe.system.coordinates, base_dir)
     return load_amber(top, crd)
 
 
@@ -189,7 +185,7 @@ def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simu
     if ml.model:
         from mstool.toolkit.md.ml import MLPotentialForce
 
-        term = MLPotentialForce.from_file(resolve(ml.model, base_dir))
+        term = MLPotentialForce.from_file(resolve_path(ml.model, base_dir))
         if ml.mode == "replace":
             forcefield.terms = []
         forcefield.add(term)
@@ -252,8 +248,8 @@ def run(
     """
     recipe, out = sim.recipe, sim.recipe.output
     summary = RunSummary()
-    traj_path = resolve(out.trajectory, Path.cwd())
-    ckpt_path = resolve(out.checkpoint, Path.cwd()) if out.checkpoint else traj_path.with_suffix(".chk.npz")
+    traj_path = resolve_path(out.trajectory, None)
+    ckpt_path = resolve_path(out.checkpoint, None) if out.checkpoint else traj_path.with_suffix(".chk.npz")
     if resume:
         state = load_checkpoint(ckpt_path, sim)
         summary.resumed_from = state.step
