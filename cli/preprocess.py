@@ -55,7 +55,7 @@ def run_command(
         list[Path],
         typer.Argument(metavar="IMAGES", help="Image folders (scanned recursively) and/or files."),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output .h5 artifact.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: the .h5 artifact.")],
     recipe: Annotated[Path, typer.Option("--recipe", "-r", help="Preprocess recipe (YAML).")],
     overrides: SetOption = None,
     workers: Annotated[
@@ -104,7 +104,7 @@ def merge_command(
     shards: Annotated[
         list[Path], typer.Argument(metavar="SHARDS", help="Shard artifacts written with --shard i/N.")
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Merged .h5 artifact.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: the merged .h5 artifact.")],
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
 ) -> None:

@@ -14,7 +14,14 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from mstool.cli.options import JsonOption, OutputOption, OverwriteOption, SetOption, apply_local_json
+from mstool.cli.options import (
+    JsonOption,
+    OutputOption,
+    OverwriteOption,
+    SetOption,
+    apply_local_json,
+    recipe_overrides,
+)
 from mstool.cli.output import emit, log, progress_bar
 from mstool.toolkit.extras import require_extra
 
@@ -38,8 +45,7 @@ def _recipe(recipe: Path | None, overrides: list[str] | None, hops: int | None =
     from mstool.schemas.qa import QARecipe
     from mstool.toolkit.io import load_recipe
 
-    extra = list(overrides or []) + ([f"retrieval.hops={hops}"] if hops is not None else [])
-    return load_recipe(recipe, QARecipe, extra)
+    return load_recipe(recipe, QARecipe, recipe_overrides({"retrieval.hops": hops}, overrides))
 
 
 def _encoder(encoder: Path | None, tokenizer: Path | None):

@@ -214,7 +214,7 @@ def vqe_command(
     Example: mstool qsim vqe recipes/vqe_h2.yaml --json
     """
     from mstool.schemas.qsim import VqeRecipe
-    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.io import check_writable, load_recipe, resolve_path
     from mstool.toolkit.qsim.algorithms import run_vqe
     from mstool.toolkit.qsim.observables import PauliSum
 
@@ -222,7 +222,7 @@ def vqe_command(
     cfg = load_recipe(recipe, VqeRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    hamiltonian = PauliSum.load(recipe_dir(recipe) / cfg.hamiltonian)
+    hamiltonian = PauliSum.load(resolve_path(cfg.hamiltonian, recipe))
     log(f"VQE: {hamiltonian.n_qubits} qubits, {len(hamiltonian)} terms, {cfg.ansatz} ansatz")
     opt = cfg.optimizer
     result = run_vqe(hamiltonian, cfg.n_electrons, cfg.ansatz, cfg.layers, opt.method, opt.maxiter, opt.tol,
@@ -267,14 +267,14 @@ def qaoa_command(
     Example: mstool qsim qaoa recipes/qaoa_maxcut.yaml --json
     """
     from mstool.schemas.qsim import QaoaRecipe
-    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.io import check_writable, load_recipe, resolve_path
     from mstool.toolkit.qsim.algorithms import read_edges, run_qaoa
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, QaoaRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    edges_file = recipe_dir(recipe) / cfg.edges_file if cfg.edges_file else None
+    edges_file = resolve_path(cfg.edges_file, recipe) if cfg.edges_file else None
     edges = read_edges(cfg.edges, edges_file)
     opt = cfg.optimizer
     result = run_qaoa(edges, cfg.p, opt.method, opt.maxiter, opt.tol, cfg.restarts, cfg.seed, cfg.shots)

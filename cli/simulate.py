@@ -18,6 +18,7 @@ from mstool.cli.options import (
     SeedOption,
     SetOption,
     apply_local_json,
+    recipe_overrides,
 )
 from mstool.cli.output import emit, log, progress_bar
 
@@ -89,12 +90,8 @@ def simulate(
     from mstool.toolkit.io.recipes import load_recipe, recipe_dir
     from mstool.toolkit.md.outputs import output_paths
 
-    overrides = list(set_ or [])
-    if seed is not None:
-        overrides.append(f"seed={seed}")
-    if device != "cpu":
-        overrides.append(f"device={device}")
-    model = load_recipe(recipe, SimulateRecipe, overrides)
+    options = {"seed": seed, "device": device if device != "cpu" else None}
+    model = load_recipe(recipe, SimulateRecipe, recipe_overrides(options, set_))
     base = recipe_dir(recipe) if recipe is not None else _bundled_base()
     writes = model.steps > 0 or resume
     # Lock before building the system, so a second run on this trajectory stops at once.

@@ -1,7 +1,9 @@
 """Load YAML recipes into pydantic models, with errors that name the key and its line.
 
 ``--set a.b=value`` overrides are applied before validation, with YAML typing of
-the value (``3`` is an int, ``true`` a bool, ``[1, 2]`` a list).
+the value (``3`` is an int, ``true`` a bool, ``[1, 2]`` a list); a command's own options
+arrive as ``(key, value)`` pairs whose values are already typed (no YAML text is built).
+A path named in a recipe means one thing everywhere: :func:`resolve_path`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.io.files import read_regular_file
 
 RecipeT = TypeVar("RecipeT", bound=BaseModel)
+# One override: "a.b=value" text from --set (YAML-typed), or ("a.b", value) from a command's option.
+Override = str | tuple[str, Any]
 
 
 def _line_index(node: yaml.Node, prefix: tuple = (), index: dict | None = None) -> dict:
@@ -121,6 +125,16 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return parts, value
 
 
+def _split_override(item: Override) -> tuple[list[str], Any, str]:
+    """(key path, value, text for messages) of one override."""
+    if isinstance(item, str):
+        return (*parse_override(item), item)
+    key, value = item
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    return key.split("."), value, f"{key}={value!r}"
+
+
 def _step_into_list(items: list, part: str, text: str, loc: tuple, last: bool, value: Any) -> Any:
     dotted = ".".join(str(p) for p in loc[:-1])
     if not part.isdigit():
@@ -152,19 +166,21 @@ def _check_key(model: type[BaseModel], loc: tuple, text: str) -> None:
         raise InputError(f"--set {text}: unknown key '{dotted}'; allowed keys: {allowed}")
 
 
-def apply_overrides(data: dict, overrides: list[str], model: type[BaseModel]) -> dict:
-    """Apply ``--set`` overrides to recipe data; unknown keys name the allowed ones.
+def apply_overrides(data: dict, overrides: list[Override], model: type[BaseModel]) -> dict:
+    """Apply overrides in order (a later one wins); unknown keys name the allowed ones.
 
-    List items are addressed by index: ``--set ops.0.size=320``.
+    List items are addressed by index: ``--set ops.0.size=320``. A ``(key, value)`` pair sets
+    the value as it is (a path with quotes in it stays that path).
 
     >>> from mstool.schemas.base import Recipe
     >>> class Run(Recipe):
     ...     sizes: list[int] = []
-    >>> apply_overrides({"sizes": [1, 2]}, ["sizes.1=5"], Run)
-    {'sizes': [1, 5]}
+    ...     name: str = ""
+    >>> apply_overrides({"sizes": [1, 2]}, ["sizes.1=5", ("name", "it's [1]")], Run)
+    {'sizes': [1, 5], 'name': "it's [1]"}
     """
-    for text in overrides:
-        parts, value = parse_override(text)
+    for item in overrides:
+        parts, value, text = _split_override(item)
         target: Any = data
         loc: tuple = ()
         for depth, part in enumerate(parts):
@@ -284,14 +300,14 @@ def read_yaml(path: Path) -> tuple[dict, dict]:
 def load_recipe(
     path: str | os.PathLike | None,
     model: type[RecipeT],
-    overrides: list[str] | None = None,
+    overrides: list[Override] | None = None,
     *,
     base_dir_key: str | None = None,
 ) -> RecipeT:
     """Read a YAML recipe (or start from defaults when ``path`` is None), apply overrides.
 
-    Relative paths inside the recipe stay as written; callers resolve them
-    against ``recipe_dir(path)`` where that is what a user expects.
+    Relative paths inside the recipe stay as written; callers resolve each one with
+    :func:`resolve_path` where they open it.
 
     >>> from mstool.schemas.base import Recipe
     >>> class Run(Recipe):
@@ -309,5 +325,33 @@ def load_recipe(
 
 
 def recipe_dir(path: str | os.PathLike | None) -> Path:
-    """The folder relative paths in a recipe are resolved against."""
+    """The folder relative paths in a recipe are resolved against (the working directory without one)."""
     return Path(path).resolve().parent if path is not None else Path.cwd()
+
+
+def resolve_path(value: str | os.PathLike, recipe_file: str | os.PathLike | None) -> Path:
+    """The one rule for a path named in a recipe: ``~`` is expanded, and a relative path is
+    relative to the recipe file's folder (the working directory when there is no recipe file).
+
+    ``recipe_file`` may also be that folder itself, as toolkit functions receive it
+    (``base_dir``). Paths given as command-line options are relative to the working directory;
+    commands make them absolute before they become overrides.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "run.yaml").write_text("recipe: x")
+    9
+    >>> resolve_path("data/in.npz", folder / "run.yaml") == folder.resolve() / "data" / "in.npz"
+    True
+    >>> resolve_path("data/in.npz", folder) == resolve_path("data/in.npz", folder / "run.yaml")
+    True
+    >>> resolve_path("~/in.npz", None) == Path.home() / "in.npz"
+    True
+    """
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return path
+    if recipe_file is None:
+        return Path.cwd() / path
+    base = Path(recipe_file).expanduser()
+    return (base if base.is_dir() else recipe_dir(base)) / path

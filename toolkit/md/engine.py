@@ -15,6 +15,7 @@ import numpy as np
 from mstool.schemas.md import SimulateRecipe, TrajectoryMeta
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.atomic import atomic_write_path
+from mstool.toolkit.io.recipes import resolve_path
 from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, pressure_bar
 from mstool.toolkit.md.box import box_volume, is_triclinic
@@ -27,11 +28,6 @@ from mstool.toolkit.md.outputs import output_paths, run_outputs
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
-
-
-def resolve(path: str, base_dir: Path) -> Path:
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else base_dir / p
 
 
 def nonbonded_settings(recipe: SimulateRecipe) -> NonbondedSettings:
@@ -181,8 +177,8 @@ class Simulation:
 
 
 def load_system(recipe: SimulateRecipe, base_dir: Path) -> System:
-    top = resolve(recipe.system.topology, base_dir)
-    crd = resolve(recipe.system.coordinates, base_dir)
+    top = resolve_path(recipe.system.topology, base_dir)
+    crd = resolve_path(recipe.system.coordinates, base_dir)
     return load_amber(top, crd)
 
 
@@ -194,7 +190,7 @@ def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simu
     if ml.model:
         from mstool.toolkit.md.ml import MLPotentialForce
 
-        term = MLPotentialForce.from_file(resolve(ml.model, base_dir))
+        term = MLPotentialForce.from_file(resolve_path(ml.model, base_dir))
         if ml.mode == "replace":
             forcefield.terms = []
         forcefield.add(term)

@@ -15,6 +15,7 @@ from mstool.schemas.md import SimulateRecipe
 from mstool.toolkit.io.atomic import check_writable
 from mstool.toolkit.io.backup import Backup, recover
 from mstool.toolkit.io.locks import output_lock
+from mstool.toolkit.io.recipes import resolve_path
 
 
 def output_paths(recipe: SimulateRecipe) -> tuple[Path, Path]:
@@ -24,12 +25,10 @@ def output_paths(recipe: SimulateRecipe) -> tuple[Path, Path]:
     ['trajectory.h5', 'trajectory.chk.npz']
     """
     out = recipe.output
-    trajectory = Path(out.trajectory).expanduser()
-    trajectory = trajectory if trajectory.is_absolute() else Path.cwd() / trajectory
+    trajectory = resolve_path(out.trajectory, None)
     if not out.checkpoint:
         return trajectory, trajectory.with_suffix(".chk.npz")
-    checkpoint = Path(out.checkpoint).expanduser()
-    return trajectory, checkpoint if checkpoint.is_absolute() else Path.cwd() / checkpoint
+    return trajectory, resolve_path(out.checkpoint, None)
 
 
 @contextlib.contextmanager
