@@ -167,6 +167,7 @@ def expect_command(
     grad: Annotated[bool, typer.Option("--grad", help="Also the adjoint gradient.")] = False,
     param: Annotated[list[str] | None, typer.Option("--param", help="Symbol value name=number "
                                                     "(QASM 3 inputs; repeatable).")] = None,
+    include_dir: IncludeDirOption = None,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
@@ -186,7 +187,8 @@ def expect_command(
     apply_local_json(json_output)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    result = expectation_of_file(circuit, hamiltonian, _parse_params(param), grad)
+    circ = load_circuit(circuit, include_dir)
+    result = expectation_of_file(circ, hamiltonian, _parse_params(param), grad, source=str(circuit))
     summary = {"circuit": str(circuit), "hamiltonian": str(hamiltonian), "n_qubits": result["n_qubits"],
                "energy": result["energy"]}
     if grad:
