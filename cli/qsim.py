@@ -168,6 +168,7 @@ def expect_command(
     grad: Annotated[bool, typer.Option("--grad", help="Also the adjoint gradient.")] = False,
     param: Annotated[list[str] | None, typer.Option("--param", help="Symbol value name=number "
                                                     "(QASM 3 inputs; repeatable).")] = None,
+    include_dir: IncludeDirOption = None,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
@@ -187,7 +188,8 @@ def expect_command(
     apply_local_json(json_output)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    result = expectation_of_file(circuit, hamiltonian, _parse_params(param), grad)
+    circ = load_circuit(circuit, include_dir)
+    result = expectation_of_file(circ, hamiltonian, _parse_params(param), grad, source=str(circuit))
     summary = {"circuit": str(circuit), "hamiltonian": str(hamiltonian), "n_qubits": result["n_qubits"],
                "energy": result["energy"]}
     if grad:
@@ -297,13 +299,20 @@ def qaoa_command(
 def train_command(
     recipe: Annotated[Path, typer.Argument(help="A qsim.train recipe (YAML).")],
     set_: SetOption = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Your dataset instead of the recipe's toy set: "
+                                              ".npz with x and y (or features and labels), or .h5 with "
+                                              "datasets features and labels; labels 0/1.")] = None,
+    save_model: Annotated[Path | None, typer.Option("--save-model", help="Write the trained Keras model "
+                                                    "(.keras; load it after importing "
+                                                    "mstool.toolkit.qsim.qnn)."
+                                                    )] = None,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Train a quantum neural network classifier (Keras layer around a circuit, adjoint gradients).
+    """Train a quantum neural network classifier (a Keras layer around a circuit).
 
-    Example: mstool qsim train recipes/qnn_moons.yaml --json
+    Example: mstool qsim train recipes/qnn_moons.yaml --data my_data.npz --save-model qnn.keras --json
     """
     require_extra("train", "mstool qsim train (the Keras QNN)")
     from mstool.schemas.qsim import QnnRecipe
@@ -311,15 +320,23 @@ def train_command(
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, QnnRecipe, set_)
-    if output is not None:
-        check_writable(output, overwrite=overwrite)
+    for path in (output, save_model):
+        if path is not None:
+            check_writable(path, overwrite=overwrite)
+    if save_model is not None and save_model.suffix != ".keras":
+        from mstool.toolkit.errors import InputError
+
+        raise InputError("--save-model needs a .keras file name", where=str(save_model))
+    from mstool.toolkit.qsim.qnn_data import load_dataset
+
+    dataset = load_dataset(data) if data is not None else None
     log("loading TensorFlow")
     from mstool.toolkit.qsim.qnn import train_classifier
 
     d = cfg.data
     result = train_classifier(d.kind, d.samples, d.noise, d.test_fraction, cfg.n_qubits, cfg.layers,
-                              cfg.epochs, cfg.batch_size, cfg.learning_rate, cfg.seed)
-    summary = {"recipe": str(recipe), "n_qubits": cfg.n_qubits, "data": d.kind,
+                              cfg.epochs, cfg.batch_size, cfg.learning_rate, cfg.seed, data=dataset)
+    summary = {"recipe": str(recipe), "n_qubits": cfg.n_qubits, "data": str(data) if data else d.kind,
                "train_samples": result["train_samples"], "test_samples": result["test_samples"],
                "epochs": cfg.epochs, "final_loss": float(result["loss"][-1]),
                "train_accuracy": float(result["accuracy"][-1]), "test_accuracy": result["test_accuracy"]}
@@ -327,6 +344,11 @@ def train_command(
                         {"loss": result["loss"], "accuracy": result["accuracy"],
                          "parameters": result["weights"]},
                         n_qubits=cfg.n_qubits, seed=cfg.seed)
+    if save_model is not None:
+        from mstool.toolkit.qsim.qnn import save_model_atomically
+
+        save_model_atomically(result["model"], save_model)
+        summary["model"] = str(save_model)
     emit(summary, _summary_renderer(summary, "qsim train"))
 
 

@@ -67,3 +67,17 @@ def _state(body: str, n: int = 3) -> np.ndarray:
 def test_qasm3_modifiers_match_plain_gates(modified, plain):
     a, b = _state(modified), _state(plain)
     assert np.max(np.abs(a - b)) < 1e-10
+
+
+@pytest.mark.parametrize("name", ["bigadder_n18", "qft_n18"])
+def test_large_shared_qasmbench_files_native_equals_expanded(name):
+    from mstool.toolkit.qsim.qasm import load_qasm
+    from tests.conftest import shared_data
+
+    path = shared_data("qasm", f"{name}.qasm")
+    native = load_qasm(path)
+    unitary = type(native)(native.n_qubits, [op for op in native.ops if op.is_gate])
+    expanded = load_qasm(path, native_gates=False)
+    expanded_unitary = type(native)(native.n_qubits, [op for op in expanded.ops if op.is_gate])
+    assert native.n_qubits == 18
+    assert _same_up_to_phase(run_circuit(expanded_unitary).state, run_circuit(unitary).state)
