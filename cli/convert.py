@@ -13,6 +13,7 @@ from rich.table import Table
 
 from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit
+from mstool.toolkit.extras import require_extra
 
 
 def _render(report: dict[str, Any], console: Console) -> None:
@@ -76,6 +77,7 @@ def convert_command(
 
     Example: mstool convert resnet50.onnx -o resnet50-keras --json
     """
+    require_extra("convert", "mstool convert")
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -97,14 +99,13 @@ def convert_command(
 
 def _run_recipe(path: Path, overrides: list[str], trust_model: bool) -> None:
     from mstool.schemas.convert import ConvertRecipe
-    from mstool.toolkit.io import load_recipe, recipe_dir
+    from mstool.toolkit.io import load_recipe, resolve_path
 
     recipe = load_recipe(path, ConvertRecipe, overrides)
-    base = recipe_dir(path)
-    model = base / recipe.model
-    out_dir = base / recipe.output if recipe.output else Path(f"{model.stem}-{recipe.to}")
+    model = resolve_path(recipe.model, path)
+    out_dir = resolve_path(recipe.output, path) if recipe.output else Path(f"{model.stem}-{recipe.to}")
     check = recipe.verify
-    inputs = base / check.inputs if check.inputs else None
+    inputs = resolve_path(check.inputs, path) if check.inputs else None
     report = _run(model, recipe.to, out_dir, recipe.input_shapes, recipe.keep_layout, check.enabled, inputs,
                   check.seed, check.atol, check.rtol, recipe.overwrite, trust_model)
     _finish(report, out_dir, check.atol, check.rtol)
