@@ -85,6 +85,23 @@ def check_domains(model: Any, source: str) -> None:
                 f"'{node.domain}'; only the standard ai.onnx domain is supported", where=source)
 
 
+def check_no_string_constants(model: Any, source: str) -> None:
+    """Refuse string tensors among the weights and Constant nodes (Keras has no string ops)."""
+    from onnx import TensorProto
+
+    named = [(t.name, t.data_type) for t in model.graph.initializer]
+    named += [(node.output[0] if node.output else node.name, a.t.data_type)
+              for node in model.graph.node if node.op_type == "Constant"
+              for a in node.attribute if a.name == "value"]
+    named += [(node.output[0] if node.output else node.name, TensorProto.STRING)
+              for node in model.graph.node if node.op_type == "Constant"
+              for a in node.attribute if a.name in ("value_string", "value_strings")]
+    for name, data_type in named:
+        if data_type == TensorProto.STRING:
+            raise InputError(f"constant {name[:60]!r} holds strings; mstool converts numeric tensors only",
+                             where=source)
+
+
 def model_opset(model: Any) -> int:
     for entry in model.opset_import:
         if entry.domain in STANDARD_DOMAINS:
@@ -198,6 +215,7 @@ def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = N
     else:
         raise InputError(f"expected an ONNX path or onnx.ModelProto, got {type(model).__name__}")
     check_domains(proto, source)
+    check_no_string_constants(proto, source)
     _check(proto, source, path)
     for output in proto.graph.output:
         if output.type.WhichOneof("value") is not None:  # an untyped output is inferred later
