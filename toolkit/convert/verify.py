@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +36,21 @@ def make_inputs(loaded: LoadedModel, seed: int = 0, npz: str | Path | None = Non
 
 def _inputs_from_npz(loaded: LoadedModel, path: Path) -> dict[str, np.ndarray]:
     try:
-        data = np.load(path)
-    except (OSError, ValueError) as err:
+        data = np.load(path, allow_pickle=False)  # arrays only: a pickle in an .npz is code
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise InputError(f"cannot read inputs: {err}", where=str(path)) from None
+    if not hasattr(data, "files"):
+        raise InputError("expected an .npz of named arrays (np.savez), not a single array", where=str(path))
     feeds = {}
     for name, shape in loaded.input_shapes.items():
         key = name if name in data.files else f"in_{name}"
         if key not in data.files:
             raise InputError(f"no array '{name}' (or 'in_{name}') for model input '{name}'", where=str(path))
-        value = np.asarray(data[key]).astype(loaded.input_dtypes[name])
+        try:
+            value = np.asarray(data[key]).astype(loaded.input_dtypes[name])
+        except (OSError, ValueError, TypeError, EOFError, zipfile.BadZipFile) as err:
+            raise InputError(f"array '{key}' cannot be read as {loaded.input_dtypes[name]}: "
+                             f"{' '.join(str(err).split())[:200]}", where=str(path)) from None
         if tuple(value.shape) != tuple(shape):
             raise InputError(f"array '{key}' has shape {value.shape}, the conversion used {shape}; "
                              f"pass --input-shape {name}={','.join(map(str, value.shape))}", where=str(path))
