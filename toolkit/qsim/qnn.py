@@ -196,14 +196,14 @@ def make_dataset(kind: str, samples: int, noise: float, seed: int) -> tuple[np.n
 
 
 def build_classifier(n_qubits: int, n_features: int, layers: int, learning_rate: float,
-                     seed: int = 0) -> keras.Model:
+                     seed: int = 0, backend: str = "tensorflow") -> keras.Model:
     """Inputs -> QuantumLayer (<Z_q> for each qubit) -> Dense(1, sigmoid)."""
     circ, inputs, weights = classifier_circuit(n_qubits, n_features, layers)
     observables = [PauliSum([(1.0, ((q, "Z"),))]) for q in range(n_qubits)]
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(n_features,)),
-        QuantumLayer(circ, observables, inputs, weights, seed=seed, name="quantum"),
+        QuantumLayer(circ, observables, inputs, weights, seed=seed, backend=backend, name="quantum"),
         keras.layers.Dense(1, activation="sigmoid", name="readout"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy",
