@@ -103,7 +103,11 @@ def test_train_on_a_user_npz_and_save_the_model(tmp_path):
     out = res.json()
     assert out["data"].endswith("d.npz") and out["train_samples"] == 30 and out["test_samples"] == 10
     assert out["train_accuracy"] >= 0.9 and out["test_accuracy"] >= 0.8
-    assert (tmp_path / "q.keras").stat().st_size > 0
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "q.keras") as archive:  # trained on adjoint, saved exportable
+        config = archive.read("config.json").decode()
+    assert '"backend": "tensorflow"' in config and "OPENQASM 3.0" in config
 
 
 @pytest.mark.parametrize("arrays,match", [
