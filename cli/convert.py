@@ -8,32 +8,37 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit
+from mstool.toolkit.extras import require_extra
 
 
 def _render(report: dict[str, Any], console: Console) -> None:
     status = report["status"]
     colour = {"ok": "green", "unconverted": "red", "mismatch": "red"}[status]
-    console.print(f"[bold]{report['source']}[/bold] -> {report['output']}  [{colour}]{status}[/{colour}]")
+    # Names and paths come from the model and the user: printed as text, never as markup.
+    console.print(f"[bold]{escape(report['source'])}[/bold] -> {escape(report['output'])}  "
+                  f"[{colour}]{status}[/{colour}]")
     converted = sum(r["count"] for r in report["op_mapping"] if r["keras"] != "UNCONVERTED")
     console.print(f"opset {report['opset']}, {converted}/{report['nodes']} nodes converted, "
                   f"{report['conversion_seconds']:.1f} s, model.py {report.get('model_py_lines', '-')} lines")
     for dim in report["dynamic_dims"]:
-        console.print(f"dynamic dim: {dim['input']}[{dim['axis']}] ('{dim['name']}') fixed to {dim['value']}")
+        console.print(escape(f"dynamic dim: {dim['input']}[{dim['axis']}] ('{dim['name']}') fixed to "
+                             f"{dim['value']}"))
     if report["unconverted"]:
         table = Table("node", "op", "reason", title="unconverted")
         for row in report["unconverted"]:
-            table.add_row(row["name"], row["op_type"], row["reason"])
+            table.add_row(escape(row["name"]), escape(row["op_type"]), escape(row["reason"]))
         console.print(table)
     verification = report.get("verification")
     if verification:
         table = Table("output", "shape", "max abs error", "max rel error", "passed",
-                      title=f"verification vs onnxruntime ({verification['inputs']})")
+                      title=f"verification vs onnxruntime ({escape(verification['inputs'])})")
         for row in verification["outputs"]:
-            table.add_row(row["name"], str(row["shape"]), f"{row['max_abs_error']:.3g}",
+            table.add_row(escape(row["name"]), str(row["shape"]), f"{row['max_abs_error']:.3g}",
                           f"{row['max_rel_error']:.3g}", "yes" if row["passed"] else "[red]NO[/red]")
         console.print(table)
 
@@ -57,6 +62,9 @@ def convert_command(
     atol: Annotated[float, typer.Option("--atol", help="Absolute tolerance of the verification.")] = 1e-4,
     rtol: Annotated[float, typer.Option("--rtol", help="Relative tolerance of the verification.")] = 1e-3,
     seed: SeedOption = None,
+    trust_model: Annotated[bool, typer.Option(
+        "--trust-model", help="Allow a TensorFlow .pb/SavedModel input: its graph is a program that "
+                              "can run arbitrary ops (file writes), so only for models you trust.")] = False,
     overwrite: OverwriteOption = False,
     set_: SetOption = None,
     json_output: JsonOption = False,
@@ -69,6 +77,7 @@ def convert_command(
 
     Example: mstool convert resnet50.onnx -o resnet50-keras --json
     """
+    require_extra("convert", "mstool convert")
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -76,7 +85,7 @@ def convert_command(
 
     apply_local_json(json_output)
     if model.suffix.lower() in (".yaml", ".yml"):
-        return _run_recipe(model, set_ or [])
+        return _run_recipe(model, set_ or [], trust_model)
     if set_:
         raise InputError("--set needs a recipe .yaml as the model argument")
     target = to.lower()
@@ -84,22 +93,21 @@ def convert_command(
         raise InputError(f"--to must be keras or onnx, not '{to}'")
     out_dir = output or Path(f"{model.stem}-{target}")
     report = _run(model, target, out_dir, input_shape, keep_layout, verify, inputs, seed or 0, atol, rtol,
-                  overwrite)
+                  overwrite, trust_model)
     _finish(report, out_dir, atol, rtol)
 
 
-def _run_recipe(path: Path, overrides: list[str]) -> None:
+def _run_recipe(path: Path, overrides: list[str], trust_model: bool) -> None:
     from mstool.schemas.convert import ConvertRecipe
-    from mstool.toolkit.io import load_recipe, recipe_dir
+    from mstool.toolkit.io import load_recipe, resolve_path
 
     recipe = load_recipe(path, ConvertRecipe, overrides)
-    base = recipe_dir(path)
-    model = base / recipe.model
-    out_dir = base / recipe.output if recipe.output else Path(f"{model.stem}-{recipe.to}")
+    model = resolve_path(recipe.model, path)
+    out_dir = resolve_path(recipe.output, path) if recipe.output else Path(f"{model.stem}-{recipe.to}")
     check = recipe.verify
-    inputs = base / check.inputs if check.inputs else None
+    inputs = resolve_path(check.inputs, path) if check.inputs else None
     report = _run(model, recipe.to, out_dir, recipe.input_shapes, recipe.keep_layout, check.enabled, inputs,
-                  check.seed, check.atol, check.rtol, recipe.overwrite)
+                  check.seed, check.atol, check.rtol, recipe.overwrite, trust_model)
     _finish(report, out_dir, check.atol, check.rtol)
 
 
@@ -120,7 +128,8 @@ def _finish(report: dict, out_dir: Path, atol: float, rtol: float) -> None:
 
 
 def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None, keep_layout: bool,
-         verify: bool, inputs: Path | None, seed: int, atol: float, rtol: float, overwrite: bool) -> dict:
+         verify: bool, inputs: Path | None, seed: int, atol: float, rtol: float, overwrite: bool,
+         trust_model: bool = False) -> dict:
     from mstool.toolkit.convert import convert_onnx
     from mstool.toolkit.errors import InputError
 
@@ -136,9 +145,11 @@ def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None,
         raise InputError("already a Keras model; use --to onnx to export it", where=str(model))
     source: Any = model
     if suffix == ".pb" or model.is_dir():
+        from mstool.toolkit.convert.output_folder import check_replaceable
         from mstool.toolkit.convert.tensorflow_io import tensorflow_to_onnx
 
-        source = tensorflow_to_onnx(model)
+        check_replaceable(out_dir, overwrite)  # before TensorFlow loads anything
+        source = tensorflow_to_onnx(model, trusted=trust_model)
     return convert_onnx(source, out_dir, input_shapes=input_shape, keep_layout=keep_layout, verify=verify,
                         inputs_npz=str(inputs) if inputs else None, seed=seed, atol=atol, rtol=rtol,
                         overwrite=overwrite, source_label=str(model))

@@ -17,6 +17,7 @@ from mstool.cli.options import (
     apply_local_json,
 )
 from mstool.cli.output import emit, key_value_table, log
+from mstool.toolkit.extras import require_extra
 
 qsim_app = typer.Typer(
     help="Quantum circuit simulation and quantum machine learning.\n\n"
@@ -215,7 +216,7 @@ def vqe_command(
     Example: mstool qsim vqe recipes/vqe_h2.yaml --json
     """
     from mstool.schemas.qsim import VqeRecipe
-    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.io import check_writable, load_recipe, resolve_path
     from mstool.toolkit.qsim.algorithms import run_vqe
     from mstool.toolkit.qsim.observables import PauliSum
 
@@ -223,7 +224,7 @@ def vqe_command(
     cfg = load_recipe(recipe, VqeRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    hamiltonian = PauliSum.load(recipe_dir(recipe) / cfg.hamiltonian)
+    hamiltonian = PauliSum.load(resolve_path(cfg.hamiltonian, recipe))
     log(f"VQE: {hamiltonian.n_qubits} qubits, {len(hamiltonian)} terms, {cfg.ansatz} ansatz")
     opt = cfg.optimizer
     result = run_vqe(hamiltonian, cfg.n_electrons, cfg.ansatz, cfg.layers, opt.method, opt.maxiter, opt.tol,
@@ -268,14 +269,14 @@ def qaoa_command(
     Example: mstool qsim qaoa recipes/qaoa_maxcut.yaml --json
     """
     from mstool.schemas.qsim import QaoaRecipe
-    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.io import check_writable, load_recipe, resolve_path
     from mstool.toolkit.qsim.algorithms import read_edges, run_qaoa
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, QaoaRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    edges_file = recipe_dir(recipe) / cfg.edges_file if cfg.edges_file else None
+    edges_file = resolve_path(cfg.edges_file, recipe) if cfg.edges_file else None
     edges = read_edges(cfg.edges, edges_file)
     opt = cfg.optimizer
     result = run_qaoa(edges, cfg.p, opt.method, opt.maxiter, opt.tol, cfg.restarts, cfg.seed, cfg.shots)
@@ -313,6 +314,7 @@ def train_command(
 
     Example: mstool qsim train recipes/qnn_moons.yaml --data my_data.npz --save-model qnn.keras --json
     """
+    require_extra("train", "mstool qsim train (the Keras QNN)")
     from mstool.schemas.qsim import QnnRecipe
     from mstool.toolkit.io import check_writable, load_recipe
 

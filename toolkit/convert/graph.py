@@ -17,7 +17,14 @@ from mstool.toolkit.convert import ops
 from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
 from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.loader import LoadedModel
-from mstool.toolkit.convert.narrow import carrier_dtype, check_producible, to_carrier
+from mstool.toolkit.convert.narrow import (
+    NARROW_INTS,
+    carrier_dtype,
+    check_producible,
+    narrow_values,
+    to_carrier,
+)
+from mstool.toolkit.convert.safe_code import UnsafeCode, sanitize, shorten, string_literal
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
 NEVER_FOLD = {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial",
@@ -61,9 +68,15 @@ def _attribute_constant(node: Any) -> np.ndarray:
 
 
 def fold_node(node: Any, values: list[np.ndarray | None], opset: int) -> list[np.ndarray]:
-    """Evaluate one node on constant inputs with onnx's reference implementation."""
+    """Evaluate one node on constant inputs with onnx's reference implementation.
+
+    A Cast into a 4- or 2-bit integer follows onnxruntime instead (see ``narrow``).
+    """
     from onnx import helper
     from onnx.reference import ReferenceEvaluator
+
+    if node.op_type == "Cast" and ops.attr(node, "to", None) in NARROW_INTS:
+        return [narrow_values(values[0], ops.attr(node, "to"))]
 
     names = [n for n in node.input]
     feeds = {n: v for n, v in zip(names, values, strict=True) if n}
@@ -109,7 +122,7 @@ def shared_scope(graph: Any) -> str:
     if not scopes:
         return ""
     scope, count = scopes.most_common(1)[0]
-    return re.sub(r"\W+", "_", scope).strip("_") + "_" if count * 2 >= len(graph.node) else ""
+    return sanitize(scope) + "_" if count * 2 >= len(graph.node) and sanitize(scope) else ""
 
 
 def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
@@ -117,7 +130,8 @@ def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
     for name, shape in loaded.input_shapes.items():
         var = builder.fresh_name(name)
         dtype = carrier_dtype(loaded.input_dtypes[name])
-        builder.assign(var, f'keras.Input(batch_shape={tuple(shape)}, dtype="{dtype}", name="{var}")')
+        builder.assign(var, format_call("keras.Input", {"batch_shape": tuple(shape), "dtype": dtype,
+                                                        "name": var}))
         builder.alias(name, var)
         variables.append(var)
     builder.anchor = variables[0] if variables else None
@@ -180,6 +194,9 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
             if blocked:
                 raise Unsupported(f"depends on unconverted tensor '{blocked[0]}'")
             record.keras = _convert_node(builder, node, loaded.opset)
+        except UnsafeCode as err:
+            raise UnsafeCode(f"node {shorten(record.name)!r} ({shorten(node.op_type)}): {err.message}",
+                             where=loaded.source) from None
         except Unsupported as err:
             result.unconverted.append(Unconverted(record.name, node.op_type, str(err)))
             failed.update(o for o in node.output if o)
@@ -205,8 +222,9 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
             # A graph output that folded to a constant still has to be a Keras tensor.
             value = builder.constants[out.name]
             var = builder.fresh_name(out.name)
+            dtype_text = string_literal(str(value.dtype))
             builder.assign(var, format_call("Constant", {"name": var}, builder.anchor, indent=len(var) + 7,
-                                            args=[repr(tuple(value.shape)), f'"{value.dtype}"']))
+                                            args=[repr(tuple(value.shape)), dtype_text]))
             builder.set_layer_weights(var, [value])
             variables.append(var)
             continue
@@ -217,7 +235,7 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
             dtype = carrier_dtype(helper.tensor_dtype_to_np_dtype(want))
             if builder.dtype(out.name) != dtype or var in variables:
                 target = builder.fresh_name(f"{out.name}_out")
-                builder.assign(target, f'keras.ops.cast({var}, "{dtype}")')
+                builder.assign(target, f"keras.ops.cast({var}, {string_literal(dtype)})")
                 var = target
         variables.append(var)
     return variables
