@@ -248,16 +248,8 @@ def train_classifier(kind: str = "moons", samples: int = 120, noise: float = 0.1
 
 def save_model_atomically(model: keras.Model, path: str | Path) -> Path:
     """``model.save`` to ``path`` (.keras) through a temporary file: no half-written model."""
-    import os
-
     from mstool.toolkit.io.atomic import atomic_write_path
 
-    with atomic_write_path(path) as tmp:
-        staged = tmp.with_name(tmp.name + ".keras")  # Keras insists on the .keras suffix
-        try:
-            model.save(staged)
-            os.replace(staged, tmp)
-        finally:
-            if staged.exists():
-                staged.unlink()
+    with atomic_write_path(path, suffix=".keras") as tmp:  # Keras insists on the .keras suffix
+        model.save(tmp)
     return Path(path)
