@@ -285,8 +285,30 @@ def _box_and_solvent(sec: dict, system: System, pointers: list) -> None:
         system.box_angles = np.array([90.0, beta, 90.0])
     if "SOLVENT_POINTERS" in sec:
         system.solvent_pointers = tuple(int(v) for v in sec["SOLVENT_POINTERS"][:3])
+    if sec.get("RADII") and sec.get("SCREEN"):
+        system.gb_radii = np.asarray(sec["RADII"][: system.n_atoms], dtype=float) * ANGSTROM
+        system.gb_screen = np.asarray(sec["SCREEN"][: system.n_atoms], dtype=float)
     if "ATOMS_PER_MOLECULE" in sec:
         system.atoms_per_molecule = np.asarray(sec["ATOMS_PER_MOLECULE"], dtype=np.int64)
+
+
+def refuse_unsupported(sec: dict, path: str) -> None:
+    """Raise :class:`InputError` naming the flag of a topology feature the engine cannot honour."""
+    if "LES_NTYP" in sec or "LES_TYPE" in sec:
+        raise InputError(
+            "%FLAG LES_NTYP: locally enhanced sampling (LES) topologies are not supported; "
+            "build the plain (non-LES) topology",
+            where=path,
+        )
+    amoeba = sorted(f for f in sec if f.startswith("AMOEBA_"))
+    if amoeba:
+        raise InputError(f"%FLAG {amoeba[0]}: AMOEBA (polarisable) topologies are not supported", where=path)
+    for flag in ("POLARIZABILITY", "IPOL"):
+        if any(isinstance(v, (int, float)) and v != 0 for v in sec.get(flag, [])):
+            raise InputError(f"%FLAG {flag}: polarisable parameters are not supported", where=path)
+    pointers = sec.get("POINTERS", [])
+    if len(pointers) > 20 and pointers[20]:
+        raise InputError("%FLAG POINTERS: IFPERT=1 (perturbation topology) is not supported", where=path)
 
 
 def read_prmtop(path: str | os.PathLike) -> System:
@@ -299,6 +321,7 @@ def read_prmtop(path: str | os.PathLike) -> System:
     sec = read_prmtop_sections(path)
     for flag in REQUIRED_FLAGS:
         _need(sec, path, flag)
+    refuse_unsupported(sec, path)
     pointers = _need(sec, path, "POINTERS", 28)
     n_atoms, n_types = int(pointers[0]), int(pointers[1])
     residue_pointer = np.asarray(_need(sec, path, "RESIDUE_POINTER"), dtype=np.int64) - 1
