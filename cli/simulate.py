@@ -26,6 +26,7 @@ HELP = """Run molecular dynamics on an Amber system (parm7 + rst7) as a sponge.y
 --set steps=0 prints the initial energy per term (kJ/mol) and writes nothing.
 Example: mstool simulate recipes/sponge.yaml --set steps=500 --set output.trajectory=ala2.h5
 Example: mstool --json simulate recipes/sponge.yaml --set steps=0
+Example: mstool simulate recipes/sponge.yaml --set implicit_solvent.model=obc2 --set restraints.selection=@CA
 """
 
 

@@ -107,3 +107,13 @@ def test_les_topology_is_refused(tmp_path):
     les.write_text(top.read_text() + "%FLAG LES_NTYP\n%FORMAT(10I8)\n       2\n")
     with pytest.raises(InputError, match="LES_NTYP"):
         read_prmtop(les)
+
+
+def test_nan_coordinates_are_refused_naming_the_line(cli, tmp_path):
+    _, crd = bundled("ala2_vacuum")
+    lines = crd.read_text().splitlines()
+    lines[4] = "         NaN" + lines[4][12:]
+    bad = tmp_path / "nan.rst7"
+    bad.write_text("\n".join(lines) + "\n")
+    result = cli("simulate", RECIPE, "--set", f"system.coordinates={bad}", "--set", "steps=0")
+    assert result.exit_code == 2 and "nan.rst7:5" in result.stderr and "atom 5" in result.stderr

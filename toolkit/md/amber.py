@@ -376,6 +376,9 @@ def read_coordinates(path: str | os.PathLike, n_atoms: int | None = None) -> dic
     n = 3 * count
     if len(values) < n:
         raise InputError(f"expected {n} coordinates, found {len(values)}", where=path)
+    bad = np.flatnonzero(~np.isfinite(values[:n]))
+    if len(bad):  # six values per line after the title and count lines
+        raise InputError(f"atom {bad[0] // 3 + 1}: non-finite coordinate", where=f"{path}:{bad[0] // 6 + 3}")
     out: dict = {
         "positions": np.asarray(values[:n]).reshape(count, 3) * ANGSTROM,
         "velocities": None,
@@ -411,6 +414,9 @@ def _read_netcdf_restart(path: str, n_atoms: int | None) -> dict:
     if "coordinates" not in variables:
         raise InputError("NetCDF restart has no 'coordinates' variable", where=path)
     pos = variables["coordinates"].reshape(-1, 3)
+    if not np.all(np.isfinite(pos)):
+        atom = int(np.flatnonzero(~np.all(np.isfinite(pos), axis=1))[0]) + 1
+        raise InputError(f"atom {atom}: non-finite coordinate", where=path)
     if n_atoms is not None and len(pos) != n_atoms:
         raise InputError(f"has {len(pos)} atoms but the topology has {n_atoms}", where=path)
     out: dict = {"positions": pos * ANGSTROM, "velocities": None, "box": None}
