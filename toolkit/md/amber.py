@@ -280,9 +280,13 @@ def _nonbonded(sec: dict, path: str, system: System, n_atoms: int, n_types: int)
 
 def _box_and_solvent(sec: dict, system: System, pointers: list) -> None:
     if pointers[27] > 0 and "BOX_DIMENSIONS" in sec:
+        # Used only when the coordinates carry no box. IFBOX=2 is a truncated octahedron.
         beta, a, b, c = sec["BOX_DIMENSIONS"][:4]
         system.box = np.array([a, b, c]) * ANGSTROM
-        system.box_angles = np.array([90.0, beta, 90.0])
+        angles = np.full(3, beta) if pointers[27] == 2 else np.array([90.0, beta, 90.0])
+        system.box_angles = angles if abs(beta - 90.0) > 1e-3 else None
+        if system.box_angles is not None:
+            system.box = box_vectors(system.box, angles)
     if "SOLVENT_POINTERS" in sec:
         system.solvent_pointers = tuple(int(v) for v in sec["SOLVENT_POINTERS"][:3])
     if sec.get("RADII") and sec.get("SCREEN"):
