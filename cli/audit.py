@@ -129,6 +129,14 @@ def audit_command(
     fail_under: Annotated[
         float | None, typer.Option("--fail-under", help="Exit 1 when robust accuracy is below this.")
     ] = None,
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="Cheaper attack defaults (PGD 10 steps, 1 start) for a first look."),
+    ] = False,
+    trust_model: Annotated[
+        bool,
+        typer.Option("--trust-model", help="Allow a SavedModel: it is a program and can run any graph op."),
+    ] = False,
     seed: SeedOption = None,
     overrides: SetOption = None,
     json_output: JsonOption = False,
@@ -146,6 +154,12 @@ def audit_command(
         model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output
     ) + list(overrides or [])
     spec = load_recipe(recipe, AuditRecipe, sets)
+    if quick:
+        spec.quick = True
+    if trust_model:
+        for section in (spec.model, spec.second_model):
+            if section is not None:
+                section.trust = True
     base = recipe_dir(recipe)
     with progress_bar("audit", total_steps(spec)) as advance:
         outcome = run_audit(spec, base, step=lambda text: advance(info=text))

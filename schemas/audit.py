@@ -24,6 +24,7 @@ class ModelSection(Section):
     format: Literal["auto", "keras", "savedmodel", "onnx"] = "auto"
     outputs: Literal["auto", "logits", "probabilities"] = "auto"
     whitebox: bool = True
+    trust: bool = False  # a SavedModel is a program: it runs only when trusted (--trust-model)
 
 
 class DataSection(Section):
@@ -131,6 +132,7 @@ class AuditRecipe(Recipe):
     seed: int = 0
     batch_size: int = Field(default=256, ge=1)
     fail_under: float | None = None
+    quick: bool = False  # cheaper attack defaults (PGD 10 steps, 1 start; APGD 20 steps)
 
 
 class ResultRow(BaseModel):

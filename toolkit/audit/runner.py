@@ -75,6 +75,7 @@ def _load_model(section: ModelSection, recipe: AuditRecipe, base: Path, notes: l
             section.outputs,
             section.whitebox,
             recipe.batch_size,
+            section.trust,
         )
         check_compatible(clf, x, y, where)
     notes.extend(str(w.message) for w in caught if issubclass(w.category, UserWarning))
@@ -85,7 +86,7 @@ def _validate_sections(recipe: AuditRecipe) -> None:
     """Names and budgets are checked before any work starts."""
     for i, section in enumerate(recipe.attacks):
         spec = get_attack(section.name, where=f"attacks[{i}].name")
-        resolve_params(spec, section.params, where=f"attacks[{i}].params")
+        resolve_params(spec, section.params, where=f"attacks[{i}].params", quick=recipe.quick)
         if spec.budget == "eps" and not section.eps:
             raise InputError(f"attack '{spec.name}' needs at least one eps budget", where=f"attacks[{i}].eps")
         if any(e <= 0 for e in section.eps):
@@ -156,7 +157,7 @@ def _run_attack_section(
     if spec.family == "whitebox" and not ctx.clf.whitebox:
         ctx.warnings.append(f"skipped white-box attack '{spec.name}': the model is audited black-box")
         return
-    params = resolve_params(spec, section.params, where=f"attacks[{index}].params")
+    params = resolve_params(spec, section.params, where=f"attacks[{index}].params", quick=ctx.recipe.quick)
     norm = attack_norm(spec, params)
     attacked = np.flatnonzero(ctx.clean_pred == ctx.y)
     rng_targets = np.random.default_rng([ctx.recipe.seed, index, 7])

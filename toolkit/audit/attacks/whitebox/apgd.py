@@ -38,7 +38,8 @@ def _ce(job: AttackJob, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "apgd",
     family="whitebox",
     norm="linf",
-    defaults={"norm": "linf", "steps": 50, "rho": 0.75, "restarts": 1},
+    defaults={"norm": "linf", "steps": 100, "rho": 0.75, "restarts": 1},
+    quick={"steps": 20},
     summary="Auto-PGD with cross-entropy loss (APGD-CE), Linf or L2.",
 )
 def apgd(job: AttackJob) -> np.ndarray:
