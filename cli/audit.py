@@ -19,6 +19,7 @@ Writes report.json, report.md, report.html and audit-report.h5 (adversarial exam
 \b
 Example: mstool audit recipes/audit.yaml
 Example: mstool audit --model m.keras --data d.npz --attack pgd --eps 0.1
+Example: mstool audit --model m.keras --data d.npz --standard --eps 0.1
 """
 
 
@@ -33,6 +34,7 @@ def _shell_overrides(
     queries: int | None,
     input_range: str | None,
     output: Path | None,
+    standard: bool = False,
 ) -> list[str]:
     """Shell options as ``--set`` overrides, so recipe and shell go through one validation."""
     sets: list[str] = []
@@ -48,6 +50,9 @@ def _shell_overrides(
         sets.append(f"preprocess.input_range=[{input_range}]")
     if output is not None:
         sets.append(f"report.dir='{output}'")
+    if standard and eps:
+        budget = {"eps": float(eps[0]), **({"queries": queries} if queries else {})}
+        sets.append(f"standard={budget}")
     if attacks:
         items = [{"name": a, "eps": list(eps), **({"queries": queries} if queries else {})} for a in attacks]
         sets.append(f"attacks={items}")
@@ -68,6 +73,16 @@ def _render(result: dict[str, Any], console: Console) -> None:
         table.add_row(*row)
     console.print(table)
     summary = result["summary"]
+    standard = result.get("standard")
+    if standard:
+        console.print(
+            f"[bold]standard evaluation[/bold] ({standard['norm']} eps {standard['eps']:g}, "
+            + " + ".join(a["attack"] for a in standard["attacks"])
+            + f"): robust accuracy [bold]{standard['robust_accuracy']:.3f}[/bold]"
+        )
+        for check in standard["checks"]:
+            mark = "ok  " if check["passed"] else "FAIL"
+            console.print(f"  {mark} {check['check']}: {check['detail']}")
     if summary.get("worst_accuracy") is not None:
         console.print(f"accuracy under the strongest attack: [bold]{summary['worst_accuracy']:.3f}[/bold]")
     if summary.get("mean_corruption_accuracy") is not None:
@@ -79,7 +94,10 @@ def _render(result: dict[str, Any], console: Console) -> None:
 
 
 def robust_accuracy(report: Any) -> float:
-    """The number ``--fail-under`` gates on: worst accuracy under attack, else under perturbation."""
+    """The number ``--fail-under`` gates on: the standard evaluation's robust accuracy, else the
+    worst accuracy under attack, else under perturbation."""
+    if report.robust_accuracy is not None:
+        return report.robust_accuracy
     if report.summary.worst_accuracy is not None:
         return report.summary.worst_accuracy
     if report.results:
@@ -88,14 +106,18 @@ def robust_accuracy(report: Any) -> float:
 
 
 def _check_shell_args(recipe: Path | None, model: Path | None, data: Path | None, attacks: list[str],
-                      eps: list[float], perturbations: list[str]) -> None:
+                      eps: list[float], perturbations: list[str], standard: bool) -> None:
     from mstool.toolkit.audit.attacks import get_attack
     from mstool.toolkit.errors import InputError
 
     if recipe is None and (model is None or data is None):
         raise InputError("give a recipe, or --model and --data (see mstool audit --help)")
-    if recipe is None and not attacks and not perturbations:
-        raise InputError("give at least one --attack or --perturbation")
+    if recipe is None and not attacks and not perturbations and not standard:
+        raise InputError("give --standard, or at least one --attack or --perturbation")
+    if standard and len(eps) > 1:
+        raise InputError("--standard evaluates at one budget: give a single --eps")
+    if standard and not eps and recipe is None:
+        raise InputError("--standard needs --eps (the Linf budget in data units)")
     if attacks and not eps and any(get_attack(a, where="--attack").budget == "eps" for a in attacks):
         raise InputError("--attack needs --eps for bounded attacks")
 
@@ -129,6 +151,11 @@ def audit_command(
     fail_under: Annotated[
         float | None, typer.Option("--fail-under", help="Exit 1 when robust accuracy is below this.")
     ] = None,
+    standard: Annotated[
+        bool,
+        typer.Option("--standard", help="AutoAttack-style standard evaluation at --eps "
+                     "(APGD-CE, APGD-T, DeepFool, Square; per-sample worst case)."),
+    ] = False,
     quick: Annotated[
         bool,
         typer.Option("--quick", help="Cheaper attack defaults (PGD 10 steps, 1 start) for a first look."),
@@ -149,11 +176,16 @@ def audit_command(
     from mstool.toolkit.io import load_recipe, recipe_dir
 
     apply_local_json(json_output)
-    _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [])
+    _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [], standard)
     sets = _shell_overrides(
-        model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output
+        model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output,
+        standard,
     ) + list(overrides or [])
     spec = load_recipe(recipe, AuditRecipe, sets)
+    if standard and spec.standard is None:
+        from mstool.toolkit.errors import InputError
+
+        raise InputError("--standard needs --eps, or a standard: {eps: ...} section in the recipe")
     if quick:
         spec.quick = True
     if trust_model:

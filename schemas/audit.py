@@ -93,6 +93,20 @@ class PerturbationSection(Section):
         return value
 
 
+class StandardSection(Section):
+    """AutoAttack-style standard evaluation at one budget: APGD-CE, APGD-T, DeepFool and Square
+    in turn, per-sample worst case, plus gradient-masking checks.
+
+    >>> StandardSection(eps=0.1).norm
+    'linf'
+    """
+
+    eps: float = Field(gt=0)
+    norm: Literal["linf", "l2"] = "linf"
+    checks: bool = True
+    queries: int | None = Field(default=None, ge=1)  # Square's per-sample budget (default 5000)
+
+
 class MetricsSection(Section):
     """Optional, more expensive metrics."""
 
@@ -127,6 +141,7 @@ class AuditRecipe(Recipe):
     preprocess: PreprocessSection = PreprocessSection()
     attacks: list[AttackSection] = []
     perturbations: list[PerturbationSection] = []
+    standard: StandardSection | None = None
     metrics: MetricsSection = MetricsSection()
     report: ReportSection = ReportSection()
     seed: int = 0
@@ -191,6 +206,8 @@ class AuditReport(BaseModel):
     second_clean_accuracy: float | None = None
     results: list[ResultRow]
     summary: Summary
+    robust_accuracy: float | None = None  # standard evaluation's, else the worst under any attack
+    standard: dict[str, Any] | None = None
     warnings: list[str] = []
 
 

@@ -19,6 +19,7 @@ FAST = {
     "vmifgsm": {"steps": 3, "variance_samples": 2},
     "vnifgsm": {"steps": 3, "variance_samples": 2},
     "apgd": {"steps": 10},
+    "apgd_t": {"steps": 10, "target_classes": 2},
     "universal": {"epochs": 2},
     "cw": {"max_iter": 20, "binary_search_steps": 3},
     "ead": {"max_iter": 20, "binary_search_steps": 2},

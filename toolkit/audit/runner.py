@@ -25,6 +25,7 @@ from mstool.toolkit.audit.attacks.perturbations import apply_perturbation, get_p
 from mstool.toolkit.audit.data import check_range, declared_range, load_images, select_samples
 from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
 from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
+from mstool.toolkit.audit.standard import check_budget, standard_evaluation
 from mstool.toolkit.errors import InputError
 
 
@@ -49,6 +50,7 @@ class _Context:
     second: Classifier | None
     second_pred: np.ndarray | None
     outcome_rows: list[ResultRow] = field(default_factory=list)
+    standard: dict | None = None
     perturbed: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -114,6 +116,8 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     if recipe.second_model is not None:
         second = _load_model(recipe.second_model, recipe, base, notes, x, y, str(data_path))
         second_pred = second.predict(x, count=False)
+    if recipe.standard is not None:
+        check_budget(recipe.standard.eps, recipe.standard.norm, clf, x.shape[1:], "standard.eps")
     return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes)
 
 
@@ -217,9 +221,28 @@ def _run_perturbations(ctx: _Context, step: Callable[[str], None]) -> None:
             )
 
 
+def _run_standard(ctx: _Context, step: Callable[[str], None]) -> None:
+    """The standard evaluation: a report section and one result row (per-sample worst case)."""
+    section = ctx.recipe.standard
+    start = time.perf_counter()
+    result = standard_evaluation(
+        ctx.clf, ctx.x, ctx.y, section.eps, section.norm, ctx.recipe.seed, ctx.recipe.quick,
+        section.checks, step, section.queries,
+    )
+    seconds = time.perf_counter() - start
+    ctx.standard = result.as_dict()
+    failed = [c for c in result.checks if not c["passed"]]
+    ctx.warnings.extend(f"gradient-masking check failed: {c['check']} ({c['detail']})" for c in failed)
+    ctx.outcome_rows.append(
+        _row_from(ctx, "standard", "whitebox" if ctx.clf.whitebox else "blackbox", section.norm, section.eps,
+                  result.x_worst, seconds, 0, None, False)
+    )
+
+
 def total_steps(recipe: AuditRecipe) -> int:
     """How many progress steps :func:`run_audit` reports."""
     count = sum(len(s.severities) for s in recipe.perturbations)
+    count += 4 if recipe.standard is not None else 0
     for s in recipe.attacks:
         count += len(s.eps) if get_attack(s.name).budget == "eps" else 1
     return count
@@ -232,6 +255,8 @@ def run_audit(
     base = base or Path.cwd()
     ctx = prepare(recipe, base)
     step = step or (lambda _: None)
+    if recipe.standard is not None:
+        _run_standard(ctx, step)
     for i, section in enumerate(recipe.attacks):
         _run_attack_section(ctx, i, section, step)
     _run_perturbations(ctx, step)
@@ -300,5 +325,7 @@ def _build_report(ctx: _Context, base: Path) -> AuditReport:
         else None,
         results=ctx.outcome_rows,
         summary=summary,
+        robust_accuracy=ctx.standard["robust_accuracy"] if ctx.standard else summary.worst_accuracy,
+        standard=ctx.standard,
         warnings=ctx.warnings,
     )
