@@ -23,6 +23,7 @@ from mstool.toolkit.audit.attacks import (
 from mstool.toolkit.audit.attacks.base import random_targets, resolve_params
 from mstool.toolkit.audit.attacks.perturbations import apply_perturbation, get_perturbation
 from mstool.toolkit.audit.data import check_range, declared_range, load_images, select_samples
+from mstool.toolkit.audit.defences import defended_classifier, evaluate_detector, get_transform
 from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
 from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
 from mstool.toolkit.audit.standard import check_budget, standard_evaluation
@@ -51,6 +52,7 @@ class _Context:
     second_pred: np.ndarray | None
     outcome_rows: list[ResultRow] = field(default_factory=list)
     standard: dict | None = None
+    detection: dict | None = None
     perturbed: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -97,6 +99,26 @@ def _validate_sections(recipe: AuditRecipe) -> None:
             raise InputError(f"attack '{spec.name}' has no targeted mode", where=f"attacks[{i}].targeted")
     for i, section in enumerate(recipe.perturbations):
         get_perturbation(section.name, where=f"perturbations[{i}].name")
+    if recipe.defence is not None:
+        get_transform(recipe.defence.name, recipe.defence.params, where="defence")
+
+
+def _needs_gradients(recipe: AuditRecipe) -> bool:
+    white = any(get_attack(s.name).family == "whitebox" for s in recipe.attacks)
+    return white or recipe.standard is not None or recipe.detector is not None
+
+
+def _defend(clf: Classifier, recipe: AuditRecipe, notes: list[str]) -> Classifier:
+    """Put the recipe's input transformation in front of the model (adaptive: BPDA gradients)."""
+    defence = recipe.defence
+    if not clf.whitebox and _needs_gradients(recipe):
+        reason = "; ".join(notes) or "model.whitebox is false"
+        raise InputError(
+            f"defence '{defence.name}' needs a model with gradients for adaptive (BPDA) evaluation, "
+            f"but {recipe.model.path} is audited black-box ({reason}); use black-box attacks only",
+            where="defence",
+        )
+    return defended_classifier(clf, defence.name, defence.params, defence.adaptive)
 
 
 def prepare(recipe: AuditRecipe, base: Path) -> _Context:
@@ -112,12 +134,20 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     x, y = x[idx], y[idx]
     check_range(x, recipe.preprocess.input_range, str(data_path))
     clf = _load_model(recipe.model, recipe, base, notes, x, y, str(data_path))
+    if recipe.defence is not None:
+        clf = _defend(clf, recipe, notes)
     second, second_pred = None, None
     if recipe.second_model is not None:
         second = _load_model(recipe.second_model, recipe, base, notes, x, y, str(data_path))
         second_pred = second.predict(x, count=False)
     if recipe.standard is not None:
         check_budget(recipe.standard.eps, recipe.standard.norm, clf, x.shape[1:], "standard.eps")
+    for i, section in enumerate(recipe.attacks):
+        spec = get_attack(section.name)
+        norm = attack_norm(spec, resolve_params(spec, section.params, "attacks"))
+        if spec.budget == "eps" and norm in ("linf", "l2"):
+            for eps in section.eps:
+                check_budget(eps, norm, clf, x.shape[1:], f"attacks[{i}].eps")
     return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes)
 
 
@@ -239,20 +269,37 @@ def _run_standard(ctx: _Context, step: Callable[[str], None]) -> None:
     )
 
 
+def _run_detector(ctx: _Context, step: Callable[[str], None]) -> None:
+    section = ctx.recipe.detector
+    step(f"detector eps={section.eps:g}")
+    ctx.detection = evaluate_detector(
+        ctx.clf, ctx.x, ctx.y, section.eps, section.false_positive_rate, ctx.recipe.seed, ctx.recipe.quick
+    )
+
+
 def total_steps(recipe: AuditRecipe) -> int:
     """How many progress steps :func:`run_audit` reports."""
     count = sum(len(s.severities) for s in recipe.perturbations)
     count += 4 if recipe.standard is not None else 0
+    count += 1 if recipe.detector is not None else 0
     for s in recipe.attacks:
         count += len(s.eps) if get_attack(s.name).budget == "eps" else 1
+    if recipe.harden is not None:
+        count = 2 * count + recipe.harden.epochs
     return count
 
 
 def run_audit(
     recipe: AuditRecipe, base: Path | None = None, step: Callable[[str], None] | None = None
 ) -> AuditOutcome:
-    """Run a whole audit; ``step(description)`` is called before each method and budget."""
+    """Run a whole audit; ``step(description)`` is called before each method and budget.
+    With a ``harden`` section: audit, adversarial training, and the audit of the hardened model."""
     base = base or Path.cwd()
+    if recipe.harden is not None:
+        from mstool.toolkit.audit.before_after import run_hardening
+
+        _validate_sections(recipe)
+        return run_hardening(recipe, base, step)
     ctx = prepare(recipe, base)
     step = step or (lambda _: None)
     if recipe.standard is not None:
@@ -260,6 +307,8 @@ def run_audit(
     for i, section in enumerate(recipe.attacks):
         _run_attack_section(ctx, i, section, step)
     _run_perturbations(ctx, step)
+    if recipe.detector is not None:
+        _run_detector(ctx, step)
     report = _build_report(ctx, base)
     return AuditOutcome(report, ctx.x, ctx.y, ctx.clean_pred, ctx.perturbed)
 
@@ -327,5 +376,7 @@ def _build_report(ctx: _Context, base: Path) -> AuditReport:
         summary=summary,
         robust_accuracy=ctx.standard["robust_accuracy"] if ctx.standard else summary.worst_accuracy,
         standard=ctx.standard,
+        defence=recipe.defence.model_dump() if recipe.defence else None,
+        detection=ctx.detection,
         warnings=ctx.warnings,
     )

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
 from mstool.toolkit.audit.attacks import blackbox, whitebox  # noqa: F401 - packages
@@ -42,7 +44,10 @@ def get_attack(name: str, where: str = "attacks") -> AttackSpec:
     for spec in ATTACKS.values():
         if spec.name.replace("_", "") == key:
             return spec
-    raise InputError(f"unknown attack '{name}'; valid attacks: {', '.join(sorted(ATTACKS))}", where=where)
+    near = difflib.get_close_matches(name.lower(), ATTACKS, n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+    valid = ", ".join(sorted(ATTACKS))
+    raise InputError(f"unknown attack '{name}'{hint}; valid attacks: {valid}", where=where)
 
 
 def attack_norm(spec: AttackSpec, params: dict) -> str:
