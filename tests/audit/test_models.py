@@ -184,7 +184,7 @@ def test_convert_output_folder_is_loaded_through_its_keras_file(linear_model, tm
 def test_dlr_gradient_matches_finite_differences(tmp_path):
     import keras
 
-    from mstool.toolkit.audit.models import dlr_loss
+    from mstool.toolkit.audit.losses import dlr_loss
     from tests.audit.conftest import linear_weights
 
     w, b = linear_weights(seed=5, classes=5)

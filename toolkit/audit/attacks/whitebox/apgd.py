@@ -16,7 +16,7 @@ from mstool.toolkit.audit.attacks.base import (
     random_in_ball,
     register,
 )
-from mstool.toolkit.audit.models import dlr_loss
+from mstool.toolkit.audit.losses import dlr_loss
 
 
 def checkpoints(steps: int) -> list[int]:
