@@ -12,14 +12,17 @@ from rich.table import Table
 from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit, progress_bar, warn
 
-HELP = """Audit a classifier's robustness: white-box and black-box attacks and natural perturbations.
+HELP = """Audit a classifier's robustness: white-box and black-box attacks and natural perturbations,
+an AutoAttack-style standard evaluation, defences, and adversarial training with a re-audit.
 
-Writes report.json, report.md, report.html and audit-report.h5 (adversarial examples).
+Writes report.json, report.md, report.html and audit-report.h5 (adversarial examples);
+a recipe with a harden: section also writes the hardened model.
 
 \b
 Example: mstool audit recipes/audit.yaml
 Example: mstool audit --model m.keras --data d.npz --attack pgd --eps 0.1
 Example: mstool audit --model m.keras --data d.npz --standard --eps 0.1
+Example: mstool audit recipes/adversarial_digits.yaml   (model -> hardened model -> re-audit)
 """
 
 
@@ -127,7 +130,9 @@ def audit_command(
         Path | None, typer.Argument(help="Audit recipe (YAML); optional with --model/--data.")
     ] = None,
     model: Annotated[
-        Path | None, typer.Option("--model", help="Model: .keras, .h5, SavedModel folder or .onnx.")
+        Path | None,
+        typer.Option("--model", help="Model: .keras, .h5, .onnx, SavedModel folder (with --trust-model) "
+                     "or mstool convert folder."),
     ] = None,
     data: Annotated[
         Path | None, typer.Option("--data", help="Data: .npz (x, y) or an images artifact.")
