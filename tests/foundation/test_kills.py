@@ -270,7 +270,7 @@ def test_preprocess_killed_anywhere_keeps_the_previous_or_a_complete_output(tmp_
             delay = rng.uniform(0.0, 1.0)
             moment, ready = f"lock + {delay:.2f} s", lambda proc=proc: lock_holder(out) == proc.pid
         else:  # while the images stream into the temp file, up to its rename and past it
-            delay = rng.uniform(0.0, 2.5)
+            delay = rng.uniform(0.0, 0.8)
             moment = f"temp file + {delay:.2f} s"
             ready = lambda proc=proc: any(out_dir.glob(f"images.h5.tmp-{proc.pid}-*"))  # noqa: E731
         run = kill_at(proc, ready, delay)
