@@ -183,7 +183,7 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
     for init in graph.initializer:
         try:
             builder.constants[init.name] = to_carrier(numpy_helper.to_array(init))
-        except (ValueError, TypeError) as err:  # e.g. raw data that does not fill the declared dims
+        except (ValueError, TypeError, KeyError) as err:  # e.g. data short of its dims, an unknown type
             raise InputError(f"initializer {shorten(init.name)!r} cannot be read: {shorten(err, 120)}",
                              where=loaded.source) from None
     builder.onnx_dtypes = onnx_element_types(graph)
