@@ -29,6 +29,7 @@ OutputDirOpt = Annotated[Path, Opt("--output", "-o", help="Output folder (model,
 OverwriteOpt = Annotated[bool, Opt("--overwrite", help="Start afresh over an existing run.")]
 OnnxOpt = Annotated[bool, Opt("--onnx/--no-onnx", help="Also export model.onnx (tf2onnx).")]
 UntilOpt = Annotated[int | None, Opt("--until-step", min=1, help="Stop at that step; --resume later.")]
+TensorboardOpt = Annotated[Path | None, Opt("--tensorboard", help="Write TensorBoard event files into DIR.")]
 RestartsOpt = Annotated[int, Opt("--max-restarts", min=0, help="Restarts of all workers after one dies.")]
 
 
@@ -90,11 +91,12 @@ def train_command(
     onnx: OnnxOpt = True,
     until_step: UntilOpt = None,
     max_restarts: RestartsOpt = 2,
+    tensorboard: TensorboardOpt = None,
     seed: SeedOption = None,
     overrides: SetOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Train an image classifier; writes model.keras, model.weights.h5, model.onnx, training-log.h5.
+    """Train an image classifier; writes model.keras, model.weights.h5, model.onnx, training-log.h5/.csv.
 
     Example: mstool train recipes/train_digits.yaml --mode graph --workers 2 -o runs/digits
     """
@@ -106,7 +108,8 @@ def train_command(
     apply_local_json(json_output)
     options = {"data.train": data, "data.val": val, "model.name": model, "run.epochs": epochs,
                "run.batch_size": batch_size, "run.mode": mode, "run.xla": xla, "run.strategy": strategy,
-               "run.seed": seed}
+               "run.seed": seed, "logs.tensorboard": True if tensorboard else None,
+               "logs.tensorboard_dir": tensorboard}
     if workers > 1:
         options["run.workers"] = workers
     loaded = load_recipe(recipe, TrainRecipe, recipe_overrides(options, overrides))

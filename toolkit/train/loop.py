@@ -18,9 +18,13 @@ from mstool.schemas.train import TrainRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.recipes import resolve_path
 from mstool.toolkit.train.checkpoint import Position, restore_checkpoint, save_checkpoint, weights_are_finite
+from mstool.toolkit.train.early_stop import BEST_NAME, EarlyStopping
+from mstool.toolkit.train.guard import chance_accuracy, chance_message, check_loss
 from mstool.toolkit.train.history import History
 from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
 from mstool.toolkit.train.local_sum import LocalSum
+from mstool.toolkit.train.logs import RunLogs
+from mstool.toolkit.train.optim import peak_lr
 from mstool.toolkit.train.sources import Source, open_source, split_source
 
 CHECKPOINT_NAME = "checkpoint.h5"
@@ -101,7 +105,7 @@ def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: 
     if recipe.run.max_steps:
         total = min(total, recipe.run.max_steps)
     opt = recipe.optimizer
-    lr = opt.lr * (batch / opt.reference_batch if opt.reference_batch else 1.0)
+    lr = peak_lr(opt.name, opt.lr, opt.reference_batch, batch)
     return Plan(classes, names, batch, batch // replicas, local_replicas, spe, total, lr, warnings)
 
 
@@ -170,6 +174,8 @@ class RunState:
     stop_at: int = 0
     skipped_steps: int = 0
     loss_scale: float | None = None
+    logs: RunLogs | None = None
+    early_stopping: EarlyStopping | None = None
 
 
 def _save(state: RunState, position: Position) -> None:
@@ -178,6 +184,7 @@ def _save(state: RunState, position: Position) -> None:
                          f"({state.checkpoint}, step {state.last_checkpoint_step})")
     if state.placement.is_chief:
         save_checkpoint(state.checkpoint, state.model, state.optimizer, position, state.history)
+        state.logs.write_csv(state.history)
     state.last_checkpoint_step = position.step
 
 
@@ -216,15 +223,16 @@ def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
         loss = float(loss_sum) / plan.global_batch
         if not np.isfinite(loss):
             state.stopped = f"non-finite loss at step {step + 1}"
-            raise WorkFailed(f"loss is {loss} at step {step + 1}; stopped, kept the last good checkpoint "
-                             f"({state.checkpoint if state.last_checkpoint_step else 'none written'}, "
-                             f"step {state.last_checkpoint_step})")
+            kept = (f"{state.checkpoint}, step {state.last_checkpoint_step}" if state.last_checkpoint_step
+                    else "none written")
+            check_loss(loss, step + 1, lr, kept)
         step += 1
         record = dict(step=step, loss=loss, accuracy=float(correct) / plan.global_batch, lr=lr,
                       images_per_second=plan.global_batch / elapsed)
         state.history.add_step(**record)
         if chief:
             state.events.step(record)
+            state.logs.step(record, state.loss_scale)
         position = Position(step, epoch, batch + 1, position.seed, plan.global_batch)
         if every and step % every == 0:
             _save(state, position)
@@ -233,6 +241,43 @@ def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
     if position.batch_in_epoch >= plan.steps_per_epoch:
         position = Position(step, epoch + 1, 0, position.seed, plan.global_batch)
     return position
+
+
+def _check_chance(state: RunState, epoch: int, val_accuracy: float) -> None:
+    """Warn once (or fail, ``guard.at_chance: fail``) when validation accuracy sits at chance level."""
+    guard = state.recipe.guard
+    message = chance_message(val_accuracy, chance_accuracy(state.val.labels), guard.chance_margin, epoch,
+                             state.plan.lr)
+    if message is None:
+        return
+    if guard.at_chance == "fail":
+        state.stopped = f"validation accuracy at chance after epoch {epoch}"
+        raise WorkFailed(message + " (guard.at_chance: fail)")
+    if not any("at chance level" in w for w in state.plan.warnings):
+        state.plan.warnings.append(message)
+        if state.placement.is_chief:
+            state.events.warn(message)
+
+
+def _tensorboard_dir(recipe: TrainRecipe, output_dir: Path, base_dir) -> Path | None:
+    logs = recipe.logs
+    if logs.tensorboard_dir:
+        return resolve_path(logs.tensorboard_dir, Path(base_dir))
+    return output_dir / "tensorboard" if logs.tensorboard else None
+
+
+def _early_stop(state: RunState, epoch: int, result: tuple[float, float], position: Position) -> None:
+    """Record the epoch's monitored value; keep the best weights; end the run after ``patience`` epochs."""
+    rule = state.early_stopping
+    if rule is None:
+        return
+    value = result[0] if rule.monitor == "val_loss" else result[1]
+    if rule.update(epoch, value):
+        rule.keep(state.model, state.checkpoint.with_name(BEST_NAME) if state.placement.is_chief else None)
+    elif rule.should_stop:
+        state.stop_at = position.step
+        state.stopped = (f"early stop after epoch {epoch}: {rule.monitor} has not improved for "
+                         f"{rule.patience} epochs (best {rule.best:.4f} at epoch {rule.best_epoch})")
 
 
 def evaluate(state: RunState, eval_fn) -> tuple[float, float] | None:
@@ -259,6 +304,7 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
 
     recipe, plan, placement = state.recipe, state.plan, state.placement
     summary = {"steps": len(state.history.steps["step"]) and int(state.history.steps["step"][-1]),
+               "stopped": state.stopped,
                "val_loss": eval_result[0] if eval_result else None,
                "val_accuracy": eval_result[1] if eval_result else None,
                "images_per_second": state.history.images_per_second(),
@@ -271,6 +317,9 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
         summary.update(loss_scale=state.loss_scale, skipped_steps=state.skipped_steps)
     if not placement.is_chief:
         return summary
+    summary["paths"].update(state.logs.close(state.history))
+    if state.early_stopping is not None:
+        summary["best_epoch"] = state.early_stopping.best_epoch
     clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes, recipe.model.width)
     stem = output_dir / "model"
     summary["paths"].update(save_keras(clone, stem))
@@ -321,7 +370,15 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
         optimizer.local_sum = LocalSum(os.environ[LOCAL_SUM_ENV], placement.worker, placement.workers)
     state = RunState(recipe, plan, placement, model, optimizer, train_src, val_src, History(),
                      output_dir / CHECKPOINT_NAME, events)
+    if recipe.early_stopping is not None:
+        if val_src is None:
+            raise InputError("early_stopping needs validation data (data.val or data.val_split > 0)",
+                             where="early_stopping")
+        rule = recipe.early_stopping
+        state.early_stopping = EarlyStopping(rule.monitor, rule.patience, rule.min_delta)
     state.stop_at = min(plan.total_steps, until_step or plan.total_steps)
+    state.logs = RunLogs(output_dir, plan.steps_per_epoch, _tensorboard_dir(recipe, output_dir, base_dir)
+                         if placement.is_chief else None)
     position = Position(seed=recipe.run.seed, global_batch=plan.global_batch)
     if resume and state.checkpoint.exists():
         position = restore_checkpoint(state.checkpoint, model, optimizer, state.history)
@@ -330,6 +387,9 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
                              f"{position.seed}; this run has {plan.global_batch} and {recipe.run.seed}",
                              where=str(state.checkpoint))
         state.last_checkpoint_step = position.step
+        if state.early_stopping is not None:
+            state.early_stopping.replay(state.history.epochs)
+            state.early_stopping.load(output_dir / BEST_NAME)
     elif resume and placement.is_chief:
         events.warn(f"no checkpoint at {state.checkpoint}; starting from step 0")
     step_fn = make_train_step(placement.strategy, model, optimizer, classes=plan.classes,
@@ -348,9 +408,15 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
                 state.history.add_epoch(epoch=epoch + 1, val_loss=result[0], val_accuracy=result[1])
                 if placement.is_chief:
                     events.epoch({"epoch": epoch + 1, "val_loss": result[0], "val_accuracy": result[1]})
+                    state.logs.epoch(position.step, *result)
+                _check_chance(state, epoch + 1, result[1])
+                _early_stop(state, epoch + 1, result, position)
     if result is None:
         result = evaluate(state, eval_fn)
-    if position.step < plan.total_steps:
+    if state.early_stopping is not None and state.early_stopping.should_stop:
+        if recipe.early_stopping.restore_best and state.early_stopping.restore(model):
+            result = evaluate(state, eval_fn)
+    elif position.step < plan.total_steps:
         state.stopped = f"paused at step {position.step} of {plan.total_steps}"
     _save(state, position)
     return _finish(state, output_dir, result, export)
