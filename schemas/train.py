@@ -35,6 +35,11 @@ class ModelSection(Section):
     classes: int | None = Field(None, ge=2, description="expected class count; checked against the labels")
     batch_norm: Literal["fused", "keras"] = Field(
         "fused", description="fused: TensorFlow's one-kernel batch norm in training; keras: Keras's layer")
+    path: str | None = Field(
+        None, description="your own model: a .keras file, or a folder holding one (mstool convert "
+                          "--format keras); replaces name/width/batch_norm")
+    init_weights: str | None = Field(None, description="start from these weights: .weights.h5 or .keras")
+    freeze: list[str] = Field([], description="layer name prefixes to keep frozen (not trained)")
 
 
 class OptimizerSection(Section):

@@ -55,6 +55,9 @@ class Plan:
     total_steps: int
     lr: float
     warnings: list[str] = field(default_factory=list)
+    model_path: Path | None = None  # the user's .keras model, when model.path is set
+    init_weights: Path | None = None
+    probabilities: bool = False  # the model ends in a softmax
 
 
 def load_sources(recipe: TrainRecipe, base_dir: Path) -> tuple[Source, Source | None]:
@@ -109,6 +112,22 @@ def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: 
     return Plan(classes, names, batch, batch // replicas, local_replicas, spe, total, lr, warnings)
 
 
+def model_files(recipe: TrainRecipe, base_dir: Path) -> tuple[Path | None, Path | None]:
+    """The user's ``.keras`` model (``model.path``, a file or a convert output folder) and the
+    ``model.init_weights`` file, resolved against the recipe's folder."""
+    from mstool.toolkit.train.models.user import find_keras_file
+
+    section = recipe.model
+    model_path = None
+    if section.path:
+        if recipe.run.mixed_precision:
+            raise InputError("run.mixed_precision applies to the built-in models; a .keras model trains "
+                             "in the dtypes it was saved with", where="model.path")
+        model_path = find_keras_file(resolve_path(section.path, base_dir))
+    init = resolve_path(section.init_weights, base_dir) if section.init_weights else None
+    return model_path, init
+
+
 def precision_policy(mixed_precision: bool | str) -> str:
     """The Keras dtype policy for ``run.mixed_precision``.
 
@@ -125,6 +144,13 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
 
     from mstool.toolkit.train.models import build_model
     from mstool.toolkit.train.models.layers import normalization
+    from mstool.toolkit.train.models.user import (
+        check_model_fits,
+        ends_in_softmax,
+        freeze_layers,
+        load_initial_weights,
+        load_keras_file,
+    )
     from mstool.toolkit.train.optim import DynamicLossScale, Optimizer, OptimizerConfig, Schedule
 
     opt = recipe.optimizer
@@ -140,7 +166,15 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
     keras.config.set_dtype_policy(precision)
     try:
         with strategy.scope(), normalization(recipe.model.batch_norm):
-            model = build_model(recipe.model.name, tuple(shape), plan.classes, recipe.model.width)
+            if plan.model_path is not None:
+                model = load_keras_file(plan.model_path)
+                check_model_fits(model, tuple(shape), plan.classes, str(plan.model_path))
+                plan.probabilities = ends_in_softmax(model)
+            else:
+                model = build_model(recipe.model.name, tuple(shape), plan.classes, recipe.model.width)
+            if plan.init_weights is not None:
+                load_initial_weights(model, plan.init_weights)
+            freeze_layers(model, recipe.model.freeze)
             optimizer = Optimizer(config, schedule, scaling)
             optimizer.build([v.value for v in model.trainable_variables])
     finally:
@@ -320,7 +354,14 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
     summary["paths"].update(state.logs.close(state.history))
     if state.early_stopping is not None:
         summary["best_epoch"] = state.early_stopping.best_epoch
-    clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes, recipe.model.width)
+    if plan.model_path is not None:
+        from mstool.toolkit.train.models.user import load_keras_file
+
+        clone = load_keras_file(plan.model_path)  # outside any strategy, as the user saved it
+        clone.set_weights([np.asarray(v.numpy()) for v in state.model.weights])
+    else:
+        clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes,
+                             recipe.model.width)
     stem = output_dir / "model"
     summary["paths"].update(save_keras(clone, stem))
     if export:
@@ -329,7 +370,8 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
         summary["onnx_max_abs_diff"] = export_onnx(clone, stem.with_suffix(".onnx"), sample)
     log_path = output_dir / "training-log.h5"
     meta = TrainingLogMeta(
-        model=recipe.model.name, steps=summary["steps"], epochs_done=len(state.history.epochs["epoch"]),
+        model=plan.model_path.name if plan.model_path else recipe.model.name, steps=summary["steps"],
+        epochs_done=len(state.history.epochs["epoch"]),
         mode=recipe.run.mode, xla=recipe.run.xla, strategy=recipe.run.strategy, workers=placement.workers,
         replicas=placement.replicas, global_batch=plan.global_batch,
         mixed_precision=recipe.run.mixed_precision,
@@ -361,6 +403,7 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
     placement = make_placement(recipe.run.strategy, recipe.run.connect_timeout, recipe.run.gradient_pack_mb)
     local = max(1, len(placement.strategy.extended.worker_devices))
     plan = make_plan(recipe, train_src, val_src, placement.replicas, local)
+    plan.model_path, plan.init_weights = model_files(recipe, Path(base_dir))
     if placement.is_chief:
         output_dir.mkdir(parents=True, exist_ok=True)
         for message in plan.warnings:
@@ -394,8 +437,9 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
         events.warn(f"no checkpoint at {state.checkpoint}; starting from step 0")
     step_fn = make_train_step(placement.strategy, model, optimizer, classes=plan.classes,
                               global_batch=plan.global_batch, label_smoothing=recipe.run.label_smoothing,
-                              mode=recipe.run.mode, xla=recipe.run.xla)
-    eval_fn = make_eval_batch(model, classes=plan.classes, mode=recipe.run.mode)
+                              mode=recipe.run.mode, xla=recipe.run.xla, probabilities=plan.probabilities)
+    eval_fn = make_eval_batch(model, classes=plan.classes, mode=recipe.run.mode,
+                              probabilities=plan.probabilities)
     if placement.is_chief:
         events.start(plan.total_steps, position.step)
     result = None
