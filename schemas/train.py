@@ -48,7 +48,7 @@ class OptimizerSection(Section):
     name: Literal["sgd", "adamw"] = "adamw"
     lr: float | None = Field(
         None, gt=0, description="peak learning rate at reference_batch (none: the optimizer's default, "
-                                "adamw 0.001, sgd 0.01 at batch 64, scaled with the global batch)")
+                                "adamw 0.003, sgd 0.03 at batch 64, scaled with the global batch)")
     reference_batch: int | None = Field(
         None, ge=1, description="scale lr linearly by global_batch / reference_batch (none: no scaling)")
     momentum: float = Field(0.9, ge=0.0, lt=1.0)

@@ -38,12 +38,12 @@ class Collect(Events):
         self.warnings.append(message)
 
 
-def test_default_optimizer_is_adamw_at_0_001_for_batch_64():
+def test_default_optimizer_is_adamw_at_0_003_for_batch_64():
     recipe = TrainRecipe(data={"train": "x.npz"})
     assert (recipe.optimizer.name, recipe.optimizer.lr) == ("adamw", None)
     from mstool.toolkit.train.optim import peak_lr
-    assert peak_lr("adamw", None, None, 64) == pytest.approx(0.001)
-    assert peak_lr("sgd", None, None, 32) == pytest.approx(0.005)
+    assert peak_lr("adamw", None, None, 64) == pytest.approx(0.003)
+    assert peak_lr("sgd", None, None, 32) == pytest.approx(0.015)
 
 
 def test_validation_at_chance_level_warns_once_and_is_in_the_summary(tmp_path):
@@ -78,6 +78,8 @@ def test_non_finite_loss_names_step_and_learning_rate(tmp_path):
     recipe = _recipe(tmp_path, optimizer={"name": "sgd", "lr": 1e12, "schedule": "constant"})
     with pytest.raises(WorkFailed, match=r"at step \d+ with learning rate 1e\+12"):
         train(recipe, tmp_path / "out", export=False)
+    rows = (tmp_path / "out" / "training-log.csv").read_text().splitlines()
+    assert rows[0].startswith("epoch,step,loss")  # the good steps before the blow-up are logged
 
 
 def test_csv_log_has_a_row_per_step_and_validation_at_epoch_ends(tmp_path):

@@ -259,6 +259,8 @@ def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
             state.stopped = f"non-finite loss at step {step + 1}"
             kept = (f"{state.checkpoint}, step {state.last_checkpoint_step}" if state.last_checkpoint_step
                     else "none written")
+            if chief:
+                state.logs.write_csv(state.history)  # the steps up to the blow-up, for a look
             check_loss(loss, step + 1, lr, kept)
         step += 1
         record = dict(step=step, loss=loss, accuracy=float(correct) / plan.global_batch, lr=lr,

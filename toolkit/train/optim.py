@@ -244,7 +244,7 @@ class Optimizer:
 
 # Peak learning rates at a global batch of 64, chosen on a development split held out of
 # MNIST's training part (docs/train.md, "Defaults"); never on the validation numbers reported.
-DEFAULT_LR = {"sgd": 0.01, "adamw": 0.001}
+DEFAULT_LR = {"sgd": 0.03, "adamw": 0.003}
 DEFAULT_LR_BATCH = 64
 
 
@@ -254,7 +254,7 @@ def peak_lr(name: str, lr: float | None, reference_batch: int | None, global_bat
     The default scales with the global batch: linearly for SGD, by the square root for AdamW.
 
     >>> peak_lr("sgd", None, None, 128), peak_lr("adamw", None, None, 256)
-    (0.02, 0.002)
+    (0.06, 0.006)
     >>> peak_lr("sgd", 0.1, 64, 128)
     0.2
     """
