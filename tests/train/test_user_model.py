@@ -130,3 +130,31 @@ def test_own_model_on_two_workers_matches_one_worker_at_twice_the_batch(tmp_path
     train(recipe, tmp_path / "one", export=False)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
+
+
+def test_own_model_resumes_to_the_uninterrupted_weights(tmp_path):
+    recipe = _recipe(tmp_path, {"path": _user_model(tmp_path / "mine.keras")}, max_steps=7)
+    train(recipe, tmp_path / "whole", export=False)
+    train(recipe, tmp_path / "parts", export=False, until_step=3)
+    train(recipe, tmp_path / "parts", export=False, resume=True)
+    a, b = (checkpoint_weights(tmp_path / run / "checkpoint.h5") for run in ("whole", "parts"))
+    assert max_abs_diff(a, b) == 0.0
+
+
+def test_command_line_fine_tuning_with_tensorboard(tmp_path):
+    path = _user_model(tmp_path / "mine.keras")
+    data = _easy_npz(tmp_path / "easy.npz")
+    first = run_cli("--json", "train", "--data", data, "--model", path, "--epochs", "1", "-o", tmp_path / "a",
+                    "--no-onnx")
+    assert first.exit_code == 0, first.stderr
+    weights = first.json()["paths"]["weights"]
+    second = run_cli("--json", "train", "--data", data, "--model", path, "--init-weights", weights,
+                     "--set", "model.freeze=[features]", "--tensorboard", tmp_path / "tb", "--epochs", "1",
+                     "-o", tmp_path / "b", "--no-onnx")
+    assert second.exit_code == 0, second.stderr
+    summary = second.json()
+    assert summary["paths"]["tensorboard"] == str(tmp_path / "tb") and any((tmp_path / "tb").iterdir())
+    assert summary["paths"]["csv_log"] == str(tmp_path / "b" / "training-log.csv")
+    missing = run_cli("train", "--data", data, "--model", path, "--init-weights",
+                      tmp_path / "nope.weights.h5", "-o", tmp_path / "c", "--no-onnx")
+    assert missing.exit_code == 2 and "nope.weights.h5" in missing.stderr
