@@ -124,3 +124,12 @@ def test_early_stopping_ends_the_run_with_the_best_weights(tmp_path):
     assert summary["best_epoch"] == best + 1 and len(val_losses) == best + 3
     assert summary["val_loss"] == pytest.approx(val_losses[best], rel=1e-6)
     assert (tmp_path / "out" / "best-weights.npz").exists()
+
+
+def test_resuming_an_early_stopped_run_adds_no_steps(tmp_path):
+    recipe = _recipe(tmp_path, optimizer={"lr": 0.03}, run={"epochs": 12, "batch_size": 32},
+                     early_stopping={"monitor": "val_loss", "patience": 2})
+    first = train(recipe, tmp_path / "out", export=False)
+    again = train(recipe, tmp_path / "out", export=False, resume=True)
+    assert again["steps"] == first["steps"] and again["stopped"] == first["stopped"]
+    assert again["val_loss"] == pytest.approx(first["val_loss"], rel=1e-6)

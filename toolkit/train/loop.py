@@ -311,9 +311,14 @@ def _early_stop(state: RunState, epoch: int, result: tuple[float, float], positi
     if rule.update(epoch, value):
         rule.keep(state.model, state.checkpoint.with_name(BEST_NAME) if state.placement.is_chief else None)
     elif rule.should_stop:
-        state.stop_at = position.step
-        state.stopped = (f"early stop after epoch {epoch}: {rule.monitor} has not improved for "
-                         f"{rule.patience} epochs (best {rule.best:.4f} at epoch {rule.best_epoch})")
+        _stop_early(state, position, epoch)
+
+
+def _stop_early(state: RunState, position: Position, epoch: int) -> None:
+    rule = state.early_stopping
+    state.stop_at = position.step
+    state.stopped = (f"early stop after epoch {epoch}: {rule.monitor} has not improved for "
+                     f"{rule.patience} epochs (best {rule.best:.4f} at epoch {rule.best_epoch})")
 
 
 def evaluate(state: RunState, eval_fn) -> tuple[float, float] | None:
@@ -435,6 +440,8 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
         if state.early_stopping is not None:
             state.early_stopping.replay(state.history.epochs)
             state.early_stopping.load(output_dir / BEST_NAME)
+            if state.early_stopping.should_stop:  # the run had already stopped early: nothing to add
+                _stop_early(state, position, state.history.epochs["epoch"][-1])
     elif resume and placement.is_chief:
         events.warn(f"no checkpoint at {state.checkpoint}; starting from step 0")
     step_fn = make_train_step(placement.strategy, model, optimizer, classes=plan.classes,
