@@ -17,7 +17,10 @@ Opt = typer.Option
 RecipeArg = Annotated[Path | None, typer.Argument(help="Training recipe (YAML); see docs/train.md.")]
 DataOpt = Annotated[Path | None, Opt("--data", help="Training data: images artifact, .npz or IDX.")]
 ValOpt = Annotated[Path | None, Opt("--val", help="Validation data (else a split).")]
-ModelOpt = Annotated[str | None, Opt("--model", help="small_cnn, mlp, resnet18/34/50, mobilenet_v2.")]
+ModelOpt = Annotated[str | None, Opt(
+    "--model", help="small_cnn, mlp, resnet18/34/50, mobilenet_v2, or your own model: a .keras file "
+                    "or a folder holding one.")]
+InitOpt = Annotated[Path | None, Opt("--init-weights", help="Fine-tune from .weights.h5 or .keras weights.")]
 EpochsOpt = Annotated[int | None, Opt("--epochs", help="Epochs.")]
 BatchOpt = Annotated[int | None, Opt("--batch-size", help="Global batch size (split across replicas).")]
 ModeOpt = Annotated[str | None, Opt("--mode", help="eager (steps from Python) or graph (tf.function).")]
@@ -29,6 +32,7 @@ OutputDirOpt = Annotated[Path, Opt("--output", "-o", help="Output folder (model,
 OverwriteOpt = Annotated[bool, Opt("--overwrite", help="Start afresh over an existing run.")]
 OnnxOpt = Annotated[bool, Opt("--onnx/--no-onnx", help="Also export model.onnx (tf2onnx).")]
 UntilOpt = Annotated[int | None, Opt("--until-step", min=1, help="Stop at that step; --resume later.")]
+TensorboardOpt = Annotated[Path | None, Opt("--tensorboard", help="Write TensorBoard event files into DIR.")]
 RestartsOpt = Annotated[int, Opt("--max-restarts", min=0, help="Restarts of all workers after one dies.")]
 
 
@@ -90,11 +94,13 @@ def train_command(
     onnx: OnnxOpt = True,
     until_step: UntilOpt = None,
     max_restarts: RestartsOpt = 2,
+    tensorboard: TensorboardOpt = None,
+    init_weights: InitOpt = None,
     seed: SeedOption = None,
     overrides: SetOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Train an image classifier; writes model.keras, model.weights.h5, model.onnx, training-log.h5.
+    """Train an image classifier; writes model.keras, model.weights.h5, model.onnx, training-log.h5/.csv.
 
     Example: mstool train recipes/train_digits.yaml --mode graph --workers 2 -o runs/digits
     """
@@ -104,11 +110,15 @@ def train_command(
     from mstool.toolkit.io import load_recipe, recipe_dir
 
     apply_local_json(json_output)
-    options = {"data.train": data, "data.val": val, "model.name": model, "run.epochs": epochs,
+    options = {"data.train": data, "data.val": val, "model.init_weights": init_weights, "run.epochs": epochs,
                "run.batch_size": batch_size, "run.mode": mode, "run.xla": xla, "run.strategy": strategy,
-               "run.seed": seed}
+               "run.seed": seed, "logs.tensorboard": True if tensorboard else None,
+               "logs.tensorboard_dir": tensorboard}
     if workers > 1:
         options["run.workers"] = workers
+    if model is not None:
+        names_a_file = model.endswith(".keras") or "/" in model or Path(model).is_dir()
+        options["model.path" if names_a_file else "model.name"] = Path(model) if names_a_file else model
     loaded = load_recipe(recipe, TrainRecipe, recipe_overrides(options, overrides))
     if (output / "checkpoint.h5").exists() and not (resume or overwrite):
         raise InputError("holds a previous run; pass --resume to continue it or --overwrite to start afresh",

@@ -35,13 +35,20 @@ class ModelSection(Section):
     classes: int | None = Field(None, ge=2, description="expected class count; checked against the labels")
     batch_norm: Literal["fused", "keras"] = Field(
         "fused", description="fused: TensorFlow's one-kernel batch norm in training; keras: Keras's layer")
+    path: str | None = Field(
+        None, description="your own model: a .keras file, or a folder holding one (mstool convert "
+                          "--format keras); replaces name/width/batch_norm")
+    init_weights: str | None = Field(None, description="start from these weights: .weights.h5 or .keras")
+    freeze: list[str] = Field([], description="layer name prefixes to keep frozen (not trained)")
 
 
 class OptimizerSection(Section):
     """SGD (momentum, Nesterov) or AdamW, with a learning-rate schedule."""
 
-    name: Literal["sgd", "adamw"] = "sgd"
-    lr: float = Field(0.1, gt=0, description="peak learning rate at reference_batch")
+    name: Literal["sgd", "adamw"] = "adamw"
+    lr: float | None = Field(
+        None, gt=0, description="peak learning rate at reference_batch (none: the optimizer's default, "
+                                "adamw 0.003, sgd 0.03 at batch 64, scaled with the global batch)")
     reference_batch: int | None = Field(
         None, ge=1, description="scale lr linearly by global_batch / reference_batch (none: no scaling)")
     momentum: float = Field(0.9, ge=0.0, lt=1.0)
@@ -62,6 +69,32 @@ class CheckpointSection(Section):
     """Atomic checkpoints of model, optimizer, step, data position and seed."""
 
     every: int = Field(0, ge=0, description="steps between checkpoints (0: only at the end)")
+
+
+class GuardSection(Section):
+    """Checks that stop or flag a run that is not learning instead of letting it finish quietly."""
+
+    chance_margin: float = Field(
+        0.02, ge=0.0, lt=1.0,
+        description="validation accuracy within this of chance (the most frequent class) counts as chance")
+    at_chance: Literal["warn", "fail"] = Field(
+        "warn", description="after an epoch at chance level: warn, or stop with exit 1")
+
+
+class LogsSection(Section):
+    """Logs beside the checkpoint: training-log.csv always, TensorBoard event files on request."""
+
+    tensorboard: bool = Field(False, description="write TensorBoard event files (tf.summary)")
+    tensorboard_dir: str | None = Field(None, description="where (default: OUTPUT/tensorboard)")
+
+
+class EarlyStoppingSection(Section):
+    """Stop when a validation metric has not improved for ``patience`` epochs; keep the best weights."""
+
+    monitor: Literal["val_loss", "val_accuracy"] = "val_loss"
+    patience: int = Field(3, ge=1, description="epochs without improvement before stopping")
+    min_delta: float = Field(0.0, ge=0.0, description="smallest change that counts as an improvement")
+    restore_best: bool = Field(True, description="end with the weights of the best epoch")
 
 
 class RunSection(Section):
@@ -109,6 +142,9 @@ class TrainRecipe(Recipe):
     optimizer: OptimizerSection = OptimizerSection()
     run: RunSection = RunSection()
     checkpoint: CheckpointSection = CheckpointSection()
+    guard: GuardSection = GuardSection()
+    logs: LogsSection = LogsSection()
+    early_stopping: EarlyStoppingSection | None = None
 
 
 class TrainingLogMeta(ArtifactMeta):

@@ -44,7 +44,8 @@ def _mstool(args, data: Path, out: Path, mode: str, xla: bool, workers: int) -> 
     command = [args.tf_python, "-m", "mstool.cli.app", "--json", "train", "--data", str(data),
                "--model", args.model, "--batch-size", str(args.batch), "--mode", mode,
                "--set", f"run.max_steps={args.steps}", "--set", "data.val_split=0",
-               "--set", "optimizer.schedule=constant", "--no-onnx", "--overwrite", "-o", str(out)]
+               "--set", "optimizer.schedule=constant", "--set", "optimizer.name=sgd",  # as torch_ddp.py
+               "--set", "optimizer.lr=0.1", "--no-onnx", "--overwrite", "-o", str(out)]
     if xla:
         command.append("--xla")
     if workers > 1:

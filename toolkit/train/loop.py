@@ -18,9 +18,13 @@ from mstool.schemas.train import TrainRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.recipes import resolve_path
 from mstool.toolkit.train.checkpoint import Position, restore_checkpoint, save_checkpoint, weights_are_finite
+from mstool.toolkit.train.early_stop import BEST_NAME, EarlyStopping
+from mstool.toolkit.train.guard import chance_accuracy, chance_message, check_loss
 from mstool.toolkit.train.history import History
 from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
 from mstool.toolkit.train.local_sum import LocalSum
+from mstool.toolkit.train.logs import RunLogs
+from mstool.toolkit.train.optim import peak_lr
 from mstool.toolkit.train.sources import Source, open_source, split_source
 
 CHECKPOINT_NAME = "checkpoint.h5"
@@ -51,6 +55,9 @@ class Plan:
     total_steps: int
     lr: float
     warnings: list[str] = field(default_factory=list)
+    model_path: Path | None = None  # the user's .keras model, when model.path is set
+    init_weights: Path | None = None
+    probabilities: bool = False  # the model ends in a softmax
 
 
 def load_sources(recipe: TrainRecipe, base_dir: Path) -> tuple[Source, Source | None]:
@@ -101,8 +108,24 @@ def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: 
     if recipe.run.max_steps:
         total = min(total, recipe.run.max_steps)
     opt = recipe.optimizer
-    lr = opt.lr * (batch / opt.reference_batch if opt.reference_batch else 1.0)
+    lr = peak_lr(opt.name, opt.lr, opt.reference_batch, batch)
     return Plan(classes, names, batch, batch // replicas, local_replicas, spe, total, lr, warnings)
+
+
+def model_files(recipe: TrainRecipe, base_dir: Path) -> tuple[Path | None, Path | None]:
+    """The user's ``.keras`` model (``model.path``, a file or a convert output folder) and the
+    ``model.init_weights`` file, resolved against the recipe's folder."""
+    from mstool.toolkit.train.models.user import find_keras_file
+
+    section = recipe.model
+    model_path = None
+    if section.path:
+        if recipe.run.mixed_precision:
+            raise InputError("run.mixed_precision applies to the built-in models; a .keras model trains "
+                             "in the dtypes it was saved with", where="model.path")
+        model_path = find_keras_file(resolve_path(section.path, base_dir))
+    init = resolve_path(section.init_weights, base_dir) if section.init_weights else None
+    return model_path, init
 
 
 def precision_policy(mixed_precision: bool | str) -> str:
@@ -121,6 +144,13 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
 
     from mstool.toolkit.train.models import build_model
     from mstool.toolkit.train.models.layers import normalization
+    from mstool.toolkit.train.models.user import (
+        check_model_fits,
+        ends_in_softmax,
+        freeze_layers,
+        load_initial_weights,
+        load_keras_file,
+    )
     from mstool.toolkit.train.optim import DynamicLossScale, Optimizer, OptimizerConfig, Schedule
 
     opt = recipe.optimizer
@@ -136,7 +166,15 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
     keras.config.set_dtype_policy(precision)
     try:
         with strategy.scope(), normalization(recipe.model.batch_norm):
-            model = build_model(recipe.model.name, tuple(shape), plan.classes, recipe.model.width)
+            if plan.model_path is not None:
+                model = load_keras_file(plan.model_path)
+                check_model_fits(model, tuple(shape), plan.classes, str(plan.model_path))
+                plan.probabilities = ends_in_softmax(model)
+            else:
+                model = build_model(recipe.model.name, tuple(shape), plan.classes, recipe.model.width)
+            if plan.init_weights is not None:
+                load_initial_weights(model, plan.init_weights)
+            freeze_layers(model, recipe.model.freeze)
             optimizer = Optimizer(config, schedule, scaling)
             optimizer.build([v.value for v in model.trainable_variables])
     finally:
@@ -170,6 +208,8 @@ class RunState:
     stop_at: int = 0
     skipped_steps: int = 0
     loss_scale: float | None = None
+    logs: RunLogs | None = None
+    early_stopping: EarlyStopping | None = None
 
 
 def _save(state: RunState, position: Position) -> None:
@@ -178,6 +218,7 @@ def _save(state: RunState, position: Position) -> None:
                          f"({state.checkpoint}, step {state.last_checkpoint_step})")
     if state.placement.is_chief:
         save_checkpoint(state.checkpoint, state.model, state.optimizer, position, state.history)
+        state.logs.write_csv(state.history)
     state.last_checkpoint_step = position.step
 
 
@@ -216,15 +257,18 @@ def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
         loss = float(loss_sum) / plan.global_batch
         if not np.isfinite(loss):
             state.stopped = f"non-finite loss at step {step + 1}"
-            raise WorkFailed(f"loss is {loss} at step {step + 1}; stopped, kept the last good checkpoint "
-                             f"({state.checkpoint if state.last_checkpoint_step else 'none written'}, "
-                             f"step {state.last_checkpoint_step})")
+            kept = (f"{state.checkpoint}, step {state.last_checkpoint_step}" if state.last_checkpoint_step
+                    else "none written")
+            if chief:
+                state.logs.write_csv(state.history)  # the steps up to the blow-up, for a look
+            check_loss(loss, step + 1, lr, kept)
         step += 1
         record = dict(step=step, loss=loss, accuracy=float(correct) / plan.global_batch, lr=lr,
                       images_per_second=plan.global_batch / elapsed)
         state.history.add_step(**record)
         if chief:
             state.events.step(record)
+            state.logs.step(record, state.loss_scale)
         position = Position(step, epoch, batch + 1, position.seed, plan.global_batch)
         if every and step % every == 0:
             _save(state, position)
@@ -233,6 +277,48 @@ def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
     if position.batch_in_epoch >= plan.steps_per_epoch:
         position = Position(step, epoch + 1, 0, position.seed, plan.global_batch)
     return position
+
+
+def _check_chance(state: RunState, epoch: int, val_accuracy: float) -> None:
+    """Warn once (or fail, ``guard.at_chance: fail``) when validation accuracy sits at chance level."""
+    guard = state.recipe.guard
+    message = chance_message(val_accuracy, chance_accuracy(state.val.labels), guard.chance_margin, epoch,
+                             state.plan.lr)
+    if message is None:
+        return
+    if guard.at_chance == "fail":
+        state.stopped = f"validation accuracy at chance after epoch {epoch}"
+        raise WorkFailed(message + " (guard.at_chance: fail)")
+    if not any("at chance level" in w for w in state.plan.warnings):
+        state.plan.warnings.append(message)
+        if state.placement.is_chief:
+            state.events.warn(message)
+
+
+def _tensorboard_dir(recipe: TrainRecipe, output_dir: Path, base_dir) -> Path | None:
+    logs = recipe.logs
+    if logs.tensorboard_dir:
+        return resolve_path(logs.tensorboard_dir, Path(base_dir))
+    return output_dir / "tensorboard" if logs.tensorboard else None
+
+
+def _early_stop(state: RunState, epoch: int, result: tuple[float, float], position: Position) -> None:
+    """Record the epoch's monitored value; keep the best weights; end the run after ``patience`` epochs."""
+    rule = state.early_stopping
+    if rule is None:
+        return
+    value = result[0] if rule.monitor == "val_loss" else result[1]
+    if rule.update(epoch, value):
+        rule.keep(state.model, state.checkpoint.with_name(BEST_NAME) if state.placement.is_chief else None)
+    elif rule.should_stop:
+        _stop_early(state, position, epoch)
+
+
+def _stop_early(state: RunState, position: Position, epoch: int) -> None:
+    rule = state.early_stopping
+    state.stop_at = position.step
+    state.stopped = (f"early stop after epoch {epoch}: {rule.monitor} has not improved for "
+                     f"{rule.patience} epochs (best {rule.best:.4f} at epoch {rule.best_epoch})")
 
 
 def evaluate(state: RunState, eval_fn) -> tuple[float, float] | None:
@@ -259,6 +345,7 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
 
     recipe, plan, placement = state.recipe, state.plan, state.placement
     summary = {"steps": len(state.history.steps["step"]) and int(state.history.steps["step"][-1]),
+               "stopped": state.stopped,
                "val_loss": eval_result[0] if eval_result else None,
                "val_accuracy": eval_result[1] if eval_result else None,
                "images_per_second": state.history.images_per_second(),
@@ -271,7 +358,17 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
         summary.update(loss_scale=state.loss_scale, skipped_steps=state.skipped_steps)
     if not placement.is_chief:
         return summary
-    clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes, recipe.model.width)
+    summary["paths"].update(state.logs.close(state.history))
+    if state.early_stopping is not None:
+        summary["best_epoch"] = state.early_stopping.best_epoch
+    if plan.model_path is not None:
+        from mstool.toolkit.train.models.user import load_keras_file
+
+        clone = load_keras_file(plan.model_path)  # outside any strategy, as the user saved it
+        clone.set_weights([np.asarray(v.numpy()) for v in state.model.weights])
+    else:
+        clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes,
+                             recipe.model.width)
     stem = output_dir / "model"
     summary["paths"].update(save_keras(clone, stem))
     if export:
@@ -280,7 +377,8 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
         summary["onnx_max_abs_diff"] = export_onnx(clone, stem.with_suffix(".onnx"), sample)
     log_path = output_dir / "training-log.h5"
     meta = TrainingLogMeta(
-        model=recipe.model.name, steps=summary["steps"], epochs_done=len(state.history.epochs["epoch"]),
+        model=plan.model_path.name if plan.model_path else recipe.model.name, steps=summary["steps"],
+        epochs_done=len(state.history.epochs["epoch"]),
         mode=recipe.run.mode, xla=recipe.run.xla, strategy=recipe.run.strategy, workers=placement.workers,
         replicas=placement.replicas, global_batch=plan.global_batch,
         mixed_precision=recipe.run.mixed_precision,
@@ -312,6 +410,7 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
     placement = make_placement(recipe.run.strategy, recipe.run.connect_timeout, recipe.run.gradient_pack_mb)
     local = max(1, len(placement.strategy.extended.worker_devices))
     plan = make_plan(recipe, train_src, val_src, placement.replicas, local)
+    plan.model_path, plan.init_weights = model_files(recipe, Path(base_dir))
     if placement.is_chief:
         output_dir.mkdir(parents=True, exist_ok=True)
         for message in plan.warnings:
@@ -321,7 +420,15 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
         optimizer.local_sum = LocalSum(os.environ[LOCAL_SUM_ENV], placement.worker, placement.workers)
     state = RunState(recipe, plan, placement, model, optimizer, train_src, val_src, History(),
                      output_dir / CHECKPOINT_NAME, events)
+    if recipe.early_stopping is not None:
+        if val_src is None:
+            raise InputError("early_stopping needs validation data (data.val or data.val_split > 0)",
+                             where="early_stopping")
+        rule = recipe.early_stopping
+        state.early_stopping = EarlyStopping(rule.monitor, rule.patience, rule.min_delta)
     state.stop_at = min(plan.total_steps, until_step or plan.total_steps)
+    state.logs = RunLogs(output_dir, plan.steps_per_epoch, _tensorboard_dir(recipe, output_dir, base_dir)
+                         if placement.is_chief else None)
     position = Position(seed=recipe.run.seed, global_batch=plan.global_batch)
     if resume and state.checkpoint.exists():
         position = restore_checkpoint(state.checkpoint, model, optimizer, state.history)
@@ -330,12 +437,18 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
                              f"{position.seed}; this run has {plan.global_batch} and {recipe.run.seed}",
                              where=str(state.checkpoint))
         state.last_checkpoint_step = position.step
+        if state.early_stopping is not None:
+            state.early_stopping.replay(state.history.epochs)
+            state.early_stopping.load(output_dir / BEST_NAME)
+            if state.early_stopping.should_stop:  # the run had already stopped early: nothing to add
+                _stop_early(state, position, state.history.epochs["epoch"][-1])
     elif resume and placement.is_chief:
         events.warn(f"no checkpoint at {state.checkpoint}; starting from step 0")
     step_fn = make_train_step(placement.strategy, model, optimizer, classes=plan.classes,
                               global_batch=plan.global_batch, label_smoothing=recipe.run.label_smoothing,
-                              mode=recipe.run.mode, xla=recipe.run.xla)
-    eval_fn = make_eval_batch(model, classes=plan.classes, mode=recipe.run.mode)
+                              mode=recipe.run.mode, xla=recipe.run.xla, probabilities=plan.probabilities)
+    eval_fn = make_eval_batch(model, classes=plan.classes, mode=recipe.run.mode,
+                              probabilities=plan.probabilities)
     if placement.is_chief:
         events.start(plan.total_steps, position.step)
     result = None
@@ -348,9 +461,15 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
                 state.history.add_epoch(epoch=epoch + 1, val_loss=result[0], val_accuracy=result[1])
                 if placement.is_chief:
                     events.epoch({"epoch": epoch + 1, "val_loss": result[0], "val_accuracy": result[1]})
+                    state.logs.epoch(position.step, *result)
+                _check_chance(state, epoch + 1, result[1])
+                _early_stop(state, epoch + 1, result, position)
     if result is None:
         result = evaluate(state, eval_fn)
-    if position.step < plan.total_steps:
+    if state.early_stopping is not None and state.early_stopping.should_stop:
+        if recipe.early_stopping.restore_best and state.early_stopping.restore(model):
+            result = evaluate(state, eval_fn)
+    elif position.step < plan.total_steps:
         state.stopped = f"paused at step {position.step} of {plan.total_steps}"
     _save(state, position)
     return _finish(state, output_dir, result, export)

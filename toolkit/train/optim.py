@@ -240,3 +240,25 @@ class Optimizer:
         return tf.raw_ops.ResourceApplyMomentum(
             var=var.handle, accum=velocity.handle, lr=lr, grad=grad,
             momentum=tf.constant(c.momentum, var.dtype), use_nesterov=c.nesterov)
+
+
+# Peak learning rates at a global batch of 64, chosen on a development split held out of
+# MNIST's training part (docs/train.md, "Defaults"); never on the validation numbers reported.
+DEFAULT_LR = {"sgd": 0.03, "adamw": 0.003}
+DEFAULT_LR_BATCH = 64
+
+
+def peak_lr(name: str, lr: float | None, reference_batch: int | None, global_batch: int) -> float:
+    """The schedule's peak: the recipe's ``lr`` (scaled by ``reference_batch`` when set) or the default.
+
+    The default scales with the global batch: linearly for SGD, by the square root for AdamW.
+
+    >>> peak_lr("sgd", None, None, 128), peak_lr("adamw", None, None, 256)
+    (0.06, 0.006)
+    >>> peak_lr("sgd", 0.1, 64, 128)
+    0.2
+    """
+    if lr is not None:
+        return lr * (global_batch / reference_batch if reference_batch else 1.0)
+    ratio = global_batch / DEFAULT_LR_BATCH
+    return DEFAULT_LR[name] * (ratio if name == "sgd" else math.sqrt(ratio))

@@ -7,19 +7,23 @@ all-reduced (summed) gradients equal those of one device on the whole batch.
 from __future__ import annotations
 
 
-def per_example_loss(labels, logits, classes: int, label_smoothing: float):
-    """Softmax cross-entropy with label smoothing, in float32, one value per example."""
+def per_example_loss(labels, logits, classes: int, label_smoothing: float, probabilities: bool = False):
+    """Softmax cross-entropy with label smoothing, in float32, one value per example.
+
+    ``probabilities``: the model ends in a softmax (a user's model), so ``logits`` are probabilities.
+    """
     import tensorflow as tf
 
     logits = tf.cast(logits, tf.float32)
     target = tf.one_hot(labels, classes, dtype=tf.float32)
     if label_smoothing:
         target = target * (1.0 - label_smoothing) + label_smoothing / classes
-    return -tf.reduce_sum(target * tf.nn.log_softmax(logits), axis=-1)
+    log_p = tf.math.log(tf.clip_by_value(logits, 1e-7, 1.0)) if probabilities else tf.nn.log_softmax(logits)
+    return -tf.reduce_sum(target * log_p, axis=-1)
 
 
 def make_train_step(strategy, model, optimizer, *, classes: int, global_batch: int,
-                    label_smoothing: float, mode: str, xla: bool):
+                    label_smoothing: float, mode: str, xla: bool, probabilities: bool = False):
     """A function ``(images, labels) -> [loss_sum, correct]`` summed over all replicas.
 
     With the optimizer's dynamic loss scale (``mixed_float16``) the loss is multiplied
@@ -33,7 +37,7 @@ def make_train_step(strategy, model, optimizer, *, classes: int, global_batch: i
     def forward_backward(images, labels, scale):
         with tf.GradientTape() as tape:
             logits = model(images, training=True)
-            losses = per_example_loss(labels, logits, classes, label_smoothing)
+            losses = per_example_loss(labels, logits, classes, label_smoothing, probabilities)
             loss = tf.reduce_sum(losses) / global_batch
             if scale is not None:
                 loss = loss * scale
@@ -56,13 +60,13 @@ def make_train_step(strategy, model, optimizer, *, classes: int, global_batch: i
     return tf.function(step) if mode == "graph" else step
 
 
-def make_eval_batch(model, *, classes: int, mode: str):
+def make_eval_batch(model, *, classes: int, mode: str, probabilities: bool = False):
     """A function ``(images, labels) -> [loss_sum, correct, count]`` on this worker's copy."""
     import tensorflow as tf
 
     def evaluate(images, labels):
         logits = model(images, training=False)
-        losses = per_example_loss(labels, logits, classes, 0.0)
+        losses = per_example_loss(labels, logits, classes, 0.0, probabilities)
         correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, -1), labels), tf.float64))
         count = tf.cast(tf.shape(labels)[0], tf.float64)
         return tf.stack([tf.reduce_sum(tf.cast(losses, tf.float64)), correct, count])
