@@ -7,20 +7,6 @@ from typing import Any
 
 import numpy as np
 
-CONSTANT_LAYER_SOURCE = '''
-class Constant(keras.layers.Layer):
-    """A stored tensor (kept in the weights file) that keras.ops calls use."""
-
-    def __init__(self, shape, dtype="float32", **kwargs):
-        super().__init__(**kwargs)
-        self.value = self.add_weight(
-            shape=shape, dtype=dtype, initializer="zeros", trainable=False, name="value"
-        )
-
-    def call(self, anchor):
-        return keras.ops.convert_to_tensor(self.value)
-'''.strip("\n")
-
 MAX_LINE = 110
 
 
@@ -152,9 +138,6 @@ Usage:
 """
 
 import keras
-
-
-{CONSTANT_LAYER_SOURCE}
 
 
 def build_model():

@@ -24,9 +24,18 @@ def gather(node: Any, b: Builder) -> None:
         kwargs = {"input_dim": int(table.shape[0]), "output_dim": int(table.shape[1])}
         b.layer(node, "keras.layers.Embedding", kwargs, b.view(indices, None), [table], None)
         return
+    if b.is_const(indices) and b.const(indices).ndim == 0:
+        # One position: plain indexing, which also counts negative positions from a dynamic end.
+        perm = b.perm(data)
+        rank = len(shape)
+        k = layout.keras_axis(axis, perm, rank)
+        index = ", ".join(str(int(b.const(indices))) if i == k else ":" for i in range(rank))
+        b.emit(node, f"{b.view(data, perm)}[{index},]", layout.after_removing(perm, [axis], rank))
+        return
     if b.is_const(indices):
         index = b.const(indices)
-        index = np.where(index < 0, index + shape[axis], index)
+        if (index < 0).any():
+            index = np.where(index < 0, index + shape[axis], index)
         perm = b.perm(data) if index.ndim <= 1 else None
         rank = len(shape)
         k = layout.keras_axis(axis, perm, rank)

@@ -1,0 +1,70 @@
+"""Every zoo model converted once, then run at both stored shapes (batch 1 and the ``b3_`` case).
+
+Prints model, converted, max error at each shape against the stored onnxruntime outputs, and
+conversion seconds. Run: .venv/bin/python benchmarks/convert/zoo_dynamic.py [NAME ...]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+FOLDERS = [ROOT.parent / "shared" / "data" / "convert_zoo", ROOT.parent / "shared" / "data" / "convert"]
+
+
+def relative_error(got: np.ndarray, want: np.ndarray) -> float:
+    """Max abs error, scaled down by the output's magnitude when that is above 10."""
+    error = float(np.abs(got.astype(np.float64) - want).max()) if want.size else 0.0
+    scale = float(np.abs(want).max()) if want.size else 0.0
+    return error / scale * 0.1 if scale > 10 else error
+
+
+def check(path: Path) -> dict:
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    io = np.load(path.with_suffix(".io.npz"))
+    started = time.perf_counter()
+    try:
+        model = onnx_to_keras_model(str(path))
+    except Exception as err:  # noqa: BLE001 - report and go on to the next model
+        return {"model": path.stem, "converted": False, "error": " ".join(str(err).split())[:300]}
+    seconds = time.perf_counter() - started
+    row = {"model": path.stem, "converted": True, "seconds": round(seconds, 1)}
+    names = [n[len("out_"):] for n in io.files if n.startswith("out_")]
+    inputs = [n[len("in_"):] for n in io.files if n.startswith("in_")]
+    order = [i.name for i in model.inputs]
+    for prefix, label in (("", "batch1"), ("b3_", "second")):
+        try:
+            by_name = {n: io[f"{prefix}in_{n}"] for n in inputs}
+            feeds = [by_name[n] if n in by_name else list(by_name.values())[k] for k, n in enumerate(order)]
+            got = model(feeds[0] if len(feeds) == 1 else feeds)
+            got = got if isinstance(got, list | tuple) else [got]
+            out_names = list(model.output_names)
+            errors = []
+            for k, name in enumerate(names):
+                key = name if name in out_names else out_names[k]
+                errors.append(relative_error(np.asarray(got[out_names.index(key)]), io[f"{prefix}out_{name}"]))
+            row[label] = max(errors)
+        except Exception as err:  # noqa: BLE001
+            row[label] = "FAIL " + " ".join(str(err).split())[:200]
+    return row
+
+
+def main(names: list[str]) -> None:
+    paths = sorted(p for folder in FOLDERS for p in folder.glob("*.onnx"))
+    if names:
+        paths = [p for p in paths if p.stem in names]
+    for path in paths:
+        row = check(path)
+        print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
