@@ -39,7 +39,10 @@ def test_convert_writes_a_verified_standalone_keras_model(tmp_path):
     summary = result.json()
     assert summary["status"] == "ok" and summary["unconverted"] == []
     assert summary["max_abs_error"]["y"] < 1e-4
-    assert summary["dynamic_dims"] == [{"input": "x", "axis": 0, "name": "N", "value": 1}]
+    assert summary["dynamic_dims"] == [{"input": "x", "axis": 0, "name": "N", "kept": True, "value": None}]
+    assert summary["dynamic_axes_kept"] == ["x[0] (N)"] and not summary["fixed_shape"]
+    assert [r["case"] for r in summary["verification"]["outputs"]] == ["exported", "second"]
+    assert summary["verification"]["cases"]["second"] == {"x": [3, 3, 8, 8]}
     for name in ("model.py", "model.weights.h5", "report.md", "report.json"):
         assert (out / name).is_file()
     text = (out / "model.py").read_text()

@@ -7,15 +7,14 @@ run never leaves a half-written folder behind.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib.util
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from mstool.toolkit.convert import report as reports
+from mstool.toolkit.convert.artifact import KERAS_FILE, load_generated_model
 from mstool.toolkit.convert.codegen import model_source
 from mstool.toolkit.convert.graph import ConvertedGraph, convert_graph
 from mstool.toolkit.convert.loader import LoadedModel, load_onnx
@@ -27,19 +26,6 @@ from mstool.toolkit.convert.verify import (
     onnxruntime_outputs,
 )
 from mstool.toolkit.errors import InputError
-
-
-def load_generated_model(folder: str | Path) -> Any:
-    """Import ``folder/model.py`` as a fresh module, build the model and load its weights."""
-    folder = Path(folder)
-    name = f"mstool_generated_{abs(hash(str(folder.resolve())))}_{time.monotonic_ns()}"
-    spec = importlib.util.spec_from_file_location(name, folder / "model.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    model = module.build_model()
-    model.load_weights(str(folder / "model.weights.h5"))
-    sys.modules.pop(name, None)
-    return model
 
 
 def _layout_note(graph: ConvertedGraph) -> str:
@@ -89,9 +75,10 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
                  input_shapes: list[str] | None = None,
                  keep_layout: bool = False, verify: bool = True, inputs_npz: str | None = None, seed: int = 0,
                  atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False,
-                 source_label: str | None = None) -> dict[str, Any]:
+                 source_label: str | None = None, keras_file: bool = False) -> dict[str, Any]:
     """Convert ``model`` (a path or ``onnx.ModelProto``) into ``out_dir`` (model.py,
-    model.weights.h5, report.md, report.json).
+    model.weights.h5, report.md, report.json; with ``keras_file`` also model.keras, the same
+    model as one plain-Keras file that ``keras.saving.load_model`` reads without mstool).
 
     Returns the report; ``report["status"]`` is ``ok``, ``unconverted`` or ``mismatch``.
     An in-memory model is also saved as ``out_dir/source.onnx``.
@@ -112,8 +99,12 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
             source = model_source(graph.lines, graph.inputs, graph.outputs, Path(loaded.source).name,
                                   loaded.opset, _layout_note(graph))
             (tmp / "model.py").write_text(source)
-            graph.keras_model().save_weights(str(tmp / "model.weights.h5"))
+            keras_model = graph.keras_model()
+            keras_model.save_weights(str(tmp / "model.weights.h5"))
             files = ["model.py", "model.weights.h5", *files]
+            if keras_file:
+                keras_model.save(str(tmp / KERAS_FILE))
+                files.insert(2, KERAS_FILE)
             report["model_py_lines"] = source.count("\n")
         if (tmp / "source.onnx").exists():
             files.append("source.onnx")
