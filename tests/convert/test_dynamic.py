@@ -93,7 +93,8 @@ def test_flatten_and_reshape_keep_a_dynamic_batch():
              helper.make_node("Flatten", ["c"], ["f"]),
              helper.make_node("Reshape", ["f", "target"], ["r"]),
              helper.make_node("Slice", ["r", "starts", "ends", "axes"], ["y"])]
-    inits = [const("w", rng.standard_normal((4, 3, 3, 3)).astype(F)), const("target", np.array([-1, 4, 16], I64)),
+    inits = [const("w", rng.standard_normal((4, 3, 3, 3)).astype(F)),
+             const("target", np.array([-1, 4, 16], I64)),
              const("starts", np.array([0], I64)), const("ends", np.array([2**62], I64)),
              const("axes", np.array([0], I64))]
     model = make_model(nodes, [("x", F, ["N", 3, 4, 4])], [("y", F, [None, 4, 16])], inits)
