@@ -43,8 +43,10 @@ Examples:
 
 
 def render_error(message: str) -> None:
-    """One rich line on stderr."""
-    stderr_console().print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    """One rich line on stderr (the message is text, never markup: it may quote a file's content)."""
+    from rich.markup import escape
+
+    stderr_console().print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
 
 
 def _exit_code_for(err: BaseException) -> tuple[int, str]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
@@ -17,24 +18,26 @@ from mstool.cli.output import emit
 def _render(report: dict[str, Any], console: Console) -> None:
     status = report["status"]
     colour = {"ok": "green", "unconverted": "red", "mismatch": "red"}[status]
-    console.print(f"[bold]{report['source']}[/bold] -> {report['output']}  [{colour}]{status}[/{colour}]")
+    # Names and paths come from the model and the user: printed as text, never as markup.
+    console.print(f"[bold]{escape(report['source'])}[/bold] -> {escape(report['output'])}  "
+                  f"[{colour}]{status}[/{colour}]")
     converted = sum(r["count"] for r in report["op_mapping"] if r["keras"] != "UNCONVERTED")
     console.print(f"opset {report['opset']}, {converted}/{report['nodes']} nodes converted, "
                   f"{report['conversion_seconds']:.1f} s, model.py {report.get('model_py_lines', '-')} lines")
     for dim in report["dynamic_dims"]:
         state = "kept dynamic" if dim.get("kept") else f"fixed to {dim['value']} (--input-shape)"
-        console.print(f"dynamic dim: {dim['input']}[{dim['axis']}] ('{dim['name']}') {state}")
+        console.print(escape(f"dynamic dim: {dim['input']}[{dim['axis']}] ('{dim['name']}') {state}"))
     if report["unconverted"]:
         table = Table("node", "op", "reason", title="unconverted")
         for row in report["unconverted"]:
-            table.add_row(row["name"], row["op_type"], row["reason"])
+            table.add_row(escape(row["name"]), escape(row["op_type"]), escape(row["reason"]))
         console.print(table)
     verification = report.get("verification")
     if verification:
         table = Table("output", "case", "shape", "max abs error", "max rel error", "passed",
-                      title=f"verification vs onnxruntime ({verification['inputs']})")
+                      title=f"verification vs onnxruntime ({escape(verification['inputs'])})")
         for row in verification["outputs"]:
-            table.add_row(row["name"], row.get("case", "exported"), str(row["shape"]),
+            table.add_row(escape(row["name"]), row.get("case", "exported"), str(row["shape"]),
                           _number(row["max_abs_error"]), _number(row["max_rel_error"]),
                           "yes" if row["passed"] else "[red]NO[/red]")
         console.print(table)

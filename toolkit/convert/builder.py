@@ -7,21 +7,17 @@ A tensor may live in a permuted layout (channels-last): ``keras = onnx.transpose
 
 from __future__ import annotations
 
-import keyword
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from mstool.toolkit.convert import layout
+from mstool.toolkit.convert import layout, safe_code
 from mstool.toolkit.convert.codegen import format_call, literal, wrap_statement
 from mstool.toolkit.convert.dims import Dim, simplify
 
 # Constants with at most this many elements are written inline; larger ones live in the weights file.
 INLINE_CONSTANT_LIMIT = 16
-RESERVED = {"keras", "build_model", "inputs", "outputs", "model", "np", "self", "input", "float",
-            "int", "len", "range", "list", "tuple", "dict", "type", "id", "max", "min", "sum", "abs", "round"}
 
 
 def _is_keras_default(cls: str, key: str, value: Any) -> bool:
@@ -89,25 +85,17 @@ class Builder:
     # ---- names -------------------------------------------------------------------------------
     def fresh_name(self, hint: str, strip: bool = True) -> str:
         """A unique Python identifier (also used as the Keras layer name) derived from ``hint``."""
-        base = re.sub(r"\W+", "_", hint).strip("_") or "t"
-        prefix = self.strip_prefix if strip else ""
-        if prefix and base.startswith(prefix) and len(base) > len(prefix):
-            base = base[len(self.strip_prefix):]
-        if base[0].isdigit():
-            base = "t_" + base
-        if keyword.iskeyword(base) or base in RESERVED:
-            base += "_"
-        name, k = base, 1
-        while name in self.used_names:
-            k += 1
-            name = f"{base}_{k}"
-        self.used_names.add(name)
-        return name
+        return safe_code.identifier(hint, self.used_names, self.strip_prefix if strip else "")
 
     # ---- running code ------------------------------------------------------------------------
+    def _checked_exec(self, code: str) -> None:
+        # Every statement is checked before it runs: model content can only appear as quoted data.
+        safe_code.check_statement(code, self.namespace)
+        exec(code, self.namespace)  # noqa: S102 - checked generated code
+
     def run(self, code: str) -> None:
         """Execute ``code`` in the model namespace and keep it as part of ``model.py``."""
-        exec(code, self.namespace)
+        self._checked_exec(code)
         self.lines.append(code)
         if self.current is not None:
             self.current.lines.append(code)
@@ -115,7 +103,7 @@ class Builder:
     def assign(self, target: str, expr: str) -> Any:
         """``target = expr`` with the resulting Keras shape as a comment; returns the value."""
         code = wrap_statement(f"{target} = {expr}")
-        exec(code, self.namespace)
+        self._checked_exec(code)
         value = self.namespace[target.split(",")[0].strip()]
         shape = getattr(value, "shape", None)
         comment = f"  # {tuple(shape)}" if shape is not None else ""
@@ -141,7 +129,8 @@ class Builder:
     def value_of_shape(self, expr: str) -> tuple[int, ...] | None:
         """The Keras shape of a variable or literal expression (None when unknown)."""
         try:
-            value = eval(expr, self.namespace)  # noqa: S307 - our own generated expression
+            safe_code.check_statement(expr, self.namespace)
+            value = eval(expr, self.namespace)  # noqa: S307 - checked generated expression
         except Exception:  # noqa: BLE001
             return None
         shape = getattr(value, "shape", None)
@@ -303,7 +292,7 @@ class Builder:
         target = self.fresh_name(f"{table}_value")
         expr = f"keras.ops.reshape({table}, {tuple(value.shape)})"
         if stored != dtype:
-            expr = f'keras.ops.cast({expr}, "{dtype}")'
+            expr = f"keras.ops.cast({expr}, {safe_code.string_literal(dtype)})"
         self.assign(target, expr)
         return target
 

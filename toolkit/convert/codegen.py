@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from mstool.toolkit.convert.safe_code import docstring_text, string_literal
+
 MAX_LINE = 110
 
 
@@ -38,13 +40,18 @@ def literal(value: np.ndarray) -> str:
     value = np.asarray(value)
     if value.ndim == 0 and value.dtype in (np.float32, np.int64):
         return _scalar(value, value.dtype)
-    return f'keras.ops.convert_to_tensor({_nested(value)}, "{value.dtype}")'
+    return f"keras.ops.convert_to_tensor({_nested(value)}, {string_literal(str(value.dtype))})"
 
 
 def py(value: Any) -> str:
-    """Source text of a keyword value (strings double-quoted)."""
+    """Source text of a keyword value (strings quoted by :func:`string_literal`).
+
+    >>> print(py("same"), py((1, 2)), py('a"b'))
+    "same" (1, 2) 'a"b'
+
+    """
     if isinstance(value, str):
-        return f'"{value}"'
+        return string_literal(value)
     if isinstance(value, float):
         return _scalar(value, np.dtype(np.float64))
     if isinstance(value, list | tuple):
@@ -119,7 +126,11 @@ def wrap_statement(code: str, indent: int = 4) -> str:
 
 def model_source(lines: list[str], inputs: list[str], outputs: list[str], source: str, opset: int,
                  layout_note: str) -> str:
-    """The whole ``model.py`` text around the converted statements."""
+    """The whole ``model.py`` text around the converted statements; ``source`` and ``layout_note``
+    are escaped for the docstring, ``inputs``/``outputs`` must be identifiers."""
+    if not all(name.isidentifier() for name in [*inputs, *outputs]):
+        raise ValueError("model inputs and outputs must be identifiers")
+    source, layout_note = docstring_text(source), docstring_text(layout_note)
     date = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = "\n".join("    " + ln if ln else "" for code in lines for ln in code.splitlines())
     out_list = outputs[0] if len(outputs) == 1 else "[" + ", ".join(outputs) + "]"

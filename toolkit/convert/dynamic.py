@@ -15,6 +15,7 @@ import numpy as np
 
 from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.dims import Dim, Undecidable, simplify
+from mstool.toolkit.convert.safe_code import string_literal
 
 
 def _cached(b: Builder, key: tuple[str, Any], hint: str, expr: str) -> str:
@@ -118,7 +119,7 @@ def filled(b: Builder, dims: list[Any], fill: str, dtype: str, hint: str) -> str
     if dtype == "bool":
         b.assign(target, f'keras.ops.cast(keras.ops.multiply({grid}, {int(fill == "True")}), "bool")')
     else:
-        b.assign(target, f'keras.ops.multiply(keras.ops.cast({grid}, "{dtype}"), {fill})')
+        b.assign(target, f"keras.ops.multiply(keras.ops.cast({grid}, {string_literal(dtype)}), {fill})")
     return target
 
 
@@ -146,7 +147,7 @@ def expand(b: Builder, var: str, source: tuple[Any, ...], target: list[Any], dty
             grows = True
             if isinstance(simplify(want), Dim):
                 vector = _axis_vector(ones_vector(b, want), axis, rank)
-                ones = f'keras.ops.cast({vector}, "{work_dtype(dtype)}")'
+                ones = f"keras.ops.cast({vector}, {string_literal(work_dtype(dtype))})"
                 work = f"keras.ops.multiply({work}, {ones})"
             else:
                 work = f"keras.ops.repeat({work}, {int(want)}, axis={axis})"

@@ -15,10 +15,12 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert import layout, ops
-from mstool.toolkit.convert.builder import RESERVED, Builder, NodeRecord, Unsupported
+from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
+from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.dims import Dim, Undecidable, all_ints
 from mstool.toolkit.convert.loader import LoadedModel
 from mstool.toolkit.convert.narrow import carrier_dtype, check_producible, to_carrier
+from mstool.toolkit.convert.safe_code import RESERVED, UnsafeCode, sanitize, shorten, string_literal
 from mstool.toolkit.convert.shape_values import fold_symbolic
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
@@ -111,7 +113,7 @@ def shared_scope(graph: Any) -> str:
     if not scopes:
         return ""
     scope, count = scopes.most_common(1)[0]
-    return re.sub(r"\W+", "_", scope).strip("_") + "_" if count * 2 >= len(graph.node) else ""
+    return sanitize(scope) + "_" if count * 2 >= len(graph.node) and sanitize(scope) else ""
 
 
 def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
@@ -121,7 +123,8 @@ def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
         var = builder.fresh_name(name, strip=False)
         dtype = carrier_dtype(loaded.input_dtypes[name])
         batch_shape = tuple(None if d is None else int(d) for d in shape)
-        builder.assign(var, f'keras.Input(batch_shape={batch_shape}, dtype="{dtype}", name="{var}")')
+        builder.assign(var, format_call("keras.Input", {"batch_shape": batch_shape, "dtype": dtype,
+                                                        "name": var}))
         builder.alias(name, var)
         labels = loaded.dim_labels.get(name, [])
         for axis, label in enumerate(labels):
@@ -280,6 +283,9 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
                 raise Unsupported(f"depends on unconverted tensor '{blocked[0]}'")
             record.keras = _convert_node(builder, node, loaded.opset)
             propagate_dims(builder, node, input_labels)
+        except UnsafeCode as err:
+            raise UnsafeCode(f"node {shorten(record.name)!r} ({shorten(node.op_type)}): {err.message}",
+                             where=loaded.source) from None
         except Unsupported as err:
             result.unconverted.append(Unconverted(record.name, node.op_type, str(err)))
             failed.update(o for o in node.output if o)
@@ -297,12 +303,12 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
 
 
 def output_name(name: str) -> str:
-    """A graph output's Keras name: the ONNX name with characters Keras refuses replaced.
+    """A graph output's Keras name: the ONNX name, characters Keras (or Python) refuses replaced.
 
-    >>> output_name("last_hidden_state"), output_name("logits:0")
-    ('last_hidden_state', 'logits_0')
+    >>> output_name("last_hidden_state"), output_name("logits:0"), output_name("0")
+    ('last_hidden_state', 'logits_0', 'output_0')
     """
-    cleaned = re.sub(r"[^\w.-]", "_", name).strip("_") or "output"
+    cleaned = sanitize(name) or "output"
     return cleaned if not cleaned[0].isdigit() else f"output_{cleaned}"
 
 
@@ -322,11 +328,11 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
             check_producible(helper.tensor_dtype_to_np_dtype(want), f"model output '{out.name}' of type")
             dtype = carrier_dtype(helper.tensor_dtype_to_np_dtype(want))
             if out.name not in builder.constants and builder.dtype(out.name) != dtype:
-                var = f'keras.ops.cast({var}, "{dtype}")'
+                var = f"keras.ops.cast({var}, {string_literal(dtype)})"
         name = output_name(out.name)
-        target = name if name.isidentifier() and not keyword.iskeyword(name) and name not in RESERVED \
+        target = name if not keyword.iskeyword(name) and name not in RESERVED \
             else builder.fresh_name(f"{name}_output")
-        builder.assign(target, f'keras.layers.Identity(name="{name}")({var})')
+        builder.assign(target, f"keras.layers.Identity(name={string_literal(name)})({var})")
         variables.append(target)
     return variables
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from mstool.toolkit.convert.builder import Builder
 from mstool.toolkit.convert.codegen import literal
-from mstool.toolkit.convert.ops.common import attr, const_input
+from mstool.toolkit.convert.ops.common import attr, attr_choice, const_input
 from mstool.toolkit.convert.ops.elementwise import operands
 from mstool.toolkit.convert.ops.registry import add_converter
 
@@ -102,7 +102,7 @@ def mish(node: Any, b: Builder) -> None:
 @add_converter("Gelu", 20)
 def gelu(node: Any, b: Builder) -> None:
     x, perm = _same(node, b)
-    approximate = attr(node, "approximate", "none") == "tanh"
+    approximate = attr_choice(node, "approximate", "none", ("none", "tanh")) == "tanh"
     b.emit(node, f"keras.ops.gelu({x}, approximate={approximate})", perm)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.safe_code import choice
 
 
 def attr(node: Any, name: str, default: Any = None) -> Any:
@@ -22,6 +23,11 @@ def attr(node: Any, name: str, default: Any = None) -> Any:
                 return [v.decode() for v in value]
             return value
     return default
+
+
+def attr_choice(node: Any, name: str, default: str, allowed: tuple[str, ...]) -> str:
+    """A string attribute that takes one of a fixed set of values; anything else is refused (exit 2)."""
+    return choice(attr(node, name, default), allowed, f"{node.op_type} attribute {name}")
 
 
 def optional_input(node: Any, index: int) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.codegen import format_call
-from mstool.toolkit.convert.ops.common import attr, const_input
+from mstool.toolkit.convert.ops.common import attr, attr_choice, const_input
 from mstool.toolkit.convert.ops.registry import add_converter
 
 
@@ -17,7 +17,7 @@ def explicit_pads(node: Any, in_sizes: list[int], kernel: list[int], strides: li
                   dilations: list[int]) -> list[tuple[int, int]]:
     """(begin, end) padding per spatial dim, resolving ``auto_pad``."""
     n = len(kernel)
-    auto_pad = attr(node, "auto_pad", "NOTSET")
+    auto_pad = attr_choice(node, "auto_pad", "NOTSET", ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"))
     if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
         pads = []
         for size, k, s, d in zip(in_sizes, kernel, strides, dilations, strict=True):
@@ -137,7 +137,7 @@ def conv_transpose(node: Any, b: Builder) -> None:
     span = [d * (k - 1) + 1 for k, d in zip(kernel, dilations, strict=True)]
     full = [s * (i - 1) + k for s, i, k in zip(strides, in_sizes, span, strict=True)]
     out_shape = attr(node, "output_shape", None)
-    auto_pad = attr(node, "auto_pad", "NOTSET")
+    auto_pad = attr_choice(node, "auto_pad", "NOTSET", ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"))
     if out_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
         target = list(out_shape)[-n:] if out_shape is not None else [i * s for i, s in zip(in_sizes, strides,
                                                                                                 strict=True)]

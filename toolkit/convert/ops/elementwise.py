@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert.builder import Builder
-from mstool.toolkit.convert.ops.common import attr, same_perm_inputs
+from mstool.toolkit.convert.ops.common import attr, attr_choice, same_perm_inputs
 from mstool.toolkit.convert.ops.registry import add_converter
 
 UNARY = {
@@ -103,7 +103,7 @@ def bit_shift(node: Any, b: Builder) -> None:
     """Shifts by a negative amount or by >= the bit width give 0 (left, unsigned right) or the sign
     fill (signed right), as numpy does; TensorFlow leaves them undefined, so they are spelt out."""
     (x, y), perm = operands(node, b, list(node.input[:2]))
-    left = attr(node, "direction") == "LEFT"
+    left = attr_choice(node, "direction", "", ("LEFT", "RIGHT")) == "LEFT"
     fn = "left_shift" if left else "right_shift"
     dtype = np.dtype(b.dtype(node.input[0]))
     bits = 8 * dtype.itemsize

@@ -9,6 +9,7 @@ import numpy as np
 from mstool.toolkit.convert.builder import Builder
 from mstool.toolkit.convert.ops.common import attr, optional_input
 from mstool.toolkit.convert.ops.registry import add_converter
+from mstool.toolkit.convert.safe_code import einsum_equation, string_literal
 
 
 @add_converter("MatMul", 1)
@@ -55,9 +56,9 @@ def gemm(node: Any, b: Builder) -> None:
 
 @add_converter("Einsum", 12)
 def einsum(node: Any, b: Builder) -> None:
-    equation = attr(node, "equation").replace(" ", "")
+    equation = string_literal(einsum_equation(attr(node, "equation", "")))
     args = ", ".join(b.view(n, None) for n in node.input)
-    b.emit(node, f'keras.ops.einsum("{equation}", {args})')
+    b.emit(node, f"keras.ops.einsum({equation}, {args})")
 
 
 @add_converter("Det", 11)

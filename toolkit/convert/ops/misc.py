@@ -18,6 +18,7 @@ from mstool.toolkit.convert.narrow import (
 )
 from mstool.toolkit.convert.ops.common import attr
 from mstool.toolkit.convert.ops.registry import add_converter
+from mstool.toolkit.convert.safe_code import string_literal
 
 # The largest finite value of the float8 types Keras has.
 FLOAT8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
@@ -94,7 +95,7 @@ def constant_of_shape(node: Any, b: Builder) -> None:
         b.set_dims(node.output[0], tuple(wanted))
         return
     target = tuple(int(d) for d in wanted)
-    b.emit(node, f'keras.ops.full({target}, {literal(np.asarray(fill))}, dtype="{dtype}")')
+    b.emit(node, f"keras.ops.full({target}, {literal(np.asarray(fill))}, dtype={string_literal(dtype)})")
 
 
 @add_converter("Range", 11)
@@ -110,7 +111,7 @@ def range_(node: Any, b: Builder) -> None:
                 raise Unsupported("Range with a dynamic limit and a step other than 1")
             positions = dynamic.arange_vector(b, length)
             expr = positions if start == 0 else f"keras.ops.add({positions}, {start})"
-            b.emit(node, f'keras.ops.cast({expr}, "{dtype}")')
+            b.emit(node, f"keras.ops.cast({expr}, {string_literal(dtype)})")
             b.set_dims(node.output[0], (length,))
             return
     raise Unsupported("Range whose bounds are computed from tensor values (not sizes)")

@@ -8,8 +8,15 @@ import numpy as np
 
 from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.dims import Dim
-from mstool.toolkit.convert.ops.common import attr, const_input, optional_input
+from mstool.toolkit.convert.ops.common import attr, attr_choice, const_input, optional_input
 from mstool.toolkit.convert.ops.registry import add_converter
+
+# The values ONNX defines for Resize's string attributes; anything else is refused.
+MODES = ("nearest", "linear", "cubic")
+COORDINATE_MODES = ("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric",
+                    "tf_half_pixel_for_nn", "tf_crop_and_resize")
+NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+ASPECT_POLICIES = ("stretch", "not_larger", "not_smaller")
 
 
 def _sizes_and_scales(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[list[int], list[float]]:
@@ -31,7 +38,7 @@ def _sizes_and_scales(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[li
                 if not w == shape[a]:
                     raise Unsupported(f"Resize to a dynamic size {w} on axis {a}")
                 wanted[position] = shape[a]  # a dynamic axis passes through unchanged
-        policy = attr(node, "keep_aspect_ratio_policy", "stretch")
+        policy = attr_choice(node, "keep_aspect_ratio_policy", "stretch", ASPECT_POLICIES)
         if policy != "stretch":
             ratios = [w / shape[a] for w, a in zip(wanted, axes, strict=True)]
             ratio = min(ratios) if policy == "not_larger" else max(ratios)
@@ -163,11 +170,11 @@ def _resize(node: Any, b: Builder) -> None:
     x = node.input[0]
     shape = b.onnx_shape(x)
     out, scales = _sizes_and_scales(node, b, shape)
-    mode = attr(node, "mode", "nearest")
+    mode = attr_choice(node, "mode", "nearest", MODES)
     if b.opset < 11 and mode == "nearest" or node.op_type == "Upsample":
         node = _with_defaults(node, "asymmetric", "floor")
-    coord = attr(node, "coordinate_transformation_mode", "half_pixel")
-    nearest_mode = attr(node, "nearest_mode", "round_prefer_floor")
+    coord = attr_choice(node, "coordinate_transformation_mode", "half_pixel", COORDINATE_MODES)
+    nearest_mode = attr_choice(node, "nearest_mode", "round_prefer_floor", NEAREST_MODES)
     if coord == "tf_crop_and_resize":
         raise Unsupported("coordinate_transformation_mode 'tf_crop_and_resize' is not supported")
     antialias = attr(node, "antialias", 0) and any(s < 1 for s in scales)

@@ -8,8 +8,9 @@ import numpy as np
 
 from mstool.toolkit.convert import dims, dynamic, layout
 from mstool.toolkit.convert.builder import Builder, Unsupported
-from mstool.toolkit.convert.ops.common import attr, axes_from, const_input, ints, optional_input
+from mstool.toolkit.convert.ops.common import attr, attr_choice, axes_from, const_input, ints, optional_input
 from mstool.toolkit.convert.ops.registry import add_converter
+from mstool.toolkit.convert.safe_code import string_literal
 
 
 def reshape_target(source: tuple[Any, ...], wanted: list[Any], allowzero: bool) -> list[Any]:
@@ -39,7 +40,7 @@ def emit_reshape(node: Any, b: Builder, x: str, out: list[Any]) -> None:
     expr, layer = dynamic.reshape_code(b, source, b.onnx_shape(x), out, node.name or "reshape")
     if layer:
         target = b.fresh_name(node.name or f"{node.op_type}_{node.output[0]}")
-        b.assign(target, f'{layer}({expr}, name="{target}")({source})')
+        b.assign(target, f"{layer}({expr}, name={string_literal(target)})({source})")
         b.alias(node.output[0], target)
     else:
         b.emit(node, expr)
@@ -261,7 +262,7 @@ def pad(node: Any, b: Builder) -> None:
         widths[a] = (int(pads[i]), int(pads[i + len(axes)]))
     if any(w < 0 for pair in widths for w in pair):
         raise Unsupported("negative pads (cropping) are not supported")
-    mode = attr(node, "mode", "constant")
+    mode = attr_choice(node, "mode", "constant", ("constant", "reflect", "edge", "wrap"))
     perm = b.perm(x)
     keras_widths = tuple(widths[p] for p in perm) if perm else tuple(widths)
     if mode == "wrap" or mode == "edge" and max(w for pair in widths for w in pair) > 1:
@@ -270,7 +271,8 @@ def pad(node: Any, b: Builder) -> None:
     if mode == "edge":
         mode = "symmetric"  # the same for widths of at most 1
     extra = f", constant_values={value!r}" if mode == "constant" and value else ""
-    b.emit(node, f'keras.ops.pad({b.view(x, perm)}, {keras_widths}, mode="{mode}"{extra})', perm)
+    mode_text = string_literal(mode)
+    b.emit(node, f"keras.ops.pad({b.view(x, perm)}, {keras_widths}, mode={mode_text}{extra})", perm)
 
 
 def _pad_by_gather(node: Any, b: Builder, widths: tuple[tuple[int, int], ...], mode: str) -> None:
@@ -299,7 +301,7 @@ def _depth_space(node: Any, b: Builder, to_space: bool) -> None:
     v = b.view(x, None)
     base = node.name or node.op_type
     if to_space:
-        crd = attr(node, "mode", "DCR") == "CRD"
+        crd = attr_choice(node, "mode", "DCR", ("DCR", "CRD")) == "CRD"
         split = (n, c // (s * s), s, s, h, w) if crd else (n, s, s, c // (s * s), h, w)
         order = (0, 1, 4, 2, 5, 3) if crd else (0, 3, 4, 1, 5, 2)
         final = (n, c // (s * s), h * s, w * s)
