@@ -193,7 +193,8 @@ class Builder:
             return self.shape_values[name]
         if name in self.constants:
             return object_array(self.constants[name])
-        raise Unsupported(f"{what} input '{name}' is computed at run time from values, not sizes")
+        raise Unsupported(f"{what} input '{name}' must be constant (it is computed at run time from "
+                          "tensor values, not from sizes)")
 
     def rank(self, name: str) -> int:
         return len(self.onnx_shape(name))
