@@ -287,6 +287,8 @@ class Builder:
         kwargs = {"input_dim": 1, "output_dim": max(int(value.size), 1), "name": table}
         if stored != "float32":
             kwargs["dtype"] = stored
+        if stored != dtype:
+            kwargs["trainable"] = False  # integer and boolean tables (indices, masks) are not parameters
         self.assign(table, format_call("keras.layers.Embedding", kwargs, self.constant_index,
                                        indent=len(table) + 7))
         self.set_layer_weights(table, [value.astype(stored).reshape(1, -1)])
