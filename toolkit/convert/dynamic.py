@@ -109,12 +109,16 @@ def filled(b: Builder, dims: list[Any], fill: str, dtype: str, hint: str) -> str
     for axis, dim in enumerate(dims):
         if isinstance(simplify(dim), Dim):
             vector = _axis_vector(ones_vector(b, dim), axis, rank)
-            grid = vector if grid is None else f"keras.ops.multiply({grid}, {vector})"
+            step = b.fresh_name(f"{hint}_grid")
+            b.assign(step, vector if grid is None else f"keras.ops.multiply({grid}, {vector})")
+            grid = step
     if grid is None:
         raise Unsupported("filled() needs a dynamic dim")
     for axis, dim in enumerate(dims):
         if not isinstance(simplify(dim), Dim) and dim != 1:
-            grid = f"keras.ops.repeat({grid}, {int(dim)}, axis={axis})"
+            step = b.fresh_name(f"{hint}_grid")
+            b.assign(step, f"keras.ops.repeat({grid}, {int(dim)}, axis={axis})")
+            grid = step
     target = b.fresh_name(hint)
     if dtype == "bool":
         b.assign(target, f'keras.ops.cast(keras.ops.multiply({grid}, {int(fill == "True")}), "bool")')
@@ -140,22 +144,30 @@ def expand(b: Builder, var: str, source: tuple[Any, ...], target: list[Any], dty
         current = b.fresh_name(f"{hint}_rank")
         b.assign(current, f"keras.ops.expand_dims({var}, {tuple(range(rank - len(source)))})")
     padded = [1] * (rank - len(source)) + list(source)
-    work = current if dtype != "bool" else f'keras.ops.cast({current}, "int32")'
-    grows = False
-    for axis, (have, want) in enumerate(zip(padded, out, strict=True)):
-        if have == 1 and want != 1:
-            grows = True
-            if isinstance(simplify(want), Dim):
-                vector = _axis_vector(ones_vector(b, want), axis, rank)
-                ones = f"keras.ops.cast({vector}, {string_literal(work_dtype(dtype))})"
-                work = f"keras.ops.multiply({work}, {ones})"
-            else:
-                work = f"keras.ops.repeat({work}, {int(want)}, axis={axis})"
+    grows = [axis for axis, (have, want) in enumerate(zip(padded, out, strict=True))
+             if have == 1 and want != 1]
     if not grows:
         return current
-    target_var = b.fresh_name(hint)
-    b.assign(target_var, work if dtype != "bool" else f'keras.ops.cast({work}, "bool")')
-    return target_var
+    work = current
+    if dtype == "bool":
+        work = b.fresh_name(f"{hint}_int")
+        b.assign(work, f'keras.ops.cast({current}, "int32")')
+    for axis in grows:
+        want = out[axis]
+        step = b.fresh_name(hint)
+        if isinstance(simplify(want), Dim):
+            ones = b.fresh_name(f"{hint}_ones")
+            vector = _axis_vector(ones_vector(b, want), axis, rank)
+            b.assign(ones, f"keras.ops.cast({vector}, {string_literal(work_dtype(dtype))})")
+            b.assign(step, f"keras.ops.multiply({work}, {ones})")
+        else:
+            b.assign(step, f"keras.ops.repeat({work}, {int(want)}, axis={axis})")
+        work = step
+    if dtype == "bool":
+        target_var = b.fresh_name(hint)
+        b.assign(target_var, f'keras.ops.cast({work}, "bool")')
+        return target_var
+    return work
 
 
 def work_dtype(dtype: str) -> str:
@@ -190,15 +202,17 @@ def _reshape_by_gather(b: Builder, source: str, out_dims: list[Any], hint: str) 
     flat = b.fresh_name(f"{hint}_flat")
     b.assign(flat, f"keras.ops.reshape({source}, (-1,))")
     stride: Any = 1
-    terms = []
+    index = None
     for axis in reversed(range(rank)):
-        positions = _axis_vector(arange_vector(b, out_dims[axis]), axis, rank)
-        scale = dim_scalar(b, stride)
-        terms.append(positions if stride == 1 else f"keras.ops.multiply({positions}, {scale})")
+        positions = b.fresh_name(f"{hint}_axis{axis}")
+        b.assign(positions, _axis_vector(arange_vector(b, out_dims[axis]), axis, rank))
+        if stride != 1:
+            b.assign(positions, f"keras.ops.multiply({positions}, {dim_scalar(b, stride)})")
+        if index is None:
+            index = positions
+        else:
+            total = b.fresh_name(f"{hint}_index")
+            b.assign(total, f"keras.ops.add({index}, {positions})")
+            index = total
         stride = simplify(stride * out_dims[axis])
-    index = b.fresh_name(f"{hint}_index")
-    expr = terms[0]
-    for term in terms[1:]:
-        expr = f"keras.ops.add({expr}, {term})"
-    b.assign(index, expr)
     return f"keras.ops.take({flat}, {index}, axis=0)"

@@ -123,8 +123,10 @@ def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
         var = builder.fresh_name(name, strip=False)
         dtype = carrier_dtype(loaded.input_dtypes[name])
         batch_shape = tuple(None if d is None else int(d) for d in shape)
+        keras_name = output_name(name)  # the variable may differ ("input_"); the Keras name need not
+        builder.used_names.add(keras_name)
         builder.assign(var, format_call("keras.Input", {"batch_shape": batch_shape, "dtype": dtype,
-                                                        "name": var}))
+                                                        "name": keras_name}))
         builder.alias(name, var)
         labels = loaded.dim_labels.get(name, [])
         for axis, label in enumerate(labels):
@@ -332,7 +334,8 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
         name = output_name(out.name)
         target = name if not keyword.iskeyword(name) and name not in RESERVED \
             else builder.fresh_name(f"{name}_output")
-        builder.assign(target, f"keras.layers.Identity(name={string_literal(name)})({var})")
+        call = format_call("keras.layers.Identity", {"name": name}, var, indent=len(target) + 7)
+        builder.assign(target, call)
         variables.append(target)
     return variables
 

@@ -24,13 +24,15 @@ def gather(node: Any, b: Builder) -> None:
         kwargs = {"input_dim": int(table.shape[0]), "output_dim": int(table.shape[1])}
         b.layer(node, "keras.layers.Embedding", kwargs, b.view(indices, None), [table], None)
         return
-    if b.is_const(indices) and b.const(indices).ndim == 0:
-        # One position: plain indexing, which also counts negative positions from a dynamic end.
+    if b.is_const(indices) and b.const(indices).ndim == 0 and b.const(indices) < 0 \
+            and isinstance(shape[axis], dims.Dim):
+        # A position counted from a dynamic end: plain indexing counts negative positions too.
         perm = b.perm(data)
         rank = len(shape)
         k = layout.keras_axis(axis, perm, rank)
         index = ", ".join(str(int(b.const(indices))) if i == k else ":" for i in range(rank))
-        b.emit(node, f"{b.view(data, perm)}[{index},]", layout.after_removing(perm, [axis], rank))
+        b.emit(node, f"{b.view(data, perm)}[{index}{',' if rank == 1 else ''}]",
+               layout.after_removing(perm, [axis], rank))
         return
     if b.is_const(indices):
         index = b.const(indices)

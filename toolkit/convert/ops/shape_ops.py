@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import numpy as np
 
 from mstool.toolkit.convert import dims, dynamic, layout
 from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.ops.common import attr, attr_choice, axes_from, const_input, ints, optional_input
 from mstool.toolkit.convert.ops.registry import add_converter
 from mstool.toolkit.convert.safe_code import string_literal
@@ -40,7 +42,8 @@ def emit_reshape(node: Any, b: Builder, x: str, out: list[Any]) -> None:
     expr, layer = dynamic.reshape_code(b, source, b.onnx_shape(x), out, node.name or "reshape")
     if layer:
         target = b.fresh_name(node.name or f"{node.op_type}_{node.output[0]}")
-        b.assign(target, f"{layer}({expr}, name={string_literal(target)})({source})")
+        kwargs = {"target_shape": ast.literal_eval(expr), "name": target}
+        b.assign(target, format_call(layer, kwargs, source, indent=len(target) + 7))
         b.alias(node.output[0], target)
     else:
         b.emit(node, expr)
@@ -198,7 +201,7 @@ def slice_(node: Any, b: Builder) -> None:
     if all(i == ":" for i in index):
         b.emit(node, f"keras.ops.copy({current})" if current == b.view(x, perm) else f"{current}", perm)
         return
-    b.emit(node, f"{current}[{', '.join(index)},]", perm)
+    b.emit(node, f"{current}[{', '.join(index)}{',' if rank == 1 else ''}]", perm)
 
 
 def _dynamic_slice(b: Builder, node: Any, current: str, bounds: tuple[Any, Any, int], size: Any,
