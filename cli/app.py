@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from mstool.cli.context import settings
 from mstool.cli.output import stderr_console
 from mstool.toolkit.errors import MstoolError
+from mstool.toolkit.extras import missing_module_message
 from mstool.toolkit.version import __version__
 
 # Help order; each module defines ``register(app: typer.Typer) -> None``.
@@ -61,6 +62,8 @@ def _exit_code_for(err: BaseException) -> tuple[int, str]:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "(root)"
         return 2, f"field '{field}': {first['msg']}"
+    if isinstance(err, ModuleNotFoundError) and (missing := missing_module_message(err)):
+        return 2, missing  # an optional field's package, imported deep inside a command
     if isinstance(err, KeyboardInterrupt):
         return 130, "interrupted"
     if isinstance(err, MemoryError):

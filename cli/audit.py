@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json
+from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json, recipe_overrides
 from mstool.cli.output import emit, progress_bar, warn
+from mstool.toolkit.extras import require_extra
 
 HELP = """Audit a classifier's robustness: white-box and black-box attacks and natural perturbations.
 
@@ -33,27 +34,25 @@ def _shell_overrides(
     queries: int | None,
     input_range: str | None,
     output: Path | None,
-) -> list[str]:
-    """Shell options as ``--set`` overrides, so recipe and shell go through one validation."""
-    sets: list[str] = []
-    if model is not None:
-        sets.append(f"model.path='{model}'")
-    if data is not None:
-        sets.append(f"data.path='{data}'")
-    if limit is not None:
-        sets.append(f"data.limit={limit}")
-    if seed is not None:
-        sets.append(f"seed={seed}")
-    if input_range is not None:
-        sets.append(f"preprocess.input_range=[{input_range}]")
-    if output is not None:
-        sets.append(f"report.dir='{output}'")
-    if attacks:
-        items = [{"name": a, "eps": list(eps), **({"queries": queries} if queries else {})} for a in attacks]
-        sets.append(f"attacks={items}")
-    if perturbations:
-        sets.append(f"perturbations={[{'name': p} for p in perturbations]}")
-    return sets
+) -> dict[str, Any]:
+    """Shell options as typed recipe overrides, so recipe and shell go through one validation."""
+    items = [{"name": a, "eps": list(eps), **({"queries": queries} if queries else {})} for a in attacks]
+    return {
+        "model.path": model, "data.path": data, "data.limit": limit, "seed": seed,
+        "preprocess.input_range": _parse_range(input_range), "report.dir": output,
+        "attacks": items or None, "perturbations": [{"name": p} for p in perturbations] or None,
+    }
+
+
+def _parse_range(text: str | None) -> list[float] | None:
+    if text is None:
+        return None
+    from mstool.toolkit.errors import InputError
+
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise InputError(f"expects LOW,HIGH (two numbers), got '{text}'", where="--input-range") from None
 
 
 def _render(result: dict[str, Any], console: Console) -> None:
@@ -125,7 +124,7 @@ def audit_command(
     input_range: Annotated[
         str | None, typer.Option("--input-range", help="Valid data range 'LOW,HIGH'.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Report folder.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (reports).")] = None,
     fail_under: Annotated[
         float | None, typer.Option("--fail-under", help="Exit 1 when robust accuracy is below this.")
     ] = None,
@@ -134,6 +133,7 @@ def audit_command(
     json_output: JsonOption = False,
 ) -> None:
     """Audit a classifier's robustness against attacks and natural perturbations."""
+    require_extra("audit", "mstool audit")
     from mstool.schemas.audit import AuditRecipe
     from mstool.toolkit.audit.report import table_rows, write_reports
     from mstool.toolkit.audit.runner import run_audit, total_steps
@@ -142,9 +142,9 @@ def audit_command(
 
     apply_local_json(json_output)
     _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [])
-    sets = _shell_overrides(
+    sets = recipe_overrides(_shell_overrides(
         model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output
-    ) + list(overrides or [])
+    ), overrides)
     spec = load_recipe(recipe, AuditRecipe, sets)
     base = recipe_dir(recipe)
     with progress_bar("audit", total_steps(spec)) as advance:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit
+from mstool.toolkit.extras import require_extra
 
 
 def _render(report: dict[str, Any], console: Console) -> None:
@@ -71,6 +72,9 @@ def convert_command(
         "--format", help="py: model.py + model.weights.h5; keras: also model.keras, one plain-Keras file "
                          "that keras.saving.load_model reads without mstool.", case_sensitive=False)] = "py",
     seed: SeedOption = None,
+    trust_model: Annotated[bool, typer.Option(
+        "--trust-model", help="Allow a TensorFlow .pb/SavedModel input: its graph is a program that "
+                              "can run arbitrary ops (file writes), so only for models you trust.")] = False,
     overwrite: OverwriteOption = False,
     set_: SetOption = None,
     json_output: JsonOption = False,
@@ -86,6 +90,7 @@ def convert_command(
 
     Example: mstool convert resnet50.onnx -o resnet50-keras --json
     """
+    require_extra("convert", "mstool convert")
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -93,7 +98,7 @@ def convert_command(
 
     apply_local_json(json_output)
     if model.suffix.lower() in (".yaml", ".yml"):
-        return _run_recipe(model, set_ or [])
+        return _run_recipe(model, set_ or [], trust_model)
     if set_:
         raise InputError("--set needs a recipe .yaml as the model argument")
     target = to.lower()
@@ -103,22 +108,21 @@ def convert_command(
         raise InputError(f"--format must be py or keras, not '{output_format}'")
     out_dir = output or Path(f"{model.stem}-{target}")
     report = _run(model, target, out_dir, input_shape, keep_layout, verify, inputs, seed or 0, atol, rtol,
-                  overwrite, output_format.lower() == "keras")
+                  overwrite, trust_model, output_format.lower() == "keras")
     _finish(report, out_dir, atol, rtol)
 
 
-def _run_recipe(path: Path, overrides: list[str]) -> None:
+def _run_recipe(path: Path, overrides: list[str], trust_model: bool) -> None:
     from mstool.schemas.convert import ConvertRecipe
-    from mstool.toolkit.io import load_recipe, recipe_dir
+    from mstool.toolkit.io import load_recipe, resolve_path
 
     recipe = load_recipe(path, ConvertRecipe, overrides)
-    base = recipe_dir(path)
-    model = base / recipe.model
-    out_dir = base / recipe.output if recipe.output else Path(f"{model.stem}-{recipe.to}")
+    model = resolve_path(recipe.model, path)
+    out_dir = resolve_path(recipe.output, path) if recipe.output else Path(f"{model.stem}-{recipe.to}")
     check = recipe.verify
-    inputs = base / check.inputs if check.inputs else None
+    inputs = resolve_path(check.inputs, path) if check.inputs else None
     report = _run(model, recipe.to, out_dir, recipe.input_shapes, recipe.keep_layout, check.enabled, inputs,
-                  check.seed, check.atol, check.rtol, recipe.overwrite)
+                  check.seed, check.atol, check.rtol, recipe.overwrite, trust_model)
     _finish(report, out_dir, check.atol, check.rtol)
 
 
@@ -140,7 +144,7 @@ def _finish(report: dict, out_dir: Path, atol: float, rtol: float) -> None:
 
 def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None, keep_layout: bool,
          verify: bool, inputs: Path | None, seed: int, atol: float, rtol: float, overwrite: bool,
-         keras_file: bool = False) -> dict:
+         trust_model: bool = False, keras_file: bool = False) -> dict:
     from mstool.toolkit.convert import convert_onnx
     from mstool.toolkit.errors import InputError
 
@@ -161,9 +165,11 @@ def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None,
     if model.is_dir() and (model / "model.py").exists():
         raise InputError("already a convert output folder; use --to onnx to export it", where=str(model))
     if suffix == ".pb" or model.is_dir():
+        from mstool.toolkit.convert.output_folder import check_replaceable
         from mstool.toolkit.convert.tensorflow_io import tensorflow_to_onnx
 
-        source = tensorflow_to_onnx(model)
+        check_replaceable(out_dir, overwrite)  # before TensorFlow loads anything
+        source = tensorflow_to_onnx(model, trusted=trust_model)
     return convert_onnx(source, out_dir, input_shapes=input_shape, keep_layout=keep_layout, verify=verify,
                         inputs_npz=str(inputs) if inputs else None, seed=seed, atol=atol, rtol=rtol,
                         overwrite=overwrite, source_label=str(model), keras_file=keras_file)

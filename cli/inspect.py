@@ -21,6 +21,9 @@ def _render(info: dict[str, Any], console: Console) -> None:
         console.print(
             f"schema version {info['schema_version']}, written by mstool {info['mstool_version']}"
         )
+        if info.get("being_written_by"):
+            writer = info["being_written_by"]
+            console.print(f"mstool (pid {writer}) is writing this file: shown as it is on disk now")
         console.print_json(json.dumps(info["meta"]))
         table = Table("dataset", "shape", "dtype", "chunks")
         for ds in info["datasets"]:

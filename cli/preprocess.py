@@ -21,6 +21,7 @@ from mstool.cli.options import (
     apply_local_json,
 )
 from mstool.cli.output import emit, key_value_table, log, progress_bar, warn
+from mstool.toolkit.extras import require_extra
 
 
 class DefaultRunGroup(TyperGroup):
@@ -54,7 +55,7 @@ def run_command(
         list[Path],
         typer.Argument(metavar="IMAGES", help="Image folders (scanned recursively) and/or files."),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output .h5 artifact.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: the .h5 artifact.")],
     recipe: Annotated[Path, typer.Option("--recipe", "-r", help="Preprocess recipe (YAML).")],
     overrides: SetOption = None,
     workers: Annotated[
@@ -73,6 +74,7 @@ def run_command(
 
     Example: mstool preprocess photos/ -o out.h5 --recipe recipes/yolov3_416.yaml --workers 2
     """
+    require_extra("preprocess", "mstool preprocess run")
     import os
 
     from mstool.schemas.preprocess import PreprocessRecipe
@@ -102,7 +104,7 @@ def merge_command(
     shards: Annotated[
         list[Path], typer.Argument(metavar="SHARDS", help="Shard artifacts written with --shard i/N.")
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Merged .h5 artifact.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: the merged .h5 artifact.")],
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
 ) -> None:

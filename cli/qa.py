@@ -14,8 +14,16 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from mstool.cli.options import JsonOption, OutputOption, OverwriteOption, SetOption, apply_local_json
+from mstool.cli.options import (
+    JsonOption,
+    OutputOption,
+    OverwriteOption,
+    SetOption,
+    apply_local_json,
+    recipe_overrides,
+)
 from mstool.cli.output import emit, log, progress_bar
+from mstool.toolkit.extras import require_extra
 
 qa_app = typer.Typer(
     help="Multi-hop question answering with reasoning chains, offline.\n\n"
@@ -37,8 +45,7 @@ def _recipe(recipe: Path | None, overrides: list[str] | None, hops: int | None =
     from mstool.schemas.qa import QARecipe
     from mstool.toolkit.io import load_recipe
 
-    extra = list(overrides or []) + ([f"retrieval.hops={hops}"] if hops is not None else [])
-    return load_recipe(recipe, QARecipe, extra)
+    return load_recipe(recipe, QARecipe, recipe_overrides({"retrieval.hops": hops}, overrides))
 
 
 def _encoder(encoder: Path | None, tokenizer: Path | None):
@@ -64,6 +71,7 @@ def index_command(
 
     Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5
     """
+    require_extra("qa", "mstool qa index")
     import time
 
     from mstool.toolkit.errors import InputError
@@ -144,6 +152,7 @@ def ask_command(
 
     Example: mstool qa ask "Who directed the film that starred Shirley Temple?" --index corpus.qaidx.h5
     """
+    require_extra("qa", "mstool qa ask")
     apply_local_json(json_output)
     settings = _recipe(recipe, overrides, hops)
     system = _system(index, encoder, tokenizer, reader, settings)
@@ -200,6 +209,7 @@ def eval_command(
 
     Example: mstool qa eval hotpotqa_dev.jsonl --limit 100 -o qa-report.json --json
     """
+    require_extra("qa", "mstool qa eval")
     import json
 
     from mstool.toolkit.errors import InputError

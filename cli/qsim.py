@@ -17,6 +17,7 @@ from mstool.cli.options import (
     apply_local_json,
 )
 from mstool.cli.output import emit, key_value_table, log
+from mstool.toolkit.extras import require_extra
 
 qsim_app = typer.Typer(
     help="Quantum circuit simulation and quantum machine learning.\n\n"
@@ -24,8 +25,46 @@ qsim_app = typer.Typer(
     no_args_is_help=True)
 
 CircuitArg = Annotated[Path, typer.Argument(help="OpenQASM 2.0 (or 3) circuit file.")]
+IncludeDirOption = Annotated[list[Path] | None, typer.Option(
+    "--include-dir", help="A folder QASM 'include' may read from besides the circuit's own (repeatable).")]
+NOISE_MODELS = ("depolarizing", "bit_flip", "phase_flip", "amplitude_damping", "phase_damping")
 DtypeOption = Annotated[str, typer.Option("--dtype", help="complex128 (default) or complex64.")]
 MAX_PROBABILITY_QUBITS = 16
+
+
+def load_circuit(path: Path, include_dirs: list[Path] | None = None):
+    """Parse a QASM file, showing the parser's warnings (e.g. no version line) on stderr."""
+    import warnings
+
+    from mstool.cli.output import warn
+    from mstool.toolkit.qsim.qasm import QasmWarning, load_qasm
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", QasmWarning)
+        circ = load_qasm(path, include_dirs=include_dirs or ())
+    for item in caught:
+        if issubclass(item.category, QasmWarning):
+            warn(str(item.message))
+    return circ
+
+
+def parse_noise(text: str):
+    """``name:probability`` -> a channel of toolkit/qsim/noise.py (one of NOISE_MODELS)."""
+    from mstool.toolkit.errors import InputError
+    from mstool.toolkit.qsim import noise
+
+    name, _, value = text.partition(":")
+    name = name.strip().replace("-", "_")
+    if name not in NOISE_MODELS:
+        raise InputError(f"--noise: unknown model {name!r}; one of {', '.join(NOISE_MODELS)}")
+    try:
+        p = float(value)
+    except ValueError:
+        raise InputError(f"--noise expects model:probability (e.g. depolarizing:0.01), got {text!r}") \
+            from None
+    if not 0.0 <= p <= 1.0:
+        raise InputError(f"--noise probability must be in [0, 1], got {value}")
+    return getattr(noise, name)(p)
 
 
 def _summary_renderer(summary: dict, title: str):
@@ -49,30 +88,40 @@ def run_command(
     seed: SeedOption = None,
     dtype: DtypeOption = "complex128",
     device: DeviceOption = "cpu",
+    noise: Annotated[str | None, typer.Option(
+        "--noise", help="Noise after every gate on each qubit it touches, as model:probability; models: "
+        + ", ".join(NOISE_MODELS) + " (runs shot by shot).")] = None,
+    include_dir: IncludeDirOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Simulate a QASM circuit: probabilities before the final measurements, and counts.
 
-    Example: mstool qsim run recipes/data/qsim/ghz3.qasm --shots 1000 --json
+    Example: mstool qsim run recipes/data/qsim/ghz3.qasm --shots 1000 --noise depolarizing:0.01 --json
     """
     import numpy as np
 
     from mstool.schemas.qsim import QsimResultMeta
     from mstool.toolkit.io import check_writable
     from mstool.toolkit.qsim.execution import run_circuit
-    from mstool.toolkit.qsim.qasm import load_qasm
     from mstool.toolkit.qsim.results import counts_arrays, write_result
 
     apply_local_json(json_output)
     for path in (statevector, output):
         if path is not None:
             check_writable(path, overwrite=overwrite)
-    circ = load_qasm(circuit)
+    channel = parse_noise(noise) if noise else None
+    circ = load_circuit(circuit, include_dir)
+    if channel is not None:
+        from mstool.toolkit.qsim.noise import with_noise
+
+        circ = with_noise(circ, channel)
     result = run_circuit(circ, shots=shots, seed=seed, dtype=dtype, device=device)
     summary: dict = {"circuit": str(circuit), "n_qubits": result.n_qubits, "n_clbits": result.n_clbits,
                      "shots": shots if not result.shot_by_shot else sum(result.counts.values()),
                      "shot_by_shot": result.shot_by_shot}
+    if noise:
+        summary["noise"] = noise
     probs = result.probabilities()
     if probs is not None and result.n_qubits <= MAX_PROBABILITY_QUBITS:
         summary["probabilities"] = probs.tolist()
@@ -119,6 +168,7 @@ def expect_command(
     grad: Annotated[bool, typer.Option("--grad", help="Also the adjoint gradient.")] = False,
     param: Annotated[list[str] | None, typer.Option("--param", help="Symbol value name=number "
                                                     "(QASM 3 inputs; repeatable).")] = None,
+    include_dir: IncludeDirOption = None,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
@@ -138,7 +188,8 @@ def expect_command(
     apply_local_json(json_output)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    result = expectation_of_file(circuit, hamiltonian, _parse_params(param), grad)
+    circ = load_circuit(circuit, include_dir)
+    result = expectation_of_file(circ, hamiltonian, _parse_params(param), grad, source=str(circuit))
     summary = {"circuit": str(circuit), "hamiltonian": str(hamiltonian), "n_qubits": result["n_qubits"],
                "energy": result["energy"]}
     if grad:
@@ -165,7 +216,7 @@ def vqe_command(
     Example: mstool qsim vqe recipes/vqe_h2.yaml --json
     """
     from mstool.schemas.qsim import VqeRecipe
-    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.io import check_writable, load_recipe, resolve_path
     from mstool.toolkit.qsim.algorithms import run_vqe
     from mstool.toolkit.qsim.observables import PauliSum
 
@@ -173,7 +224,7 @@ def vqe_command(
     cfg = load_recipe(recipe, VqeRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    hamiltonian = PauliSum.load(recipe_dir(recipe) / cfg.hamiltonian)
+    hamiltonian = PauliSum.load(resolve_path(cfg.hamiltonian, recipe))
     log(f"VQE: {hamiltonian.n_qubits} qubits, {len(hamiltonian)} terms, {cfg.ansatz} ansatz")
     opt = cfg.optimizer
     result = run_vqe(hamiltonian, cfg.n_electrons, cfg.ansatz, cfg.layers, opt.method, opt.maxiter, opt.tol,
@@ -218,14 +269,14 @@ def qaoa_command(
     Example: mstool qsim qaoa recipes/qaoa_maxcut.yaml --json
     """
     from mstool.schemas.qsim import QaoaRecipe
-    from mstool.toolkit.io import check_writable, load_recipe, recipe_dir
+    from mstool.toolkit.io import check_writable, load_recipe, resolve_path
     from mstool.toolkit.qsim.algorithms import read_edges, run_qaoa
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, QaoaRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
-    edges_file = recipe_dir(recipe) / cfg.edges_file if cfg.edges_file else None
+    edges_file = resolve_path(cfg.edges_file, recipe) if cfg.edges_file else None
     edges = read_edges(cfg.edges, edges_file)
     opt = cfg.optimizer
     result = run_qaoa(edges, cfg.p, opt.method, opt.maxiter, opt.tol, cfg.restarts, cfg.seed, cfg.shots)
@@ -248,28 +299,44 @@ def qaoa_command(
 def train_command(
     recipe: Annotated[Path, typer.Argument(help="A qsim.train recipe (YAML).")],
     set_: SetOption = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Your dataset instead of the recipe's toy set: "
+                                              ".npz with x and y (or features and labels), or .h5 with "
+                                              "datasets features and labels; labels 0/1.")] = None,
+    save_model: Annotated[Path | None, typer.Option("--save-model", help="Write the trained Keras model "
+                                                    "(.keras; load it after importing "
+                                                    "mstool.toolkit.qsim.qnn)."
+                                                    )] = None,
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Train a quantum neural network classifier (Keras layer around a circuit, adjoint gradients).
+    """Train a quantum neural network classifier (a Keras layer around a circuit).
 
-    Example: mstool qsim train recipes/qnn_moons.yaml --json
+    Example: mstool qsim train recipes/qnn_moons.yaml --data my_data.npz --save-model qnn.keras --json
     """
+    require_extra("train", "mstool qsim train (the Keras QNN)")
     from mstool.schemas.qsim import QnnRecipe
     from mstool.toolkit.io import check_writable, load_recipe
 
     apply_local_json(json_output)
     cfg = load_recipe(recipe, QnnRecipe, set_)
-    if output is not None:
-        check_writable(output, overwrite=overwrite)
+    for path in (output, save_model):
+        if path is not None:
+            check_writable(path, overwrite=overwrite)
+    if save_model is not None and save_model.suffix != ".keras":
+        from mstool.toolkit.errors import InputError
+
+        raise InputError("--save-model needs a .keras file name", where=str(save_model))
+    from mstool.toolkit.qsim.qnn_data import load_dataset
+
+    dataset = load_dataset(data) if data is not None else None
     log("loading TensorFlow")
     from mstool.toolkit.qsim.qnn import train_classifier
 
     d = cfg.data
     result = train_classifier(d.kind, d.samples, d.noise, d.test_fraction, cfg.n_qubits, cfg.layers,
-                              cfg.epochs, cfg.batch_size, cfg.learning_rate, cfg.seed)
-    summary = {"recipe": str(recipe), "n_qubits": cfg.n_qubits, "data": d.kind,
+                              cfg.epochs, cfg.batch_size, cfg.learning_rate, cfg.seed, data=dataset)
+    summary = {"recipe": str(recipe), "n_qubits": cfg.n_qubits, "data": str(data) if data else d.kind,
                "train_samples": result["train_samples"], "test_samples": result["test_samples"],
                "epochs": cfg.epochs, "final_loss": float(result["loss"][-1]),
                "train_accuracy": float(result["accuracy"][-1]), "test_accuracy": result["test_accuracy"]}
@@ -277,7 +344,39 @@ def train_command(
                         {"loss": result["loss"], "accuracy": result["accuracy"],
                          "parameters": result["weights"]},
                         n_qubits=cfg.n_qubits, seed=cfg.seed)
+    if save_model is not None:
+        from mstool.toolkit.qsim.qnn import save_model_atomically
+
+        save_model_atomically(result["model"], save_model)
+        summary["model"] = str(save_model)
     emit(summary, _summary_renderer(summary, "qsim train"))
+
+
+@qsim_app.command("export")
+def export_command(
+    circuit: CircuitArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The QASM file to write.")],
+    version: Annotated[int, typer.Option("--version", min=2, max=3, help="OpenQASM version: 2 or 3.")] = 3,
+    include_dir: IncludeDirOption = None,
+    overwrite: OverwriteOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Rewrite a QASM circuit as OpenQASM 2.0 (qelib1.inc) or 3 (stdgates.inc), register names kept.
+
+    Example: mstool qsim export recipes/data/qsim/ghz3.qasm -o ghz3_v3.qasm --version 3
+    """
+    from mstool.toolkit.io import check_writable
+    from mstool.toolkit.io.atomic import atomic_write_text
+    from mstool.toolkit.qsim.qasm_export import to_qasm
+
+    apply_local_json(json_output)
+    check_writable(output, overwrite=overwrite)
+    circ = load_circuit(circuit, include_dir)
+    text = to_qasm(circ, version)
+    atomic_write_text(output, text, overwrite=overwrite)
+    summary = {"circuit": str(circuit), "output": str(output), "version": version, "n_qubits": circ.n_qubits,
+               "n_clbits": circ.n_clbits, "operations": len(circ.ops)}
+    emit(summary, _summary_renderer(summary, f"qsim export {circuit.name}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ Heavy imports (numba kernels) happen inside the command so ``mstool --help`` sta
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from mstool.cli.options import (
     SeedOption,
     SetOption,
     apply_local_json,
+    recipe_overrides,
 )
 from mstool.cli.output import emit, log, progress_bar
 
@@ -24,6 +26,9 @@ HELP = """Run molecular dynamics on an Amber system (parm7 + rst7) as a sponge.y
 
 \b
 --set steps=0 prints the initial energy per term (kJ/mol) and writes nothing.
+--overwrite keeps the previous trajectory and checkpoint in OUT.mstool-backup/ until the new
+run's first checkpoint; a run killed before that gets them back at the next run on OUT.
+One run at a time per trajectory (OUT.lock): a second one stops with exit 2.
 Example: mstool simulate recipes/sponge.yaml --set steps=500 --set output.trajectory=ala2.h5
 Example: mstool --json simulate recipes/sponge.yaml --set steps=0
 """
@@ -81,16 +86,22 @@ def simulate(
     """Run molecular dynamics on an Amber system as a sponge.yaml recipe describes."""
     apply_local_json(json_output)
     from mstool.schemas.md import SimulateRecipe
+    from mstool.toolkit.io.locks import output_lock
     from mstool.toolkit.io.recipes import load_recipe, recipe_dir
+    from mstool.toolkit.md.outputs import output_paths
+
+    options = {"seed": seed, "device": device if device != "cpu" else None}
+    model = load_recipe(recipe, SimulateRecipe, recipe_overrides(options, set_))
+    base = recipe_dir(recipe) if recipe is not None else _bundled_base()
+    writes = model.steps > 0 or resume
+    # Lock before building the system, so a second run on this trajectory stops at once.
+    with output_lock(output_paths(model)[0]) if writes else contextlib.nullcontext():
+        _prepare_and_run(model, base, resume, overwrite)
+
+
+def _prepare_and_run(model, base: Path, resume: bool, overwrite: bool) -> None:
     from mstool.toolkit.md import engine
 
-    overrides = list(set_ or [])
-    if seed is not None:
-        overrides.append(f"seed={seed}")
-    if device != "cpu":
-        overrides.append(f"device={device}")
-    model = load_recipe(recipe, SimulateRecipe, overrides)
-    base = recipe_dir(recipe) if recipe is not None else _bundled_base()
     sim = engine.prepare(model, base, device=model.device)
     if model.steps == 0 and not resume:
         energies = sim.initial_energies()

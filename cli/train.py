@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json
+from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json, recipe_overrides
 from mstool.cli.output import emit, key_value_table, log, progress_bar, show_progress, warn
+from mstool.toolkit.extras import require_extra
 
 Opt = typer.Option
 RecipeArg = Annotated[Path | None, typer.Argument(help="Training recipe (YAML); see docs/train.md.")]
@@ -24,7 +25,7 @@ XlaOpt = Annotated[bool | None, Opt("--xla/--no-xla", help="Compile the step wit
 StrategyOpt = Annotated[str | None, Opt("--strategy", help="one, mirrored or multi-worker.")]
 WorkersOpt = Annotated[int, Opt("--workers", min=1, help="Launch N local worker processes (multi-worker).")]
 ResumeOpt = Annotated[bool, Opt("--resume", help="Continue from OUTPUT/checkpoint.h5.")]
-OutputDirOpt = Annotated[Path, Opt("--output", "-o", help="Output folder.")]
+OutputDirOpt = Annotated[Path, Opt("--output", "-o", help="Output folder (model, weights, log, checkpoint).")]
 OverwriteOpt = Annotated[bool, Opt("--overwrite", help="Start afresh over an existing run.")]
 OnnxOpt = Annotated[bool, Opt("--onnx/--no-onnx", help="Also export model.onnx (tf2onnx).")]
 UntilOpt = Annotated[int | None, Opt("--until-step", min=1, help="Stop at that step; --resume later.")]
@@ -66,18 +67,6 @@ def _progress_events():
     return CliEvents()
 
 
-def _overrides(data: Path | None, val: Path | None, options: dict[str, Any]) -> list[str]:
-    found = []
-    if data is not None:
-        found.append(f"data.train={data.resolve()}")
-    if val is not None:
-        found.append(f"data.val={val.resolve()}")
-    for key, value in options.items():
-        if value is not None:
-            found.append(f"{key}={str(value).lower() if isinstance(value, bool) else value}")
-    return found
-
-
 def _render(summary: dict, console: Console) -> None:
     shown = {k: v for k, v in summary.items() if k not in ("paths", "warnings")}
     console.print(key_value_table(shown, title="training"))
@@ -109,16 +98,18 @@ def train_command(
 
     Example: mstool train recipes/train_digits.yaml --mode graph --workers 2 -o runs/digits
     """
+    require_extra("train", "mstool train")
     from mstool.schemas.train import TrainRecipe
     from mstool.toolkit.errors import InputError
     from mstool.toolkit.io import load_recipe, recipe_dir
 
     apply_local_json(json_output)
-    options = {"model.name": model, "run.epochs": epochs, "run.batch_size": batch_size, "run.mode": mode,
-               "run.xla": xla, "run.strategy": strategy, "run.seed": seed}
+    options = {"data.train": data, "data.val": val, "model.name": model, "run.epochs": epochs,
+               "run.batch_size": batch_size, "run.mode": mode, "run.xla": xla, "run.strategy": strategy,
+               "run.seed": seed}
     if workers > 1:
         options["run.workers"] = workers
-    loaded = load_recipe(recipe, TrainRecipe, _overrides(data, val, options) + list(overrides or []))
+    loaded = load_recipe(recipe, TrainRecipe, recipe_overrides(options, overrides))
     if (output / "checkpoint.h5").exists() and not (resume or overwrite):
         raise InputError("holds a previous run; pass --resume to continue it or --overwrite to start afresh",
                          where=str(output))

@@ -5,21 +5,36 @@ Recipes forbid unknown keys; every artifact kind declares its name and schema ve
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# A float that must be finite: `.inf`, `-.inf` and `.nan` are refused. Recipe sections
+# refuse non-finite numbers already (allow_inf_nan=False in Section); models outside a
+# recipe (artifact metadata, a user's own section) use this type for the same check.
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Section(BaseModel):
-    """A nested block of a recipe: unknown keys are errors.
+    """A nested block of a recipe: unknown keys and non-finite numbers are errors.
 
     >>> class Output(Section):
     ...     every: int = 100
     >>> Output().every
     100
+    >>> class Step(Section):
+    ...     dt: float = 0.002
+    >>> Step(dt=float("inf"))
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Step
+    dt
+      Input should be a finite number [type=finite_number, input_value=inf, input_type=float]
+        For further information visit https://errors.pydantic.dev/2.14/v/finite_number
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # allow_inf_nan=False: `dt: .inf` or `cutoff: .nan` in any recipe is refused by name
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class Recipe(Section):

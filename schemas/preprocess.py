@@ -112,6 +112,8 @@ class DecodeSection(Section):
     dct_margin: float = Field(default=2.0, ge=1.0)
     fast_dct: bool = False
     fast_upsample: bool = False
+    # refuse (skip, unless --strict) images whose header declares more pixels: Pillow's default
+    max_pixels: int = Field(default=89_478_485, ge=1)
 
 
 class OutputSection(Section):

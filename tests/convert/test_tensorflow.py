@@ -53,10 +53,34 @@ def test_saved_model_and_frozen_graph_to_keras(keras_model):
     frozen = convert_variables_to_constants_v2(serve.get_concrete_function())
     (folder / "frozen.pb").write_bytes(frozen.graph.as_graph_def().SerializeToString())
     for source in ("saved", "frozen.pb"):
-        result = run_cli("convert", folder / source, "-o", folder / f"{source}-keras", "--json")
+        result = run_cli("convert", folder / source, "-o", folder / f"{source}-keras", "--json",
+                         "--trust-model")
         assert result.exit_code == 0, result.stderr
         assert max(result.json()["max_abs_error"].values()) < 1e-5
         assert (folder / f"{source}-keras" / "source.onnx").is_file()
+
+
+@pytest.mark.parametrize("kind", ["saved", "frozen.pb"])
+def test_tensorflow_graph_needs_trust_model(tmp_path, kind):
+    # Refused before TensorFlow reads a byte: the content never matters.
+    source = tmp_path / kind
+    if kind == "saved":
+        source.mkdir()
+        (source / "saved_model.pb").write_bytes(b"\x08\x01")
+    else:
+        source.write_bytes(b"\x08\x01")
+    result = run_cli("convert", source, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "--trust-model" in result.stderr and "arbitrary ops" in result.stderr
+    assert not (tmp_path / "out").exists()
+    result = run_cli("convert", source, "-o", tmp_path / "out", "--trust-model")
+    assert result.exit_code == 2 and "not a readable TensorFlow" in result.stderr
+
+
+def test_folder_that_is_not_a_saved_model(tmp_path):
+    (tmp_path / "models").mkdir()
+    result = run_cli("convert", tmp_path / "models", "-o", tmp_path / "out", "--trust-model")
+    assert result.exit_code == 2 and "not a TensorFlow SavedModel" in result.stderr
 
 
 def test_wrong_direction_and_bad_keras_file(tmp_path):

@@ -118,7 +118,9 @@ def test_refuses_to_overwrite_when_asked(tmp_path):
             pass
 
 
-def test_temp_name_is_unique_per_process(tmp_path):
-    from mstool.toolkit.io.atomic import temp_path_for
+def test_temp_names_carry_the_pid_and_are_unpredictable(tmp_path):
+    from mstool.toolkit.io.atomic import create_temp
 
-    assert str(os.getpid()) in temp_path_for(tmp_path / "x.h5").name
+    first, second = create_temp(tmp_path / "x.h5"), create_temp(tmp_path / "x.h5")
+    assert first != second
+    assert first.name.startswith(f"x.h5.tmp-{os.getpid()}-")

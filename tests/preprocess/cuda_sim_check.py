@@ -17,8 +17,9 @@ from mstool.schemas.preprocess import (
     ResizeOp,
     ResizeShorterOp,
 )
+from mstool.toolkit.backend import resolve_device
 from mstool.toolkit.preprocess.geometry import plan_image
-from mstool.toolkit.preprocess.transform import resolve_device, transform
+from mstool.toolkit.preprocess.transform import transform
 from tests.preprocess.images import synthetic_rgb
 
 CASES = {

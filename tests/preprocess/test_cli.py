@@ -218,9 +218,9 @@ def test_help_shows_examples():
 
 
 def test_device_choice_without_a_gpu(folder, tmp_path, small, monkeypatch):
-    import mstool.toolkit.preprocess.cuda_kernels as cuda_kernels
+    from mstool.toolkit import backend
 
-    monkeypatch.setattr(cuda_kernels, "cuda_available", lambda: False)
+    monkeypatch.setattr(backend, "cuda_probe", lambda: backend.CudaProbe(False, "no GPU (test)"))
     result = preprocess(folder, "-o", tmp_path / "a.h5", *small, "--device", "auto", "--json")
     assert result.exit_code == 0 and result.json()["device"] == "cpu"
     result = preprocess(folder, "-o", tmp_path / "c.h5", *small, "--device", "cuda")

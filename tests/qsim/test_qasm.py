@@ -153,6 +153,9 @@ def test_malformed_qasm_errors_name_line_and_column(body, message, position):
     assert err.value.where == f"bad.qasm:{int(line) + 2}:{col}"
 
 
-def test_header_is_required():
-    with pytest.raises(InputError, match="expected 'OPENQASM'"):
-        parse_qasm("qreg q[1];", "x.qasm")
+def test_missing_version_line_is_read_as_qasm2_with_a_warning():
+    from mstool.toolkit.qsim.qasm import QasmWarning
+
+    with pytest.warns(QasmWarning, match="no 'OPENQASM' version line"):
+        circ = parse_qasm('include "qelib1.inc"; qreg q[1]; x q[0];', "x.qasm")
+    assert [op.name for op in circ.ops] == ["x"]

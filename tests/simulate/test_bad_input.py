@@ -130,21 +130,45 @@ def test_blow_up_is_reported_and_trajectory_stays_valid(tmp_path):
     assert run_cli("inspect", traj).exit_code == 0
 
 
-def test_triclinic_box_is_refused(tmp_path):
+def _octahedron_restart(tmp_path, edge_angstrom: float):
     _, crd = bundled("ala2_vacuum")
-    boxed = tmp_path / "tri.rst7"
+    boxed = tmp_path / f"oct{edge_angstrom:.0f}.rst7"
     boxed.write_text(
-        crd.read_text().rstrip("\n") + "\n  40.0000000  40.0000000  40.0000000 109.4712190 109.4712190"
-        " 109.4712190\n"
+        crd.read_text().rstrip("\n") + f"\n{edge_angstrom:12.7f}{edge_angstrom:12.7f}{edge_angstrom:12.7f}"
+        " 109.4712190 109.4712190 109.4712190\n"
     )
+    return boxed
+
+
+def test_truncated_octahedron_runs_and_writes_box_vectors(tmp_path):
+    traj = tmp_path / "oct.h5"
     result = run_cli(
         "simulate",
         RECIPE,
         "--set",
-        f"system.coordinates={boxed}",
+        f"system.coordinates={_octahedron_restart(tmp_path, 40.0)}",
+        "--set",
+        "nonbonded.method=pme",
+        "--set",
+        "steps=4",
+        "--set",
+        f"output.trajectory={traj}",
+    )
+    assert result.exit_code == 0, result.stderr
+    with h5py.File(traj, "r") as h5:
+        edges = h5["particles/all/box/edges/value"][0]
+    assert edges.shape == (3, 3) and edges[1, 0] < 0 and edges[0, 1] == 0.0
+
+
+def test_triclinic_box_too_small_for_the_cutoff_is_refused(tmp_path):
+    result = run_cli(
+        "simulate",
+        RECIPE,
+        "--set",
+        f"system.coordinates={_octahedron_restart(tmp_path, 15.0)}",
         "--set",
         "nonbonded.method=pme",
         "--set",
         "steps=0",
     )
-    assert result.exit_code == 2 and "triclinic box" in result.stderr
+    assert result.exit_code == 2 and "cutoff 1.0 nm" in result.stderr and "0.6124 nm" in result.stderr

@@ -26,6 +26,7 @@ from mstool.toolkit.audit.data import check_range, declared_range, load_images, 
 from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
 from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.recipes import resolve_path
 
 
 @dataclass
@@ -53,11 +54,6 @@ class _Context:
     warnings: list[str] = field(default_factory=list)
 
 
-def _resolve(path: str, base: Path) -> Path:
-    p = Path(path).expanduser()
-    return p if p.is_absolute() or p.exists() else base / p
-
-
 def _preprocess(recipe: AuditRecipe) -> Preprocess:
     pre = recipe.preprocess
     return Preprocess(pre.scale, pre.mean, pre.std, pre.layout, tuple(pre.input_range))
@@ -69,7 +65,7 @@ def _load_model(section: ModelSection, recipe: AuditRecipe, base: Path, notes: l
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         clf = load_classifier(
-            _resolve(section.path, base),
+            resolve_path(section.path, base),
             _preprocess(recipe),
             section.format,
             section.outputs,
@@ -100,7 +96,7 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     """Load, check and sample: every bad input fails here, before the attacks run."""
     _validate_sections(recipe)
     notes: list[str] = []
-    data_path = _resolve(recipe.data.path, base)
+    data_path = resolve_path(recipe.data.path, base)
     x, y = load_images(data_path, recipe.data.layout)
     artifact_range = declared_range(data_path)
     if artifact_range is not None and "input_range" not in recipe.preprocess.model_fields_set:

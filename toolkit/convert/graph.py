@@ -19,7 +19,13 @@ from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
 from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.dims import Dim, Undecidable, all_ints
 from mstool.toolkit.convert.loader import LoadedModel
-from mstool.toolkit.convert.narrow import carrier_dtype, check_producible, to_carrier
+from mstool.toolkit.convert.narrow import (
+    NARROW_INTS,
+    carrier_dtype,
+    check_producible,
+    narrow_values,
+    to_carrier,
+)
 from mstool.toolkit.convert.safe_code import RESERVED, UnsafeCode, sanitize, shorten, string_literal
 from mstool.toolkit.convert.shape_values import fold_symbolic
 
@@ -65,9 +71,15 @@ def _attribute_constant(node: Any) -> np.ndarray:
 
 
 def fold_node(node: Any, values: list[np.ndarray | None], opset: int) -> list[np.ndarray]:
-    """Evaluate one node on constant inputs with onnx's reference implementation."""
+    """Evaluate one node on constant inputs with onnx's reference implementation.
+
+    A Cast into a 4- or 2-bit integer follows onnxruntime instead (see ``narrow``).
+    """
     from onnx import helper
     from onnx.reference import ReferenceEvaluator
+
+    if node.op_type == "Cast" and ops.attr(node, "to", None) in NARROW_INTS:
+        return [narrow_values(values[0], ops.attr(node, "to"))]
 
     names = [n for n in node.input]
     feeds = {n: v for n, v in zip(names, values, strict=True) if n}

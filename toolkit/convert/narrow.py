@@ -1,10 +1,12 @@
 """Narrow integer types (ONNX INT4, UINT4, INT2, UINT2) carried in 8-bit Keras tensors.
 
 Keras has no 4- or 2-bit integers, so such a tensor lives in an ``int8``/``uint8`` tensor holding
-exactly the same values. Casting a float into a narrow type follows onnxruntime: the value is
-rounded half away from zero to an integer, then wrapped modulo ``2**bits`` into the type's range
-(``9.5 -> int4 -6``). onnx's reference (ml_dtypes) truncates instead; the two agree on whole
-numbers, the only values ONNX's node tests cast. Casting out of one is a plain cast of the carrier.
+exactly the same values. Casting into a narrow type follows onnxruntime, the runtime users run: a
+float is rounded half away from zero to an integer, then every integer is wrapped modulo
+``2**bits`` into the type's range (``9.5 -> int4 -6``, ``100 -> int4 4``). onnx's reference
+evaluator follows ml_dtypes instead, whose rule for fractions and out-of-range values has changed
+between releases, so it is not used for these casts (not even to fold constants). Casting out of
+a narrow type is a plain cast of the carrier.
 """
 
 from __future__ import annotations
@@ -65,6 +67,26 @@ def rounding_steps(var: str, frac: str, away: str, whole: str) -> list[tuple[str
     return [(frac, f"keras.ops.abs(keras.ops.subtract({var}, keras.ops.trunc({var})))"),
             (away, f"keras.ops.where(keras.ops.greater_equal({frac}, 0.5), keras.ops.sign({var}), 0)"),
             (whole, f'keras.ops.add(keras.ops.cast({var}, "int32"), keras.ops.cast({away}, "int32"))')]
+
+
+def narrow_values(value: Any, onnx_type: int) -> np.ndarray:
+    """``value`` cast into narrow ONNX type ``onnx_type`` as onnxruntime does, in its carrier dtype.
+
+    The numpy twin of :func:`rounding_steps` + :func:`wrap_expr`, used to fold constant casts.
+
+    >>> narrow_values(np.array([9.5, -2.5, 0.49999997, 100.0], np.float32), 22).tolist()
+    [-6, -3, 0, 4]
+    >>> narrow_values(np.array([-1, 4, 7]), 25).tolist()
+    [3, 0, 3]
+    """
+    carrier, bits, signed = NARROW_INTS[onnx_type]
+    array = np.asarray(value)
+    if not np.issubdtype(array.dtype, np.integer) and array.dtype != np.bool_:
+        wide = array.astype(np.float64)  # exact for every float type ONNX has
+        whole = np.trunc(wide)
+        array = whole + np.where(np.abs(wide - whole) >= 0.5, np.sign(wide), 0.0)
+    offset = 2 ** (bits - 1) if signed else 0
+    return (np.mod(array.astype(np.int64) + offset, 2**bits) - offset).astype(carrier)
 
 
 def wrap_expr(var: str, onnx_type: int) -> str | None:

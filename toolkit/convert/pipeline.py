@@ -1,14 +1,14 @@
 """The whole ONNX -> Keras job: load, convert, write model.py + weights + reports, verify.
 
-The output folder is written under a temporary name and renamed at the end, so a failed
-run never leaves a half-written folder behind.
+The output folder is built in a temp folder beside it and swapped in at the end
+(:mod:`mstool.toolkit.convert.output_folder`), so a failed or killed run never leaves a
+half-written folder, and ``overwrite`` replaces only a folder mstool wrote.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from mstool.toolkit.convert.artifact import KERAS_FILE, load_generated_model
 from mstool.toolkit.convert.codegen import model_source
 from mstool.toolkit.convert.graph import ConvertedGraph, convert_graph
 from mstool.toolkit.convert.loader import LoadedModel, load_onnx
+from mstool.toolkit.convert.output_folder import check_replaceable, staged_output
+from mstool.toolkit.convert.safe_code import check_model_source
 from mstool.toolkit.convert.verify import (
     compare,
     has_dynamic_dims,
@@ -25,7 +27,6 @@ from mstool.toolkit.convert.verify import (
     make_inputs,
     onnxruntime_outputs,
 )
-from mstool.toolkit.errors import InputError
 
 
 def _layout_note(graph: ConvertedGraph) -> str:
@@ -34,24 +35,6 @@ def _layout_note(graph: ConvertedGraph) -> str:
     if graph.builder.keep_layout:
         return "ONNX layout kept (channels-first spatial layers)"
     return "channels-last inside; inputs and outputs in the ONNX layout"
-
-
-def _prepare_folder(out_dir: Path, overwrite: bool) -> Path:
-    if out_dir.exists() and not overwrite:
-        raise InputError("output folder exists; pass --overwrite to replace it", where=str(out_dir))
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    if not os.access(out_dir.parent, os.W_OK):
-        raise InputError("output folder's parent is not writable", where=str(out_dir.parent))
-    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    return tmp
-
-
-def _finish_folder(tmp: Path, out_dir: Path) -> None:
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    tmp.rename(out_dir)
 
 
 def base_report(loaded: LoadedModel, graph: ConvertedGraph) -> dict[str, Any]:
@@ -85,11 +68,11 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
     """
     started = time.perf_counter()
     out_dir = Path(out_dir)
+    check_replaceable(out_dir, overwrite)  # before the slow part; checked again before the swap
     loaded = load_onnx(model, input_shapes)
     if source_label:
         loaded.source = source_label
-    tmp = _prepare_folder(out_dir, overwrite)
-    try:
+    with staged_output(out_dir, overwrite) as tmp:
         if loaded.path is None and loaded.original_bytes is not None:
             (tmp / "source.onnx").write_bytes(loaded.original_bytes)
         graph = convert_graph(loaded, keep_layout)
@@ -98,6 +81,7 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
         if not graph.unconverted:
             source = model_source(graph.lines, graph.inputs, graph.outputs, Path(loaded.source).name,
                                   loaded.opset, _layout_note(graph))
+            check_model_source(source, "")  # no class of its own: plain Keras only
             (tmp / "model.py").write_text(source)
             keras_model = graph.keras_model()
             keras_model.save_weights(str(tmp / "model.weights.h5"))
@@ -116,9 +100,6 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
         report["files"] = files
         (tmp / "report.json").write_text(reports.to_json(report))
         (tmp / "report.md").write_text(reports.render_markdown(report))
-        _finish_folder(tmp, out_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     report["output"] = str(out_dir)
     return report
 

@@ -172,7 +172,15 @@ def check_statement(code: str, known: Container[str]) -> None:
         tree = ast.parse(code)
     except SyntaxError as err:
         raise UnsafeCode(f"generated code does not parse: {err.msg}") from None
-    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    _check_tree(tree, known)
+
+
+def _stored_names(tree: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _check_tree(tree: ast.AST, known: Container[str]) -> None:
+    defined = _stored_names(tree)
     for name in defined:
         shadows = name in SAFE_GLOBALS or name in RESERVED and not _LOOP_INDEX.fullmatch(name)
         if name.startswith("_") or shadows:
@@ -208,3 +216,52 @@ def _check_attribute(node: ast.Attribute) -> None:
             raise UnsafeCode(f"generated code uses keras.{chain[-1]}")
     elif len(chain) > 1 or node.attr not in VARIABLE_ATTRIBUTES:
         raise UnsafeCode(f"generated code reads attribute {node.attr!r}")
+
+
+def check_model_source(source: str, fixed_class_source: str) -> None:
+    """Refuse a ``model.py`` that is more than: a docstring, ``import keras``, the fixed
+    ``Constant`` class, and ``build_model()`` made of checked statements ending in ``return``.
+
+    >>> check_model_source("'doc'\\nimport keras\\n\\ndef build_model():\\n    return 1\\n", "")
+    >>> check_model_source("'doc'\\nimport os\\n", "")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    UnsafeCode: model.py has an unexpected top-level statement
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise UnsafeCode(f"model.py does not parse: {err.msg}") from None
+    fixed = [ast.dump(node) for node in ast.parse(fixed_class_source).body]
+    body = list(tree.body)
+    if not (body and _is_docstring(body[0])):
+        raise UnsafeCode("model.py does not start with its docstring")
+    for node in body[1:]:
+        if isinstance(node, ast.Import) and [(a.name, a.asname) for a in node.names] == [("keras", None)]:
+            continue
+        if ast.dump(node) in fixed:
+            continue
+        if isinstance(node, ast.FunctionDef) and node.name == "build_model":
+            _check_build_model(node)
+            continue
+        raise UnsafeCode("model.py has an unexpected top-level statement")
+
+
+def _is_docstring(node: ast.AST) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(getattr(node.value, "value", None), str) \
+        and isinstance(node.value, ast.Constant)
+
+
+def _check_build_model(function: ast.FunctionDef) -> None:
+    if function.args.args or function.decorator_list or not function.body:
+        raise UnsafeCode("build_model() has an unexpected signature")
+    statements = function.body[1:] if _is_docstring(function.body[0]) else function.body
+    *assignments, last = statements
+    known: set[str] = set()
+    for statement in assignments:
+        if not isinstance(statement, ast.Assign):
+            raise UnsafeCode("build_model() holds something other than assignments")
+        _check_tree(statement, known)
+        known.update(_stored_names(statement))
+    if not isinstance(last, ast.Return) or last.value is None:
+        raise UnsafeCode("build_model() does not end with return")
+    _check_tree(last.value, known)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert import report as reports
-from mstool.toolkit.convert.pipeline import _finish_folder, _prepare_folder
+from mstool.toolkit.convert.output_folder import staged_output
 from mstool.toolkit.convert.verify import compare
 from mstool.toolkit.errors import InputError
 
@@ -27,7 +27,7 @@ def load_keras_file(path: Path) -> Any:
     if not path.exists():
         raise InputError("file not found", where=str(path))
     try:
-        return keras.models.load_model(str(path), compile=False)
+        return keras.models.load_model(str(path), compile=False, safe_mode=True)  # refuses Lambda code
     except Exception as err:  # noqa: BLE001 - Keras raises many types for a bad file
         first = " ".join(str(err).split())[:200]
         raise InputError(f"not a loadable Keras model ({type(err).__name__}: {first})",
@@ -94,8 +94,6 @@ def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True,
     ONNX model is still there is checked against that original at both verification shapes
     (a round trip); anything else against Keras itself.
     """
-    import shutil
-
     import tensorflow as tf
     import tf2onnx
 
@@ -107,8 +105,7 @@ def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True,
         "report.json").is_file()
     model = load_converted(path) if is_converted_folder(path) else load_keras_file(path)
     original = original_onnx(path if path.is_dir() else path.parent) if converted else None
-    tmp = _prepare_folder(out_dir, overwrite)
-    try:
+    with staged_output(out_dir, overwrite) as tmp:
         names = _input_names(model)
         spec = tuple(tf.TensorSpec(t.shape, t.dtype, name=n)
                      for t, n in zip(model.inputs, names, strict=True))
@@ -126,9 +123,6 @@ def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True,
         report["files"] = ["model.onnx", "report.md", "report.json"]
         (tmp / "report.json").write_text(reports.to_json(report))
         (tmp / "report.md").write_text(reports.render_markdown(report))
-        _finish_folder(tmp, out_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     report["output"] = str(out_dir)
     return report
 
@@ -168,13 +162,29 @@ def _graph_io(graph_def: Any) -> tuple[list[str], list[str]]:
     return inputs, outputs
 
 
-def tensorflow_to_onnx(path: str | Path) -> Any:
-    """An ONNX ``ModelProto`` from a frozen GraphDef ``.pb`` or a SavedModel folder (tf2onnx)."""
+UNTRUSTED_GRAPH = ("a TensorFlow graph is a program, not data: loading it can run arbitrary ops (such as "
+                   "file writes); pass --trust-model only for a model from a source you trust")
+
+
+def tensorflow_to_onnx(path: str | Path, *, trusted: bool = False) -> Any:
+    """An ONNX ``ModelProto`` from a frozen GraphDef ``.pb`` or a SavedModel folder (tf2onnx).
+
+    TensorFlow graphs can hold ops that touch files or run code, so the caller must say the
+    model is ``trusted``.
+
+    >>> tensorflow_to_onnx("net.pb")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    InputError: net.pb: a TensorFlow graph is a program, not data: ...
+    """
+    path = Path(path)
+    if path.is_dir() and not any((path / n).is_file() for n in ("saved_model.pb", "saved_model.pbtxt")):
+        raise InputError("a folder without saved_model.pb is not a TensorFlow SavedModel", where=str(path))
+    if not trusted:
+        raise InputError(UNTRUSTED_GRAPH, where=str(path))
     import tensorflow as tf
     import tf2onnx
     from tf2onnx import tf_loader
 
-    path = Path(path)
     tf.get_logger().setLevel("ERROR")
     try:
         if path.is_dir():

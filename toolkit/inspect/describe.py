@@ -6,19 +6,52 @@
 from __future__ import annotations
 
 import collections
+import time
 from pathlib import Path
 from typing import Any
 
 from mstool.schemas.kinds import recipe_models
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.io.artifacts import describe_datasets, open_artifact
+from mstool.toolkit.io.locks import lock_holder
 from mstool.toolkit.io.recipes import load_recipe, read_yaml
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+READ_PATIENCE_S, READ_RETRY_S = 5.0, 0.01  # a file being written: find it between two flushes
 
 
 def describe_artifact(path: Path) -> dict[str, Any]:
-    """Kind, versions, metadata and dataset shapes of an mstool HDF5 artifact."""
+    """Kind, versions, metadata and dataset shapes of an mstool HDF5 artifact.
+
+    A file a live mstool run is writing (a trajectory, appended between flushes) is read
+    as it stands, with ``being_written_by`` naming that run's pid: a read is kept only when
+    the file did not change while it ran, else it is tried again.
+    """
+    writer = lock_holder(path)
+    if writer is None:
+        return _describe_artifact_once(path)
+    deadline = time.monotonic() + READ_PATIENCE_S
+    while True:
+        before = _version(path)
+        try:
+            found = _describe_artifact_once(path)
+            if _version(path) == before:
+                found["being_written_by"] = writer
+                return found
+        except Exception:  # noqa: BLE001 - a read that overlapped a flush; the next one will not
+            pass
+        if time.monotonic() > deadline:
+            raise InputError(f"changed during every read for {READ_PATIENCE_S:g} s while mstool "
+                             f"(pid {writer}) writes it; try again", where=str(path))
+        time.sleep(READ_RETRY_S)
+
+
+def _version(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _describe_artifact_once(path: Path) -> dict[str, Any]:
     with open_artifact(path) as (h5, info):
         meta = info.meta if isinstance(info.meta, dict) else info.meta.model_dump(mode="json")
         return {

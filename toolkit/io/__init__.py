@@ -8,17 +8,22 @@ from mstool.toolkit.io.artifacts import (
     write_artifact,
 )
 from mstool.toolkit.io.atomic import atomic_write_path, atomic_write_text, check_writable
-from mstool.toolkit.io.recipes import load_recipe, recipe_dir
+from mstool.toolkit.io.locks import lock_holder, output_lock
+from mstool.toolkit.io.recipes import Override, load_recipe, recipe_dir, resolve_path
 
 __all__ = [
     "ArtifactInfo",
+    "Override",
     "atomic_write_path",
     "atomic_write_text",
     "check_writable",
     "describe_datasets",
     "load_recipe",
+    "lock_holder",
     "open_artifact",
+    "output_lock",
     "read_artifact",
     "recipe_dir",
+    "resolve_path",
     "write_artifact",
 ]

@@ -20,6 +20,7 @@ from mstool.schemas.base import ArtifactMeta
 from mstool.schemas.kinds import meta_model_for
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.io.atomic import atomic_write_path
+from mstool.toolkit.io.h5checks import check_images_datasets, check_links
 from mstool.toolkit.version import __version__
 
 KIND_ATTR = "mstool_kind"
@@ -100,19 +101,40 @@ def _decode(value: Any) -> Any:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def _schema_version(attrs: h5py.AttributeManager, path: Path) -> int:
+    raw = _decode(attrs.get(SCHEMA_ATTR, 1))
+    try:
+        version = int(raw)
+        if version != raw and str(version) != str(raw).strip():
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{SCHEMA_ATTR} is {raw!r}, expected an integer", where=str(path)) from None
+    return version
+
+
+def _meta_json(attrs: h5py.AttributeManager, path: Path) -> Any:
+    raw = _decode(attrs.get(META_ATTR, "{}"))
+    if not isinstance(raw, str):
+        raise InputError(f"{META_ATTR} must be a JSON string, got {type(raw).__name__}", where=str(path))
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise InputError(f"mstool_meta is not valid JSON ({err.msg})", where=str(path)) from err
+    except RecursionError:
+        raise InputError("mstool_meta is nested too deeply", where=str(path)) from None
+
+
 def _info_from_attrs(path: Path, h5: h5py.File, expected_kind: str | None) -> ArtifactInfo:
     attrs = h5.attrs
     if KIND_ATTR not in attrs:
         raise InputError("not an mstool artifact (no mstool_kind attribute)", where=str(path))
-    kind = str(_decode(attrs[KIND_ATTR]))
+    kind = _decode(attrs[KIND_ATTR])
+    if not isinstance(kind, str):
+        raise InputError(f"{KIND_ATTR} must be a string, got {type(kind).__name__}", where=str(path))
     if expected_kind is not None and kind != expected_kind:
         raise InputError(f"is a '{kind}' artifact, expected '{expected_kind}'", where=str(path))
-    schema_version = int(attrs.get(SCHEMA_ATTR, 1))
-    raw = _decode(attrs.get(META_ATTR, "{}"))
-    try:
-        meta_dict = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise InputError(f"mstool_meta is not valid JSON ({err.msg})", where=str(path)) from err
+    schema_version = _schema_version(attrs, path)
+    meta_dict = _meta_json(attrs, path)
     model = meta_model_for(kind)
     meta: ArtifactMeta | dict[str, Any] = meta_dict
     if model is not None:
@@ -135,11 +157,27 @@ def _info_from_attrs(path: Path, h5: h5py.File, expected_kind: str | None) -> Ar
     return ArtifactInfo(path, kind, schema_version, str(_decode(attrs.get(VERSION_ATTR, "?"))), meta)
 
 
+def _checked_info(path: Path, h5: h5py.File, expected_kind: str | None) -> ArtifactInfo:
+    """Attributes, links and (for a requested ``images`` kind) dataset shapes, or InputError."""
+    try:
+        info = _info_from_attrs(path, h5, expected_kind)
+        check_links(h5, path)
+        if expected_kind == "images":
+            check_images_datasets(h5, info.meta, path)
+    except (OSError, KeyError, RuntimeError) as err:  # HDF5 errors reading a damaged file
+        raise InputError(f"cannot read HDF5 contents ({err})", where=str(path)) from err
+    return info
+
+
 @contextlib.contextmanager
 def open_artifact(
     path: str | os.PathLike, kind: str | None = None
 ) -> Iterator[tuple[h5py.File, ArtifactInfo]]:
-    """Open an artifact read-only after checking its kind, schema version and metadata.
+    """Open an artifact read-only after checking its kind, schema version, metadata and links.
+
+    External links, dangling links and virtual datasets that map absolute or missing
+    files are refused; an ``images`` artifact opened with ``kind="images"`` must hold
+    datasets of the shapes its metadata declares.
 
     >>> import tempfile, pathlib, numpy as np
     >>> from mstool.schemas.sample import SampleMeta
@@ -153,7 +191,7 @@ def open_artifact(
     path = Path(path)
     h5 = _open_h5(path)
     try:
-        info = _info_from_attrs(path, h5, kind)
+        info = _checked_info(path, h5, kind)
         yield h5, info
     finally:
         h5.close()

@@ -1,7 +1,9 @@
 """Load YAML recipes into pydantic models, with errors that name the key and its line.
 
 ``--set a.b=value`` overrides are applied before validation, with YAML typing of
-the value (``3`` is an int, ``true`` a bool, ``[1, 2]`` a list).
+the value (``3`` is an int, ``true`` a bool, ``[1, 2]`` a list); a command's own options
+arrive as ``(key, value)`` pairs whose values are already typed (no YAML text is built).
+A path named in a recipe means one thing everywhere: :func:`resolve_path`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.files import read_regular_file
 
 RecipeT = TypeVar("RecipeT", bound=BaseModel)
+# One override: "a.b=value" text from --set (YAML-typed), or ("a.b", value) from a command's option.
+Override = str | tuple[str, Any]
 
 
 def _line_index(node: yaml.Node, prefix: tuple = (), index: dict | None = None) -> dict:
@@ -120,6 +125,16 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return parts, value
 
 
+def _split_override(item: Override) -> tuple[list[str], Any, str]:
+    """(key path, value, text for messages) of one override."""
+    if isinstance(item, str):
+        return (*parse_override(item), item)
+    key, value = item
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    return key.split("."), value, f"{key}={value!r}"
+
+
 def _step_into_list(items: list, part: str, text: str, loc: tuple, last: bool, value: Any) -> Any:
     dotted = ".".join(str(p) for p in loc[:-1])
     if not part.isdigit():
@@ -151,19 +166,21 @@ def _check_key(model: type[BaseModel], loc: tuple, text: str) -> None:
         raise InputError(f"--set {text}: unknown key '{dotted}'; allowed keys: {allowed}")
 
 
-def apply_overrides(data: dict, overrides: list[str], model: type[BaseModel]) -> dict:
-    """Apply ``--set`` overrides to recipe data; unknown keys name the allowed ones.
+def apply_overrides(data: dict, overrides: list[Override], model: type[BaseModel]) -> dict:
+    """Apply overrides in order (a later one wins); unknown keys name the allowed ones.
 
-    List items are addressed by index: ``--set ops.0.size=320``.
+    List items are addressed by index: ``--set ops.0.size=320``. A ``(key, value)`` pair sets
+    the value as it is (a path with quotes in it stays that path).
 
     >>> from mstool.schemas.base import Recipe
     >>> class Run(Recipe):
     ...     sizes: list[int] = []
-    >>> apply_overrides({"sizes": [1, 2]}, ["sizes.1=5"], Run)
-    {'sizes': [1, 5]}
+    ...     name: str = ""
+    >>> apply_overrides({"sizes": [1, 2]}, ["sizes.1=5", ("name", "it's [1]")], Run)
+    {'sizes': [1, 5], 'name': "it's [1]"}
     """
-    for text in overrides:
-        parts, value = parse_override(text)
+    for item in overrides:
+        parts, value, text = _split_override(item)
         target: Any = data
         loc: tuple = ()
         for depth, part in enumerate(parts):
@@ -190,22 +207,89 @@ def apply_overrides(data: dict, overrides: list[str], model: type[BaseModel]) ->
     return data
 
 
-def read_yaml(path: Path) -> tuple[dict, dict]:
-    """Parse a recipe file into (data, line index); syntax errors name line and column."""
-    if not path.exists():
-        raise InputError("no such recipe file", where=str(path))
-    if path.is_dir():
-        raise InputError("is a directory, expected a YAML recipe", where=str(path))
-    text = path.read_text()
+MAX_RECIPE_BYTES = 4 * 1024 * 1024
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 100_000
+
+
+def _decode_recipe(raw: bytes, path: Path) -> str:
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text at byte {err.start} ({err.reason})", where=str(path)) from None
+
+
+def _count_aliases(text: str, path: Path) -> None:
+    aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                line = event.start_mark.line + 1
+                raise InputError(f"more than {MAX_ALIASES} YAML aliases (*name); write the values out",
+                                 where=f"{path}:{line}")
+
+
+def _expanded_size(node: yaml.Node, path: Path, sizes: dict, open_nodes: set) -> int:
+    """Nodes the document holds once aliases are expanded; refuses cycles and huge expansions."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        raise InputError("a YAML alias refers to itself", where=f"{path}:{node.start_mark.line + 1}")
+    open_nodes.add(key)
+    children: list = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    total = 1 + sum(_expanded_size(child, path, sizes, open_nodes) for child in children)
+    open_nodes.discard(key)
+    if total > MAX_EXPANDED_NODES:
+        raise InputError(f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values",
+                         where=f"{path}:{node.start_mark.line + 1}")
+    sizes[key] = total
+    return total
+
+
+def _parse(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
+    try:
+        _count_aliases(text, path)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _expanded_size(node, path, {}, set())
+        return node, yaml.safe_load(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise InputError(f"invalid YAML: {err.problem}", where=where) from err
     except yaml.YAMLError as err:
         raise InputError(f"invalid YAML: {err}", where=str(path)) from err
+    except RecursionError:
+        raise InputError("YAML nested too deeply", where=str(path)) from None
+
+
+def read_yaml(path: Path) -> tuple[dict, dict]:
+    """Parse a recipe file into (data, line index); syntax errors name line and column.
+
+    Aliases are bounded (:data:`MAX_ALIASES`, :data:`MAX_EXPANDED_NODES`) before
+    anything walks the expanded document, so a small "billion laughs" file is refused.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.yaml"
+    >>> _ = p.write_text("steps: 5\\nseed: 1\\n")
+    >>> read_yaml(p)
+    ({'steps': 5, 'seed': 1}, {('steps',): 1, ('seed',): 2})
+    """
+    try:
+        raw = read_regular_file(path, max_bytes=MAX_RECIPE_BYTES)
+    except FileNotFoundError:
+        raise InputError("no such recipe file", where=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a YAML recipe", where=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read recipe ({err.strerror or err})", where=str(path)) from None
+    node, data = _parse(_decode_recipe(raw, path), path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -216,14 +300,14 @@ def read_yaml(path: Path) -> tuple[dict, dict]:
 def load_recipe(
     path: str | os.PathLike | None,
     model: type[RecipeT],
-    overrides: list[str] | None = None,
+    overrides: list[Override] | None = None,
     *,
     base_dir_key: str | None = None,
 ) -> RecipeT:
     """Read a YAML recipe (or start from defaults when ``path`` is None), apply overrides.
 
-    Relative paths inside the recipe stay as written; callers resolve them
-    against ``recipe_dir(path)`` where that is what a user expects.
+    Relative paths inside the recipe stay as written; callers resolve each one with
+    :func:`resolve_path` where they open it.
 
     >>> from mstool.schemas.base import Recipe
     >>> class Run(Recipe):
@@ -241,5 +325,33 @@ def load_recipe(
 
 
 def recipe_dir(path: str | os.PathLike | None) -> Path:
-    """The folder relative paths in a recipe are resolved against."""
+    """The folder relative paths in a recipe are resolved against (the working directory without one)."""
     return Path(path).resolve().parent if path is not None else Path.cwd()
+
+
+def resolve_path(value: str | os.PathLike, recipe_file: str | os.PathLike | None) -> Path:
+    """The one rule for a path named in a recipe: ``~`` is expanded, and a relative path is
+    relative to the recipe file's folder (the working directory when there is no recipe file).
+
+    ``recipe_file`` may also be that folder itself, as toolkit functions receive it
+    (``base_dir``). Paths given as command-line options are relative to the working directory;
+    commands make them absolute before they become overrides.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "run.yaml").write_text("recipe: x")
+    9
+    >>> resolve_path("data/in.npz", folder / "run.yaml") == folder.resolve() / "data" / "in.npz"
+    True
+    >>> resolve_path("data/in.npz", folder) == resolve_path("data/in.npz", folder / "run.yaml")
+    True
+    >>> resolve_path("~/in.npz", None) == Path.home() / "in.npz"
+    True
+    """
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return path
+    if recipe_file is None:
+        return Path.cwd() / path
+    base = Path(recipe_file).expanduser()
+    return (base if base.is_dir() else recipe_dir(base)) / path

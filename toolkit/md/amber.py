@@ -13,8 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.box import box_vectors
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import AMBER_CHARGE_SCALE, ANGSTROM, KCAL
+from mstool.toolkit.md.validation import check_coordinates, check_prmtop_sections
+from mstool.toolkit.md.virtual_sites import find_virtual_sites
 
 # (10I8), (5E16.8), (20a4), and the nested form CMAP uses: (8(F9.5))
 _FORMAT = re.compile(r"\((\d+)\(?([aAiIeEfF])(\d+)(?:\.\d+)?\)?\)")
@@ -50,6 +53,8 @@ REQUIRED_FLAGS = (
 
 def _parse_section(path: str, flag: str, fmt: str, lines: list[str], line_no: int) -> list:
     match = _FORMAT.search(fmt)
+    if match is None and "," in fmt:  # a mixed record such as FORCE_FIELD_TYPE's (i2,a78): kept as text
+        return [line.rstrip("\n") for line in lines]
     if match is None:
         raise InputError(f"%FLAG {flag}: unreadable %FORMAT '{fmt.strip()}'", where=f"{path}:{line_no}")
     kind, width = match.group(2).lower(), int(match.group(3))
@@ -96,6 +101,8 @@ def read_prmtop_sections(path: str | os.PathLike) -> dict[str, list]:
             i += 1
             continue
         flag = line[5:].strip()
+        while i + 1 < len(lines) and lines[i + 1].startswith("%COMMENT"):
+            i += 1
         if i + 1 >= len(lines) or not lines[i + 1].startswith("%FORMAT"):
             raise InputError(f"%FLAG {flag}: expected a %FORMAT line after it", where=f"{path}:{i + 2}")
         start = i + 2
@@ -149,6 +156,7 @@ def _bonded_terms(sec: dict, path: str, system: System) -> None:
     system.angle_theta0 = ta[idx]
     _torsions(sec, path, system)
     _urey_bradley(sec, path, system)
+    _charmm_impropers(sec, path, system)
     _cmap(sec, path, system)
 
 
@@ -198,6 +206,19 @@ def _urey_bradley(sec: dict, path: str, system: System) -> None:
     system.ub_r0 = r0[idx] * ANGSTROM
 
 
+def _charmm_impropers(sec: dict, path: str, system: System) -> None:
+    """Chamber's harmonic impropers E = k (psi - psi0)^2 (1-based atoms; psi0 in degrees)."""
+    if not sec.get("CHARMM_IMPROPERS"):
+        return
+    terms = _triples(sec["CHARMM_IMPROPERS"], 5, path, "CHARMM_IMPROPERS")
+    k = np.asarray(_need(sec, path, "CHARMM_IMPROPER_FORCE_CONSTANT"))
+    psi0 = np.asarray(_need(sec, path, "CHARMM_IMPROPER_PHASE"))
+    idx = terms[:, 4] - 1
+    system.improper_atoms = terms[:, :4] - 1
+    system.improper_k = k[idx] * KCAL
+    system.improper_psi0 = np.radians(psi0[idx])
+
+
 def _cmap(sec: dict, path: str, system: System) -> None:
     prefix = "CHARMM_CMAP_" if "CHARMM_CMAP_COUNT" in sec else "CMAP_"
     if prefix + "COUNT" not in sec:
@@ -234,6 +255,17 @@ def _nonbonded(sec: dict, path: str, system: System, n_atoms: int, n_types: int)
     # A/B in kJ/mol nm^12 and kJ/mol nm^6: E = A/r^12 - B/r^6.
     system.lj_a = np.where(hbond, 0.0, acoef[table]) * KCAL * ANGSTROM**12
     system.lj_b = np.where(hbond, 0.0, bcoef[table]) * KCAL * ANGSTROM**6
+    if sec.get("LENNARD_JONES_14_ACOEF"):  # chamber: CHARMM's own 1-4 LJ parameters
+        a14 = np.asarray(_need(sec, path, "LENNARD_JONES_14_ACOEF"))
+        b14 = np.asarray(_need(sec, path, "LENNARD_JONES_14_BCOEF"))
+        system.lj14_a = np.where(hbond, 0.0, a14[table]) * KCAL * ANGSTROM**12
+        system.lj14_b = np.where(hbond, 0.0, b14[table]) * KCAL * ANGSTROM**6
+    if sec.get("LENNARD_JONES_CCOEF"):  # 12-6-4 ion terms: E = -C / r^4
+        ccoef = np.asarray(sec["LENNARD_JONES_CCOEF"])
+        if len(ccoef) < int(table.max()) + 1:
+            raise InputError(f"%FLAG LENNARD_JONES_CCOEF: expected {int(table.max()) + 1} values", where=path)
+        lj_c = np.where(hbond, 0.0, ccoef[table]) * KCAL * ANGSTROM**4
+        system.lj_c = lj_c if np.any(lj_c != 0.0) else None
     counts = np.asarray(_need(sec, path, "NUMBER_EXCLUDED_ATOMS", n_atoms)[:n_atoms], dtype=np.int64)
     flat = np.asarray(_need(sec, path, "EXCLUDED_ATOMS_LIST", int(counts.sum())), dtype=np.int64)
     pairs = []
@@ -266,6 +298,7 @@ def read_prmtop(path: str | os.PathLike) -> System:
     """
     path = str(path)
     sec = read_prmtop_sections(path)
+    check_prmtop_sections(sec, path)
     for flag in REQUIRED_FLAGS:
         _need(sec, path, flag)
     pointers = _need(sec, path, "POINTERS", 28)
@@ -282,6 +315,7 @@ def read_prmtop(path: str | os.PathLike) -> System:
     )
     _nonbonded(sec, path, system, n_atoms, n_types)
     _bonded_terms(sec, path, system)
+    system.virtual_sites = find_virtual_sites(system, path)
     _box_and_solvent(sec, system, pointers)
     system.validate(path)
     return system
@@ -379,10 +413,13 @@ def load_amber(topology: str | os.PathLike, coordinates: str | os.PathLike) -> S
     """
     system = read_prmtop(topology)
     coords = read_coordinates(coordinates, system.n_atoms)
+    check_coordinates(coords, str(coordinates))
     system.positions = coords["positions"]
     system.velocities = coords["velocities"]
     if coords["box"] is not None:
+        # The box always comes from the coordinates: prmtops often carry a stale BOX_DIMENSIONS.
         system.box = coords["box"]
-    if "box_angles" in coords:
-        system.box_angles = coords["box_angles"]
+        system.box_angles = coords.get("box_angles")
+        if system.box_angles is not None:
+            system.box = box_vectors(coords["box"], system.box_angles)
     return system

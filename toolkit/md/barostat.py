@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from mstool.toolkit.md.box import box_volume
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import BAR_TO_KJ_MOL_NM3, BOLTZMANN
 
@@ -82,7 +83,7 @@ def pressure_bar(
     >>> bool(np.isfinite(p))
     True
     """
-    volume = float(np.prod(box))
+    volume = box_volume(box)
     energies = []
     for sign in (1.0, -1.0):
         factor = (1.0 + sign * delta) ** (1.0 / 3.0)
@@ -115,7 +116,7 @@ class MonteCarloBarostat:
     def maybe_step(self, state, provider) -> None:
         if state.step % self.frequency:
             return
-        volume = float(np.prod(state.box))
+        volume = box_volume(state.box)
         if self.max_dv is None:
             self.max_dv = 0.01 * volume
         dv = self.max_dv * (2.0 * self.rng.random() - 1.0)

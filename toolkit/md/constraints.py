@@ -32,7 +32,8 @@ class Constraints:
         order, self.cluster_start = constraint_clusters(len(masses), pairs)
         self.pairs = np.ascontiguousarray(pairs[order])
         self.lengths = np.ascontiguousarray(np.asarray(lengths, dtype=float)[order])
-        self.inv_mass = 1.0 / np.asarray(masses, dtype=float)
+        masses = np.asarray(masses, dtype=float)
+        self.inv_mass = np.divide(1.0, masses, out=np.zeros_like(masses), where=masses > 0)
         # Serial: a sweep over a few thousand constraints is cheaper than waking a thread pool.
         self._shake = kernels.shake_serial
         # Each cluster's mass coupling matrix is constant: computed once here, not per call.
@@ -176,4 +177,6 @@ def constraints_for(system: System, kind: str) -> Constraints:
         pairs, lengths = system.bond_atoms, system.bond_r0
     else:
         raise InputError(f"constraints: unknown value '{kind}'; use none, hbonds or allbonds")
-    return Constraints(pairs, lengths, system.masses)
+    # Bonds to massless extra points are not constraints: the sites follow their parents.
+    real = np.asarray(system.masses)[pairs].min(axis=1) > 0 if len(pairs) else np.zeros(0, bool)
+    return Constraints(pairs[real], lengths[real], system.masses)

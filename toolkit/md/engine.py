@@ -15,21 +15,19 @@ import numpy as np
 from mstool.schemas.md import SimulateRecipe, TrajectoryMeta
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.atomic import atomic_write_path
+from mstool.toolkit.io.recipes import resolve_path
 from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, pressure_bar
+from mstool.toolkit.md.box import box_volume, is_triclinic
 from mstool.toolkit.md.constraints import constraints_for
 from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann, temperature_of
 from mstool.toolkit.md.minimize import minimise
+from mstool.toolkit.md.outputs import output_paths, run_outputs
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
-
-
-def resolve(path: str, base_dir: Path) -> Path:
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else base_dir / p
 
 
 def nonbonded_settings(recipe: SimulateRecipe) -> NonbondedSettings:
@@ -94,8 +92,8 @@ class Simulation:
             self.barostat = MonteCarloBarostat(
                 self.scaler, recipe.barostat.pressure, recipe.temperature, recipe.barostat.frequency, self.rng
             )
-        remove = 3 if recipe.integrator == "verlet" else 0
-        self.dof = 3 * system.n_atoms - self.constraints.count - remove
+        remove = recipe.integrator == "verlet"
+        self.dof = system.degrees_of_freedom(self.constraints.count, remove_com=remove)
 
     def initial_energies(self) -> dict[str, float]:
         """Per-group energies (kJ/mol) at the input coordinates, before anything moves."""
@@ -118,6 +116,9 @@ class Simulation:
         if self.constraints.count:
             self.constraints.apply_positions(positions, positions.copy(), 0)
             self.constraints.apply_velocities(positions, velocities, 0)
+        if s.virtual_sites is not None:  # rebuilt from the parents, never taken from the file
+            s.virtual_sites.place(positions)
+            velocities[s.virtual_sites.indices] = 0.0
         return State(positions=positions, velocities=velocities, box=box)
 
     def minimise(self, state: State) -> float:
@@ -151,7 +152,7 @@ class Simulation:
             values["pressure"] = pressure_bar(
                 self.forcefield, self.scaler, state.positions, state.velocities, state.box
             )
-            values["volume"] = float(np.prod(state.box))
+            values["volume"] = box_volume(state.box)
             self.forcefield.energy_forces(state.positions, state.box)  # keep cached terms current
         if self.sits is not None:
             values["sits_log_weight"] = self.sits.log_weight
@@ -176,8 +177,8 @@ class Simulation:
 
 
 def load_system(recipe: SimulateRecipe, base_dir: Path) -> System:
-    top = resolve(recipe.system.topology, base_dir)
-    crd = resolve(recipe.system.coordinates, base_dir)
+    top = resolve_path(recipe.system.topology, base_dir)
+    crd = resolve_path(recipe.system.coordinates, base_dir)
     return load_amber(top, crd)
 
 
@@ -189,7 +190,7 @@ def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simu
     if ml.model:
         from mstool.toolkit.md.ml import MLPotentialForce
 
-        term = MLPotentialForce.from_file(resolve(ml.model, base_dir))
+        term = MLPotentialForce.from_file(resolve_path(ml.model, base_dir))
         if ml.mode == "replace":
             forcefield.terms = []
         forcefield.add(term)
@@ -250,10 +251,22 @@ def run(
 
     Input files resolve against the recipe's folder, output files against the working directory.
     """
+    traj_path, ckpt_path = output_paths(sim.recipe)
+    with run_outputs(traj_path, ckpt_path, replace=overwrite and not resume) as commit:
+        return _run_locked(sim, traj_path, ckpt_path, resume, overwrite, progress, commit)
+
+
+def _run_locked(
+    sim: Simulation,
+    traj_path: Path,
+    ckpt_path: Path,
+    resume: bool,
+    overwrite: bool,
+    progress: Callable[..., None] | None,
+    commit: Callable[[], None],
+) -> RunSummary:
     recipe, out = sim.recipe, sim.recipe.output
     summary = RunSummary()
-    traj_path = resolve(out.trajectory, Path.cwd())
-    ckpt_path = resolve(out.checkpoint, Path.cwd()) if out.checkpoint else traj_path.with_suffix(".chk.npz")
     if resume:
         state = load_checkpoint(ckpt_path, sim)
         summary.resumed_from = state.step
@@ -267,6 +280,7 @@ def run(
         meta,
         sim.observable_names(),
         periodic=sim.system.is_periodic,
+        triclinic=is_triclinic(sim.system.box),
         velocities=out.velocities_every > 0,
         resume_step=state.step if resume else None,
         overwrite=overwrite,
@@ -278,7 +292,7 @@ def run(
         sim.integrator.compute_forces(state, sim.provider)
         if not resume:
             _write_frame(sim, writer, state, temps, force=True)
-        _integrate(sim, writer, state, ckpt_path, temps, progress)
+        _integrate(sim, writer, state, ckpt_path, temps, progress, commit)
         summary.frames = writer.frames
     summary.steps = state.step - start_step
     summary.wall_seconds = time.perf_counter() - t0
@@ -309,8 +323,12 @@ def _integrate(
     ckpt_path: Path,
     temps: list[float],
     progress: Callable[..., None] | None,
+    commit: Callable[[], None] = lambda: None,
 ) -> None:
-    """The MD loop: step, barostat, frames, checkpoints, progress; frames are flushed on a blow-up."""
+    """The MD loop: step, barostat, frames, checkpoints, progress; frames are flushed on a blow-up.
+
+    ``commit`` runs after each checkpoint: from the first one on, the new run is resumable.
+    """
     out = sim.recipe.output
     start_step, t0 = state.step, time.perf_counter()
     while state.step < sim.recipe.steps:
@@ -325,6 +343,7 @@ def _integrate(
         if out.checkpoint_every and state.step % out.checkpoint_every == 0:
             writer.flush()
             save_checkpoint(ckpt_path, sim, state)
+            commit()
             sim.reset_neighbor_lists()
             state.forces = None  # recomputed with a fresh list, exactly as after a resume
         if progress is not None:

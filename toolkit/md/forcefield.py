@@ -7,10 +7,12 @@ import numpy as np
 from mstool.toolkit.md.forces.bonded import (
     HarmonicAngleForce,
     HarmonicBondForce,
+    HarmonicImproperForce,
     PeriodicTorsionForce,
     UreyBradleyForce,
 )
 from mstool.toolkit.md.forces.cmap import CMAPForce
+from mstool.toolkit.md.forces.lj1264 import IonDipoleForce
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.system import System
 
@@ -29,14 +31,19 @@ class ForceField:
     0.086183
     """
 
-    def __init__(self, terms: list) -> None:
+    def __init__(self, terms: list, virtual_sites=None) -> None:
         self.terms = list(terms)
         self.last_energies: dict[str, float] = {}
+        # Extra points are placed from their parents in ``positions`` before every evaluation
+        # and their forces handed back to the parents afterwards.
+        self.virtual_sites = virtual_sites if virtual_sites is not None and len(virtual_sites) else None
 
     def add(self, term) -> None:
         self.terms.append(term)
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
+        if self.virtual_sites is not None:
+            self.virtual_sites.place(positions)
         # One force array per evaluation: terms that can add into it do (no per-term arrays).
         total_forces = np.zeros_like(positions)
         energies = dict.fromkeys(GROUPS, 0.0)
@@ -48,6 +55,8 @@ class ForceField:
                 energy, forces = term.energy_forces(positions, box)
                 total_forces += forces
             energies[term.group] = energies.get(term.group, 0.0) + energy
+        if self.virtual_sites is not None:
+            self.virtual_sites.spread(positions, total_forces)
         energies["potential"] = float(sum(v for k, v in energies.items()))
         self.last_energies = energies
         return energies["potential"], total_forces
@@ -78,8 +87,12 @@ def build_forcefield(system: System, settings: NonbondedSettings, device: str = 
                 system.torsion_atoms, system.torsion_k, system.torsion_periodicity, system.torsion_phase
             )
         )
+    if len(system.improper_atoms):
+        terms.append(HarmonicImproperForce(system.improper_atoms, system.improper_k, system.improper_psi0))
     if len(system.cmap_atoms):
         terms.append(CMAPForce(system.cmap_atoms, system.cmap_map, system.cmap_grids))
     if system.charges is not None:
         terms.append(NonbondedForce(system, settings, device=device))
-    return ForceField(terms)
+    if system.lj_c is not None:
+        terms.append(IonDipoleForce(system, settings))
+    return ForceField(terms, system.virtual_sites)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from mstool.toolkit.backend import resolve_device
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.constraints import Constraints
 from mstool.toolkit.md.kernels import integrate as moves
@@ -69,7 +70,7 @@ class Integrator:
         self.kind = kind
         self.dt = dt
         self.masses = np.asarray(masses, dtype=float)
-        self.inv_mass = (1.0 / self.masses)[:, None]
+        self.inv_mass = inverse_masses(self.masses)[:, None]
         self._inv_mass_flat = np.ascontiguousarray(self.inv_mass[:, 0])
         self.constraints = constraints
         self.temperature = temperature
@@ -140,7 +141,7 @@ class Integrator:
 
     def _berendsen(self, state: State) -> None:
         """Scale velocities towards the bath temperature with time constant 1 / friction."""
-        dof = 3 * len(self.masses) - self.constraints.count
+        dof = 3 * int(np.count_nonzero(self.masses)) - self.constraints.count
         current = temperature_of(self.kinetic_energy(state), dof)
         if current > 0:
             factor = 1.0 + self.friction * self.dt * (self.temperature / current - 1.0)
@@ -183,15 +184,11 @@ class Integrator:
 
 def select_update_kernel(device: str):
     """None for numpy updates on the CPU; the numba.cuda kick/drift kernel for cuda (or auto with a GPU)."""
-    if device == "cpu":
+    if resolve_device(device, where="device") == "cpu":
         return None
     from mstool.toolkit.md.kernels import cuda as cuda_kernels
 
-    if cuda_kernels.available():
-        return cuda_kernels.kick_drift
-    if device == "cuda":
-        raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
-    return None
+    return cuda_kernels.kick_drift
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -240,10 +237,21 @@ def maxwell_boltzmann(masses: np.ndarray, temperature: float, rng: np.random.Gen
     >>> v.shape
     (1000, 3)
     """
-    sigma = np.sqrt(BOLTZMANN * temperature / masses)[:, None]
+    sigma = np.sqrt(BOLTZMANN * temperature * inverse_masses(masses))[:, None]
     v = sigma * rng.standard_normal((len(masses), 3))
     v -= (masses[:, None] * v).sum(axis=0) / masses.sum()
+    v[masses == 0] = 0.0
     return v
+
+
+def inverse_masses(masses: np.ndarray) -> np.ndarray:
+    """1 / m per atom, and 0 for massless virtual sites (they never move on their own).
+
+    >>> inverse_masses(np.array([2.0, 0.0])).tolist()
+    [0.5, 0.0]
+    """
+    masses = np.asarray(masses, dtype=float)
+    return np.divide(1.0, masses, out=np.zeros_like(masses), where=masses > 0)
 
 
 def temperature_of(kinetic: float, dof: int) -> float:

@@ -39,7 +39,8 @@ def minimise(
     shape = pos.shape
 
     def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
-        e, f = provider.energy_forces(x.reshape(shape), box)
+        # A copy: the provider may place virtual sites in the array it is given.
+        e, f = provider.energy_forces(x.reshape(shape).copy(), box)
         return float(e), -f.ravel()
 
     if max_iterations > 0:

@@ -6,6 +6,8 @@ last build moved more than the skin together: no pair can have come closer by mo
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 
 import numba
@@ -13,6 +15,7 @@ import numpy as np
 
 from mstool.toolkit.md.kernels import neighbors as kernels
 from mstool.toolkit.md.kernels import pick
+from mstool.toolkit.md.kernels import triclinic as triclinic_kernels
 
 
 def exclusion_csr(n_atoms: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -97,6 +100,41 @@ def column_grid(box: np.ndarray, rlist: float) -> tuple[int, np.ndarray] | None:
     return None
 
 
+@functools.lru_cache(maxsize=8)
+def _cell_offsets(cell_vectors: tuple, rlist: float, reach: int) -> np.ndarray:
+    """Cell steps u in [-reach, reach]^3 whose two cells can hold points closer than ``rlist``:
+    the shortest (u + t) C with t in [-1, 1]^3 (a bounded least-squares problem) is below it."""
+    from scipy.optimize import lsq_linear
+
+    c = np.array(cell_vectors).reshape(3, 3)
+    kept = []
+    for u in itertools.product(range(-reach, reach + 1), repeat=3):
+        shift = np.asarray(u, dtype=float) @ c
+        if np.linalg.norm(shift) < rlist or lsq_linear(c.T, -shift, bounds=(-1.0, 1.0)).cost * 2.0 < rlist**2:
+            kept.append(u)
+    return np.array(kept, dtype=np.int64)
+
+
+def triclinic_search(box: np.ndarray, rlist: float) -> tuple[np.ndarray, np.ndarray]:
+    """(cells per edge, cell steps to search) for a triclinic cell list.
+
+    Cells are at least ``rlist / 2`` high and the steps pruned to those within reach; a box
+    with fewer than 5 cells on an edge gets 3 (or fewer) cells and every distinct step.
+
+    >>> ncell, steps = triclinic_search(np.diag([4.0, 4.0, 4.0]), 1.0)
+    >>> ncell.tolist(), len(steps)
+    ([8, 8, 8], 125)
+    """
+    heights = 1.0 / np.linalg.norm(np.linalg.inv(box), axis=0)  # plane spacing along each edge
+    ncell = np.floor(heights / (0.5 * rlist)).astype(np.int64)
+    if ncell.min() >= 5:
+        cells = np.round(box / ncell[:, None], 12)
+        return ncell, _cell_offsets(tuple(cells.ravel().tolist()), float(rlist), 2)
+    ncell = np.maximum(1, np.floor(heights / rlist)).astype(np.int64)
+    steps = [(-1, 0, 1) if k >= 3 else tuple(range(k)) for k in ncell]
+    return ncell, np.array(list(itertools.product(*steps)), dtype=np.int64)
+
+
 class NeighborList:
     """A full neighbour list within ``cutoff + skin``, rebuilt on demand.
 
@@ -131,9 +169,31 @@ class NeighborList:
         first, second = kernels.two_largest_displacements(positions, self.ref_positions)
         return first + second > self.skin
 
+    def _build_triclinic(self, positions: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Full list in a triclinic cell: cells in fractional coordinates, searched over the
+        neighbouring cells that can hold a partner within ``rlist``."""
+        rlist = self.cutoff + self.skin
+        box = np.ascontiguousarray(box, dtype=float)
+        recip = np.ascontiguousarray(np.linalg.inv(box))
+        ncell, offsets = triclinic_search(box, rlist)
+        build = pick(triclinic_kernels, "cell_list", self.n_atoms)
+        while True:
+            table, counts = build(
+                positions, box, recip, rlist, ncell, offsets, self.excl_start, self.excl_list, self.capacity
+            )
+            if not len(counts) or int(counts.max()) <= self.capacity:
+                return table, counts
+            self.capacity = int(math.ceil(int(counts.max()) * 1.25)) + 8
+
     def build(self, positions: np.ndarray, box: np.ndarray | None) -> None:
         rlist = self.cutoff + self.skin
         periodic = box is not None
+        if periodic and np.ndim(box) == 2:
+            self.table, self.counts = self._build_triclinic(positions, box)
+            self.ref_positions = positions.copy()
+            self.ref_box = np.array(box, dtype=float)
+            self.builds += 1
+            return
         box_arr = np.asarray(box, dtype=float) if periodic else np.ones(3)
         columns = column_grid(box_arr, rlist) if periodic else None
         if columns is not None:

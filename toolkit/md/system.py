@@ -35,6 +35,9 @@ class System:
     atom_types: np.ndarray | None = None
     lj_a: np.ndarray | None = None  # (n_types, n_types) kJ/mol nm^12
     lj_b: np.ndarray | None = None  # (n_types, n_types) kJ/mol nm^6
+    lj_c: np.ndarray | None = None  # (n_types, n_types) kJ/mol nm^4: 12-6-4 terms E = -C / r^4
+    lj14_a: np.ndarray | None = None  # 1-4 tables when they differ from lj_a/lj_b (CHARMM)
+    lj14_b: np.ndarray | None = None
     bond_atoms: np.ndarray = field(default_factory=lambda: _empty(2))
     bond_k: np.ndarray = field(default_factory=lambda: np.zeros(0))  # E = k (r - r0)^2
     bond_r0: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -45,6 +48,9 @@ class System:
     ub_atoms: np.ndarray = field(default_factory=lambda: _empty(2))
     ub_k: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ub_r0: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    improper_atoms: np.ndarray = field(default_factory=lambda: _empty(4))  # CHARMM harmonic impropers
+    improper_k: np.ndarray = field(default_factory=lambda: np.zeros(0))  # E = k (psi - psi0)^2
+    improper_psi0: np.ndarray = field(default_factory=lambda: np.zeros(0))
     torsion_atoms: np.ndarray = field(default_factory=lambda: _empty(4))
     torsion_k: np.ndarray = field(default_factory=lambda: np.zeros(0))  # E = k (1 + cos(n phi - phase))
     torsion_periodicity: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -63,6 +69,7 @@ class System:
     box: np.ndarray | None = None  # orthorhombic edge lengths (nm)
     box_angles: np.ndarray | None = None
     water_atoms: np.ndarray = field(default_factory=lambda: _empty(3))  # (O, H1, H2) rigid waters
+    virtual_sites: object | None = None  # VirtualSites of the massless extra points, if any
 
     def set_exclusions(self, pairs: np.ndarray) -> None:
         """Store excluded pairs as unique sorted (i < j) rows."""
@@ -78,12 +85,17 @@ class System:
 
     def validate(self, where: str) -> None:
         """Check index ranges and array lengths; raises :class:`InputError`."""
-        for name in ("bond_atoms", "angle_atoms", "torsion_atoms", "pair14_atoms", "exclusions"):
+        names = ("bond_atoms", "angle_atoms", "torsion_atoms", "improper_atoms", "pair14_atoms", "exclusions")
+        for name in names:
             arr = getattr(self, name)
             if len(arr) and (arr.min() < 0 or arr.max() >= self.n_atoms):
                 raise InputError(f"{name} refers to an atom outside 1..{self.n_atoms}", where=where)
         if len(self.masses) != self.n_atoms:
             raise InputError(f"expected {self.n_atoms} masses, found {len(self.masses)}", where=where)
+
+    @property
+    def n_virtual_sites(self) -> int:
+        return 0 if self.virtual_sites is None else len(self.virtual_sites)
 
     @property
     def is_periodic(self) -> bool:
@@ -100,5 +112,7 @@ class System:
         return np.array(found, dtype=np.int64).reshape(-1, 3)
 
     def degrees_of_freedom(self, n_constraints: int = 0, remove_com: bool = False) -> int:
-        """3N minus constraints (minus 3 when centre-of-mass motion is removed)."""
-        return 3 * self.n_atoms - n_constraints - (3 if remove_com else 0)
+        """3 per real atom (virtual sites have none) minus constraints (minus 3 when
+        centre-of-mass motion is removed)."""
+        real = self.n_atoms - self.n_virtual_sites
+        return 3 * real - n_constraints - (3 if remove_com else 0)

@@ -1,21 +1,27 @@
 """H5MD 1.1 trajectory writer that also carries mstool's artifact attributes.
 
-Frames are buffered and appended by opening, writing and closing the file at every
-flush, so between flushes the file on disk is complete and closed: frames already
-written stay readable if the process is killed. ``resume`` truncates to a checkpoint.
+The file starts as a complete, empty trajectory published atomically (temp file, rename).
+Frames are buffered and appended by opening, writing and closing the file at every flush,
+so between flushes the file on disk is complete and closed: frames already written stay
+readable if the process is killed, and a reader (``mstool inspect``, h5py) may open it
+meanwhile. The writer opens it without HDF5's file lock, so a reader holding the file
+never stops the run; the output lock (``OUT.lock``) is what keeps a second writer out.
+``resume`` truncates to a checkpoint.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import h5py
 import numpy as np
 
 from mstool.schemas.md import TrajectoryMeta
-from mstool.toolkit.errors import InputError
+from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.io.artifacts import ArtifactWriter
+from mstool.toolkit.io.atomic import atomic_write_path
 from mstool.toolkit.version import __version__
 
 OBSERVABLE_UNITS = {
@@ -47,6 +53,13 @@ def _append(sub: h5py.Group, step: int, time: float, value) -> None:
         ds[n] = data
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    info = os.stat(path, follow_symlinks=False)
+    if not stat.S_ISREG(info.st_mode):
+        raise FileNotFoundError(path)
+    return info.st_dev, info.st_ino
+
+
 class TrajectoryWriter:
     """Append frames (positions, velocities, box) and observables to an H5MD file.
 
@@ -70,8 +83,10 @@ class TrajectoryWriter:
         velocities: bool = False,
         resume_step: int | None = None,
         overwrite: bool = True,
+        triclinic: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.triclinic = triclinic  # box edges as three vectors (H5MD's triclinic form)
         self.observables = list(observables)
         self.periodic = periodic
         self.velocities = velocities
@@ -83,8 +98,9 @@ class TrajectoryWriter:
             raise InputError("trajectory exists; pass --overwrite or --resume", where=str(self.path))
         if self.path.parent and not self.path.parent.exists():
             raise InputError("output folder does not exist", where=str(self.path.parent))
-        with h5py.File(self.path, "w") as h5:
+        with atomic_write_path(self.path) as tmp, h5py.File(tmp, "w") as h5:
             self._layout(h5, meta, periodic, velocities)
+        self._file_id = _identity(self.path)
         self.frames = 0
 
     def _layout(self, h5: h5py.File, meta: TrajectoryMeta, periodic: bool, velocities: bool) -> None:
@@ -102,7 +118,7 @@ class TrajectoryWriter:
         box.attrs["boundary"] = np.array([kind.encode()] * 3, dtype="S8")
         n = meta.n_atoms
         if periodic:
-            _series(box, "edges", (3,), "nm")
+            _series(box, "edges", (3, 3) if self.triclinic else (3,), "nm")
         _series(particles, "position", (n, 3), "nm", np.float32)
         if velocities:
             _series(particles, "velocity", (n, 3), "nm ps-1", np.float32)
@@ -122,9 +138,23 @@ class TrajectoryWriter:
                 for key in ("step", "time", "value"):
                     obj[key].resize(keep, axis=0)
 
-        with h5py.File(self.path, "a") as h5:
+        if self.path.is_symlink():
+            raise InputError("cannot resume: trajectory is a symbolic link", where=str(self.path))
+        self._file_id = _identity(self.path)
+        with self._open() as h5:
             h5.visititems(truncate)
             self.frames = h5["particles/all/position/step"].shape[0]
+
+    def _open(self) -> h5py.File:
+        """Open our own file for appending: refuse one swapped in under our name meanwhile."""
+        try:
+            same = _identity(self.path) == self._file_id
+        except FileNotFoundError:
+            same = False
+        if not same:
+            raise WorkFailed("trajectory was removed or replaced by another program during the run",
+                             where=str(self.path))
+        return h5py.File(self.path, "r+", locking=False)
 
     def write_positions(
         self,
@@ -151,7 +181,7 @@ class TrajectoryWriter:
         """Append everything buffered, then close the file so it is complete on disk."""
         if not self._pending:
             return
-        with h5py.File(self.path, "a") as h5:
+        with self._open() as h5:
             for group, step, time, value in self._pending:
                 _append(h5[group], step, time, value)
         self._pending = []

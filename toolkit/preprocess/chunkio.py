@@ -102,7 +102,7 @@ class RawChunkWriter:
     def __init__(self, dataset: h5py.Dataset, path: str | os.PathLike) -> None:
         self.offsets = chunk_offsets(dataset)
         self.chunk_bytes = int(np.prod(dataset.chunks)) * dataset.dtype.itemsize
-        self.buffered: int | None = os.open(path, os.O_WRONLY)
+        self.buffered: int | None = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
         self.direct = self._open_direct(Path(path))
         self.direct_writes = 0
 
@@ -111,7 +111,7 @@ class RawChunkWriter:
         if not aligned or not hasattr(os, "O_DIRECT"):
             return None
         try:
-            return os.open(path, os.O_WRONLY | os.O_DIRECT)
+            return os.open(path, os.O_WRONLY | os.O_DIRECT | os.O_NOFOLLOW)
         except OSError:  # a file system without direct I/O (tmpfs, some network mounts)
             return None
 

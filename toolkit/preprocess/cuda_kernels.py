@@ -9,21 +9,6 @@ import functools
 
 import numpy as np
 
-
-def cuda_available() -> bool:
-    """True when numba.cuda can run kernels (a GPU, or the simulator when enabled).
-
-    >>> isinstance(cuda_available(), bool)
-    True
-    """
-    try:
-        from numba import cuda
-
-        return bool(cuda.is_available())
-    except Exception:  # noqa: BLE001 - any driver/toolkit problem means no GPU
-        return False
-
-
 cuda = None  # numba.cuda, imported on first use so CPU-only runs never touch it
 
 

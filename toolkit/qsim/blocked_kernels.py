@@ -30,7 +30,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from mstool.toolkit.qsim.kernels import _compiled, insert_zero_bits
+from mstool.toolkit.backend import numba_variants
+from mstool.toolkit.qsim.kernels import insert_zero_bits
 
 APPLY1, DIAG1, APPLY2, SWAP, DERIV1, DERIV2, TRANSPOSE, SELECT1, DAPPLY1 = range(9)
 FIELD = 4  # TRANSPOSE exchanges the lowest and the highest FIELD bits of the buffer index
@@ -379,5 +380,4 @@ def run_groups(psi, lam, nvec, n_qubits, g_qubits, g_nq, g_ops, offsets, codes, 
     return out
 
 
-run_groups_parallel = _compiled(run_groups, True)
-run_groups_serial = _compiled(run_groups, False)
+run_groups_parallel, run_groups_serial = numba_variants(run_groups, cache=True, nogil=True)

@@ -197,6 +197,9 @@ class Circuit:
         self.ops: list[Operation] = []
         self._declared_qubits = int(n_qubits)
         self.n_clbits = int(n_clbits)
+        # register names from QASM, name -> (offset, size); kept by copies and resolve()
+        self.qregs: dict[str, tuple[int, int]] = {}
+        self.cregs: dict[str, tuple[int, int]] = {}
         for op in ops:
             self.append(op)
 
@@ -236,7 +239,12 @@ class Circuit:
         return self.copy().append(other)
 
     def copy(self) -> Circuit:
-        return Circuit(self._declared_qubits, list(self.ops), self.n_clbits)
+        return self._with_ops(list(self.ops))
+
+    def _with_ops(self, ops: list[Operation]) -> Circuit:
+        out = Circuit(self._declared_qubits, ops, self.n_clbits)
+        out.qregs, out.cregs = dict(self.qregs), dict(self.cregs)
+        return out
 
     def add(self, name: str, targets: int | Sequence[int], params: Sequence[object] = (),
             controls: int | Sequence[int] | None = None) -> Circuit:
@@ -293,7 +301,7 @@ class Circuit:
     def resolve(self, values: Mapping[str, float]) -> Circuit:
         """A copy with every symbol replaced by its value."""
         ops = [replace(op, params=op.numeric_params(values)) if op.symbols else op for op in self.ops]
-        return Circuit(self._declared_qubits, ops, self.n_clbits)
+        return self._with_ops(ops)
 
     @property
     def is_unitary(self) -> bool:

@@ -7,12 +7,12 @@ gate acts on (targets and controls), so each kernel loops over exactly the
 
 from __future__ import annotations
 
-import types
-
 import numpy as np
 from numba import njit, prange
 from numba import types as nbtypes
 from numba.extending import intrinsic
+
+from mstool.toolkit.backend import size_dispatch
 
 _OPTS = {"cache": True, "nogil": True}
 PARALLEL_MIN_SIZE = 1 << 16  # below this, thread start-up costs more than the loop
@@ -289,32 +289,9 @@ def copy_state(src, dst):
         dst[i] = src[i]
 
 
-def _compiled(fn, parallel: bool):
-    """A numba dispatcher for ``fn`` under its own name, so the serial and parallel
-    builds keep separate on-disk caches."""
-    suffix = "_parallel" if parallel else "_serial"
-    clone = types.FunctionType(fn.__code__.replace(co_name=fn.__name__ + suffix), fn.__globals__,
-                               fn.__name__ + suffix, fn.__defaults__, fn.__closure__)
-    clone.__qualname__ = fn.__qualname__ + suffix
-    clone.__module__ = fn.__module__
-    clone.__doc__ = fn.__doc__
-    return njit(parallel=parallel, **_OPTS)(clone)
-
-
-def _dispatching(fn):
-    serial, parallel = _compiled(fn, False), _compiled(fn, True)
-
-    def run(first, *args):
-        return (parallel if first.shape[0] >= PARALLEL_MIN_SIZE else serial)(first, *args)
-
-    run.__name__, run.__qualname__, run.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
-    run.serial, run.parallel = serial, parallel
-    return run
-
-
 KERNELS = ["apply_1q", "apply_1q_controlled", "apply_2q", "apply_1q_selected", "apply_diagonal",
            "apply_swap_bits", "pauli_sum_expectation", "apply_pauli_sum", "apply_diagonal_pauli",
            "reduced_density_1q", "probability_of_one", "collapse", "norm_squared",
            "copy_state"]
 for _name in KERNELS:
-    globals()[_name] = _dispatching(globals()[_name])
+    globals()[_name] = size_dispatch(globals()[_name], PARALLEL_MIN_SIZE, **_OPTS)

@@ -1,4 +1,6 @@
-"""Writing circuits as OpenQASM 2.0 (qelib1 gates); OpenQASM 3 when symbols remain.
+"""Writing circuits as OpenQASM 2.0 (qelib1.inc) or OpenQASM 3 (stdgates.inc), keeping
+register names; gates outside the library are written as ``gate`` definitions, and
+OpenQASM 3 uses ``ctrl @``/``inv @`` where qelib1 has no name.
 
 >>> from mstool.toolkit.qsim.circuit import Circuit
 >>> print(to_qasm(Circuit(2).h(0).cx(0, 1)))
@@ -18,86 +20,184 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.qsim.circuit import Circuit, Operation
 from mstool.toolkit.qsim.parameters import Parameter
 
-_CONTROLLED = {
-    1: {"x": "cx", "y": "cy", "z": "cz", "h": "ch", "swap": "cswap", "rx": "crx", "ry": "cry",
-        "rz": "crz", "phase": "cu1", "u3": "cu3", "sx": "csx"},
-    2: {"x": "ccx"}, 3: {"x": "c3x"}, 4: {"x": "c4x"},
+# internal gate -> name, for each number of controls that the library names
+_NAMES2 = {
+    0: {"i": "id", "phase": "u1", "u3": "u3", "x": "x", "y": "y", "z": "z", "h": "h", "s": "s",
+        "sdg": "sdg", "t": "t", "tdg": "tdg", "sx": "sx", "sxdg": "sxdg", "rx": "rx", "ry": "ry",
+        "rz": "rz", "swap": "swap", "rxx": "rxx", "rzz": "rzz", "ryy": "ryy", "iswap": "iswap",
+        "iswapdg": "iswapdg"},
+    1: {"x": "cx", "y": "cy", "z": "cz", "h": "ch", "swap": "cswap", "rx": "crx", "ry": "cry", "rz": "crz",
+        "phase": "cu1", "u3": "cu3", "sx": "csx"},
+    2: {"x": "ccx"}, 3: {"x": "c3x", "sx": "c3sqrtx"}, 4: {"x": "c4x"},
 }
-_PLAIN = {"i": "id", "phase": "u1"}
+_NAMES3 = {"i": "id", "phase": "p", "u3": "U", "x": "x", "y": "y", "z": "z", "h": "h", "s": "s", "sdg": "sdg",
+           "t": "t", "tdg": "tdg", "sx": "sx", "rx": "rx", "ry": "ry", "rz": "rz", "swap": "swap",
+           "rxx": "rxx", "rzz": "rzz", "ryy": "ryy", "iswap": "iswap"}
+_CONTROLLED3 = {("x", 1): "cx", ("x", 2): "ccx", ("y", 1): "cy", ("z", 1): "cz",
+                ("h", 1): "ch", ("phase", 1): "cp", ("rx", 1): "crx", ("ry", 1): "cry",
+                ("rz", 1): "crz", ("swap", 1): "cswap"}
+# exact definitions (no global phase dropped) of gates the library lacks
+_DEFINITIONS = {
+    "ryy": ["gate ryy(theta) a, b {", "rx(pi/2) a; rx(pi/2) b; cx a, b; rz(theta) b; cx a, b;",
+            "rx(-pi/2) a; rx(-pi/2) b; }"],
+    "iswap": ["gate iswap a, b { s a; s b; h a; cx a, b; cx b, a; h b; }"],
+    "iswapdg": ["gate iswapdg a, b { h b; cx b, a; cx a, b; h a; sdg b; sdg a; }"],
+    "rxx": ["gate rxx(theta) a, b { h a; h b; cx a, b; rz(theta) b; cx a, b; h a; h b; }"],
+    "rzz": ["gate rzz(theta) a, b { cx a, b; rz(theta) b; cx a, b; }"],
+}
+_LIBRARY2 = {"rxx", "rzz"}
 
 
 def _num(p, version: int) -> str:
     if isinstance(p, Parameter):
         if version == 2:
             raise InputError(f"cannot write unresolved parameter '{p}' to OpenQASM 2; resolve it first")
-        return str(p)
+        parts = [repr(float(p.constant))] if p.constant else []
+        parts += [f"{float(c)!r}*{name}" for name, c in p.terms.items() if c]
+        return "(" + " + ".join(parts or ["0.0"]) + ")"
     return repr(float(p))
 
 
-def _zyz(u: np.ndarray) -> tuple[float, float, float]:
-    """u3 angles of a 2x2 unitary (up to a global phase)."""
-    u = u / np.sqrt(np.linalg.det(u))
+def zyz_angles(u: np.ndarray) -> tuple[float, float, float, float]:
+    """(theta, phi, lambda, gamma) with u == exp(i gamma) U3(theta, phi, lambda).
+
+    >>> from mstool.toolkit.qsim.gates import gate_matrix
+    >>> [round(a, 6) for a in zyz_angles(gate_matrix("u3", (0.3, 0.2, 0.1)))]
+    [0.3, 0.2, 0.1, 0.0]
+    """
     theta = 2 * np.arctan2(abs(u[1, 0]), abs(u[0, 0]))
-    phi_plus_lam = 2 * np.angle(u[1, 1]) if abs(u[1, 1]) > 1e-12 else 0.0
-    phi_minus_lam = 2 * np.angle(u[1, 0]) if abs(u[1, 0]) > 1e-12 else 0.0
-    return float(theta), float((phi_plus_lam + phi_minus_lam) / 2), float((phi_plus_lam - phi_minus_lam) / 2)
-
-
-def _gate_lines(op: Operation, version: int) -> list[str]:
-    args = ",".join(f"q[{q}]" for q in op.controls + op.targets)
-    params = list(op.params)
-    name = op.name
-    if name == "unitary":
-        if op.controls or len(op.targets) != 1:
-            raise InputError("only uncontrolled 1-qubit custom unitaries can be written to QASM")
-        name, params = "u3", list(_zyz(op.matrix))
-    if name == "ryy" and not op.controls:
-        a, b = op.targets
-        return [f"rx(pi/2) q[{a}];", f"rx(pi/2) q[{b}];", f"rzz({_num(params[0], version)}) q[{a}],q[{b}];",
-                f"rx(-pi/2) q[{a}];", f"rx(-pi/2) q[{b}];"]
-    if name in ("iswap", "iswapdg") and not op.controls:
-        sign = "-" if name == "iswap" else ""
-        ryy = Operation("ryy", op.targets, params=(-np.pi / 2 if sign else np.pi / 2,))
-        return [f"rxx({sign}pi/2) q[{op.targets[0]}],q[{op.targets[1]}];"] + _gate_lines(ryy, version)
-    if op.controls:
-        qasm = _CONTROLLED.get(len(op.controls), {}).get(name)
+    if abs(u[0, 0]) > 1e-12:
+        gamma = float(np.angle(u[0, 0]))
+        lam = float(np.angle(-u[0, 1]) - gamma) if abs(u[0, 1]) > 1e-12 else 0.0
+        phi = (float(np.angle(u[1, 1]) - gamma - lam) if abs(u[1, 1]) > 1e-12
+               else float(np.angle(u[1, 0]) - gamma))
     else:
-        qasm = _PLAIN.get(name, name if name not in ("ryy", "iswap", "iswapdg") else None)
-    if qasm is None:
-        raise InputError(f"gate '{op.label()}' with {len(op.controls)} control(s) has no qelib1 equivalent")
-    text = qasm + ("(" + ",".join(_num(p, version) for p in params) + ")" if params else "")
-    return [f"{text} {args};"]
+        gamma, lam = 0.0, float(np.angle(-u[0, 1]))
+        phi = float(np.angle(u[1, 0]))
+    return float(theta), phi, lam, gamma
+
+
+class _Writer:
+    def __init__(self, circuit: Circuit, version: int) -> None:
+        self.circuit, self.version = circuit, version
+        n, m = circuit.n_qubits, circuit.n_clbits
+        self.qregs = _registers(getattr(circuit, "qregs", {}), n, "q")
+        self.cregs = _registers(getattr(circuit, "cregs", {}), m, "c")
+        self.qname = _index_names(self.qregs, n)
+        self.cname = _index_names(self.cregs, m)
+        self.definitions: dict[str, list[str]] = {}
+
+    def q(self, qubits) -> str:
+        return ("," if self.version == 2 else ", ").join(self.qname[k] for k in qubits)
+
+    def gate(self, op: Operation) -> list[str]:
+        if op.name == "unitary":
+            return self._unitary(op)
+        if op.name not in _NAMES2[0] and op.name != "sxdg":
+            raise InputError(f"operation '{op.name}' cannot be written to QASM")
+        params = "(" + ", ".join(_num(p, self.version) for p in op.params) + ")" if op.params else ""
+        if self.version == 2:
+            name = _NAMES2.get(len(op.controls), {}).get(op.name)
+            if name is None:
+                raise InputError(f"gate '{op.label()}' with {len(op.controls)} control(s) has no qelib1 "
+                                 "equivalent; write OpenQASM 3 (--version 3)")
+            if op.name in _DEFINITIONS and not op.controls and op.name not in _LIBRARY2:
+                self.definitions.setdefault(op.name, _DEFINITIONS[op.name])
+            return [f"{name}{params} {self.q(op.controls + op.targets)};"]
+        named = _CONTROLLED3.get((op.name, len(op.controls)))
+        if named:
+            return [f"{named}{params} {self.q(op.controls + op.targets)};"]
+        base = {"sxdg": "inv @ sx", "iswapdg": "inv @ iswap"}.get(op.name) or _NAMES3[op.name]
+        if op.name in ("rxx", "rzz", "ryy", "iswap", "iswapdg"):
+            key = "iswap" if op.name == "iswapdg" else op.name
+            self.definitions.setdefault(key, _DEFINITIONS[key])
+        mods = {0: "", 1: "ctrl @ "}.get(len(op.controls), f"ctrl({len(op.controls)}) @ ")
+        return [f"{mods}{base}{params} {self.q(op.controls + op.targets)};"]
+
+    def _unitary(self, op: Operation) -> list[str]:
+        if len(op.targets) != 1:
+            raise InputError("2-qubit custom unitaries cannot be written to QASM")
+        theta, phi, lam, gamma = zyz_angles(op.matrix)
+        angles = ", ".join(repr(a) for a in (theta, phi, lam))
+        if self.version == 2:
+            if len(op.controls) > 1:
+                raise InputError("a custom unitary with more than one control has no qelib1 equivalent")
+            if op.controls:
+                return [f"cu({angles}, {gamma!r}) {self.q(op.controls + op.targets)};"]
+            return [f"u3({angles}) {self.q(op.targets)};"]
+        name = f"unitary_{len(self.definitions)}"
+        self.definitions[name] = [f"gate {name} a {{ U({angles}) a; gphase({gamma!r}); }}"]
+        mods = {0: "", 1: "ctrl @ "}.get(len(op.controls), f"ctrl({len(op.controls)}) @ ")
+        return [f"{mods}{name} {self.q(op.controls + op.targets)};"]
+
+    def condition(self, op: Operation, body: list[str]) -> list[str]:
+        clbits, value = op.condition
+        for name, (offset, size) in self.cregs.items():
+            if list(clbits) == list(range(offset, offset + size)):
+                if self.version == 2:
+                    return [f"if({name}=={value}) {line}" for line in body]
+                return [f"if ({name} == {value}) {{ {line} }}" for line in body]
+        if self.version == 2:
+            raise InputError("OpenQASM 2 can condition only on a whole classical register; "
+                             "write OpenQASM 3 (--version 3)")
+        truth = ("false", "true")
+        head = " ".join(f"if ({self.cname[c]} == {truth[(value >> k) & 1]}) {{" for k, c in enumerate(clbits))
+        return [f"{head} {line} " + "}" * len(clbits) for line in body]
+
+    def body(self) -> list[str]:
+        lines = []
+        for op in self.circuit.ops:
+            if op.name == "barrier":
+                lines.append("barrier " + self.q(op.targets or range(self.circuit.n_qubits)) + ";")
+                continue
+            if op.name == "measure":
+                target, clbit = self.qname[op.targets[0]], self.cname[op.clbits[0]]
+                body = [f"measure {target} -> {clbit};" if self.version == 2
+                        else f"{clbit} = measure {target};"]
+            elif op.name == "reset":
+                body = [f"reset {self.q(op.targets)};"]
+            elif op.is_gate:
+                body = self.gate(op)
+            else:
+                raise InputError(f"operation '{op.name}' cannot be written to QASM")
+            lines.extend(self.condition(op, body) if op.condition is not None else body)
+        return lines
+
+
+def _registers(regs: dict, size: int, default: str) -> dict[str, tuple[int, int]]:
+    """The circuit's registers when they tile 0..size-1 exactly, else one register."""
+    spans = sorted(regs.values())
+    tiled = all(a[0] + a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    if regs and tiled and spans[0][0] == 0 and spans[-1][0] + spans[-1][1] == size:
+        return dict(regs)
+    return {default: (0, size)} if size else {}
+
+
+def _index_names(regs: dict, size: int) -> list[str]:
+    names = [""] * size
+    for name, (offset, n) in regs.items():
+        for k in range(n):
+            names[offset + k] = f"{name}[{k}]"
+    return names
 
 
 def to_qasm(circuit: Circuit, version: int = 2) -> str:
-    """OpenQASM text of ``circuit`` (one ``q`` register, one ``c`` register)."""
+    """OpenQASM text of ``circuit``; register names kept, symbols as OpenQASM 3 inputs."""
+    if version not in (2, 3):
+        raise InputError(f"OpenQASM version must be 2 or 3, got {version}")
     if version == 2 and circuit.parameters:
         raise InputError(f"cannot write unresolved parameter(s) {circuit.parameters} to OpenQASM 2; "
                          "resolve them first or write OpenQASM 3")
-    n, m = circuit.n_qubits, circuit.n_clbits
+    writer = _Writer(circuit, version)
+    body = writer.body()
     if version == 2:
-        lines = ["OPENQASM 2.0;", 'include "qelib1.inc";', f"qreg q[{n}];"] + ([f"creg c[{m}];"] if m else [])
+        head = ["OPENQASM 2.0;", 'include "qelib1.inc";']
+        decls = [f"qreg {n}[{s}];" for n, (_, s) in writer.qregs.items()]
+        decls += [f"creg {n}[{s}];" for n, (_, s) in writer.cregs.items()]
     else:
-        lines = ["OPENQASM 3;", 'include "stdgates.inc";']
-        lines += [f"input float[64] {s};" for s in circuit.parameters]
-        lines += [f"qubit[{n}] q;"] + ([f"bit[{m}] c;"] if m else [])
-    for op in circuit.ops:
-        if op.name == "barrier":
-            lines.append("barrier " + ",".join(f"q[{q}]" for q in (op.targets or range(n))) + ";")
-            continue
-        if op.name == "measure":
-            body = [f"measure q[{op.targets[0]}] -> c[{op.clbits[0]}];" if version == 2
-                    else f"c[{op.clbits[0]}] = measure q[{op.targets[0]}];"]
-        elif op.name == "reset":
-            body = [f"reset q[{op.targets[0]}];"]
-        elif op.is_gate:
-            body = _gate_lines(op, version)
-        else:
-            raise InputError(f"operation '{op.name}' cannot be written to QASM")
-        if op.condition is not None:
-            clbits, value = op.condition
-            if list(clbits) != list(range(m)):
-                raise InputError("only conditions on the whole classical register can be written to QASM")
-            body = [f"if(c=={value}) {line}" for line in body]
-        lines.extend(body)
-    return "\n".join(lines) + "\n"
+        head = ["OPENQASM 3.0;", 'include "stdgates.inc";']
+        decls = [f"input float[64] {s};" for s in circuit.parameters]
+        decls += [f"qubit[{s}] {n};" for n, (_, s) in writer.qregs.items()]
+        decls += [f"bit[{s}] {n};" for n, (_, s) in writer.cregs.items()]
+    definitions = [line for lines in writer.definitions.values() for line in lines]
+    return "\n".join(head + definitions + decls + body) + "\n"

@@ -7,6 +7,7 @@ This module imports TensorFlow; ``mstool.toolkit.qsim`` itself does not.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -16,6 +17,7 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.qsim.circuit import Circuit
 from mstool.toolkit.qsim.gradients import expectation_and_gradient, final_state
 from mstool.toolkit.qsim.observables import PauliSum
+from mstool.toolkit.qsim.qnn_data import load_dataset  # noqa: F401 - part of this module's API
 
 
 class CircuitFunction:
@@ -66,15 +68,48 @@ class CircuitFunction:
 @keras.saving.register_keras_serializable(package="mstool")
 class QuantumLayer(keras.layers.Layer):
     """Inputs bind ``input_symbols``, trainable weights bind ``weight_symbols``; the output
-    is one expectation value per observable."""
+    is one expectation value per observable.
 
-    def __init__(self, circuit: Circuit, observables: Sequence[PauliSum], input_symbols: Sequence[str],
-                 weight_symbols: Sequence[str], weight_scale: float = 0.5, seed: int = 0, **kwargs) -> None:
+    ``backend="tensorflow"`` (default) simulates in TensorFlow ops: gradients by autodiff,
+    and ``model.export`` writes a SavedModel that runs without mstool. ``backend="adjoint"``
+    runs mstool's Numba simulator with adjoint gradients (faster on larger circuits; the
+    SavedModel it exports needs this Python process). The circuit travels in the layer's
+    config as OpenQASM 3, so ``model.save("m.keras")`` and ``keras.saving.load_model``
+    work in a new process once ``mstool.toolkit.qsim.qnn`` is imported.
+    """
+
+    def __init__(self, circuit: Circuit | str, observables: Sequence[PauliSum | str],
+                 input_symbols: Sequence[str], weight_symbols: Sequence[str], weight_scale: float = 0.5,
+                 seed: int = 0, backend: str = "tensorflow", **kwargs) -> None:
         super().__init__(**kwargs)
+        if isinstance(circuit, str):
+            from mstool.toolkit.qsim.qasm import parse_qasm
+
+            circuit = parse_qasm(circuit, f"<{self.name} circuit>")
+        observables = [PauliSum.parse(o) if isinstance(o, str) else o for o in observables]
+        if backend not in ("tensorflow", "adjoint"):
+            raise InputError(f"QuantumLayer backend must be 'tensorflow' or 'adjoint', got {backend!r}")
+        self.circuit = circuit
+        self.input_symbols, self.weight_symbols = list(input_symbols), list(weight_symbols)
         self.function = CircuitFunction(circuit, observables, input_symbols, weight_symbols)
+        self.backend = backend
+        if backend == "tensorflow":
+            from mstool.toolkit.qsim.qnn_tf import TensorFlowCircuit
+
+            self.tf_circuit = TensorFlowCircuit(circuit, observables, self.function.names)
         self.n_weights = len(weight_symbols)
         self.weight_scale = weight_scale
         self.seed = seed
+
+    def get_config(self) -> dict:
+        from mstool.toolkit.qsim.qasm_export import to_qasm
+
+        config = super().get_config()
+        config.update(circuit=to_qasm(self.circuit, 3),
+                      observables=[obs.to_text() for obs in self.function.observables],
+                      input_symbols=self.input_symbols, weight_symbols=self.weight_symbols,
+                      weight_scale=self.weight_scale, seed=self.seed, backend=self.backend)
+        return config
 
     def build(self, input_shape) -> None:
         if input_shape[-1] != self.function.n_inputs:
@@ -86,6 +121,14 @@ class QuantumLayer(keras.layers.Layer):
                                                          seed=self.seed))
 
     def call(self, inputs):
+        x = tf.cast(inputs, tf.float64)
+        w = tf.convert_to_tensor(self.circuit_weights)
+        if self.backend == "tensorflow":
+            values = tf.concat([x, tf.broadcast_to(w[None, :], [tf.shape(x)[0], self.n_weights])], axis=1)
+            return tf.cast(self.tf_circuit(values), self.compute_dtype)
+        return tf.cast(self._adjoint_op(x, w), self.compute_dtype)
+
+    def _adjoint_op(self, x, w):
         fn = self.function
         n_out = len(fn.observables)
 
@@ -102,9 +145,7 @@ class QuantumLayer(keras.layers.Layer):
 
             return y, grad
 
-        x = tf.cast(inputs, tf.float64)
-        out = circuit_op(x, tf.convert_to_tensor(self.circuit_weights))
-        return tf.cast(out, self.compute_dtype)
+        return circuit_op(x, w)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], len(self.function.observables))
@@ -172,14 +213,42 @@ def build_classifier(n_qubits: int, n_features: int, layers: int, learning_rate:
 
 def train_classifier(kind: str = "moons", samples: int = 120, noise: float = 0.1, test_fraction: float = 0.25,
                      n_qubits: int = 2, layers: int = 2, epochs: int = 30, batch_size: int = 16,
-                     learning_rate: float = 0.05, seed: int = 0) -> dict:
-    """Train the hybrid classifier; returns loss/accuracy histories and test accuracy."""
-    x, y = make_dataset(kind, samples, noise, seed)
-    n_test = max(1, int(round(test_fraction * samples)))
+                     learning_rate: float = 0.05, seed: int = 0,
+                     data: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+    """Train the hybrid classifier on a toy set (``kind``) or on ``data`` = (features, labels);
+    returns loss/accuracy histories, test accuracy and the Keras model."""
+    if data is None:
+        x, y = make_dataset(kind, samples, noise, seed)
+    else:
+        x, y = data
+        if x.shape[1] > n_qubits:
+            raise InputError(f"the dataset has {x.shape[1]} features but the circuit {n_qubits} qubits; "
+                             f"set n_qubits >= {x.shape[1]}")
+        order = np.random.default_rng(seed).permutation(x.shape[0])
+        x, y = x[order], y[order]
+    samples = x.shape[0]
+    n_test = min(samples - 1, max(1, int(round(test_fraction * samples))))
     model = build_classifier(n_qubits, x.shape[1], layers, learning_rate, seed)
     history = model.fit(x[n_test:], y[n_test:], epochs=epochs, batch_size=batch_size, verbose=0,
                         validation_data=(x[:n_test], y[:n_test]))
     _, test_accuracy = model.evaluate(x[:n_test], y[:n_test], verbose=0)
     return {"loss": np.array(history.history["loss"]), "accuracy": np.array(history.history["accuracy"]),
             "test_accuracy": float(test_accuracy), "train_samples": int(samples - n_test),
-            "test_samples": n_test, "weights": model.get_layer("quantum").get_weights()[0]}
+            "test_samples": n_test, "weights": model.get_layer("quantum").get_weights()[0], "model": model}
+
+
+def save_model_atomically(model: keras.Model, path: str | Path) -> Path:
+    """``model.save`` to ``path`` (.keras) through a temporary file: no half-written model."""
+    import os
+
+    from mstool.toolkit.io.atomic import atomic_write_path
+
+    with atomic_write_path(path) as tmp:
+        staged = tmp.with_name(tmp.name + ".keras")  # Keras insists on the .keras suffix
+        try:
+            model.save(staged)
+            os.replace(staged, tmp)
+        finally:
+            if staged.exists():
+                staged.unlink()
+    return Path(path)

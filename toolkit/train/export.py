@@ -34,11 +34,8 @@ def save_keras(model, stem: Path) -> dict[str, str]:
     paths = {}
     for key, suffix in (("keras", ".keras"), ("weights", ".weights.h5")):
         target = stem.with_name(stem.name + suffix)
-        with atomic_write_path(target) as tmp:
-            # Keras insists on the suffix, so the temporary name keeps it.
-            staged = tmp.with_name(tmp.name + suffix)
-            (model.save if key == "keras" else model.save_weights)(staged)
-            staged.replace(tmp)
+        with atomic_write_path(target, suffix=suffix) as tmp:  # Keras insists on the suffix
+            (model.save if key == "keras" else model.save_weights)(tmp)
         paths[key] = str(target)
     return paths
 

@@ -20,9 +20,11 @@ from pathlib import Path
 
 from mstool.schemas.train import TrainRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.io.atomic import atomic_write_text
+from mstool.toolkit.io.cleanup import remove_stale, sigterm_runs_cleanup
 from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
 from mstool.toolkit.train.loop import Events
-from mstool.toolkit.train.worker import EVENT_PREFIX, EXIT_BAD_INPUT, EXIT_FAILED
+from mstool.toolkit.train.worker import EVENT_PREFIX, EXIT_BAD_INPUT, EXIT_FAILED, LAUNCHER_ENV
 
 
 def free_ports(count: int) -> list[int]:
@@ -77,6 +79,7 @@ def worker_threads(workers: int, cores: int | None = None) -> dict[str, str]:
 def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int, shared: Path | None):
     cluster = [f"127.0.0.1:{port}" for port in free_ports(workers)]
     local = {LOCAL_SUM_ENV: str(shared)} if shared else {}
+    local[LAUNCHER_ENV] = str(os.getpid())
     procs, logs = [], []
     for index in range(workers):
         env = dict(os.environ, MSTOOL_TRAIN_ATTEMPT=str(attempt), TF_CPP_MIN_LOG_LEVEL="2",
@@ -85,17 +88,45 @@ def _start(spec_path: Path, output_dir: Path, workers: int, attempt: int, shared
                    **worker_threads(workers), **local)
         log_path = output_dir / f"worker-{index}.log"
         logs.append(log_path)
-        with open(log_path, "w") as log:
+        log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with open(log_fd, "w") as log:
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "mstool.toolkit.train.worker", str(spec_path)], env=env,
                 stdout=subprocess.PIPE if index == 0 else log, stderr=log, text=True))
     return procs, logs
 
 
+SHARED_PREFIX = "mstool-train-"
+
+
+def _shared_folder(output_dir: Path) -> Path:
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else output_dir
+
+
 def _shared_path(output_dir: Path, attempt: int) -> Path:
-    """A fresh file name for the workers' gradient sums: in memory (/dev/shm) where there is one."""
-    folder = Path("/dev/shm") if Path("/dev/shm").is_dir() and os.access("/dev/shm", os.W_OK) else output_dir
-    return folder / f"mstool-train-{os.getpid()}-{attempt}-{os.urandom(4).hex()}"
+    """A fresh file name for the workers' gradient sums: in memory (/dev/shm) where there is one.
+
+    >>> _shared_path(Path("."), 0).name.startswith(f"mstool-train-{os.getpid()}-0-")
+    True
+    """
+    return _shared_folder(output_dir) / f"{SHARED_PREFIX}{os.getpid()}-{attempt}-{os.urandom(8).hex()}"
+
+
+def remove_stale_shared_files(output_dir: Path) -> list[Path]:
+    """Gradient-sum files of launchers that died (``kill -9``) before removing them.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "mstool-train-999999999-0-ab12.part").write_bytes(b"")
+    >>> [p.name for p in remove_stale_shared_files(folder) if p.parent == folder]
+    ['mstool-train-999999999-0-ab12.part']
+    """
+    pattern = rf"{SHARED_PREFIX}(\d+)-\d+-[0-9a-f]+(?:\.part)?$"
+    removed = remove_stale(_shared_folder(output_dir), pattern)
+    if _shared_folder(output_dir) != output_dir:
+        removed += remove_stale(output_dir, pattern)
+    return removed
 
 
 def _wait(procs) -> list[int | None]:
@@ -123,10 +154,18 @@ def launch_local(recipe: TrainRecipe, output_dir: str | os.PathLike, workers: in
     output_dir.mkdir(parents=True, exist_ok=True)
     recipe = recipe.model_copy(update={"run": recipe.run.model_copy(update={"strategy": "multi-worker"})})
     spec_path = output_dir / "worker-spec.json"
+    remove_stale_shared_files(output_dir)
+    with sigterm_runs_cleanup():  # SIGTERM still stops the workers and removes the shared file
+        return _attempts(recipe, output_dir, workers, spec_path, resume, base_dir, events, export,
+                         max_restarts)
+
+
+def _attempts(recipe: TrainRecipe, output_dir: Path, workers: int, spec_path: Path, resume: bool,
+              base_dir: str | os.PathLike, events: Events, export: bool, max_restarts: int) -> dict:
     for attempt in range(max_restarts + 1):
         spec = {"recipe": recipe.model_dump(mode="json"), "output_dir": str(output_dir.resolve()),
                 "base_dir": str(Path(base_dir).resolve()), "resume": resume or attempt > 0, "export": export}
-        spec_path.write_text(json.dumps(spec))
+        atomic_write_text(spec_path, json.dumps(spec))
         shared = _shared_path(output_dir, attempt) if os.environ.get(LOCAL_SUM_ENV, "1") != "0" else None
         procs, logs = _start(spec_path, output_dir, workers, attempt, shared)
         found: dict = {}

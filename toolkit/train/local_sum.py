@@ -9,9 +9,10 @@ adds the rows in worker order (so every worker gets the same bits). Rows alterna
 between two buffers by step parity: a worker cannot overwrite a buffer that a slower
 peer still reads, since it cannot pass the next step's wait without that peer.
 
-The launcher names the file (one per attempt) in ``MSTOOL_TRAIN_LOCAL_SUM``; worker 0
-removes the name once every worker has the file mapped (the launcher again after
-the workers stop, in case one died before).
+The launcher names the file (one per attempt, with the launcher's pid) in
+``MSTOOL_TRAIN_LOCAL_SUM``; worker 0 removes the name once every worker has the file
+mapped, the launcher again after the workers stop (or on SIGTERM), in case one died
+before, and the next launch removes files whose launcher was killed outright.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class LocalSum:
         words = _FLAG_WORDS + 2 * self.workers * total
         if self.worker == 0:
             scratch = self.path.with_name(self.path.name + ".part")
-            with open(scratch, "wb") as handle:
+            # O_EXCL | O_NOFOLLOW: /dev/shm is shared by every user, so never write through a planted name
+            fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            with open(fd, "wb") as handle:
                 try:  # claim the room now: a full tmpfs would otherwise kill the worker at a later write
                     os.posix_fallocate(handle.fileno(), 0, words * 4)
                 except OSError as err:

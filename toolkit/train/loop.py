@@ -16,6 +16,7 @@ import numpy as np
 
 from mstool.schemas.train import TrainRecipe
 from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.io.recipes import resolve_path
 from mstool.toolkit.train.checkpoint import Position, restore_checkpoint, save_checkpoint, weights_are_finite
 from mstool.toolkit.train.history import History
 from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
@@ -52,16 +53,11 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def _resolve(base_dir: Path, name: str) -> Path:
-    path = Path(name).expanduser()
-    return path if path.is_absolute() else base_dir / path
-
-
 def load_sources(recipe: TrainRecipe, base_dir: Path) -> tuple[Source, Source | None]:
     """Open the training data and the validation data (a second file or a split)."""
-    train = open_source(_resolve(base_dir, recipe.data.train))
+    train = open_source(resolve_path(recipe.data.train, base_dir))
     if recipe.data.val:
-        val = open_source(_resolve(base_dir, recipe.data.val))
+        val = open_source(resolve_path(recipe.data.val, base_dir))
         if val.shape != train.shape:
             raise InputError(f"validation images are {val.shape}, training images {train.shape}",
                              where=val.where)

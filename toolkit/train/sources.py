@@ -7,12 +7,20 @@ tf.data pipeline handles all of them the same way; the artifact is never loaded 
 from __future__ import annotations
 
 import gzip
+import io
+import math
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.files import read_regular_file
+
+MAX_IDX_BYTES = 1 << 30
+MAX_LABEL = 99_999
 
 
 @dataclass
@@ -98,42 +106,76 @@ def _check_labels(labels: np.ndarray, count: int, where: str) -> np.ndarray:
     if labels.size == 0:
         raise InputError("no examples", where=where)
     if not np.issubdtype(labels.dtype, np.integer):
-        if not np.all(np.equal(np.mod(labels, 1), 0)):
+        if not np.all(np.isfinite(labels)) or not np.all(np.equal(np.mod(labels, 1), 0)):
             raise InputError("labels must be integers", where=where)
     labels = labels.astype(np.int64)
     if labels.min() < 0:
         raise InputError(f"negative label {int(labels.min())}", where=where)
+    if labels.max() > MAX_LABEL:  # labels number the classes: the model's last layer has max+1 units
+        raise InputError(f"label {int(labels.max())} is larger than {MAX_LABEL}", where=where)
     return labels
 
 
 def load_npz(path: Path) -> ArraySource:
     """An .npz with ``x`` (N, H, W[, C]) and ``y`` (N,) integer labels."""
-    with np.load(path) as data:
-        missing = [key for key in ("x", "y") if key not in data.files]
-        if missing:
-            raise InputError(f"npz lacks {', '.join(missing)} (has {', '.join(data.files)}); "
-                             "train needs x (images) and y (labels)", where=str(path))
-        images = _as_nhwc(data["x"], str(path))
-        labels = _check_labels(data["y"], len(images), str(path))
-        names = [str(n) for n in data["class_names"]] if "class_names" in data.files else []
+    try:
+        with np.load(path) as data:
+            missing = [key for key in ("x", "y") if key not in data.files]
+            if missing:
+                raise InputError(f"npz lacks {', '.join(missing)} (has {', '.join(data.files)}); "
+                                 "train needs x (images) and y (labels)", where=str(path))
+            images = _as_nhwc(data["x"], str(path))
+            labels = _check_labels(data["y"], len(images), str(path))
+            names = [str(n) for n in data["class_names"]] if "class_names" in data.files else []
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise InputError(f"cannot read npz ({err})", where=str(path)) from err
     return ArraySource(str(path), len(images), images.shape[1:], labels, names, images=images)
 
 
-def _read_idx(path: Path) -> np.ndarray:
-    opener = gzip.open if path.suffix == ".gz" else open
+def _idx_bytes(path: Path) -> bytes:
     try:
-        with opener(path, "rb") as handle:
-            raw = handle.read()
-    except (OSError, EOFError) as err:
+        raw = read_regular_file(path, max_bytes=MAX_IDX_BYTES)
+        if path.suffix != ".gz":
+            return raw
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
+            data = handle.read(MAX_IDX_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as err:
         raise InputError(f"cannot read IDX file ({err})", where=str(path)) from err
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise InputError("not an unsigned-byte IDX file", where=str(path))
-    dims = raw[3]
+    if len(data) > MAX_IDX_BYTES:
+        raise InputError(f"IDX file unpacks to more than {MAX_IDX_BYTES} bytes", where=str(path))
+    return data
+
+
+def read_idx(path: Path, dims: int) -> np.ndarray:
+    """An unsigned-byte IDX array with ``dims`` dimensions; header and size checked before use.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "t-labels-idx1-ubyte"
+    >>> _ = p.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 3, 4, 5, 6]))
+    >>> read_idx(p, dims=1).tolist()
+    [4, 5, 6]
+    >>> try:
+    ...     read_idx(p, dims=3)
+    ... except InputError as err:
+    ...     print(err.message)
+    IDX header has 1 dimensions, expected 3
+    """
+    raw = _idx_bytes(path)
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
+        raise InputError("not an IDX file (bad magic number)", where=str(path))
+    if raw[2] != 0x08:
+        raise InputError(f"IDX element type 0x{raw[2]:02x} is not unsigned bytes (0x08)", where=str(path))
+    if raw[3] != dims:
+        raise InputError(f"IDX header has {raw[3]} dimensions, expected {dims}", where=str(path))
+    header = 4 + 4 * dims
+    if len(raw) < header:
+        raise InputError(f"IDX header truncated: {len(raw)} bytes, expected {header}", where=str(path))
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
-    body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims)
-    if body.size != int(np.prod(shape)):
-        raise InputError(f"IDX body has {body.size} bytes, header says {shape}", where=str(path))
-    return body.reshape(shape)
+    if 0 in shape:
+        raise InputError(f"IDX header declares an empty array {shape}", where=str(path))
+    if len(raw) - header != math.prod(shape):
+        raise InputError(f"IDX body has {len(raw) - header} bytes, header says {shape}", where=str(path))
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
 def load_idx(path: Path) -> ArraySource:
@@ -141,8 +183,8 @@ def load_idx(path: Path) -> ArraySource:
     labels_path = path.with_name(path.name.replace("images-idx3", "labels-idx1"))
     if labels_path == path or not labels_path.exists():
         raise InputError(f"no labels file {labels_path.name} beside the images", where=str(path))
-    images = _as_nhwc(_read_idx(path), str(path))
-    labels = _check_labels(_read_idx(labels_path), len(images), str(labels_path))
+    images = _as_nhwc(read_idx(path, dims=3), str(path))
+    labels = _check_labels(read_idx(labels_path, dims=1), len(images), str(labels_path))
     return ArraySource(str(path), len(images), images.shape[1:], labels, images=images)
 
 

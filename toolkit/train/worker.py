@@ -7,12 +7,30 @@ The chief reports progress as ``MSTOOL_EVENT {json}`` lines on stdout. Exit code
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 EVENT_PREFIX = "MSTOOL_EVENT "
 EXIT_BAD_INPUT, EXIT_FAILED = 2, 3
+LAUNCHER_ENV = "MSTOOL_TRAIN_LAUNCHER"
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_launcher() -> None:
+    """Have the kernel kill this worker when its launcher dies (Linux), so a ``kill -9`` of
+    ``mstool train`` leaves no orphan writing checkpoints or holding the shared file."""
+    launcher = os.environ.get(LAUNCHER_ENV)
+    if not launcher or not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != int(launcher):  # it died before the line above took effect
+        os._exit(1)
 
 
 def _event(kind: str, payload) -> None:
@@ -21,6 +39,7 @@ def _event(kind: str, payload) -> None:
 
 
 def main(argv: list[str]) -> int:
+    die_with_launcher()
     from mstool.schemas.train import TrainRecipe
     from mstool.toolkit.errors import InputError, WorkFailed
     from mstool.toolkit.train.loop import Events, train

@@ -91,3 +91,28 @@ class PeriodicTorsionForce:
         return float(
             kernels.periodic_torsions(positions, self.atoms, self.k, self.periodicity, self.phase, forces)
         )
+
+
+class HarmonicImproperForce:
+    """CHARMM harmonic impropers: E = sum k (psi - psi0)^2, reported with the torsions.
+
+    >>> f = HarmonicImproperForce(np.array([[0, 1, 2, 3]]), np.array([2.0]), np.array([0.0]))
+    >>> pos = np.array([[1.0, 0, 0], [0, 0, 0], [0, 1.0, 0], [1.0, 1.0, 1.0]])
+    >>> round(f.energy_forces(pos, None)[0], 6)  # psi = 45 degrees
+    1.233701
+    """
+
+    group = "torsion"
+
+    def __init__(self, atoms: np.ndarray, k: np.ndarray, psi0: np.ndarray) -> None:
+        self.atoms = np.ascontiguousarray(atoms, dtype=np.int64)
+        self.k = np.ascontiguousarray(k, dtype=float)
+        self.psi0 = np.ascontiguousarray(psi0, dtype=float)
+
+    def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
+        forces = np.zeros_like(positions)
+        return self.add_forces(positions, box, forces), forces
+
+    def add_forces(self, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray) -> float:
+        """Energy; the forces are added into ``forces``."""
+        return float(kernels.harmonic_impropers(positions, self.atoms, self.k, self.psi0, forces))

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.backend import resolve_device
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.box import box_volume, box_widths, is_triclinic
 from mstool.toolkit.md.forces.pme import PMEReciprocal, pme_parameters
-from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS
+from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS, pick
 from mstool.toolkit.md.kernels import nonbonded as kernels
+from mstool.toolkit.md.kernels import triclinic as triclinic_kernels
 from mstool.toolkit.md.neighbors import NeighborList
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import COULOMB
@@ -71,6 +74,9 @@ class NonbondedForce:
         self.types = np.ascontiguousarray(system.atom_types, dtype=np.int64)
         self.lj_a = np.ascontiguousarray(system.lj_a)
         self.lj_b = np.ascontiguousarray(system.lj_b)
+        # CHARMM (chamber) files give 1-4 pairs their own LJ table.
+        self.lj14_a = self.lj_a if system.lj14_a is None else np.ascontiguousarray(system.lj14_a)
+        self.lj14_b = self.lj_b if system.lj14_b is None else np.ascontiguousarray(system.lj14_b)
         self.pairs14 = np.ascontiguousarray(system.pair14_atoms, dtype=np.int64)
         self.excluded = np.ascontiguousarray(system.all_excluded_pairs())
         cutoff = settings.cutoff if self.periodic else 0.0
@@ -79,11 +85,16 @@ class NonbondedForce:
         self.pme: PMEReciprocal | None = None
         self.alpha = 0.0
         self.ewald_tables = (np.zeros(2), np.zeros(2))
+        self.triclinic = self.periodic and is_triclinic(system.box)
         if settings.method == "pme":
-            self.alpha, grid = pme_parameters(settings.cutoff, system.box, settings.ewald_tolerance)
+            widths = box_widths(system.box)
+            self.alpha, grid = pme_parameters(settings.cutoff, widths, settings.ewald_tolerance)
             self.pme = PMEReciprocal(self.alpha, grid, settings.pme_order, COULOMB)
             self.ewald_tables = kernels.ewald_table(self.alpha, settings.cutoff + 0.01, EWALD_TABLE_SPACING)
-        self.pair_kernel, half = select_pair_kernel(device, system.n_atoms)
+        if self.triclinic:  # full list with the reduced-vector minimum image, on the CPU
+            self.pair_kernel, half = pick(triclinic_kernels, "pair_forces", system.n_atoms), False
+        else:
+            self.pair_kernel, half = select_pair_kernel(device, system.n_atoms)
         self.pair_kernel_adds = half
         self._unit_box = np.ones(3)
         # The CPU half-list kernel reads the table as Hermite rows; the full-list ones as (g, dg).
@@ -142,15 +153,17 @@ class NonbondedForce:
         )
         if pair_out is not forces:
             forces += pair_out
+        # 1-4 and excluded pairs are bonded neighbours inside one (whole) molecule, as the bonded
+        # terms assume; in a triclinic cell they are taken as they stand.
         c14, lj14, e_excl = kernels.pair_corrections(
             positions,
-            box_arr,
-            self.periodic,
+            self._unit_box if self.triclinic else box_arr,
+            self.periodic and not self.triclinic,
             self.pairs14,
             self.charges,
             self.types,
-            self.lj_a,
-            self.lj_b,
+            self.lj14_a,
+            self.lj14_b,
             self.system.pair14_scee,
             self.system.pair14_scnb,
             COULOMB,
@@ -164,7 +177,7 @@ class NonbondedForce:
             terms["ewald_self"] = self.self_energy(box_arr)
             terms["reciprocal"] = self.pme.energy_forces(positions, box_arr, self.charges, forces)
         if self.dispersion:
-            terms["dispersion_correction"] = self.dispersion / _volume(box_arr)
+            terms["dispersion_correction"] = self.dispersion / box_volume(box_arr)
         self.last_terms = terms
         return float(sum(terms.values()))
 
@@ -172,12 +185,7 @@ class NonbondedForce:
         """Ewald self term plus the neutralising-background term for a net charge."""
         e_self = -COULOMB * self.alpha / math.sqrt(math.pi) * self.charge_square_sum
         net = self.net_charge
-        return e_self - COULOMB * math.pi * net * net / (2.0 * _volume(box) * self.alpha**2)
-
-
-def _volume(box: np.ndarray) -> float:
-    """Box volume as Python floats (np.prod on a 3-vector costs microseconds per call)."""
-    return float(box[0]) * float(box[1]) * float(box[2])
+        return e_self - COULOMB * math.pi * net * net / (2.0 * box_volume(box) * self.alpha**2)
 
 
 def _cpu_half_kernel(n_atoms: int):
@@ -201,34 +209,26 @@ def select_pair_kernel(device: str, n_atoms: int = 0):
     CPU: a half neighbour list with per-thread force buffers; CUDA (when asked and
     present): one thread per atom over a full list.
     """
-    if device not in ("cpu", "cuda", "auto"):
-        raise InputError(f"device: unknown '{device}'; use cpu, cuda or auto")
-    if device != "cpu":
+    if resolve_device(device, where="device") == "cuda":
         from mstool.toolkit.md.kernels import cuda as cuda_kernels
 
-        if cuda_kernels.available():
-            return cuda_kernels.pair_forces, False
-        if device == "cuda":
-            raise WorkFailed("device cuda: no CUDA GPU is available (numba.cuda.is_available() is False)")
+        return cuda_kernels.pair_forces, False
     return _cpu_half_kernel(n_atoms), True
 
 
 def check_box(box: np.ndarray | None, cutoff: float, angles: np.ndarray | None, where: str) -> None:
-    """Refuse a missing or non-orthorhombic box, or a cutoff longer than half its shortest edge."""
+    """Refuse a missing box, or a cutoff longer than half its smallest width (the edges of an
+    orthorhombic box, a_x, b_y, c_z of reduced triclinic vectors)."""
     if box is None:
         raise InputError(
             "nonbonded.method needs a periodic box but the system has none (use nonbonded.method=nocutoff)",
             where=where,
         )
-    if angles is not None and np.any(np.abs(np.asarray(angles) - 90.0) > 1e-3):
+    if angles is not None and np.any(np.abs(np.asarray(angles) - 90.0) > 1e-3) and not is_triclinic(box):
+        raise InputError(f"box angles {np.round(angles, 3).tolist()} given without box vectors", where=where)
+    half = 0.5 * float(np.min(box_widths(box)))
+    if cutoff > half:
         raise InputError(
-            f"triclinic box (angles {np.round(angles, 3).tolist()}) is not supported; "
-            "only orthorhombic boxes",
-            where=where,
-        )
-    if cutoff > 0.5 * float(np.min(box)):
-        raise InputError(
-            f"nonbonded.cutoff {cutoff} nm is longer than half the shortest box edge "
-            f"({0.5 * float(np.min(box)):.4f} nm)",
+            f"nonbonded.cutoff {cutoff} nm is longer than half the smallest box width ({half:.4f} nm)",
             where=where,
         )

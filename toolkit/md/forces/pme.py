@@ -11,6 +11,7 @@ import numpy as np
 import scipy.fft
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.box import box_volume
 from mstool.toolkit.md.kernels import pick
 from mstool.toolkit.md.kernels import pme as kernels
 
@@ -86,12 +87,25 @@ class PMEReciprocal:
         if self._influence_box is not None and np.array_equal(box, self._influence_box):
             return self._influence
         kx, ky, kz = self.grid
-        mx = np.fft.fftfreq(kx, d=1.0 / kx) / box[0]
-        my = np.fft.fftfreq(ky, d=1.0 / ky) / box[1]
-        mz = np.arange(kz // 2 + 1) / box[2]
-        m2 = mx[:, None, None] ** 2 + my[None, :, None] ** 2 + mz[None, None, :] ** 2
+        mx = np.fft.fftfreq(kx, d=1.0 / kx)
+        my = np.fft.fftfreq(ky, d=1.0 / ky)
+        mz = np.arange(kz // 2 + 1, dtype=float)
+        if np.ndim(box) == 2:
+            # Wave vector m1 a* + m2 b* + m3 c*, the reciprocal vectors being the columns of box^-1.
+            recip = np.linalg.inv(box)
+            m2 = np.zeros((kx, ky, kz // 2 + 1))
+            for d in range(3):
+                component = (
+                    mx[:, None, None] * recip[d, 0]
+                    + my[None, :, None] * recip[d, 1]
+                    + mz[None, None, :] * recip[d, 2]
+                )
+                m2 += component * component
+        else:
+            mx, my, mz = mx / box[0], my / box[1], mz / box[2]
+            m2 = mx[:, None, None] ** 2 + my[None, :, None] ** 2 + mz[None, None, :] ** 2
         m2[0, 0, 0] = 1.0
-        volume = float(np.prod(box))
+        volume = box_volume(box)
         b = (
             self.moduli[0][:, None, None]
             * self.moduli[1][None, :, None]
@@ -126,6 +140,27 @@ class PMEReciprocal:
         self, positions: np.ndarray, box: np.ndarray, charges: np.ndarray, forces: np.ndarray
     ) -> float:
         """Reciprocal energy; forces are added into ``forces``."""
+        if np.ndim(box) == 2:
+            return self._triclinic_energy_forces(positions, box, charges, forces)
+        return self._mesh_energy_forces(positions, box, charges, forces, self._influence_function(box))
+
+    def _triclinic_energy_forces(
+        self, positions: np.ndarray, box: np.ndarray, charges: np.ndarray, forces: np.ndarray
+    ) -> float:
+        """The mesh sum in fractional coordinates s = r box^-1 (a unit cube to the kernels);
+        fractional forces -dE/ds map back to Cartesian ones through box^-T."""
+        recip = np.linalg.inv(box)
+        fractional = np.ascontiguousarray(positions @ recip)
+        frac_forces = np.zeros_like(positions)
+        influence = self._influence_function(box)
+        energy = self._mesh_energy_forces(fractional, np.ones(3), charges, frac_forces, influence)
+        forces += frac_forces @ recip.T
+        return energy
+
+    def _mesh_energy_forces(
+        self, positions: np.ndarray, box: np.ndarray, charges: np.ndarray, forces: np.ndarray, influence
+    ) -> float:
+        """Spread, transform, multiply by ``influence``, transform back and gather (edges ``box``)."""
         n = len(charges)
         spread = pick(kernels, "spread_padded", n)
         buf = self._buffers(n, numba.get_num_threads() if spread is kernels.spread_padded_parallel else 1)
@@ -136,7 +171,7 @@ class PMEReciprocal:
         kernels.fold_padding(buf["grids"][0], self.order, q_grid)
         workers = numba.get_num_threads() if q_grid.size >= FFT_THREADS_MIN_POINTS else 1
         transformed = scipy.fft.rfftn(q_grid, workers=workers)
-        transformed *= self._influence_function(box)
+        transformed *= influence
         potential = scipy.fft.irfftn(transformed, s=q_grid.shape, overwrite_x=True, workers=workers)
         energy = 0.5 * kernels.grid_dot(q_grid, potential)
         kernels.pad_periodic(potential, self.order, buf["potential"])

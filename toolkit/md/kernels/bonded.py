@@ -116,3 +116,38 @@ def dihedral_angles(pos, atoms):
         y = (cc[0] * b2[0] + cc[1] * b2[1] + cc[2] * b2[2]) / rb2
         out[t] = math.atan2(y, x)
     return out
+
+
+@numba.njit(cache=True, error_model="numpy")
+def harmonic_impropers(pos, atoms, k, psi0, forces):
+    """E = sum k (psi - psi0)^2 over CHARMM impropers i-j-k-l, psi - psi0 taken in (-pi, pi]."""
+    energy = 0.0
+    for t in range(atoms.shape[0]):
+        i, j, m, n4 = atoms[t, 0], atoms[t, 1], atoms[t, 2], atoms[t, 3]
+        b1 = pos[j] - pos[i]
+        b2 = pos[m] - pos[j]
+        b3 = pos[n4] - pos[m]
+        c1 = np.cross(b1, b2)
+        c2 = np.cross(b2, b3)
+        n1 = c1[0] * c1[0] + c1[1] * c1[1] + c1[2] * c1[2]
+        n2 = c2[0] * c2[0] + c2[1] * c2[1] + c2[2] * c2[2]
+        rb2 = math.sqrt(b2[0] * b2[0] + b2[1] * b2[1] + b2[2] * b2[2])
+        if n1 < 1e-30 or n2 < 1e-30:
+            continue
+        x = c1[0] * c2[0] + c1[1] * c2[1] + c1[2] * c2[2]
+        cc = np.cross(c1, c2)
+        y = (cc[0] * b2[0] + cc[1] * b2[1] + cc[2] * b2[2]) / rb2
+        delta = math.atan2(y, x) - psi0[t]
+        delta -= 2.0 * math.pi * math.floor(delta / (2.0 * math.pi) + 0.5)
+        energy += k[t] * delta * delta
+        de_dphi = 2.0 * k[t] * delta
+        f_i = de_dphi * rb2 / n1 * c1
+        f_l = -de_dphi * rb2 / n2 * c2
+        p = (b1[0] * b2[0] + b1[1] * b2[1] + b1[2] * b2[2]) / (rb2 * rb2)
+        q = (b3[0] * b2[0] + b3[1] * b2[1] + b3[2] * b2[2]) / (rb2 * rb2)
+        for d in range(3):
+            forces[i, d] += f_i[d]
+            forces[n4, d] += f_l[d]
+            forces[j, d] += -f_i[d] - p * f_i[d] + q * f_l[d]
+            forces[m, d] += -f_l[d] + p * f_i[d] - q * f_l[d]
+    return energy

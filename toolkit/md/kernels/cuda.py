@@ -9,6 +9,8 @@ import math
 
 import numpy as np
 
+from mstool.toolkit.backend import cuda_available
+
 try:
     from numba import cuda
 except ImportError:  # pragma: no cover - numba without CUDA support
@@ -18,13 +20,8 @@ _THREADS = 128
 
 
 def available() -> bool:
-    """True when numba.cuda can run kernels (a GPU, or the simulator)."""
-    if cuda is None:
-        return False
-    try:
-        return bool(cuda.is_available())
-    except Exception:  # noqa: BLE001 - driver probing can fail in many ways
-        return False
+    """True when numba.cuda can run kernels (a GPU, or the simulator): the shared probe."""
+    return cuda is not None and cuda_available()
 
 
 if cuda is not None:

@@ -1,0 +1,61 @@
+OPENQASM 2.0;
+include "qelib1.inc";
+gate rcccx q0,q1,q2,q3 { h q3; t q3; cx q2,q3; tdg q3; h q3; cx q0,q3; t q3; cx q1,q3; tdg q3; cx q0,q3; t q3; cx q1,q3; tdg q3; h q3; t q3; cx q2,q3; tdg q3; h q3; }
+gate mcx q0,q1,q2,q3 { h q3; p(pi/8) q0; p(pi/8) q1; p(pi/8) q2; p(pi/8) q3; cx q0,q1; p(-pi/8) q1; cx q0,q1; cx q1,q2; p(-pi/8) q2; cx q0,q2; p(pi/8) q2; cx q1,q2; p(-pi/8) q2; cx q0,q2; cx q2,q3; p(-pi/8) q3; cx q1,q3; p(pi/8) q3; cx q2,q3; p(-pi/8) q3; cx q0,q3; p(pi/8) q3; cx q2,q3; p(-pi/8) q3; cx q1,q3; p(pi/8) q3; cx q2,q3; p(-pi/8) q3; cx q0,q3; h q3; }
+gate rcccx_dg q0,q1,q2,q3 { h q3; t q3; cx q2,q3; tdg q3; h q3; t q3; cx q1,q3; tdg q3; cx q0,q3; t q3; cx q1,q3; tdg q3; cx q0,q3; h q3; t q3; cx q2,q3; tdg q3; h q3; }
+gate mcx_140598694648976 q0,q1,q2,q3,q4 { h q4; cp(pi/2) q3,q4; h q4; rcccx q0,q1,q2,q3; h q4; cp(-pi/2) q3,q4; h q4; rcccx_dg q0,q1,q2,q3; c3sqrtx q0,q1,q2,q4; }
+gate mcx_140598694648976_140598629804752 q0,q1,q2,q3,q4 { h q4; cp(pi/2) q3,q4; h q4; rcccx q0,q1,q2,q3; h q4; cp(-pi/2) q3,q4; h q4; rcccx_dg q0,q1,q2,q3; c3sqrtx q0,q1,q2,q4; }
+qreg anc[2];
+qreg work[3];
+creg meas[5];
+h work[0];
+x work[2];
+y work[1];
+z work[2];
+s anc[1];
+barrier anc[0],anc[1],work[0],work[1],work[2];
+sdg anc[0];
+t work[2];
+tdg work[0];
+barrier anc[0],anc[1],work[0],work[1],work[2];
+sx work[1];
+sxdg anc[1];
+id work[2];
+rx(-2.52008082469284) anc[0];
+ry(-3.6329395493436563) work[1];
+rz(-0.71566937413614) anc[0];
+p(-0.9534656190612756) work[2];
+u1(4.639714748846547) work[2];
+u2(5.440207416444508,2.4871556960823167) work[0];
+u3(5.365728226253044,4.971557853955073,4.808534483395427) work[2];
+u(1.10778800169349,0.3664764654222683,3.658628243040644) work[1];
+cx work[1],anc[1];
+cy anc[1],work[2];
+cz work[0],anc[1];
+ch work[2],work[1];
+barrier anc[0],anc[1],work[0],work[1],work[2];
+csx anc[0],anc[1];
+swap anc[0],work[0];
+crx(-4.365886531873091) work[0],work[2];
+cry(4.869866493053074) work[0],anc[0];
+crz(0.47050759706664724) work[0],work[1];
+cp(-1.7989442308281793) anc[0],anc[1];
+cu1(-0.27166393613895945) anc[0],work[2];
+cu3(-5.714745108041897,-1.6308395544723124,5.661197045556994) anc[1],work[1];
+cu(1.184797757364521,1.7080743946972294,4.24479943273219,1.145874004310504) anc[0],work[0];
+rxx(-3.728052189294118) work[0],anc[1];
+barrier anc[0],anc[1],work[0],work[1],work[2];
+rzz(-5.9105516525661255) anc[0],work[1];
+ccx work[2],anc[0],work[0];
+cswap anc[1],work[0],anc[0];
+rccx anc[1],anc[0],work[1];
+rcccx anc[0],work[1],work[0],work[2];
+mcx anc[0],anc[1],work[0],work[1];
+c3sqrtx work[0],anc[0],work[1],anc[1];
+mcx_140598694648976 anc[1],work[2],work[1],anc[0],work[0];
+mcx_140598694648976_140598629804752 anc[1],work[1],work[2],work[0],anc[0];
+measure anc[0] -> meas[0];
+measure anc[1] -> meas[1];
+measure work[0] -> meas[2];
+measure work[1] -> meas[3];
+measure work[2] -> meas[4];

@@ -1,0 +1,66 @@
+OPENQASM 2.0;
+include "qelib1.inc";
+gate rcccx q0,q1,q2,q3 { h q3; t q3; cx q2,q3; tdg q3; h q3; cx q0,q3; t q3; cx q1,q3; tdg q3; cx q0,q3; t q3; cx q1,q3; tdg q3; h q3; t q3; cx q2,q3; tdg q3; h q3; }
+gate mcx q0,q1,q2,q3 { h q3; p(pi/8) q0; p(pi/8) q1; p(pi/8) q2; p(pi/8) q3; cx q0,q1; p(-pi/8) q1; cx q0,q1; cx q1,q2; p(-pi/8) q2; cx q0,q2; p(pi/8) q2; cx q1,q2; p(-pi/8) q2; cx q0,q2; cx q2,q3; p(-pi/8) q3; cx q1,q3; p(pi/8) q3; cx q2,q3; p(-pi/8) q3; cx q0,q3; p(pi/8) q3; cx q2,q3; p(-pi/8) q3; cx q1,q3; p(pi/8) q3; cx q2,q3; p(-pi/8) q3; cx q0,q3; h q3; }
+gate rcccx_dg q0,q1,q2,q3 { h q3; t q3; cx q2,q3; tdg q3; h q3; t q3; cx q1,q3; tdg q3; cx q0,q3; t q3; cx q1,q3; tdg q3; cx q0,q3; h q3; t q3; cx q2,q3; tdg q3; h q3; }
+gate mcx_140598694648976 q0,q1,q2,q3,q4 { h q4; cp(pi/2) q3,q4; h q4; rcccx q0,q1,q2,q3; h q4; cp(-pi/2) q3,q4; h q4; rcccx_dg q0,q1,q2,q3; c3sqrtx q0,q1,q2,q4; }
+gate mcx_140598694648976_140598629554320 q0,q1,q2,q3,q4 { h q4; cp(pi/2) q3,q4; h q4; rcccx q0,q1,q2,q3; h q4; cp(-pi/2) q3,q4; h q4; rcccx_dg q0,q1,q2,q3; c3sqrtx q0,q1,q2,q4; }
+qreg q[5];
+creg c[5];
+h q[1];
+x q[1];
+y q[3];
+z q[1];
+s q[2];
+sdg q[2];
+t q[3];
+barrier q[0],q[1],q[2],q[3],q[4];
+tdg q[2];
+sx q[1];
+sxdg q[1];
+id q[1];
+rx(-0.5342087132978897) q[1];
+ry(5.517278218570894) q[0];
+rz(2.997993498254843) q[0];
+p(1.5077549576451057) q[2];
+u1(-0.8674010243925654) q[4];
+u2(5.6564460277105155,2.1316763377347527) q[3];
+u3(5.343212311537441,0.7666793496743418,-1.321022882351616) q[0];
+u(1.3642101575873564,2.036982363448322,-4.246280964795838) q[1];
+cx q[3],q[2];
+cy q[4],q[2];
+cz q[3],q[1];
+ch q[0],q[2];
+csx q[3],q[2];
+swap q[4],q[2];
+crx(1.8891100946674797) q[2],q[0];
+cry(-2.7357226949305242) q[1],q[4];
+crz(2.6953499502386684) q[2],q[4];
+cp(-5.17264454842935) q[2],q[0];
+cu1(-5.7568093325759735) q[3],q[2];
+barrier q[0],q[1],q[2],q[3],q[4];
+cu3(-2.5118525001846277,-1.0754264882942008,-1.294049128130788) q[0],q[1];
+cu(3.4146719677546713,-2.47826917971875,-5.987915773761304,-1.9028560673414034) q[2],q[3];
+rxx(-0.6888534202887957) q[1],q[3];
+rzz(1.7503874634265735) q[1],q[0];
+ccx q[2],q[3],q[0];
+cswap q[4],q[2],q[3];
+rccx q[2],q[1],q[3];
+rcccx q[2],q[1],q[0],q[4];
+mcx q[0],q[1],q[4],q[3];
+c3sqrtx q[0],q[2],q[4],q[1];
+mcx_140598694648976 q[4],q[2],q[1],q[3],q[0];
+cswap q[3],q[1],q[4];
+p(5.62177102585672) q[3];
+swap q[2],q[1];
+sxdg q[2];
+ry(-1.585185604477923) q[4];
+tdg q[1];
+cry(-6.14485085796368) q[4],q[0];
+y q[4];
+mcx_140598694648976_140598629554320 q[2],q[0],q[1],q[4],q[3];
+measure q[0] -> c[0];
+measure q[1] -> c[1];
+measure q[2] -> c[2];
+measure q[3] -> c[3];
+measure q[4] -> c[4];

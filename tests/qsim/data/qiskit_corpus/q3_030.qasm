@@ -1,0 +1,276 @@
+OPENQASM 3.0;
+include "stdgates.inc";
+gate sxdg _gate_q_0 {
+  s _gate_q_0;
+  h _gate_q_0;
+  s _gate_q_0;
+}
+gate cs _gate_q_0, _gate_q_1 {
+  t _gate_q_0;
+  cx _gate_q_0, _gate_q_1;
+  tdg _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  t _gate_q_1;
+}
+gate csx _gate_q_0, _gate_q_1 {
+  h _gate_q_1;
+  cs _gate_q_0, _gate_q_1;
+  h _gate_q_1;
+}
+gate cu1(p0) _gate_q_0, _gate_q_1 {
+  p(0.5*p0) _gate_q_0;
+  cx _gate_q_0, _gate_q_1;
+  p((-0.5)*p0) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  p(0.5*p0) _gate_q_1;
+}
+gate cu3(p0, p1, p2) _gate_q_0, _gate_q_1 {
+  p(0.5*p2 + 0.5*p1) _gate_q_0;
+  p(0.5*p2 - 0.5*p1) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  U((-0.5)*p0, 0, (-0.5)*p1 - 0.5*p2) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  U(0.5*p0, p1, 0) _gate_q_1;
+}
+gate rxx(p0) _gate_q_0, _gate_q_1 {
+  h _gate_q_0;
+  h _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  rz(p0) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  h _gate_q_1;
+  h _gate_q_0;
+}
+gate rzz(p0) _gate_q_0, _gate_q_1 {
+  cx _gate_q_0, _gate_q_1;
+  rz(p0) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+}
+gate rccx _gate_q_0, _gate_q_1, _gate_q_2 {
+  h _gate_q_2;
+  t _gate_q_2;
+  cx _gate_q_1, _gate_q_2;
+  tdg _gate_q_2;
+  cx _gate_q_0, _gate_q_2;
+  t _gate_q_2;
+  cx _gate_q_1, _gate_q_2;
+  tdg _gate_q_2;
+  h _gate_q_2;
+}
+gate rcccx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+}
+gate mcx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  p(pi/8) _gate_q_0;
+  p(pi/8) _gate_q_1;
+  p(pi/8) _gate_q_2;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_0, _gate_q_1;
+  p(-pi/8) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  cx _gate_q_1, _gate_q_2;
+  p(-pi/8) _gate_q_2;
+  cx _gate_q_0, _gate_q_2;
+  p(pi/8) _gate_q_2;
+  cx _gate_q_1, _gate_q_2;
+  p(-pi/8) _gate_q_2;
+  cx _gate_q_0, _gate_q_2;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  h _gate_q_3;
+}
+gate c3sx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  cp(pi/8) _gate_q_0, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_1;
+  h _gate_q_3;
+  cp(-pi/8) _gate_q_1, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_1;
+  h _gate_q_3;
+  cp(pi/8) _gate_q_1, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_1, _gate_q_2;
+  h _gate_q_3;
+  cp(-pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_2;
+  h _gate_q_3;
+  cp(pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_1, _gate_q_2;
+  h _gate_q_3;
+  cp(-pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_2;
+  h _gate_q_3;
+  cp(pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+}
+gate rcccx_dg _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+}
+gate mcx_0 _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3, _gate_q_4 {
+  h _gate_q_4;
+  cp(pi/2) _gate_q_3, _gate_q_4;
+  h _gate_q_4;
+  rcccx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3;
+  h _gate_q_4;
+  cp(-pi/2) _gate_q_3, _gate_q_4;
+  h _gate_q_4;
+  rcccx_dg _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3;
+  c3sx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_4;
+}
+bit[5] meas;
+qubit[2] anc;
+qubit[3] work;
+h anc[0];
+x work[1];
+y work[0];
+z anc[1];
+s work[0];
+sdg work[1];
+t work[1];
+tdg anc[0];
+sx anc[0];
+sxdg work[1];
+id anc[1];
+barrier anc[0], anc[1], work[0], work[1], work[2];
+rx(-4.55997511124264) work[0];
+ry(0.638149207552976) anc[1];
+rz(-3.1019659540998594) anc[0];
+p(5.0720803487985915) work[0];
+u1(-0.7879229850594633) anc[1];
+u2(3.5267259628723515, -0.3748586546645507) work[0];
+u3(-1.324509986435631, 5.426999488831422, -5.295791776460657) anc[1];
+U(-5.219789132591381, 5.04345544389207, 1.2695028409627058) work[0];
+cx work[1], anc[1];
+cy work[0], anc[1];
+cz work[0], anc[0];
+barrier anc[0], anc[1], work[0], work[1], work[2];
+ch work[1], anc[1];
+csx anc[0], anc[1];
+swap anc[1], work[2];
+crx(-4.979345085189392) work[1], work[2];
+cry(5.187031030805519) work[2], anc[1];
+crz(-1.930667792347319) anc[1], work[2];
+cp(-6.004423100931886) work[0], work[2];
+cu1(-3.8882670486008837) work[0], anc[1];
+cu3(-5.997909801051064, -3.068264769882712, 0.3063342840048655) anc[0], work[1];
+cu(5.8428041222047735, -0.4110098317435016, -2.021188080540589, 5.923397089966599) anc[1], work[0];
+rxx(6.17143083099605) work[1], work[2];
+rzz(-4.765401039499702) work[1], work[0];
+ccx anc[0], work[0], work[2];
+cswap anc[1], work[0], work[1];
+rccx work[0], work[1], work[2];
+rcccx work[2], work[1], anc[1], anc[0];
+mcx anc[0], anc[1], work[0], work[1];
+c3sx anc[1], work[2], anc[0], work[0];
+mcx_0 work[1], anc[0], anc[1], work[0], work[2];
+rcccx work[2], work[1], anc[0], work[0];
+h anc[1];
+rxx(6.118662103240245) anc[1], anc[0];
+z work[0];
+c3sx anc[1], work[0], work[1], work[2];
+y work[2];
+rxx(-0.26270781008218247) work[2], anc[1];
+rx(-1.500049556801093) anc[0];
+cy anc[1], work[0];
+U(-0.00010327504183926806, 2.7982707293475997, -0.5243518789848753) work[0];
+t work[0];
+u1(2.3513207508673144) work[1];
+id anc[1];
+sdg work[2];
+rx(-5.5812174366222385) work[2];
+rzz(-2.1435709616708714) anc[0], anc[1];
+rx(-2.9981751616516163) work[1];
+csx anc[1], work[1];
+tdg work[1];
+rzz(-4.188481501857043) work[1], work[2];
+u1(5.518605818144403) anc[1];
+rxx(3.693936107564152) work[0], anc[1];
+swap anc[0], work[2];
+cry(5.406508250016866) anc[1], work[1];
+sdg work[1];
+rxx(-3.6972117167062177) work[1], anc[1];
+cp(0.7475198849136033) work[0], work[2];
+rzz(1.44437406136253) anc[1], work[1];
+mcx_0 anc[0], work[1], work[0], work[2], anc[1];
+t anc[0];
+tdg anc[1];
+ccx work[1], anc[1], work[0];
+barrier anc[0], anc[1], work[0], work[1], work[2];
+ccx work[2], anc[0], anc[1];
+p(0.054125408393492336) work[2];
+barrier anc[0], anc[1], work[0], work[1], work[2];
+sxdg work[2];
+cu(3.409410191625801, 4.074015611569573, -1.2174107894834707, 0.961907952111579) anc[1], work[1];
+y work[1];
+csx work[2], anc[1];
+ccx work[2], anc[0], work[1];
+p(1.55791002599884) work[1];
+cu1(2.543137012106703) work[2], work[0];
+barrier anc[0], anc[1], work[0], work[1], work[2];
+c3sx anc[1], work[0], work[1], work[2];
+cu3(-2.442241110847822, 6.231617654831361, -2.3316596745679066) work[2], work[1];
+barrier anc[0], anc[1], work[0], work[1], work[2];
+mcx_0 anc[1], anc[0], work[0], work[1], work[2];
+p(2.3137877814394354) work[0];
+rzz(-2.9644312088674423) anc[1], work[2];
+cz anc[1], work[1];
+t anc[0];
+t anc[0];
+meas[0] = measure anc[0];
+meas[1] = measure anc[1];
+meas[2] = measure work[0];
+meas[3] = measure work[1];
+meas[4] = measure work[2];

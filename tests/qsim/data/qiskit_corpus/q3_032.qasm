@@ -1,0 +1,277 @@
+OPENQASM 3.0;
+include "stdgates.inc";
+gate sxdg _gate_q_0 {
+  s _gate_q_0;
+  h _gate_q_0;
+  s _gate_q_0;
+}
+gate cs _gate_q_0, _gate_q_1 {
+  t _gate_q_0;
+  cx _gate_q_0, _gate_q_1;
+  tdg _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  t _gate_q_1;
+}
+gate csx _gate_q_0, _gate_q_1 {
+  h _gate_q_1;
+  cs _gate_q_0, _gate_q_1;
+  h _gate_q_1;
+}
+gate cu1(p0) _gate_q_0, _gate_q_1 {
+  p(0.5*p0) _gate_q_0;
+  cx _gate_q_0, _gate_q_1;
+  p((-0.5)*p0) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  p(0.5*p0) _gate_q_1;
+}
+gate cu3(p0, p1, p2) _gate_q_0, _gate_q_1 {
+  p(0.5*p2 + 0.5*p1) _gate_q_0;
+  p(0.5*p2 - 0.5*p1) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  U((-0.5)*p0, 0, (-0.5)*p1 - 0.5*p2) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  U(0.5*p0, p1, 0) _gate_q_1;
+}
+gate rxx(p0) _gate_q_0, _gate_q_1 {
+  h _gate_q_0;
+  h _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  rz(p0) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  h _gate_q_1;
+  h _gate_q_0;
+}
+gate rzz(p0) _gate_q_0, _gate_q_1 {
+  cx _gate_q_0, _gate_q_1;
+  rz(p0) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+}
+gate rccx _gate_q_0, _gate_q_1, _gate_q_2 {
+  h _gate_q_2;
+  t _gate_q_2;
+  cx _gate_q_1, _gate_q_2;
+  tdg _gate_q_2;
+  cx _gate_q_0, _gate_q_2;
+  t _gate_q_2;
+  cx _gate_q_1, _gate_q_2;
+  tdg _gate_q_2;
+  h _gate_q_2;
+}
+gate rcccx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+}
+gate mcx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  p(pi/8) _gate_q_0;
+  p(pi/8) _gate_q_1;
+  p(pi/8) _gate_q_2;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_0, _gate_q_1;
+  p(-pi/8) _gate_q_1;
+  cx _gate_q_0, _gate_q_1;
+  cx _gate_q_1, _gate_q_2;
+  p(-pi/8) _gate_q_2;
+  cx _gate_q_0, _gate_q_2;
+  p(pi/8) _gate_q_2;
+  cx _gate_q_1, _gate_q_2;
+  p(-pi/8) _gate_q_2;
+  cx _gate_q_0, _gate_q_2;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  p(pi/8) _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  p(-pi/8) _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  h _gate_q_3;
+}
+gate c3sx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  cp(pi/8) _gate_q_0, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_1;
+  h _gate_q_3;
+  cp(-pi/8) _gate_q_1, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_1;
+  h _gate_q_3;
+  cp(pi/8) _gate_q_1, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_1, _gate_q_2;
+  h _gate_q_3;
+  cp(-pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_2;
+  h _gate_q_3;
+  cp(pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_1, _gate_q_2;
+  h _gate_q_3;
+  cp(-pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+  cx _gate_q_0, _gate_q_2;
+  h _gate_q_3;
+  cp(pi/8) _gate_q_2, _gate_q_3;
+  h _gate_q_3;
+}
+gate rcccx_dg _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3 {
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_1, _gate_q_3;
+  tdg _gate_q_3;
+  cx _gate_q_0, _gate_q_3;
+  h _gate_q_3;
+  t _gate_q_3;
+  cx _gate_q_2, _gate_q_3;
+  tdg _gate_q_3;
+  h _gate_q_3;
+}
+gate mcx_0 _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3, _gate_q_4 {
+  h _gate_q_4;
+  cp(pi/2) _gate_q_3, _gate_q_4;
+  h _gate_q_4;
+  rcccx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3;
+  h _gate_q_4;
+  cp(-pi/2) _gate_q_3, _gate_q_4;
+  h _gate_q_4;
+  rcccx_dg _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_3;
+  c3sx _gate_q_0, _gate_q_1, _gate_q_2, _gate_q_4;
+}
+bit[5] c;
+qubit[5] q;
+h q[4];
+x q[0];
+y q[4];
+z q[3];
+s q[4];
+sdg q[3];
+t q[0];
+tdg q[4];
+sx q[0];
+sxdg q[1];
+id q[0];
+barrier q[0], q[1], q[2], q[3], q[4];
+rx(-6.097657883170895) q[4];
+ry(1.61920727126628) q[3];
+rz(-4.571340825546087) q[2];
+p(2.4075579376570797) q[2];
+u1(3.9235482186726536) q[3];
+u2(3.370608683600004, 2.803587131063681) q[1];
+u3(-5.067021043386642, 1.5897897001119992, -1.9708998484189015) q[1];
+U(-4.526030424726341, -5.129843329800698, -1.1285130477951233) q[1];
+cx q[0], q[3];
+cy q[0], q[2];
+cz q[4], q[3];
+ch q[3], q[0];
+csx q[2], q[0];
+swap q[2], q[0];
+crx(0.37378143084962456) q[0], q[3];
+cry(-4.431025284607571) q[1], q[4];
+crz(4.553959843393709) q[0], q[2];
+cp(1.4072019599437393) q[0], q[3];
+cu1(4.530382062355754) q[2], q[3];
+cu3(4.166181830045053, -4.154261986006864, 2.210263166659862) q[4], q[0];
+cu(1.0616794338246152, 2.1791659345218637, 4.608912739239404, 1.8898665577759868) q[2], q[3];
+rxx(-0.7090916088617023) q[3], q[0];
+rzz(4.946061587897201) q[1], q[3];
+ccx q[3], q[0], q[1];
+cswap q[2], q[0], q[4];
+barrier q[0], q[1], q[2], q[3], q[4];
+rccx q[4], q[3], q[2];
+rcccx q[4], q[3], q[2], q[0];
+mcx q[1], q[4], q[0], q[3];
+c3sx q[1], q[0], q[3], q[2];
+mcx_0 q[0], q[4], q[2], q[1], q[3];
+cry(3.221823382644901) q[3], q[2];
+U(5.116598642743973, 4.503055591361543, 3.0984697200507227) q[0];
+cx q[3], q[0];
+x q[1];
+ch q[2], q[1];
+rz(3.972475874030323) q[0];
+mcx q[3], q[1], q[4], q[0];
+cz q[0], q[3];
+ch q[2], q[0];
+rzz(-0.8189071365946416) q[2], q[0];
+t q[2];
+ry(-4.0731594539071585) q[4];
+h q[2];
+mcx_0 q[2], q[3], q[0], q[4], q[1];
+sx q[0];
+rx(0.8361386165905058) q[0];
+rccx q[3], q[2], q[1];
+h q[4];
+rz(5.727106183783109) q[1];
+cz q[1], q[3];
+h q[2];
+rcccx q[4], q[2], q[1], q[0];
+h q[4];
+ch q[4], q[2];
+rxx(-0.7741163117105296) q[4], q[2];
+s q[0];
+cswap q[3], q[0], q[2];
+ccx q[1], q[0], q[4];
+barrier q[0], q[1], q[2], q[3], q[4];
+csx q[3], q[4];
+p(-0.5217431988953924) q[4];
+rccx q[4], q[0], q[3];
+cu3(1.998319965266143, -1.6804726894780408, 3.5024576264219363) q[1], q[2];
+p(1.5993073226031465) q[4];
+ccx q[2], q[4], q[3];
+h q[0];
+mcx_0 q[4], q[0], q[2], q[3], q[1];
+cy q[1], q[0];
+mcx_0 q[1], q[3], q[0], q[2], q[4];
+z q[1];
+swap q[2], q[4];
+sdg q[4];
+cp(5.853005488044248) q[3], q[2];
+cu1(2.458564645967714) q[1], q[2];
+rcccx q[3], q[4], q[0], q[2];
+U(0.5294899037718812, -0.3797605445454284, -3.2345387194396835) q[4];
+ch q[4], q[0];
+rccx q[4], q[2], q[0];
+ccx q[1], q[0], q[3];
+rz(-2.038758189224028) q[4];
+ch q[2], q[4];
+c3sx q[4], q[3], q[1], q[0];
+cswap q[2], q[4], q[0];
+barrier q[0], q[1], q[2], q[3], q[4];
+ccx q[0], q[3], q[4];
+c[0] = measure q[0];
+c[1] = measure q[1];
+c[2] = measure q[2];
+c[3] = measure q[3];
+c[4] = measure q[4];
