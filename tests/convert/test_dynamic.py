@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -225,4 +226,10 @@ def test_output_folder_round_trips_to_onnx_and_bad_folders_are_refused(tmp_path)
     (out / "model.weights.h5").write_bytes(b"not hdf5")
     with pytest.raises(InputError, match="weights do not match"):
         load_converted(out)
+    text = (out / "model.py").read_text()
+    planted = text.replace("    return keras.Model", "    open('PWNED', 'w')\n    return keras.Model")
+    (out / "model.py").write_text(planted)
+    with pytest.raises(InputError, match="not plain converted code"):
+        load_converted(out)
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
     assert json.loads((out / "report.json").read_text())["status"] == "ok"

@@ -34,12 +34,23 @@ def is_converted_folder(path: str | Path) -> bool:
 def load_generated_model(folder: str | Path) -> Any:
     """Import ``folder/model.py`` as a fresh module, build the model and load its weights.
 
-    ``model.py`` is Python: load only folders you wrote or trust (a ``.keras`` file is data).
+    ``model.py`` is checked first with the same grammar it was written under (a docstring,
+    ``import keras`` and ``build_model()`` made of Keras calls): an edited file that does
+    anything else is refused (exit 2) before it runs.
     """
+    from mstool.toolkit.convert.safe_code import UnsafeCode, check_model_source
+
     folder = Path(folder)
     weights = folder / WEIGHTS
     if not weights.is_file():
         raise InputError(f"{WEIGHTS} is missing next to {MODEL_PY}", where=str(folder))
+    try:
+        check_model_source((folder / MODEL_PY).read_text(), "")
+    except UnsafeCode as err:
+        raise InputError(f"{MODEL_PY} is not plain converted code ({err.message})",
+                         where=str(folder / MODEL_PY)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read {MODEL_PY}: {err}", where=str(folder / MODEL_PY)) from None
     name = f"mstool_generated_{abs(hash(str(folder.resolve())))}_{time.monotonic_ns()}"
     spec = importlib.util.spec_from_file_location(name, folder / MODEL_PY)
     module = importlib.util.module_from_spec(spec)
