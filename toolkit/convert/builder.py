@@ -273,16 +273,21 @@ class Builder:
         a saved ``.keras`` file loads anywhere), reshaped to the constant's shape.
         """
         value = np.asarray(value)
-        if value.size <= INLINE_CONSTANT_LIMIT and not tensor or value.size == 0:
+        if value.size <= INLINE_CONSTANT_LIMIT and not tensor:
             return literal(value)
         dtype = str(value.dtype)
-        stored = dtype if dtype in ("float16", "float32", "float64", "bfloat16") else "float64"
-        if stored == "float64" and dtype != "float64" and value.size and np.abs(value).max() < 2**24:
-            stored = "float32"  # integers and booleans this small are exact in float32
         if self.constant_index is None:
             self.constant_index = self.fresh_name("constant_row")
             self.assign(self.constant_index,
                         f'keras.ops.zeros_like(keras.ops.reshape({self.anchor}, (-1,))[0:1,], dtype="int32")')
+        if value.size == 0:  # an empty tensor (a Keras tensor all the same, for a model output)
+            target = self.fresh_name(hint)
+            empty = f"keras.ops.cast({self.constant_index}[0:0,], {safe_code.string_literal(dtype)})"
+            self.assign(target, f"keras.ops.reshape({empty}, {tuple(value.shape)})")
+            return target
+        stored = dtype if dtype in ("float16", "float32", "float64", "bfloat16") else "float64"
+        if stored == "float64" and dtype != "float64" and value.size and np.abs(value).max() < 2**24:
+            stored = "float32"  # integers and booleans this small are exact in float32
         table = self.fresh_name(hint)
         kwargs = {"input_dim": 1, "output_dim": max(int(value.size), 1), "name": table}
         if stored != "float32":

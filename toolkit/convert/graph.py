@@ -319,11 +319,17 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
 def output_name(name: str) -> str:
     """A graph output's Keras name: the ONNX name, characters Keras (or Python) refuses replaced.
 
-    >>> output_name("last_hidden_state"), output_name("logits:0"), output_name("0")
-    ('last_hidden_state', 'logits_0', 'output_0')
+    >>> output_name("last_hidden_state"), output_name("logits:0"), output_name("0"), output_name("add_2")
+    ('last_hidden_state', 'logits_0', 'output_0', 'add_2_output')
     """
     cleaned = sanitize(name) or "output"
-    return cleaned if not cleaned[0].isdigit() else f"output_{cleaned}"
+    cleaned = cleaned if not cleaned[0].isdigit() else f"output_{cleaned}"
+    # Keras names unnamed operations after their function (add, reshape_3, bitwise_not): an output
+    # with such a name would clash with one of them, so it gets a suffix.
+    import keras
+
+    base = re.sub(r"_\d+$", "", cleaned)
+    return f"{cleaned}_output" if base in dir(keras.ops) or base == "get_item" else cleaned
 
 
 def _declare_outputs(builder: Builder, graph: Any) -> list[str]:

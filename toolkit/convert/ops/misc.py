@@ -114,7 +114,7 @@ def range_(node: Any, b: Builder) -> None:
             b.emit(node, f"keras.ops.cast({expr}, {string_literal(dtype)})")
             b.set_dims(node.output[0], (length,))
             return
-    raise Unsupported("Range whose bounds are computed from tensor values (not sizes)")
+    raise Unsupported("Range bounds must be constant or sizes (here they are computed from tensor values)")
 
 
 @add_converter("EyeLike", 9)
