@@ -233,3 +233,16 @@ def test_output_folder_round_trips_to_onnx_and_bad_folders_are_refused(tmp_path)
         load_converted(out)
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
     assert json.loads((out / "report.json").read_text())["status"] == "ok"
+
+
+def test_second_shape_the_model_itself_refuses_is_reported_not_failed(tmp_path):
+    nodes = [helper.make_node("Reshape", ["x", "rows"], ["y"])]
+    model = make_model(nodes, [("x", F, ["N", "W"])], [("y", F, [None, 16])],
+                       [const("rows", np.array([-1, 16], I64))])
+    onnx.save(model, tmp_path / "rows.onnx")
+    result = run_cli("convert", tmp_path / "rows.onnx", "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.stderr
+    verification = result.json()["verification"]
+    assert "onnxruntime refused" in verification["skipped_cases"]["second"]
+    assert [r["case"] for r in verification["outputs"]] == ["exported"] and verification["passed"]
+    assert "Case second not run" in (tmp_path / "out" / "report.md").read_text()

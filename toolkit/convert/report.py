@@ -46,6 +46,8 @@ def render_markdown(report: dict[str, Any]) -> str:
                      f"atol {verification['atol']}, rtol {verification['rtol']}.")
         if verification.get("tolerance"):
             lines.append(f"Tolerance: {verification['tolerance']}.")
+        for case, reason in (verification.get("skipped_cases") or {}).items():
+            lines.append(f"Case {case} not run: {reason}.")
         lines += ["", "| output | case | shape | max abs error | max rel error | passed |",
                   "|---|---|---|---|---|---|"]
         for row in verification["outputs"]:
