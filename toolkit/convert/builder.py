@@ -158,9 +158,9 @@ class Builder:
         if name in self.shape_values:
             return tuple(self.shape_values[name].shape)
         tensor = self.tensors[name]
-        return layout.to_onnx_shape(self.keras_dims(tensor.var, name), tensor.perm)
+        return layout.to_onnx_shape(self.keras_dims(tensor.var), tensor.perm)
 
-    def keras_dims(self, var: str, name: str | None = None) -> tuple[Any, ...]:  # noqa: ARG002
+    def keras_dims(self, var: str) -> tuple[Any, ...]:
         """The Keras-layout shape of variable ``var``: ints, and Dims where Keras has None."""
         keras_shape = tuple(self.namespace[var].shape)
         if None not in keras_shape:
