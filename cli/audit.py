@@ -13,13 +13,17 @@ from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_js
 from mstool.cli.output import emit, progress_bar, warn
 from mstool.toolkit.extras import require_extra
 
-HELP = """Audit a classifier's robustness: white-box and black-box attacks and natural perturbations.
+HELP = """Audit a classifier's robustness: white-box and black-box attacks and natural perturbations,
+an AutoAttack-style standard evaluation, defences, and adversarial training with a re-audit.
 
-Writes report.json, report.md, report.html and audit-report.h5 (adversarial examples).
+Writes report.json, report.md, report.html and audit-report.h5 (adversarial examples);
+a recipe with a harden: section also writes the hardened model.
 
 \b
 Example: mstool audit recipes/audit.yaml
 Example: mstool audit --model m.keras --data d.npz --attack pgd --eps 0.1
+Example: mstool audit --model m.keras --data d.npz --standard --eps 0.1
+Example: mstool audit recipes/adversarial_digits.yaml   (model -> hardened model -> re-audit)
 """
 
 
@@ -34,12 +38,17 @@ def _shell_overrides(
     queries: int | None,
     input_range: str | None,
     output: Path | None,
+    standard: bool = False,
 ) -> dict[str, Any]:
     """Shell options as typed recipe overrides, so recipe and shell go through one validation."""
     items = [{"name": a, "eps": list(eps), **({"queries": queries} if queries else {})} for a in attacks]
+    budget = None
+    if standard and eps:
+        budget = {"eps": float(eps[0]), **({"queries": queries} if queries else {})}
     return {
         "model.path": model, "data.path": data, "data.limit": limit, "seed": seed,
         "preprocess.input_range": _parse_range(input_range), "report.dir": output,
+        "standard": budget,
         "attacks": items or None, "perturbations": [{"name": p} for p in perturbations] or None,
     }
 
@@ -67,6 +76,16 @@ def _render(result: dict[str, Any], console: Console) -> None:
         table.add_row(*row)
     console.print(table)
     summary = result["summary"]
+    standard = result.get("standard")
+    if standard:
+        console.print(
+            f"[bold]standard evaluation[/bold] ({standard['norm']} eps {standard['eps']:g}, "
+            + " + ".join(a["attack"] for a in standard["attacks"])
+            + f"): robust accuracy [bold]{standard['robust_accuracy']:.3f}[/bold]"
+        )
+        for check in standard["checks"]:
+            mark = "ok  " if check["passed"] else "FAIL"
+            console.print(f"  {mark} {check['check']}: {check['detail']}")
     if summary.get("worst_accuracy") is not None:
         console.print(f"accuracy under the strongest attack: [bold]{summary['worst_accuracy']:.3f}[/bold]")
     if summary.get("mean_corruption_accuracy") is not None:
@@ -78,7 +97,10 @@ def _render(result: dict[str, Any], console: Console) -> None:
 
 
 def robust_accuracy(report: Any) -> float:
-    """The number ``--fail-under`` gates on: worst accuracy under attack, else under perturbation."""
+    """The number ``--fail-under`` gates on: the standard evaluation's robust accuracy, else the
+    worst accuracy under attack, else under perturbation."""
+    if report.robust_accuracy is not None:
+        return report.robust_accuracy
     if report.summary.worst_accuracy is not None:
         return report.summary.worst_accuracy
     if report.results:
@@ -87,14 +109,18 @@ def robust_accuracy(report: Any) -> float:
 
 
 def _check_shell_args(recipe: Path | None, model: Path | None, data: Path | None, attacks: list[str],
-                      eps: list[float], perturbations: list[str]) -> None:
+                      eps: list[float], perturbations: list[str], standard: bool) -> None:
     from mstool.toolkit.audit.attacks import get_attack
     from mstool.toolkit.errors import InputError
 
     if recipe is None and (model is None or data is None):
         raise InputError("give a recipe, or --model and --data (see mstool audit --help)")
-    if recipe is None and not attacks and not perturbations:
-        raise InputError("give at least one --attack or --perturbation")
+    if recipe is None and not attacks and not perturbations and not standard:
+        raise InputError("give --standard, or at least one --attack or --perturbation")
+    if standard and len(eps) > 1:
+        raise InputError("--standard evaluates at one budget: give a single --eps")
+    if standard and not eps and recipe is None:
+        raise InputError("--standard needs --eps (the Linf budget in data units)")
     if attacks and not eps and any(get_attack(a, where="--attack").budget == "eps" for a in attacks):
         raise InputError("--attack needs --eps for bounded attacks")
 
@@ -104,7 +130,9 @@ def audit_command(
         Path | None, typer.Argument(help="Audit recipe (YAML); optional with --model/--data.")
     ] = None,
     model: Annotated[
-        Path | None, typer.Option("--model", help="Model: .keras, .h5, SavedModel folder or .onnx.")
+        Path | None,
+        typer.Option("--model", help="Model: .keras, .h5, .onnx, SavedModel folder (with --trust-model) "
+                     "or mstool convert folder."),
     ] = None,
     data: Annotated[
         Path | None, typer.Option("--data", help="Data: .npz (x, y) or an images artifact.")
@@ -128,6 +156,19 @@ def audit_command(
     fail_under: Annotated[
         float | None, typer.Option("--fail-under", help="Exit 1 when robust accuracy is below this.")
     ] = None,
+    standard: Annotated[
+        bool,
+        typer.Option("--standard", help="AutoAttack-style standard evaluation at --eps "
+                     "(APGD-CE, APGD-T, DeepFool, Square; per-sample worst case)."),
+    ] = False,
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="Cheaper attack defaults (PGD 10 steps, 1 start) for a first look."),
+    ] = False,
+    trust_model: Annotated[
+        bool,
+        typer.Option("--trust-model", help="Allow a SavedModel: it is a program and can run any graph op."),
+    ] = False,
     seed: SeedOption = None,
     overrides: SetOption = None,
     json_output: JsonOption = False,
@@ -141,11 +182,22 @@ def audit_command(
     from mstool.toolkit.io import load_recipe, recipe_dir
 
     apply_local_json(json_output)
-    _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [])
+    _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [], standard)
     sets = recipe_overrides(_shell_overrides(
-        model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output
+        model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output,
+        standard,
     ), overrides)
     spec = load_recipe(recipe, AuditRecipe, sets)
+    if standard and spec.standard is None:
+        from mstool.toolkit.errors import InputError
+
+        raise InputError("--standard needs --eps, or a standard: {eps: ...} section in the recipe")
+    if quick:
+        spec.quick = True
+    if trust_model:
+        for section in (spec.model, spec.second_model):
+            if section is not None:
+                section.trust = True
     base = recipe_dir(recipe)
     with progress_bar("audit", total_steps(spec)) as advance:
         outcome = run_audit(spec, base, step=lambda text: advance(info=text))

@@ -31,6 +31,7 @@ run's first checkpoint; a run killed before that gets them back at the next run 
 One run at a time per trajectory (OUT.lock): a second one stops with exit 2.
 Example: mstool simulate recipes/sponge.yaml --set steps=500 --set output.trajectory=ala2.h5
 Example: mstool --json simulate recipes/sponge.yaml --set steps=0
+Example: mstool simulate recipes/sponge.yaml --set implicit_solvent.model=obc2 --set restraints.selection=@CA
 """
 
 

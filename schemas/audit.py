@@ -24,6 +24,7 @@ class ModelSection(Section):
     format: Literal["auto", "keras", "savedmodel", "onnx"] = "auto"
     outputs: Literal["auto", "logits", "probabilities"] = "auto"
     whitebox: bool = True
+    trust: bool = False  # a SavedModel is a program: it runs only when trusted (--trust-model)
 
 
 class DataSection(Section):
@@ -92,6 +93,65 @@ class PerturbationSection(Section):
         return value
 
 
+class StandardSection(Section):
+    """AutoAttack-style standard evaluation at one budget: APGD-CE, APGD-T, DeepFool and Square
+    in turn, per-sample worst case, plus gradient-masking checks.
+
+    >>> StandardSection(eps=0.1).norm
+    'linf'
+    """
+
+    eps: float = Field(gt=0)
+    norm: Literal["linf", "l2"] = "linf"
+    checks: bool = True
+    queries: int | None = Field(default=None, ge=1)  # Square's per-sample budget (default 5000)
+
+
+class DefenceSection(Section):
+    """An input transformation in front of the model, evaluated adaptively.
+
+    ``name``: ``bit_depth`` (``bits``), ``median`` (``size``) or ``jpeg`` (``quality``).
+    ``adaptive: true`` passes gradients straight through the transform (BPDA), so white-box
+    attacks attack the defended model end to end; ``false`` shows what a naive evaluation sees.
+
+    >>> DefenceSection(name="bit_depth", params={"bits": 4}).adaptive
+    True
+    """
+
+    name: str
+    params: dict[str, Any] = {}
+    adaptive: bool = True
+
+
+class DetectorSection(Section):
+    """A feature-squeezing detector scored against PGD adversarials at ``eps`` (ROC AUC)."""
+
+    eps: float = Field(gt=0)
+    false_positive_rate: float = Field(default=0.05, gt=0, lt=1)
+
+
+class HardenSection(Section):
+    """Adversarial training: fine-tune the model on ``attack`` examples made each batch, then
+    audit the hardened model with the same recipe (before and after side by side).
+
+    ``data`` is the training set (.npz or images artifact, the same preprocessing as the
+    audit); ``eps`` is in data units; ``ratio`` is the share of each batch made adversarial.
+
+    >>> HardenSection(data="train.npz", eps=0.1).steps
+    10
+    """
+
+    data: str
+    eps: float = Field(gt=0)
+    attack: Literal["pgd", "fgsm"] = "pgd"
+    steps: int = Field(default=10, ge=1)
+    ratio: float = Field(default=1.0, ge=0, le=1)
+    epochs: int = Field(default=10, ge=1)
+    batch_size: int = Field(default=64, ge=1)
+    learning_rate: float = Field(default=1e-3, gt=0)
+    output: str | None = None  # default: <report.dir>/hardened.keras
+
+
 class MetricsSection(Section):
     """Optional, more expensive metrics."""
 
@@ -126,11 +186,16 @@ class AuditRecipe(Recipe):
     preprocess: PreprocessSection = PreprocessSection()
     attacks: list[AttackSection] = []
     perturbations: list[PerturbationSection] = []
+    standard: StandardSection | None = None
+    defence: DefenceSection | None = None
+    detector: DetectorSection | None = None
+    harden: HardenSection | None = None
     metrics: MetricsSection = MetricsSection()
     report: ReportSection = ReportSection()
     seed: int = 0
     batch_size: int = Field(default=256, ge=1)
     fail_under: float | None = None
+    quick: bool = False  # cheaper attack defaults (PGD 10 steps, 1 start; APGD 20 steps)
 
 
 class ResultRow(BaseModel):
@@ -189,6 +254,11 @@ class AuditReport(BaseModel):
     second_clean_accuracy: float | None = None
     results: list[ResultRow]
     summary: Summary
+    robust_accuracy: float | None = None  # standard evaluation's, else the worst under any attack
+    standard: dict[str, Any] | None = None
+    defence: dict[str, Any] | None = None
+    detection: dict[str, Any] | None = None
+    hardening: dict[str, Any] | None = None  # before/after when the recipe hardens the model
     warnings: list[str] = []
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from mstool.schemas.base import ArtifactMeta
+from mstool.schemas.base import ArtifactMeta, FiniteFloat
 
 
 class ImagesMeta(ArtifactMeta):
@@ -34,9 +34,9 @@ class ImagesMeta(ArtifactMeta):
     channels: int
     layout: Literal["CHW", "HWC"] = "CHW"
     dtype: Literal["float32", "float16", "uint8"] = "float32"
-    value_range: tuple[float, float] = (0.0, 1.0)
-    mean: list[float] | None = None
-    std: list[float] | None = None
+    value_range: tuple[FiniteFloat, FiniteFloat] = (0.0, 1.0)
+    mean: list[FiniteFloat] | None = None
+    std: list[FiniteFloat] | None = None
     class_names: list[str] = []
     skipped: list[dict[str, str]] = []
     recipe: dict = {}

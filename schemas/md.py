@@ -44,9 +44,10 @@ class BarostatSection(Section):
 
 
 class MinimisationSection(Section):
-    """Energy minimisation before dynamics: steepest descent, then L-BFGS."""
+    """Energy minimisation before dynamics (on by default: minimise, then equilibrate):
+    steepest descent, then L-BFGS."""
 
-    enabled: bool = False
+    enabled: bool = True
     steepest_descent_steps: int = Field(default=50, ge=0)
     max_iterations: int = Field(default=500, ge=0)
     tolerance: PositiveFloat = 10.0  # kJ/mol/nm, on the largest force
@@ -81,6 +82,26 @@ class MLPotentialSection(Section):
     mode: Literal["add", "replace"] = "add"
 
 
+class ImplicitSolventSection(Section):
+    """Generalized Born implicit solvent (non-periodic systems, nonbonded.method nocutoff)."""
+
+    model: Literal["none", "obc2"] = "none"
+    solvent_dielectric: PositiveFloat = 78.5
+    solute_dielectric: PositiveFloat = 1.0
+    salt_concentration: float = Field(default=0.0, ge=0.0)  # mol/L
+
+
+class RestraintsSection(Section):
+    """Harmonic positional restraints E = k/2 |r - r0|^2 to the starting positions.
+
+    ``selection``: atom numbers and ranges (``1-20,31``), residues (``:1-10``, ``:ALA``),
+    atom names (``@CA,C,N``) or both (``:1-10@CA``); empty means no restraints.
+    """
+
+    selection: str = ""
+    force_constant: PositiveFloat = 1000.0  # kJ/mol/nm^2
+
+
 class SimulateRecipe(Recipe):
     """A molecular dynamics run.
 
@@ -104,6 +125,9 @@ class SimulateRecipe(Recipe):
     sits: SitsSection = SitsSection()
     output: OutputSection = OutputSection()
     ml_potential: MLPotentialSection = MLPotentialSection()
+    implicit_solvent: ImplicitSolventSection = ImplicitSolventSection()
+    restraints: RestraintsSection = RestraintsSection()
+    hydrogen_mass: PositiveFloat | None = None  # amu; repartitioned from the bonded heavy atom
     seed: int = 0
     device: Literal["cpu", "cuda", "auto"] = "cpu"
 

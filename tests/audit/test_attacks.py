@@ -19,6 +19,7 @@ FAST = {
     "vmifgsm": {"steps": 3, "variance_samples": 2},
     "vnifgsm": {"steps": 3, "variance_samples": 2},
     "apgd": {"steps": 10},
+    "apgd_t": {"steps": 10, "target_classes": 2},
     "universal": {"epochs": 2},
     "cw": {"max_iter": 20, "binary_search_steps": 3},
     "ead": {"max_iter": 20, "binary_search_steps": 2},
@@ -197,3 +198,18 @@ def test_universal_perturbation_is_one_perturbation(digits_clf):
     assert seen.sum() > 10
     np.testing.assert_allclose(high[seen], low[seen], atol=1e-6)  # one value per pixel
     assert np.abs(high[seen]).max() > 0.1
+
+
+def test_field_strength_defaults_are_no_weaker_than_quick(digits_clf):
+    from mstool.toolkit.audit.attacks import AttackJob, get_attack, run_attack
+
+    clf, x, y = digits_clf
+    spec = get_attack("pgd")
+    field_params, quick_params = resolve_params(spec, {}, "t"), resolve_params(spec, {}, "t", quick=True)
+    assert (field_params["steps"], field_params["restarts"]) == (40, 5)
+    assert (quick_params["steps"], quick_params["restarts"]) == (10, 1)
+    accuracy = {}
+    for name, params in (("field", field_params), ("quick", quick_params)):
+        job = AttackJob(clf, x, y, 0.12, np.random.default_rng(0), params=dict(params))
+        accuracy[name] = float((clf.predict(run_attack(spec, job)) == y).mean())
+    assert accuracy["field"] <= accuracy["quick"] < 0.9

@@ -135,7 +135,8 @@ def _bad(tmp_path, x, y):
         ("shape", "expects input shape"),
         ("labels", "labels must be in [0, 9]"),
         ("range", "outside the declared preprocess.input_range"),
-        ("attack", "unknown attack 'fgsmm'; valid attacks:"),
+        ("attack", "unknown attack 'fgsmm' (did you mean fgsm or"),
+        ("eps_range", "eps 2 is outside (0, 1]"),
         ("perturbation", "unknown perturbation 'foggy'"),
         ("param", "has no parameter(s) ['stepz']"),
         ("no_eps", "needs --eps"),
@@ -153,6 +154,8 @@ def test_bad_input_is_one_line_exit_2(case, message, digits_dir, tmp_path):
         args[3] = _bad(tmp_path, np.full((4, 8, 8), 16.0, np.float32), np.zeros(4, int))
     elif case == "attack":
         args[5] = "fgsmm"
+    elif case == "eps_range":
+        args[7] = "2"
     elif case == "perturbation":
         args += ["--perturbation", "foggy"]
     elif case == "param":

@@ -116,7 +116,7 @@ def test_savedmodel_matches_keras(linear_model, tmp_path):
     path, w, b = linear_model
     keras.models.load_model(path).export(tmp_path / "sm", verbose=False)
     x = np.random.default_rng(1).uniform(0, 1, (5, 4, 4, 1)).astype(np.float32)
-    clf = load_classifier(tmp_path / "sm", Preprocess())
+    clf = load_classifier(tmp_path / "sm", Preprocess(), trust_model=True)
     check_compatible(clf, x, np.zeros(5, int), "d")
     np.testing.assert_allclose(clf.logits(x), x.reshape(5, -1) @ w + b, rtol=1e-5, atol=1e-5)
     assert clf.whitebox and clf.model_format == "savedmodel"
@@ -132,3 +132,79 @@ def test_preprocess_mean_std_and_nchw():
     out = p.apply_numpy(x)
     assert out.shape == (1, 2, 3, 3)
     np.testing.assert_allclose(out[0, :, 0, 0], [0.5, 0.5])
+
+
+def _file_writing_savedmodel(folder, marker):
+    """A tiny SavedModel whose serving function writes ``marker`` when it runs: a program."""
+    import tensorflow as tf
+
+    class Writer(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([None, 8, 8, 1], tf.float32)])
+        def serve(self, x):
+            with tf.control_dependencies([tf.io.write_file(str(marker), "ran")]):
+                return {"logits": tf.reshape(x, (-1, 64))[:, :10] * 1.0}
+
+    module = Writer()
+    tf.saved_model.save(module, str(folder), signatures={"serving_default": module.serve})
+
+
+def test_savedmodel_needs_trust_and_says_why(digits_dir, tmp_path):
+    marker = tmp_path / "PWNED"
+    _file_writing_savedmodel(tmp_path / "sm", marker)
+    args = ["audit", "--model", tmp_path / "sm", "--data", digits_dir / "digits.npz",
+            "--attack", "fgsm", "--eps", "0.1", "--limit", "10", "-o", tmp_path / "o"]
+    res = run_cli(*args)
+    assert res.exit_code == 2
+    assert "SavedModel is a program" in res.stderr and "--trust-model" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert not marker.exists() and not (tmp_path / "o").exists()
+    trusted = run_cli(*args, "--trust-model")
+    assert trusted.exit_code == 0, trusted.stderr
+    assert marker.exists()  # trusted, the program ran: the reason for the refusal above
+
+
+def test_convert_output_folder_is_loaded_through_its_keras_file(linear_model, tmp_path):
+    import shutil
+
+    path, w, b = linear_model
+    folder = tmp_path / "converted"
+    folder.mkdir()
+    (folder / "report.json").write_text("{}")
+    shutil.copy(path, folder / "linear.keras")
+    clf = load_classifier(folder, Preprocess())
+    x = np.random.default_rng(3).uniform(0, 1, (4, 4, 4, 1)).astype(np.float32)
+    np.testing.assert_allclose(clf.logits(x), x.reshape(4, -1) @ w + b, rtol=1e-5, atol=1e-5)
+    only_code = tmp_path / "code-only"
+    only_code.mkdir()
+    (only_code / "model.py").write_text("raise SystemExit('must not run')\n")
+    with pytest.raises(InputError, match="running its model.py is not supported"):
+        load_classifier(only_code, Preprocess())
+
+
+def test_dlr_gradient_matches_finite_differences(tmp_path):
+    import keras
+
+    from mstool.toolkit.audit.losses import dlr_loss
+    from tests.audit.conftest import linear_weights
+
+    w, b = linear_weights(seed=5, classes=5)
+    model = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])
+    model.layers[-1].set_weights([w, b])
+    model.save(tmp_path / "five.keras")
+    clf = load_classifier(tmp_path / "five.keras", Preprocess())
+    x = np.random.default_rng(4).uniform(0.2, 0.8, (3, 4, 4, 1))
+    y, t = np.array([0, 1, 2]), np.array([1, 2, 4])
+    for targets in (None, t):
+        goal = y if targets is None else t
+        grad = clf.loss_gradient(x.astype(np.float32), goal, "dlr", targets is not None, true_labels=y)
+
+        def value(xx, targets=targets):
+            return dlr_loss(xx.reshape(3, -1) @ w.astype(np.float64) + b, y, targets)
+
+        h = 1e-4
+        for pixel in (0, 7, 15):
+            up, down = x.copy(), x.copy()
+            up.reshape(3, -1)[:, pixel] += h
+            down.reshape(3, -1)[:, pixel] -= h
+            numeric = (value(up) - value(down)) / (2 * h)
+            np.testing.assert_allclose(grad.reshape(3, -1)[:, pixel], numeric, rtol=1e-3, atol=1e-4)

@@ -69,6 +69,13 @@ def hostile_models(payload: str) -> dict[str, onnx.ModelProto]:
     model.graph.value_info.append(helper.make_tensor_value_info(payload, onnx.TensorProto.FLOAT, [2, 3]))
     model.graph.value_info.append(helper.make_tensor_value_info("mid", onnx.TensorProto.FLOAT, [2, 3]))
     cases["value_info"] = model
+    model = _chain(PLAIN)
+    words = onnx.numpy_helper.from_array(np.array([payload], dtype=object), "words")
+    model.graph.initializer.append(words)
+    cases["string_initializer"] = model
+    model = _chain(PLAIN)
+    model.graph.node.insert(0, helper.make_node("Constant", [], ["text"], value=words))
+    cases["string_constant"] = model
     pads = np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)
     cases["pad_mode"] = _single("Pad", {"mode": payload}, [("pads", pads)], out_shape=(1, 2, 6, 6))
     scales = np.array([1, 1, 2, 2], F)

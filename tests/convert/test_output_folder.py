@@ -248,3 +248,43 @@ def test_kill_9_during_mstool_convert(tmp_path):
     final = run_cli("convert", sources[0], "-o", out, "--overwrite", "--no-verify")
     assert final.exit_code == 0 and temp_folders(out) == []
     print("kill outcomes", codes, outcomes)
+
+
+HOLD_LOCK = """
+import sys, time
+from mstool.toolkit.io import output_lock
+with output_lock(sys.argv[1]):
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_second_run_on_the_same_output_exits_2_at_once(tmp_path):
+    source = small_model(tmp_path / "net.onnx")
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().startswith(b"ready")
+        result = run_cli("convert", source, "-o", out, "--no-verify")
+        assert result.exit_code == 2 and f"pid {holder.pid}" in result.stderr
+        assert not out.exists() and temp_folders(out) == []
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert run_cli("convert", source, "-o", out, "--no-verify").exit_code == 0
+
+
+def test_sigterm_removes_the_temp_folder_at_once(tmp_path):
+    out = tmp_path / "out"
+    with staged_output(out, overwrite=False) as tmp:
+        write_output(tmp, "old")
+    before = snapshot(out)
+    slow = KILL_SCRIPT.replace("time.sleep(0.01)", "time.sleep(5)")
+    process = subprocess.Popen([sys.executable, "-c", slow, str(out), "new"], stdout=subprocess.PIPE)
+    assert process.stdout.readline().startswith(b"ready")
+    time.sleep(0.5)
+    process.terminate()
+    assert process.wait(timeout=30) == 143
+    process.stdout.close()
+    assert snapshot(out) == before and temp_folders(out) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import h5py
 import numpy as np
 import pytest
@@ -141,3 +143,14 @@ def test_self_referencing_virtual_dataset_refused(tmp_path):
     same = _virtual(images_artifact(tmp_path / "same.h5"), "same.h5")
     with pytest.raises(InputError, match="not a plain dataset in this file"):
         read_artifact(same)
+
+
+def test_non_finite_metadata_refused(tmp_path):
+    def nan_range(h5):
+        meta = json.loads(h5.attrs["mstool_meta"])
+        meta["value_range"] = [0.0, float("nan")]
+        h5.attrs["mstool_meta"] = json.dumps(meta)
+
+    path = edit(images_artifact(tmp_path / "a.h5"), nan_range)
+    with pytest.raises(InputError, match="field value_range.1: Input should be a finite number"):
+        read_artifact(path, "images")

@@ -270,7 +270,7 @@ def test_preprocess_killed_anywhere_keeps_the_previous_or_a_complete_output(tmp_
             delay = rng.uniform(0.0, 1.0)
             moment, ready = f"lock + {delay:.2f} s", lambda proc=proc: lock_holder(out) == proc.pid
         else:  # while the images stream into the temp file, up to its rename and past it
-            delay = rng.uniform(0.0, 2.5)
+            delay = rng.uniform(0.0, 0.8)
             moment = f"temp file + {delay:.2f} s"
             ready = lambda proc=proc: any(out_dir.glob(f"images.h5.tmp-{proc.pid}-*"))  # noqa: E731
         run = kill_at(proc, ready, delay)
@@ -350,10 +350,28 @@ def test_train_workers_killed_anywhere_keep_a_complete_output_and_no_shared_file
         return sorted(p.name for p in shm.iterdir() if p.name.startswith("mstool-train-"))
 
     rows = []
-    for attempt in range(KILLS):
+    kinds = ["shared file", "checkpoint", "start", "shared file", "checkpoint"]  # each moment, random delays
+    for kind in kinds[:KILLS]:
         mode = ["--resume"] if (out / "checkpoint.h5").exists() else []
-        delay = rng.uniform(5.0, 30.0)
-        run = kill_at(spawn([*common, *mode], tmp_path), lambda: True, delay)
+        proc = spawn([*common, *mode], tmp_path)
+        mtime = (out / "checkpoint.h5").stat().st_mtime_ns if (out / "checkpoint.h5").exists() else 0
+
+        def new_checkpoint(mtime=mtime) -> bool:
+            try:
+                return (out / "checkpoint.h5").stat().st_mtime_ns != mtime
+            except FileNotFoundError:
+                return False
+
+        if kind == "shared file":  # the moment worker 0 made it (or, if it came and went unseen, later)
+            delay = rng.uniform(0.0, 0.1)
+            ready = lambda proc=proc: any(f"-{proc.pid}-" in n for n in shared_files()) or new_checkpoint()  # noqa: E731
+        elif kind == "checkpoint":
+            delay = rng.uniform(0.0, 2.0)
+            ready = new_checkpoint
+        else:
+            delay = rng.uniform(2.0, 15.0)
+            ready = lambda: True  # noqa: E731
+        run = kill_at(proc, ready, delay, timeout=600)
         time.sleep(1.0)  # the kernel kills the workers with their launcher
         assert workers_of(out) == [], "orphaned workers outlived their launcher"
         checkpoint = "none yet"
@@ -361,12 +379,12 @@ def test_train_workers_killed_anywhere_keep_a_complete_output_and_no_shared_file
             with h5py.File(out / "checkpoint.h5", "r") as h5:
                 assert "model" in h5
             checkpoint = "opens"
-        rows.append((attempt, " ".join(mode) or "(new)", f"{delay:.1f} s", run, f"checkpoint {checkpoint}",
-                     f"shared files: {shared_files()}"))
+        rows.append((" ".join(mode) or "(new)", f"{kind} + {delay:.2f} s", run, f"checkpoint {checkpoint}",
+                     f"shared files left: {len([n for n in shared_files() if f'-{proc.pid}-' in n])}"))
     final = subprocess.run([*MSTOOL, *map(str, common), "--resume"], cwd=tmp_path, capture_output=True,
                            text=True)
     assert final.returncode == 0, final.stderr
-    report("train --workers 2: kill | mode | after | run | checkpoint | /dev/shm", rows)
+    report("train --workers 2: mode | kill -9 at | run | checkpoint | shared files of that run", rows)
     assert [n for n in shared_files() if not n.split("-")[2].isdigit()
             or not _alive(int(n.split("-")[2]))] == []
     assert leftovers(out) == []

@@ -93,3 +93,11 @@ def test_include_outside_needs_include_dir_and_no_version_line_warns(tmp_path):
     assert res.exit_code == 0, res.stderr
     assert res.json()["probabilities"] == [0.0, 1.0]
     assert "no 'OPENQASM' version line" in res.stderr
+
+
+def test_circuit_larger_than_the_simulator_is_one_line_exit_2(tmp_path):
+    big = tmp_path / "big.qasm"
+    big.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[45];\nh q;\n')
+    res = run_cli("qsim", "run", big, "--json")
+    assert res.exit_code == 2 and "45 qubits is more than this simulator supports" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

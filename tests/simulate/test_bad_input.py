@@ -79,7 +79,7 @@ def test_cutoff_longer_than_half_box(tmp_path):
         "steps=0",
     )
     assert result.exit_code == 2
-    assert "longer than half the shortest box edge" in result.stderr
+    assert "longer than half the smallest box width (1.0000 nm)" in result.stderr
 
 
 def test_unknown_recipe_key(tmp_path):

@@ -15,7 +15,7 @@ from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings, check_box
 from mstool.toolkit.md.kernels.triclinic import min_image
 from mstool.toolkit.md.neighbors import NeighborList
-from tests.simulate.breadth import compare
+from tests.simulate.breadth import breadth_system, compare
 
 CELLS = {
     "truncated_octahedron": ([4.24388485] * 3, [109.4712206] * 3),
@@ -92,3 +92,14 @@ def test_triclinic_breadth_systems_match_openmm(name):
     # lysozyme: our direct sum equals a brute-force nearest-image sum; OpenMM differs by 3e-6.
     assert errors["nonbonded"] < 1e-5
     assert force_rms < 1e-4
+
+
+def test_box_comes_from_the_coordinates_and_an_octahedral_prmtop_box_is_read_as_vectors():
+    from mstool.toolkit.md.amber import read_prmtop
+    from tests.conftest import shared_data
+
+    folder = shared_data("md_breadth", "trpzip2_truncoct_tip3p")
+    prmtop_only = read_prmtop(folder / "tz2.truncoct.parm7")
+    assert prmtop_only.box.shape == (3, 3) and prmtop_only.box[0, 0] == pytest.approx(4.48903851)
+    system, _, _ = breadth_system("trpzip2_truncoct_tip3p")
+    assert system.box[0, 0] == pytest.approx(4.24388485)  # the restart's box, not the prmtop's

@@ -42,6 +42,7 @@ def test_good_pair_loads(tmp_path):
     (idx([2, 3], bytes(6)), "2 dimensions, expected 3"),
     (GOOD_IMAGES[:-5], "body has 13 bytes, header says \\(2, 3, 3\\)"),
     (idx([0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF], bytes(8)), "body has 8 bytes"),
+    (idx([0, 0xFFFFFFFF, 0x80000000], b""), "declares an empty array"),  # found by fuzzing
     (b"", "bad magic number"),
 ])
 def test_bad_idx_images(tmp_path, images, message):

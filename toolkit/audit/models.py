@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from mstool.toolkit.audit.losses import LOSSES, objective_tf
 from mstool.toolkit.errors import InputError
-
-LOSSES = ("ce", "cw")
 
 
 @dataclass
@@ -135,38 +134,45 @@ class Classifier:
         loss: str = "ce",
         targeted: bool = False,
         transform: Callable | None = None,
+        true_labels: np.ndarray | None = None,
     ) -> np.ndarray:
         """Gradient of the per-sample objective an attack maximises.
 
         ``ce``: cross-entropy of ``labels`` (untargeted) or minus it (targeted);
-        ``cw``: the logit margin ``max_{j!=y} z_j - z_y`` (or ``z_t - max_{j!=t} z_j``).
+        ``cw``: the logit margin ``max_{j!=y} z_j - z_y`` (or ``z_t - max_{j!=t} z_j``);
+        ``dlr``: the difference of logits ratio (Croce and Hein, 2020), scale-invariant;
+        targeted, ``labels`` are the targets and ``true_labels`` the true classes.
         ``transform`` (a tf function of x) is applied before the model (input diversity).
         """
         self._require_whitebox()
         import tensorflow as tf
 
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; expected one of {LOSSES}")
         key = ("grad", loss, targeted, transform)
         if key not in self._compiled:
             self._compiled[key] = tf.function(
-                lambda xx, yy: self._objective_grad(xx, yy, loss, targeted, transform),
+                lambda xx, yy, tt: self._objective_grad(xx, yy, tt, loss, targeted, transform),
                 reduce_retracing=True, autograph=False,
             )
+        truth = labels if true_labels is None else true_labels
         out = []
         for i in range(0, len(x), self.batch_size):
             g = self._compiled[key](
                 tf.constant(x[i : i + self.batch_size], tf.float32),
                 tf.constant(labels[i : i + self.batch_size], tf.int32),
+                tf.constant(truth[i : i + self.batch_size], tf.int32),
             )
             out.append(g.numpy())
         return np.concatenate(out).astype(np.float32)
 
-    def _objective_grad(self, x, labels, loss: str, targeted: bool, transform):  # noqa: ANN001, ANN202
+    def _objective_grad(self, x, labels, truth, loss: str, targeted: bool, transform):  # noqa: ANN001, ANN202
         import tensorflow as tf
 
         with tf.GradientTape() as tape:
             tape.watch(x)
             z = self.tf_logits(transform(x) if transform is not None else x)
-            value = objective_tf(z, labels, loss, targeted)
+            value = objective_tf(z, labels, loss, targeted, truth)
         return tape.gradient(value, x)
 
     def jacobian(self, x: np.ndarray, probabilities: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -194,23 +200,19 @@ class Classifier:
         return np.concatenate(zs), np.concatenate(js)
 
 
-def objective_tf(z, labels, loss: str, targeted: bool):  # noqa: ANN001, ANN201
-    """Per-sample objective summed over the batch (the gradient is per-sample)."""
-    import tensorflow as tf
-
-    k = tf.shape(z)[1]
-    onehot = tf.one_hot(labels, k)
-    if loss == "ce":
-        ce = tf.nn.softmax_cross_entropy_with_logits(onehot, z)
-        return tf.reduce_sum(-ce if targeted else ce)
-    own = tf.reduce_sum(z * onehot, axis=1)
-    other = tf.reduce_max(z - 1e9 * onehot, axis=1)
-    return tf.reduce_sum(own - other if targeted else other - own)
-
-
 # ---- loading --------------------------------------------------------------------------
+SAVEDMODEL_REASON = (
+    "a TensorFlow SavedModel is a program, not data: loading and running it executes its graph, "
+    "which can hold arbitrary ops (file writes, for one)"
+)
+
+
 def detect_format(path: Path) -> str:
-    """``keras``, ``savedmodel`` or ``onnx`` from the path."""
+    """``keras``, ``savedmodel`` or ``onnx`` from the path (see :func:`resolve_model_path`).
+
+    >>> detect_format(Path("net.onnx")), detect_format(Path("net.h5"))
+    ('onnx', 'keras')
+    """
     if path.is_dir():
         if (path / "saved_model.pb").exists():
             return "savedmodel"
@@ -220,9 +222,38 @@ def detect_format(path: Path) -> str:
         return "keras"
     if suffix == ".onnx":
         return "onnx"
+    if suffix == ".pb":
+        return "savedmodel"
     raise InputError(
-        "unknown model format; expected .keras, .h5, .onnx or a SavedModel folder", where=str(path)
+        "unknown model format; expected .keras, .h5, .onnx, a SavedModel folder "
+        "or an mstool convert output folder",
+        where=str(path),
     )
+
+
+def resolve_model_path(path: Path) -> Path:
+    """The file to load: an mstool convert output folder is audited through its ``.keras`` file.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()); _ = (folder / "net.keras").write_bytes(b"")
+    >>> resolve_model_path(folder).name
+    'net.keras'
+    """
+    if not path.is_dir() or (path / "saved_model.pb").exists():
+        return path
+    keras_files = sorted(path.glob("*.keras"))
+    if len(keras_files) == 1:
+        return keras_files[0]
+    if len(keras_files) > 1:
+        names = ", ".join(f.name for f in keras_files)
+        raise InputError(f"folder holds several .keras models ({names}); name one", where=str(path))
+    if (path / "model.py").exists():
+        raise InputError(
+            "mstool convert folder without a .keras model: audit loads the .keras file; running "
+            "its model.py is not supported (save the model as .keras, or audit the source .onnx)",
+            where=str(path),
+        )
+    return path
 
 
 def _keras_parts(model) -> tuple[Callable, Callable, tuple | None]:  # noqa: ANN001
@@ -326,8 +357,12 @@ def load_classifier(
     outputs: str = "auto",
     whitebox: bool = True,
     batch_size: int = 256,
+    trust_model: bool = False,
 ) -> Classifier:
     """Load a model file as a :class:`Classifier` (white-box when gradients are available).
+
+    A SavedModel runs only with ``trust_model=True`` (it is a program, see
+    :data:`SAVEDMODEL_REASON`); Keras files are loaded with Lambda layers refused.
 
     >>> load_classifier("missing.keras", Preprocess())
     Traceback (most recent call last):
@@ -337,7 +372,14 @@ def load_classifier(
     path = Path(path)
     if not path.exists():
         raise InputError("no such model file", where=str(path))
+    path = resolve_model_path(path)
     fmt = detect_format(path) if model_format == "auto" else model_format
+    if fmt == "savedmodel" and not trust_model:
+        raise InputError(
+            f"refusing to load: {SAVEDMODEL_REASON}; pass --trust-model (model.trust: true) "
+            "only for a model from a source you trust",
+            where=str(path),
+        )
     logits_tf = None
     if fmt == "onnx":
         run, shape = _onnx_session(path)
@@ -348,6 +390,8 @@ def load_classifier(
             logits_tf = lambda t: parts[1](preprocess.apply_tf(t))  # noqa: E731
             predict = _tf_predict(parts[0], preprocess)
     else:
+        if fmt == "savedmodel" and path.is_file():
+            path = path.parent  # a saved_model.pb names its folder
         call, raw, shape = _load_savedmodel(path) if fmt == "savedmodel" else _load_keras(path)
         predict = _tf_predict(call, preprocess)
         if whitebox:

@@ -65,6 +65,56 @@ def table_rows(report: AuditReport) -> list[list[str]]:
     ]
 
 
+Table = tuple[str, list[str], list[list[str]]]
+
+
+def _standard_table(st: dict) -> Table:
+    rows = [
+        [a["attack"], str(a.get("attacked", "-")), str(a.get("fooled", "-")),
+         f"{a['robust_accuracy']:.3f}" if "robust_accuracy" in a else a.get("skipped", "")]
+        for a in st["attacks"]
+    ]
+    rows += [
+        [f"check: {c['check']}", "", "ok" if c["passed"] else "FAILED", c["detail"]] for c in st["checks"]
+    ]
+    title = (f"Standard evaluation ({st['norm']} eps {st['eps']:g}): robust accuracy "
+             f"{st['robust_accuracy']:.3f}, clean {st['clean_accuracy']:.3f}")
+    return title, ["attack", "attacked", "fooled", "robust accuracy after"], rows
+
+
+def _hardening_table(h: dict) -> Table:
+    rows = [["clean", "-", f"{h['before']['clean_accuracy']:.3f}", f"{h['after']['clean_accuracy']:.3f}"]]
+    for r in h["rows"]:
+        budget = "-" if r["budget"] is None else f"{r['norm']} {r['budget']:g}"
+        rows.append([r["method"], budget, f"{r['before']:.3f}", f"{r['after']:.3f}"])
+    settings = h["settings"]
+    title = (f"Before / after adversarial training ({settings['attack']} eps {settings['eps']:g}, "
+             f"{len(h['epochs'])} epochs, {h['training_seconds']:.1f} s): {h['model']}")
+    return title, ["method", "budget", "accuracy before", "accuracy after"], rows
+
+
+def _detection_table(d: dict) -> Table:
+    rows = [
+        [a["attack"], "-" if a["budget"] is None else f"{a['budget']:g}", str(a["adversarials"]),
+         _fmt(a["roc_auc"]), _fmt(a["detection_rate"])]
+        for a in d["attacks"]
+    ]
+    title = f"Detection: {d['detector']}, false positives {d['false_positive_rate']:.3f}"
+    return title, ["attack", "budget", "adversarials", "ROC AUC", "detected"], rows
+
+
+def extra_tables(report: AuditReport) -> list[Table]:
+    """(title, header, rows) for the standard evaluation, before/after hardening and detection."""
+    tables = []
+    if report.standard:
+        tables.append(_standard_table(report.standard))
+    if report.hardening:
+        tables.append(_hardening_table(report.hardening))
+    if report.detection:
+        tables.append(_detection_table(report.detection))
+    return tables
+
+
 def markdown(report: AuditReport) -> str:
     """The report as Markdown."""
     lines = [
@@ -81,6 +131,9 @@ def markdown(report: AuditReport) -> str:
         "|" + "---|" * len(TABLE_COLUMNS),
     ]
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(report)]
+    for title, header, rows in extra_tables(report):
+        lines += ["", f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
     s = report.summary
     lines += ["", "## Summary", ""]
     for item in s.strongest_per_budget:
@@ -220,6 +273,14 @@ def html_report(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table_rows(report)
     )
     summary = html.escape(markdown(report).split("## Summary", 1)[-1]).replace("\n", "<br>")
+    extra = "".join(
+        f"<h2>{html.escape(title)}</h2><table><tr>"
+        + "".join(f"<th>{html.escape(c)}</th>" for c in header)
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        + "</table>"
+        for title, header, rows in extra_tables(report)
+    )
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
         "padding:3px 8px;text-align:right}figure{display:inline-block;margin:4px;text-align:center}"
@@ -230,7 +291,7 @@ def html_report(
         f"<style>{style}</style></head><body><h1>Robustness audit</h1>"
         f"<p>model <code>{html.escape(report.model)}</code>, {report.samples} samples, clean accuracy "
         f"<b>{report.clean_accuracy:.3f}</b></p><h2>Summary</h2><p>{summary}</p>"
-        f"<h2>Results</h2><table><tr>{head}</tr>{body}</table><h2>Plots</h2>{''.join(_charts(report))}"
+        f"{extra}<h2>Results</h2><table><tr>{head}</tr>{body}</table><h2>Plots</h2>{''.join(_charts(report))}"
         f"<h2>Examples (original, perturbed; true &rarr; predicted)</h2>"
         f"{_examples(report, x, y, perturbed, examples)}</body></html>"
     )

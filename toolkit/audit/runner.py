@@ -23,8 +23,10 @@ from mstool.toolkit.audit.attacks import (
 from mstool.toolkit.audit.attacks.base import random_targets, resolve_params
 from mstool.toolkit.audit.attacks.perturbations import apply_perturbation, get_perturbation
 from mstool.toolkit.audit.data import check_range, declared_range, load_images, select_samples
+from mstool.toolkit.audit.defences import defended_classifier, evaluate_detector, get_transform
 from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
 from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
+from mstool.toolkit.audit.standard import check_budget, standard_evaluation
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.io.recipes import resolve_path
 
@@ -50,6 +52,8 @@ class _Context:
     second: Classifier | None
     second_pred: np.ndarray | None
     outcome_rows: list[ResultRow] = field(default_factory=list)
+    standard: dict | None = None
+    detection: dict | None = None
     perturbed: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -71,6 +75,7 @@ def _load_model(section: ModelSection, recipe: AuditRecipe, base: Path, notes: l
             section.outputs,
             section.whitebox,
             recipe.batch_size,
+            section.trust,
         )
         check_compatible(clf, x, y, where)
     notes.extend(str(w.message) for w in caught if issubclass(w.category, UserWarning))
@@ -81,7 +86,7 @@ def _validate_sections(recipe: AuditRecipe) -> None:
     """Names and budgets are checked before any work starts."""
     for i, section in enumerate(recipe.attacks):
         spec = get_attack(section.name, where=f"attacks[{i}].name")
-        resolve_params(spec, section.params, where=f"attacks[{i}].params")
+        resolve_params(spec, section.params, where=f"attacks[{i}].params", quick=recipe.quick)
         if spec.budget == "eps" and not section.eps:
             raise InputError(f"attack '{spec.name}' needs at least one eps budget", where=f"attacks[{i}].eps")
         if any(e <= 0 for e in section.eps):
@@ -90,6 +95,26 @@ def _validate_sections(recipe: AuditRecipe) -> None:
             raise InputError(f"attack '{spec.name}' has no targeted mode", where=f"attacks[{i}].targeted")
     for i, section in enumerate(recipe.perturbations):
         get_perturbation(section.name, where=f"perturbations[{i}].name")
+    if recipe.defence is not None:
+        get_transform(recipe.defence.name, recipe.defence.params, where="defence")
+
+
+def _needs_gradients(recipe: AuditRecipe) -> bool:
+    white = any(get_attack(s.name).family == "whitebox" for s in recipe.attacks)
+    return white or recipe.standard is not None or recipe.detector is not None
+
+
+def _defend(clf: Classifier, recipe: AuditRecipe, notes: list[str]) -> Classifier:
+    """Put the recipe's input transformation in front of the model (adaptive: BPDA gradients)."""
+    defence = recipe.defence
+    if not clf.whitebox and _needs_gradients(recipe):
+        reason = "; ".join(notes) or "model.whitebox is false"
+        raise InputError(
+            f"defence '{defence.name}' needs a model with gradients for adaptive (BPDA) evaluation, "
+            f"but {recipe.model.path} is audited black-box ({reason}); use black-box attacks only",
+            where="defence",
+        )
+    return defended_classifier(clf, defence.name, defence.params, defence.adaptive)
 
 
 def prepare(recipe: AuditRecipe, base: Path) -> _Context:
@@ -105,10 +130,20 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     x, y = x[idx], y[idx]
     check_range(x, recipe.preprocess.input_range, str(data_path))
     clf = _load_model(recipe.model, recipe, base, notes, x, y, str(data_path))
+    if recipe.defence is not None:
+        clf = _defend(clf, recipe, notes)
     second, second_pred = None, None
     if recipe.second_model is not None:
         second = _load_model(recipe.second_model, recipe, base, notes, x, y, str(data_path))
         second_pred = second.predict(x, count=False)
+    if recipe.standard is not None:
+        check_budget(recipe.standard.eps, recipe.standard.norm, clf, x.shape[1:], "standard.eps")
+    for i, section in enumerate(recipe.attacks):
+        spec = get_attack(section.name)
+        norm = attack_norm(spec, resolve_params(spec, section.params, "attacks"))
+        if spec.budget == "eps" and norm in ("linf", "l2"):
+            for eps in section.eps:
+                check_budget(eps, norm, clf, x.shape[1:], f"attacks[{i}].eps")
     return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes)
 
 
@@ -152,7 +187,7 @@ def _run_attack_section(
     if spec.family == "whitebox" and not ctx.clf.whitebox:
         ctx.warnings.append(f"skipped white-box attack '{spec.name}': the model is audited black-box")
         return
-    params = resolve_params(spec, section.params, where=f"attacks[{index}].params")
+    params = resolve_params(spec, section.params, where=f"attacks[{index}].params", quick=ctx.recipe.quick)
     norm = attack_norm(spec, params)
     attacked = np.flatnonzero(ctx.clean_pred == ctx.y)
     rng_targets = np.random.default_rng([ctx.recipe.seed, index, 7])
@@ -212,24 +247,64 @@ def _run_perturbations(ctx: _Context, step: Callable[[str], None]) -> None:
             )
 
 
+def _run_standard(ctx: _Context, step: Callable[[str], None]) -> None:
+    """The standard evaluation: a report section and one result row (per-sample worst case)."""
+    section = ctx.recipe.standard
+    start = time.perf_counter()
+    result = standard_evaluation(
+        ctx.clf, ctx.x, ctx.y, section.eps, section.norm, ctx.recipe.seed, ctx.recipe.quick,
+        section.checks, step, section.queries,
+    )
+    seconds = time.perf_counter() - start
+    ctx.standard = result.as_dict()
+    failed = [c for c in result.checks if not c["passed"]]
+    ctx.warnings.extend(f"gradient-masking check failed: {c['check']} ({c['detail']})" for c in failed)
+    ctx.outcome_rows.append(
+        _row_from(ctx, "standard", "whitebox" if ctx.clf.whitebox else "blackbox", section.norm, section.eps,
+                  result.x_worst, seconds, 0, None, False)
+    )
+
+
+def _run_detector(ctx: _Context, step: Callable[[str], None]) -> None:
+    section = ctx.recipe.detector
+    step(f"detector eps={section.eps:g}")
+    ctx.detection = evaluate_detector(
+        ctx.clf, ctx.x, ctx.y, section.eps, section.false_positive_rate, ctx.recipe.seed, ctx.recipe.quick
+    )
+
+
 def total_steps(recipe: AuditRecipe) -> int:
     """How many progress steps :func:`run_audit` reports."""
     count = sum(len(s.severities) for s in recipe.perturbations)
+    count += 4 if recipe.standard is not None else 0
+    count += 1 if recipe.detector is not None else 0
     for s in recipe.attacks:
         count += len(s.eps) if get_attack(s.name).budget == "eps" else 1
+    if recipe.harden is not None:
+        count = 2 * count + recipe.harden.epochs
     return count
 
 
 def run_audit(
     recipe: AuditRecipe, base: Path | None = None, step: Callable[[str], None] | None = None
 ) -> AuditOutcome:
-    """Run a whole audit; ``step(description)`` is called before each method and budget."""
+    """Run a whole audit; ``step(description)`` is called before each method and budget.
+    With a ``harden`` section: audit, adversarial training, and the audit of the hardened model."""
     base = base or Path.cwd()
+    if recipe.harden is not None:
+        from mstool.toolkit.audit.before_after import run_hardening
+
+        _validate_sections(recipe)
+        return run_hardening(recipe, base, step)
     ctx = prepare(recipe, base)
     step = step or (lambda _: None)
+    if recipe.standard is not None:
+        _run_standard(ctx, step)
     for i, section in enumerate(recipe.attacks):
         _run_attack_section(ctx, i, section, step)
     _run_perturbations(ctx, step)
+    if recipe.detector is not None:
+        _run_detector(ctx, step)
     report = _build_report(ctx, base)
     return AuditOutcome(report, ctx.x, ctx.y, ctx.clean_pred, ctx.perturbed)
 
@@ -295,5 +370,9 @@ def _build_report(ctx: _Context, base: Path) -> AuditReport:
         else None,
         results=ctx.outcome_rows,
         summary=summary,
+        robust_accuracy=ctx.standard["robust_accuracy"] if ctx.standard else summary.worst_accuracy,
+        standard=ctx.standard,
+        defence=recipe.defence.model_dump() if recipe.defence else None,
+        detection=ctx.detection,
         warnings=ctx.warnings,
     )

@@ -11,6 +11,18 @@ import numpy as np
 from mstool.toolkit.convert.safe_code import docstring_text, string_literal
 
 MAX_LINE = 110
+# Keras builds a functional model recursively, a few Python calls per layer: deeper graphs
+# than this many statements raise the recursion limit (in model.py too).
+DEEP_GRAPH_STATEMENTS = 200
+
+
+def recursion_limit(statements: int) -> int | None:
+    """The recursion limit a model of ``statements`` lines needs, None when the default will do.
+
+    >>> recursion_limit(10), recursion_limit(20000)
+    (None, 210000)
+    """
+    return None if statements < DEEP_GRAPH_STATEMENTS else 10 * statements + 10_000
 
 
 def _scalar(value: Any, dtype: np.dtype) -> str:
@@ -152,6 +164,11 @@ def model_source(lines: list[str], inputs: list[str], outputs: list[str], source
     if not all(name.isidentifier() for name in [*inputs, *outputs]):
         raise ValueError("model inputs and outputs must be identifiers")
     source, layout_note = docstring_text(source), docstring_text(layout_note)
+    limit = recursion_limit(len(lines))
+    imports = "import keras" if limit is None else (
+        "import sys\n\nimport keras\n\n"
+        "# A deep graph: Keras builds the model recursively, a few calls per layer.\n"
+        f"sys.setrecursionlimit(max(sys.getrecursionlimit(), {limit}))")
     date = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = drop_unused(lines, [*inputs, *outputs])
     body = "\n".join("    " + ln if ln else "" for code in lines for ln in code.splitlines())
@@ -172,7 +189,7 @@ Usage:
     net.load_weights("model.weights.h5")
 """
 
-import keras
+{imports}
 
 
 def build_model():

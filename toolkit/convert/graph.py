@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 
 from mstool.toolkit.convert import layout, ops
 from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
-from mstool.toolkit.convert.codegen import format_call
+from mstool.toolkit.convert.codegen import format_call, recursion_limit
 from mstool.toolkit.convert.dims import Dim, Undecidable, all_ints
 from mstool.toolkit.convert.loader import LoadedModel
 from mstool.toolkit.convert.narrow import (
@@ -363,7 +364,13 @@ def _keras_model(self: ConvertedGraph) -> Any:
     keras, ns = self.builder.keras, self.builder.namespace
     ins = [ns[v] for v in self.inputs]
     outs = [ns[v] for v in self.outputs]
-    return keras.Model(inputs=ins[0] if len(ins) == 1 else ins, outputs=outs[0] if len(outs) == 1 else outs)
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, recursion_limit(len(self.lines)) or 0))
+    try:
+        return keras.Model(inputs=ins[0] if len(ins) == 1 else ins,
+                           outputs=outs[0] if len(outs) == 1 else outs)
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 ConvertedGraph.keras_model = _keras_model

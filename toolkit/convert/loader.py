@@ -86,6 +86,23 @@ def check_domains(model: Any, source: str) -> None:
                 f"'{node.domain}'; only the standard ai.onnx domain is supported", where=source)
 
 
+def check_no_string_constants(model: Any, source: str) -> None:
+    """Refuse string tensors among the weights and Constant nodes (Keras has no string ops)."""
+    from onnx import TensorProto
+
+    named = [(t.name, t.data_type) for t in model.graph.initializer]
+    named += [(node.output[0] if node.output else node.name, a.t.data_type)
+              for node in model.graph.node if node.op_type == "Constant"
+              for a in node.attribute if a.name == "value"]
+    named += [(node.output[0] if node.output else node.name, TensorProto.STRING)
+              for node in model.graph.node if node.op_type == "Constant"
+              for a in node.attribute if a.name in ("value_string", "value_strings")]
+    for name, data_type in named:
+        if data_type == TensorProto.STRING:
+            raise InputError(f"constant {name[:60]!r} holds strings; mstool converts numeric tensors only",
+                             where=source)
+
+
 def model_opset(model: Any) -> int:
     for entry in model.opset_import:
         if entry.domain in STANDARD_DOMAINS:
@@ -101,8 +118,11 @@ def _check(model: Any, source: str, path: Path | None) -> None:
             onnx.checker.check_model(str(path))
         else:
             onnx.checker.check_model(model)
-    except (onnx.checker.ValidationError, onnx.onnx_cpp2py_export.shape_inference.InferenceError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    except UnicodeDecodeError:
+        raise InputError("fails onnx.checker: a name or string field is not valid UTF-8",
+                         where=source) from None
+    except Exception as err:  # noqa: BLE001 - ValidationError, InferenceError and a few plain types
+        first = str(err).strip().splitlines()[0][:300] if str(err).strip() else type(err).__name__
         raise InputError(f"fails onnx.checker: {first}", where=source) from None
     newest = onnx.defs.onnx_opset_version()
     if model_opset(model) > newest:
@@ -113,8 +133,6 @@ def _check(model: Any, source: str, path: Path | None) -> None:
 def _resolve_shapes(model: Any, source: str, overrides: dict[str | None, tuple[int, ...]]):
     """Per input: dims (None where dynamic, unless ``--input-shape`` pins them), dtype, the
     dim labels used for shape inference, and the report rows of the dynamic dims."""
-    from onnx import helper
-
     initializers = {t.name for t in model.graph.initializer}
     graph_inputs = [i for i in model.graph.input if i.name not in initializers]
     known = {i.name for i in graph_inputs}
@@ -125,7 +143,7 @@ def _resolve_shapes(model: Any, source: str, overrides: dict[str | None, tuple[i
     shapes, dtypes, labels, dynamic = {}, {}, {}, []
     for position, inp in enumerate(graph_inputs):
         ttype = inp.type.tensor_type
-        dtypes[inp.name] = np.dtype(helper.tensor_dtype_to_np_dtype(ttype.elem_type))
+        dtypes[inp.name] = numeric_dtype(inp, "input", source)
         given = overrides.get(inp.name, overrides.get(None) if position == 0 else None)
         if not ttype.HasField("shape") and given is None:
             raise InputError(f"input '{inp.name}' has no shape (not even its rank); pass --input-shape "
@@ -154,6 +172,24 @@ def _resolve_shapes(model: Any, source: str, overrides: dict[str | None, tuple[i
         shapes[inp.name] = tuple(None if d is None else int(d) for d in dims)
         labels[inp.name] = names
     return shapes, dtypes, labels, dynamic
+
+
+def numeric_dtype(value_info: Any, role: str, source: str) -> np.dtype:
+    """The numpy dtype of a graph input/output; strings, sequences and maps are refused."""
+    from onnx import TensorProto, helper
+
+    name = repr(value_info.name[:60])
+    if value_info.type.WhichOneof("value") != "tensor_type":
+        kind = value_info.type.WhichOneof("value") or "no type"
+        raise InputError(f"{role} {name} is {kind.replace('_type', '')}, not a tensor; only tensors "
+                         "are supported", where=source)
+    elem_type = value_info.type.tensor_type.elem_type
+    if elem_type == TensorProto.STRING:
+        raise InputError(f"{role} {name} holds strings; mstool converts numeric tensors only", where=source)
+    try:
+        return np.dtype(helper.tensor_dtype_to_np_dtype(elem_type))
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"{role} {name} has unknown element type {elem_type}", where=source) from None
 
 
 def _label_input_shapes(model: Any, shapes: dict[str, tuple[int | None, ...]],
@@ -193,7 +229,11 @@ def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = N
     else:
         raise InputError(f"expected an ONNX path or onnx.ModelProto, got {type(model).__name__}")
     check_domains(proto, source)
+    check_no_string_constants(proto, source)
     _check(proto, source, path)
+    for output in proto.graph.output:
+        if output.type.WhichOneof("value") is not None:  # an untyped output is inferred later
+            numeric_dtype(output, "output", source)
     overrides: dict[str | None, tuple[int, ...]] = dict(parse_input_shape(t) for t in input_shapes or [])
     shapes, dtypes, labels, dynamic = _resolve_shapes(proto, source, overrides)
     original = proto.SerializeToString() if proto.ByteSize() < 2**31 - 1 else None

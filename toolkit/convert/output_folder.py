@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.cleanup import pid_alive
+from mstool.toolkit.io.locks import output_lock
 
 # Entries of an output folder that are mstool's even when report.json does not list them.
 REPORT = "report.json"
@@ -32,7 +34,8 @@ _RENAME_EXCHANGE = 2
 def staged_output(out_dir: str | os.PathLike, overwrite: bool) -> Iterator[Path]:
     """Yield an empty temp folder beside ``out_dir``; on success it replaces ``out_dir`` atomically.
 
-    The temp folder is removed on every exit path; a killed run's is removed by the next run.
+    The temp folder is removed on every exit path (SIGTERM included); a killed run's is
+    removed by the next run. ``out_dir.lock`` keeps a second run on ``out_dir`` out (exit 2).
 
     >>> import tempfile, pathlib
     >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -46,16 +49,18 @@ def staged_output(out_dir: str | os.PathLike, overwrite: bool) -> Iterator[Path]
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out_dir.parent, os.W_OK):
         raise InputError("output folder's parent is not writable", where=str(out_dir.parent))
-    remove_stale_temp_folders(out_dir)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.", suffix=f".pid{os.getpid()}"))
-    try:
-        _usual_permissions(tmp)
-        yield tmp
-        shutil.rmtree(tmp / BYTECODE_FOLDER, ignore_errors=True)  # left by verification's import
-        check_replaceable(out_dir, overwrite)  # again: the folder may have changed meanwhile
-        _swap_in(tmp, out_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with output_lock(out_dir):
+        remove_stale_temp_folders(out_dir)
+        tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.",
+                                    suffix=f".pid{os.getpid()}"))
+        try:
+            _usual_permissions(tmp)
+            yield tmp
+            shutil.rmtree(tmp / BYTECODE_FOLDER, ignore_errors=True)  # left by verification's import
+            check_replaceable(out_dir, overwrite)  # again: the folder may have changed meanwhile
+            _swap_in(tmp, out_dir)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _usual_permissions(folder: Path) -> None:
@@ -152,7 +157,7 @@ def remove_stale_temp_folders(out_dir: Path) -> list[Path]:
     removed = []
     for entry in sorted(out_dir.parent.iterdir()) if out_dir.parent.is_dir() else []:
         match = pattern.fullmatch(entry.name)
-        if not match or entry.is_symlink() or not entry.is_dir() or _pid_alive(int(match.group(1))):
+        if not match or entry.is_symlink() or not entry.is_dir() or _alive(int(match.group(1))):
             continue
         if ".old.pid" in entry.name and not out_dir.exists():
             os.rename(entry, out_dir)
@@ -162,16 +167,11 @@ def remove_stale_temp_folders(out_dir: Path) -> list[Path]:
     return removed
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return pid_alive(pid)
+    except OverflowError:  # a pid no process can have
         return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _swap_in(tmp: Path, out_dir: Path) -> None:

@@ -32,6 +32,8 @@ MAX_TEXT = 200
 _EINSUM_TERM = r"(?:[A-Za-z]|\.\.\.)*"
 _EINSUM = re.compile(rf"{_EINSUM_TERM}(?:,{_EINSUM_TERM})*(?:->{_EINSUM_TERM})?")
 _LOOP_INDEX = re.compile(r"i\d")
+_IMPORTS = ([("keras", None)], [("sys", None)])
+_RECURSION_LIMIT = re.compile(r"sys\.setrecursionlimit\(max\(sys\.getrecursionlimit\(\), \d+\)\)")
 _ALLOWED_NODES = (
     ast.Module, ast.Assign, ast.Expr, ast.Name, ast.Load, ast.Store, ast.Call, ast.keyword, ast.Attribute,
     ast.Constant, ast.Tuple, ast.List, ast.Subscript, ast.Slice, ast.UnaryOp, ast.USub, ast.UAdd,
@@ -219,8 +221,9 @@ def _check_attribute(node: ast.Attribute) -> None:
 
 
 def check_model_source(source: str, fixed_class_source: str) -> None:
-    """Refuse a ``model.py`` that is more than: a docstring, ``import keras``, the fixed
-    ``Constant`` class, and ``build_model()`` made of checked statements ending in ``return``.
+    """Refuse a ``model.py`` that is more than: a docstring, ``import keras`` (and ``sys`` with a
+    recursion limit for deep graphs), the fixed ``Constant`` class, and ``build_model()`` made
+    of checked statements ending in ``return``.
 
     >>> check_model_source("'doc'\\nimport keras\\n\\ndef build_model():\\n    return 1\\n", "")
     >>> check_model_source("'doc'\\nimport os\\n", "")  # doctest: +IGNORE_EXCEPTION_DETAIL
@@ -236,7 +239,9 @@ def check_model_source(source: str, fixed_class_source: str) -> None:
     if not (body and _is_docstring(body[0])):
         raise UnsafeCode("model.py does not start with its docstring")
     for node in body[1:]:
-        if isinstance(node, ast.Import) and [(a.name, a.asname) for a in node.names] == [("keras", None)]:
+        if isinstance(node, ast.Import) and [(a.name, a.asname) for a in node.names] in _IMPORTS:
+            continue
+        if isinstance(node, ast.Expr) and _RECURSION_LIMIT.fullmatch(ast.unparse(node)):
             continue
         if ast.dump(node) in fixed:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +126,11 @@ def input_ranges(loaded: LoadedModel) -> dict[str, tuple[str, float, float]]:
 
 def _inputs_from_npz(loaded: LoadedModel, path: Path, case: str) -> dict[str, np.ndarray] | None:
     try:
-        data = np.load(path)
-    except (OSError, ValueError) as err:
+        data = np.load(path, allow_pickle=False)  # arrays only: a pickle in an .npz is code
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise InputError(f"cannot read inputs: {err}", where=str(path)) from None
+    if not hasattr(data, "files"):
+        raise InputError("expected an .npz of named arrays (np.savez), not a single array", where=str(path))
     prefix = CASE_PREFIX[case]
     feeds = {}
     for name, shape in loaded.input_shapes.items():
@@ -137,7 +140,11 @@ def _inputs_from_npz(loaded: LoadedModel, path: Path, case: str) -> dict[str, np
             if prefix:
                 return None  # no second-case arrays: random ones of the second shape
             raise InputError(f"no array '{name}' (or 'in_{name}') for model input '{name}'", where=str(path))
-        value = np.asarray(data[key]).astype(loaded.input_dtypes[name])
+        try:
+            value = np.asarray(data[key]).astype(loaded.input_dtypes[name])
+        except (OSError, ValueError, TypeError, EOFError, zipfile.BadZipFile) as err:
+            raise InputError(f"array '{key}' cannot be read as {loaded.input_dtypes[name]}: "
+                             f"{' '.join(str(err).split())[:200]}", where=str(path)) from None
         fits = len(value.shape) == len(shape) and all(
             d is None or d == v for d, v in zip(shape, value.shape, strict=True))
         if not fits:

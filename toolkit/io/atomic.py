@@ -131,7 +131,11 @@ def check_writable(path: str | os.PathLike, *, overwrite: bool = True) -> Path:
 def publish(tmp: Path, path: Path, created: os.stat_result) -> None:
     """fsync ``tmp`` and rename it over ``path``, if ``tmp`` is still the file we created."""
     now = os.stat(tmp, follow_symlinks=False)
-    if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (created.st_dev, created.st_ino):
+    same_file = (now.st_dev, now.st_ino) == (created.st_dev, created.st_ino)
+    # Some writers (Keras' .keras archive) write a new file and rename it over the path they
+    # were given: accept that only as a plain, singly linked file of ours in the same folder.
+    rewritten_by_us = now.st_uid == created.st_uid and now.st_dev == created.st_dev and now.st_nlink == 1
+    if not stat.S_ISREG(now.st_mode) or not (same_file or rewritten_by_us):
         raise WorkFailed(f"temp file {tmp.name} was replaced by someone else during the write; "
                          "nothing was published", where=str(path))
     fsync_path(tmp)

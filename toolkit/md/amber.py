@@ -281,13 +281,39 @@ def _nonbonded(sec: dict, path: str, system: System, n_atoms: int, n_types: int)
 
 def _box_and_solvent(sec: dict, system: System, pointers: list) -> None:
     if pointers[27] > 0 and "BOX_DIMENSIONS" in sec:
+        # Used only when the coordinates carry no box. IFBOX=2 is a truncated octahedron.
         beta, a, b, c = sec["BOX_DIMENSIONS"][:4]
         system.box = np.array([a, b, c]) * ANGSTROM
-        system.box_angles = np.array([90.0, beta, 90.0])
+        angles = np.full(3, beta) if pointers[27] == 2 else np.array([90.0, beta, 90.0])
+        system.box_angles = angles if abs(beta - 90.0) > 1e-3 else None
+        if system.box_angles is not None:
+            system.box = box_vectors(system.box, angles)
     if "SOLVENT_POINTERS" in sec:
         system.solvent_pointers = tuple(int(v) for v in sec["SOLVENT_POINTERS"][:3])
+    if sec.get("RADII") and sec.get("SCREEN"):
+        system.gb_radii = np.asarray(sec["RADII"][: system.n_atoms], dtype=float) * ANGSTROM
+        system.gb_screen = np.asarray(sec["SCREEN"][: system.n_atoms], dtype=float)
     if "ATOMS_PER_MOLECULE" in sec:
         system.atoms_per_molecule = np.asarray(sec["ATOMS_PER_MOLECULE"], dtype=np.int64)
+
+
+def refuse_unsupported(sec: dict, path: str) -> None:
+    """Raise :class:`InputError` naming the flag of a topology feature the engine cannot honour."""
+    if "LES_NTYP" in sec or "LES_TYPE" in sec:
+        raise InputError(
+            "%FLAG LES_NTYP: locally enhanced sampling (LES) topologies are not supported; "
+            "build the plain (non-LES) topology",
+            where=path,
+        )
+    amoeba = sorted(f for f in sec if f.startswith("AMOEBA_"))
+    if amoeba:
+        raise InputError(f"%FLAG {amoeba[0]}: AMOEBA (polarisable) topologies are not supported", where=path)
+    for flag in ("POLARIZABILITY", "IPOL"):
+        if any(isinstance(v, (int, float)) and v != 0 for v in sec.get(flag, [])):
+            raise InputError(f"%FLAG {flag}: polarisable parameters are not supported", where=path)
+    pointers = sec.get("POINTERS", [])
+    if len(pointers) > 20 and pointers[20]:
+        raise InputError("%FLAG POINTERS: IFPERT=1 (perturbation topology) is not supported", where=path)
 
 
 def read_prmtop(path: str | os.PathLike) -> System:
@@ -301,6 +327,7 @@ def read_prmtop(path: str | os.PathLike) -> System:
     check_prmtop_sections(sec, path)
     for flag in REQUIRED_FLAGS:
         _need(sec, path, flag)
+    refuse_unsupported(sec, path)
     pointers = _need(sec, path, "POINTERS", 28)
     n_atoms, n_types = int(pointers[0]), int(pointers[1])
     residue_pointer = np.asarray(_need(sec, path, "RESIDUE_POINTER"), dtype=np.int64) - 1
@@ -355,6 +382,9 @@ def read_coordinates(path: str | os.PathLike, n_atoms: int | None = None) -> dic
     n = 3 * count
     if len(values) < n:
         raise InputError(f"expected {n} coordinates, found {len(values)}", where=path)
+    bad = np.flatnonzero(~np.isfinite(values[:n]))
+    if len(bad):  # six values per line after the title and count lines
+        raise InputError(f"atom {bad[0] // 3 + 1}: non-finite coordinate", where=f"{path}:{bad[0] // 6 + 3}")
     out: dict = {
         "positions": np.asarray(values[:n]).reshape(count, 3) * ANGSTROM,
         "velocities": None,
@@ -390,6 +420,9 @@ def _read_netcdf_restart(path: str, n_atoms: int | None) -> dict:
     if "coordinates" not in variables:
         raise InputError("NetCDF restart has no 'coordinates' variable", where=path)
     pos = variables["coordinates"].reshape(-1, 3)
+    if not np.all(np.isfinite(pos)):
+        atom = int(np.flatnonzero(~np.all(np.isfinite(pos), axis=1))[0]) + 1
+        raise InputError(f"atom {atom}: non-finite coordinate", where=path)
     if n_atoms is not None and len(pos) != n_atoms:
         raise InputError(f"has {len(pos)} atoms but the topology has {n_atoms}", where=path)
     out: dict = {"positions": pos * ANGSTROM, "velocities": None, "box": None}

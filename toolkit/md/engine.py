@@ -21,13 +21,20 @@ from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, press
 from mstool.toolkit.md.box import box_volume, is_triclinic
 from mstool.toolkit.md.constraints import constraints_for
 from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
+from mstool.toolkit.md.forces.gb import ImplicitSolventSettings
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
+from mstool.toolkit.md.forces.restraints import PositionalRestraintForce
+from mstool.toolkit.md.hmr import repartition_hydrogen_mass
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann, temperature_of
 from mstool.toolkit.md.minimize import minimise
 from mstool.toolkit.md.outputs import output_paths, run_outputs
+from mstool.toolkit.md.selection import select_atoms
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
+
+# Energy groups reported only by the runs that have them.
+EXTRA_GROUPS = ("gb", "restraint", "ml")
 
 
 def nonbonded_settings(recipe: SimulateRecipe) -> NonbondedSettings:
@@ -40,6 +47,19 @@ def nonbonded_settings(recipe: SimulateRecipe) -> NonbondedSettings:
         pme_order=nb.pme_order,
         dispersion_correction=nb.dispersion_correction,
         skin=nb.skin,
+    )
+
+
+def implicit_solvent_settings(recipe: SimulateRecipe) -> ImplicitSolventSettings | None:
+    gb = recipe.implicit_solvent
+    if gb.model == "none":
+        return None
+    return ImplicitSolventSettings(
+        model=gb.model,
+        solvent_dielectric=gb.solvent_dielectric,
+        solute_dielectric=gb.solute_dielectric,
+        salt_concentration=gb.salt_concentration,
+        temperature=recipe.temperature,
     )
 
 
@@ -92,6 +112,8 @@ class Simulation:
             self.barostat = MonteCarloBarostat(
                 self.scaler, recipe.barostat.pressure, recipe.temperature, recipe.barostat.frequency, self.rng
             )
+        present = {term.group for term in forcefield.terms}
+        self.energy_groups = (*GROUPS, *(g for g in EXTRA_GROUPS if g in present and g != "ml"), "ml")
         remove = recipe.integrator == "verlet"
         self.dof = system.degrees_of_freedom(self.constraints.count, remove_com=remove)
 
@@ -99,7 +121,8 @@ class Simulation:
         """Per-group energies (kJ/mol) at the input coordinates, before anything moves."""
         self.forcefield.energy_forces(self.system.positions, self.system.box)
         energies = self.forcefield.last_energies
-        keys = (*GROUPS, "ml", "potential") if "ml" in energies else (*GROUPS, "potential")
+        extra = tuple(k for k in EXTRA_GROUPS if k in energies)
+        keys = (*GROUPS, *extra, "potential")
         return {k: float(energies.get(k, 0.0)) for k in keys}
 
     def initial_state(self) -> State:
@@ -146,7 +169,7 @@ class Simulation:
             "total_energy": state.potential + kinetic,
             "temperature": temperature_of(kinetic, self.dof),
         }
-        for group in (*GROUPS, "ml"):
+        for group in self.energy_groups:
             values[f"energy_{group}"] = float(state.energies.get(group, 0.0))
         if self.scaler is not None and state.box is not None:
             values["pressure"] = pressure_bar(
@@ -162,7 +185,7 @@ class Simulation:
 
     def observable_names(self) -> list[str]:
         names = ["potential_energy", "kinetic_energy", "total_energy", "temperature"]
-        names += [f"energy_{g}" for g in (*GROUPS, "ml")]
+        names += [f"energy_{g}" for g in self.energy_groups]
         if self.scaler is not None:
             names += ["pressure", "volume"]
         if self.sits is not None:
@@ -185,7 +208,11 @@ def load_system(recipe: SimulateRecipe, base_dir: Path) -> System:
 def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simulation:
     """Load the system and build everything a run needs."""
     system = load_system(recipe, base_dir)
-    forcefield = build_forcefield(system, nonbonded_settings(recipe), device=device)
+    if recipe.hydrogen_mass is not None:
+        repartition_hydrogen_mass(system, recipe.hydrogen_mass)
+    forcefield = build_forcefield(
+        system, nonbonded_settings(recipe), device=device, implicit_solvent=implicit_solvent_settings(recipe)
+    )
     ml = recipe.ml_potential
     if ml.model:
         from mstool.toolkit.md.ml import MLPotentialForce
@@ -194,6 +221,11 @@ def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simu
         if ml.mode == "replace":
             forcefield.terms = []
         forcefield.add(term)
+    if recipe.restraints.selection:
+        atoms = select_atoms(system, recipe.restraints.selection)
+        forcefield.add(
+            PositionalRestraintForce(atoms, system.positions[atoms], recipe.restraints.force_constant)
+        )
     return Simulation(recipe, system, forcefield)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.forces.bonded import (
     HarmonicAngleForce,
     HarmonicBondForce,
@@ -12,6 +13,7 @@ from mstool.toolkit.md.forces.bonded import (
     UreyBradleyForce,
 )
 from mstool.toolkit.md.forces.cmap import CMAPForce
+from mstool.toolkit.md.forces.gb import GBForce, ImplicitSolventSettings
 from mstool.toolkit.md.forces.lj1264 import IonDipoleForce
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.system import System
@@ -69,11 +71,22 @@ class ForceField:
         return None
 
 
-def build_forcefield(system: System, settings: NonbondedSettings, device: str = "cpu") -> ForceField:
+def build_forcefield(
+    system: System,
+    settings: NonbondedSettings,
+    device: str = "cpu",
+    implicit_solvent: ImplicitSolventSettings | None = None,
+) -> ForceField:
     """The classical terms present in ``system`` with the given nonbonded treatment.
 
-    ``device`` (cpu, cuda, auto) picks the backend of the nonbonded pair kernel.
+    ``device`` (cpu, cuda, auto) picks the backend of the nonbonded pair kernel;
+    ``implicit_solvent`` adds a Generalized Born term (non-periodic systems only).
     """
+    if implicit_solvent is not None and settings.method != "nocutoff":
+        raise InputError(
+            f"implicit_solvent.model {implicit_solvent.model} is for non-periodic systems: "
+            f"use nonbonded.method=nocutoff (got {settings.method})"
+        )
     terms: list = []
     if len(system.bond_atoms):
         terms.append(HarmonicBondForce(system.bond_atoms, system.bond_k, system.bond_r0))
@@ -95,4 +108,6 @@ def build_forcefield(system: System, settings: NonbondedSettings, device: str = 
         terms.append(NonbondedForce(system, settings, device=device))
     if system.lj_c is not None:
         terms.append(IonDipoleForce(system, settings))
+    if implicit_solvent is not None:
+        terms.append(GBForce(system, implicit_solvent))
     return ForceField(terms, system.virtual_sites)

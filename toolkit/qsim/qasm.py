@@ -79,7 +79,14 @@ def parse_qasm(text: str, source: str = "<qasm>", native_gates: bool = True, bas
 
 def load_qasm(path: str | Path, native_gates: bool = True, include_dirs: Sequence[Path] = (),
               limits: QasmLimits | None = None) -> Circuit:
-    """Read and parse a QASM file; errors name ``file:line:column``."""
+    """Read and parse a QASM file; errors name ``file:line:column``.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "bell.qasm"
+    >>> _ = path.write_text('OPENQASM 3; include "stdgates.inc"; qubit[2] q; h q[0]; cx q[0], q[1];')
+    >>> load_qasm(path).qregs
+    {'q': (0, 2)}
+    """
     path = Path(path)
     text = read_source(path)
     return parse_qasm(text, str(path), native_gates, path.parent, include_dirs, limits)

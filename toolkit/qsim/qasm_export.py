@@ -52,9 +52,11 @@ def _num(p, version: int) -> str:
     if isinstance(p, Parameter):
         if version == 2:
             raise InputError(f"cannot write unresolved parameter '{p}' to OpenQASM 2; resolve it first")
-        parts = [repr(float(p.constant))] if p.constant else []
-        parts += [f"{float(c)!r}*{name}" for name, c in p.terms.items() if c]
-        return "(" + " + ".join(parts or ["0.0"]) + ")"
+        parts = [name if c == 1 else f"-{name}" if c == -1 else f"{float(c)!r}*{name}"
+                 for name, c in p.terms.items() if c]
+        parts += [repr(float(p.constant))] if p.constant or not parts else []
+        text = " + ".join(parts).replace("+ -", "- ")
+        return f"({text})" if len(parts) > 1 else text
     return repr(float(p))
 
 
@@ -182,7 +184,16 @@ def _index_names(regs: dict, size: int) -> list[str]:
 
 
 def to_qasm(circuit: Circuit, version: int = 2) -> str:
-    """OpenQASM text of ``circuit``; register names kept, symbols as OpenQASM 3 inputs."""
+    """OpenQASM text of ``circuit``; register names kept, symbols as OpenQASM 3 inputs.
+
+    >>> print(to_qasm(Circuit(2).rx("theta", 0).add("phase", 1, (0.5,), controls=0), 3), end="")
+    OPENQASM 3.0;
+    include "stdgates.inc";
+    input float[64] theta;
+    qubit[2] q;
+    rx(theta) q[0];
+    cp(0.5) q[0], q[1];
+    """
     if version not in (2, 3):
         raise InputError(f"OpenQASM version must be 2 or 3, got {version}")
     if version == 2 and circuit.parameters:

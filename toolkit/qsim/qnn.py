@@ -196,14 +196,14 @@ def make_dataset(kind: str, samples: int, noise: float, seed: int) -> tuple[np.n
 
 
 def build_classifier(n_qubits: int, n_features: int, layers: int, learning_rate: float,
-                     seed: int = 0) -> keras.Model:
+                     seed: int = 0, backend: str = "tensorflow") -> keras.Model:
     """Inputs -> QuantumLayer (<Z_q> for each qubit) -> Dense(1, sigmoid)."""
     circ, inputs, weights = classifier_circuit(n_qubits, n_features, layers)
     observables = [PauliSum([(1.0, ((q, "Z"),))]) for q in range(n_qubits)]
     keras.utils.set_random_seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(n_features,)),
-        QuantumLayer(circ, observables, inputs, weights, seed=seed, name="quantum"),
+        QuantumLayer(circ, observables, inputs, weights, seed=seed, backend=backend, name="quantum"),
         keras.layers.Dense(1, activation="sigmoid", name="readout"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy",
@@ -214,9 +214,14 @@ def build_classifier(n_qubits: int, n_features: int, layers: int, learning_rate:
 def train_classifier(kind: str = "moons", samples: int = 120, noise: float = 0.1, test_fraction: float = 0.25,
                      n_qubits: int = 2, layers: int = 2, epochs: int = 30, batch_size: int = 16,
                      learning_rate: float = 0.05, seed: int = 0,
-                     data: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+                     data: tuple[np.ndarray, np.ndarray] | None = None, backend: str = "adjoint") -> dict:
     """Train the hybrid classifier on a toy set (``kind``) or on ``data`` = (features, labels);
-    returns loss/accuracy histories, test accuracy and the Keras model."""
+    returns loss/accuracy histories, test accuracy and the Keras model.
+
+    Training runs on ``backend`` (the adjoint one is faster on these small circuits; see
+    benchmarks/qsim/bench_qnn_backends.py); the returned model always uses the TensorFlow
+    backend, with the trained weights, so it saves and exports self-contained.
+    """
     if data is None:
         x, y = make_dataset(kind, samples, noise, seed)
     else:
@@ -228,10 +233,14 @@ def train_classifier(kind: str = "moons", samples: int = 120, noise: float = 0.1
         x, y = x[order], y[order]
     samples = x.shape[0]
     n_test = min(samples - 1, max(1, int(round(test_fraction * samples))))
-    model = build_classifier(n_qubits, x.shape[1], layers, learning_rate, seed)
+    model = build_classifier(n_qubits, x.shape[1], layers, learning_rate, seed, backend=backend)
     history = model.fit(x[n_test:], y[n_test:], epochs=epochs, batch_size=batch_size, verbose=0,
                         validation_data=(x[:n_test], y[:n_test]))
     _, test_accuracy = model.evaluate(x[:n_test], y[:n_test], verbose=0)
+    if backend != "tensorflow":
+        trained = model
+        model = build_classifier(n_qubits, x.shape[1], layers, learning_rate, seed, backend="tensorflow")
+        model.set_weights(trained.get_weights())
     return {"loss": np.array(history.history["loss"]), "accuracy": np.array(history.history["accuracy"]),
             "test_accuracy": float(test_accuracy), "train_samples": int(samples - n_test),
             "test_samples": n_test, "weights": model.get_layer("quantum").get_weights()[0], "model": model}
@@ -239,16 +248,8 @@ def train_classifier(kind: str = "moons", samples: int = 120, noise: float = 0.1
 
 def save_model_atomically(model: keras.Model, path: str | Path) -> Path:
     """``model.save`` to ``path`` (.keras) through a temporary file: no half-written model."""
-    import os
-
     from mstool.toolkit.io.atomic import atomic_write_path
 
-    with atomic_write_path(path) as tmp:
-        staged = tmp.with_name(tmp.name + ".keras")  # Keras insists on the .keras suffix
-        try:
-            model.save(staged)
-            os.replace(staged, tmp)
-        finally:
-            if staged.exists():
-                staged.unlink()
+    with atomic_write_path(path, suffix=".keras") as tmp:  # Keras insists on the .keras suffix
+        model.save(tmp)
     return Path(path)

@@ -56,14 +56,10 @@ class TensorFlowCircuit:
     def __call__(self, values: tf.Tensor) -> tf.Tensor:
         batch = tf.shape(values)[0]
         state = tf.one_hot(tf.zeros([batch], tf.int32), 2 ** self.n, dtype=tf.complex128)
-        state = tf.reshape(state, [-1] + [2] * self.n)
         for op in self.ops:
             state = self._apply(state, op, values)
         columns = [self._expectation(state, obs) for obs in self.observables]
         return tf.stack(columns, axis=1)
-
-    def _axis(self, qubit: int) -> int:
-        return 1 + (self.n - 1 - qubit)  # bit k of the index is qubit k; axis 0 is the batch
 
     def _param(self, p, values: tf.Tensor) -> tf.Tensor:
         if isinstance(p, Parameter):
@@ -101,33 +97,40 @@ class TensorFlowCircuit:
         applied = self._apply_matrix(state, matrix, op.targets, batched)
         if not op.controls:
             return applied
-        mask = np.zeros([1] + [2] * self.n, dtype=bool)
-        index = [slice(None)] * (self.n + 1)
-        for c in op.controls:
-            index[self._axis(c)] = 1
-        mask[tuple(index)] = True
-        return tf.where(tf.constant(mask), applied, state)
+        index = np.arange(2 ** self.n)
+        on = np.all([(index >> c) & 1 for c in op.controls], axis=0)
+        return tf.where(tf.constant(on[None, :]), applied, state)
 
     def _apply_matrix(self, state: tf.Tensor, matrix: tf.Tensor, targets: Sequence[int], batched: bool):
+        """``matrix`` on ``targets`` of a flat [b, 2^n] state, through a rank <= 2k+2 view."""
         k = len(targets)
-        axes = _LETTERS[: self.n]
-        ins = [axes[self._axis(t) - 1] for t in targets]
-        outs = [_LETTERS[self.n + j] for j in range(k)]
+        order = sorted(targets, reverse=True)  # row-major: the highest bit comes first
+        dims, letters, top = [-1], ["Z"], self.n
+        segment = iter(_LETTERS[2 * k:])
+        for t in order:
+            dims += [2 ** (top - 1 - t), 2]
+            letters += [next(segment), f"T{t}"]
+            top = t
+        dims.append(2 ** top)
+        letters.append(next(segment))
+        ins = [_LETTERS[j] for j in range(k)]
+        outs = [_LETTERS[k + j] for j in range(k)]
+        axis = {f"T{t}": ins[j] for j, t in enumerate(targets)}
+        view = "".join(axis.get(x, x) for x in letters)
+        result = "".join(outs[ins.index(c)] if c in ins else c for c in view)
         # matrix index is b(t0) + 2 b(t1): row-major axes run from the last target to the first
-        m_letters = "".join(reversed(outs)) + "".join(reversed(ins))
         m = tf.reshape(matrix, ([-1] if batched else []) + [2] * (2 * k))
-        result = "".join(outs[ins.index(a)] if a in ins else a for a in axes)
-        spec = f"{'Z' if batched else ''}{m_letters},Z{axes}->Z{result}"
-        return tf.einsum(spec, m, state)
+        m_letters = ("Z" if batched else "") + "".join(reversed(outs)) + "".join(reversed(ins))
+        out = tf.einsum(f"{m_letters},{view}->{result}", m, tf.reshape(state, dims))
+        return tf.reshape(out, [-1, 2 ** self.n])
 
     def _expectation(self, state: tf.Tensor, obs: PauliSum) -> tf.Tensor:
         total = tf.fill([tf.shape(state)[0]], tf.constant(obs.constant, tf.float64))
-        reduce_axes = list(range(1, self.n + 1))
         for coeff, ops in obs.terms:
             phi = state
             for q, pauli in ops:
                 phi = self._apply_matrix(phi, tf.constant(_PAULIS[pauli], tf.complex128), [q], False)
-            overlap = tf.reduce_sum(tf.math.conj(state) * phi, axis=reduce_axes)
+            overlap = tf.reduce_sum(tf.math.conj(state) * phi, axis=1)
             total = total + coeff * tf.math.real(overlap)
         return total
 

@@ -6,10 +6,19 @@
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
 from mstool.toolkit.audit.attacks import blackbox, whitebox  # noqa: F401 - packages
-from mstool.toolkit.audit.attacks.base import ATTACKS, AttackJob, AttackSpec, norms, project
+from mstool.toolkit.audit.attacks.base import (
+    ATTACKS,
+    AttackJob,
+    AttackSpec,
+    norms,
+    project,
+    resolve_params,
+)
 from mstool.toolkit.audit.attacks.blackbox import (  # noqa: F401 - registration
     boundary,
     evolutionary,
@@ -29,6 +38,7 @@ from mstool.toolkit.audit.attacks.whitebox import (  # noqa: F401 - registration
     lbfgs,
     universal,
 )
+from mstool.toolkit.audit.models import Classifier
 from mstool.toolkit.errors import InputError
 
 
@@ -42,7 +52,10 @@ def get_attack(name: str, where: str = "attacks") -> AttackSpec:
     for spec in ATTACKS.values():
         if spec.name.replace("_", "") == key:
             return spec
-    raise InputError(f"unknown attack '{name}'; valid attacks: {', '.join(sorted(ATTACKS))}", where=where)
+    near = difflib.get_close_matches(name.lower(), ATTACKS, n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+    valid = ", ".join(sorted(ATTACKS))
+    raise InputError(f"unknown attack '{name}'{hint}; valid attacks: {valid}", where=where)
 
 
 def attack_norm(spec: AttackSpec, params: dict) -> str:
@@ -61,6 +74,34 @@ def run_attack(spec: AttackSpec, job: AttackJob) -> np.ndarray:
     return x_adv
 
 
+def attack(
+    clf: Classifier,
+    x: np.ndarray,
+    y: np.ndarray,
+    name: str,
+    eps: float | None = None,
+    seed: int = 0,
+    quick: bool = False,
+    targets: np.ndarray | None = None,
+    **params: object,
+) -> np.ndarray:
+    """Run the registered attack ``name`` on ``(x, y)`` (data space); minimal attacks ignore
+    ``eps`` here (threshold with :func:`within_threshold`). Parameters override the defaults.
+
+    >>> from mstool.toolkit.audit.models import Classifier, Preprocess
+    >>> clf = Classifier("sum", "python", lambda v: np.c_[v.sum((1, 2, 3)), 1.0 - v.sum((1, 2, 3))],
+    ...                  (1, 1, 1), Preprocess(), num_classes=2)
+    >>> attack(clf, np.full((1, 1, 1, 1), 0.8, np.float32), np.array([0]), "square", eps=0.5, queries=20)
+    array([[[[0.3]]]], dtype=float32)
+    """
+    spec = get_attack(name)
+    resolved = resolve_params(spec, dict(params), "attack", quick)
+    job = AttackJob(clf, np.asarray(x, np.float32), np.asarray(y), eps if spec.budget == "eps" else None,
+                    np.random.default_rng(seed), norm=attack_norm(spec, resolved), targets=targets,
+                    params=resolved)
+    return run_attack(spec, job)
+
+
 def within_threshold(x_adv: np.ndarray, x: np.ndarray, eps: float | None, norm: str) -> np.ndarray:
     """Minimal-perturbation attacks at a budget: perturbations larger than eps revert to x."""
     if eps is None:
@@ -74,6 +115,7 @@ __all__ = [
     "ATTACKS",
     "AttackJob",
     "AttackSpec",
+    "attack",
     "attack_norm",
     "get_attack",
     "run_attack",

@@ -75,6 +75,7 @@ class AttackSpec:
     targeted: bool
     defaults: dict[str, Any]
     summary: str
+    quick: dict[str, Any] = field(default_factory=dict)  # cheaper settings (``quick: true``)
 
 
 ATTACKS: dict[str, AttackSpec] = {}
@@ -89,26 +90,38 @@ def register(
     targeted: bool = True,
     defaults: dict[str, Any] | None = None,
     summary: str = "",
+    quick: dict[str, Any] | None = None,
 ) -> Callable:
     """Decorator adding an attack function to :data:`ATTACKS`."""
 
     def wrap(fn: Callable[[AttackJob], np.ndarray]) -> Callable[[AttackJob], np.ndarray]:
         doc = summary or (fn.__doc__ or "").strip().splitlines()[0]
-        ATTACKS[name] = AttackSpec(name, fn, family, norm, budget, targeted, dict(defaults or {}), doc)
+        ATTACKS[name] = AttackSpec(
+            name, fn, family, norm, budget, targeted, dict(defaults or {}), doc, dict(quick or {})
+        )
         return fn
 
     return wrap
 
 
-def resolve_params(spec: AttackSpec, given: dict[str, Any], where: str) -> dict[str, Any]:
-    """Defaults overridden by ``given``; unknown keys are an error naming the allowed ones."""
+def resolve_params(
+    spec: AttackSpec, given: dict[str, Any], where: str, quick: bool = False
+) -> dict[str, Any]:
+    """Defaults (field strength, or the cheaper ``quick`` ones) overridden by ``given``;
+    unknown keys are an error naming the allowed ones.
+
+    >>> from mstool.toolkit.audit.attacks import get_attack
+    >>> pgd = get_attack("pgd")
+    >>> resolve_params(pgd, {}, "x")["steps"], resolve_params(pgd, {}, "x", quick=True)["steps"]
+    (40, 10)
+    """
     unknown = sorted(set(given) - set(spec.defaults))
     if unknown:
         allowed = ", ".join(sorted(spec.defaults)) or "none"
         raise InputError(
             f"attack '{spec.name}' has no parameter(s) {unknown}; allowed: {allowed}", where=where
         )
-    return {**spec.defaults, **given}
+    return {**spec.defaults, **(spec.quick if quick else {}), **given}
 
 
 # ---- norms and projections -----------------------------------------------------------

@@ -61,7 +61,8 @@ def _propose(job: AttackJob, x: np.ndarray, best: np.ndarray, norm: str, p: floa
     "square",
     family="blackbox",
     norm="linf",
-    defaults={"norm": "linf", "p_init": 0.8, "queries": 1000},
+    defaults={"norm": "linf", "p_init": 0.8, "queries": 5000},  # AutoAttack's budget
+    quick={"queries": 1000},
     summary="Square attack (Linf or L2): random square updates, score-based, query-limited.",
 )
 def square(job: AttackJob) -> np.ndarray:

@@ -111,11 +111,18 @@ def _options(job: AttackJob, **fixed: object) -> IterativeOptions:
 ITER = {"steps": 10, "step_size": None}
 
 
+# Field strength (Madry et al. use 40 steps on MNIST; ART's PGD defaults to 100): an audit
+# must not call a model robust because the attack stopped early. ``quick`` is the cheap setting.
+FIELD_STEPS = {"steps": 40, "step_size": None}
+QUICK_STEPS = {"steps": 10}
+
+
 @register(
     "bim",
     family="whitebox",
     norm="linf",
-    defaults=ITER,
+    defaults=FIELD_STEPS,
+    quick=QUICK_STEPS,
     summary="Basic iterative method (I-FGSM): FGSM steps projected onto the eps ball.",
 )
 def bim(job: AttackJob) -> np.ndarray:
@@ -195,12 +202,13 @@ def _objective(job: AttackJob, x_adv: np.ndarray) -> tuple[np.ndarray, np.ndarra
     norm="linf",
     defaults={
         "norm": "linf",
-        "steps": 10,
+        "steps": 40,
         "step_size": None,
         "random_start": True,
-        "restarts": 1,
+        "restarts": 5,
         "loss": "ce",
     },
+    quick={"steps": 10, "restarts": 1},
     summary="Projected gradient descent (Linf or L2), random start and restarts.",
 )
 def pgd(job: AttackJob) -> np.ndarray:

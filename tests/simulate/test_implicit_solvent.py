@@ -1,0 +1,51 @@
+"""Generalized Born OBC2 (igb=5): energies against OpenMM's GB term on md_breadth's ACE-ASH-NME
+and DNA, forces by finite differences (with and without salt), and the periodic refusal."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.forcefield import build_forcefield
+from mstool.toolkit.md.forces.gb import GBForce, ImplicitSolventSettings
+from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
+from tests.conftest import shared_data
+from tests.simulate.breadth import breadth_system
+from tests.simulate.helpers import numerical_forces
+
+
+def _openmm_result(name: str, label: str) -> dict:
+    ref = json.loads((shared_data("md_breadth", name) / "reference_energies.json").read_text())
+    return next(r for r in ref["results"] if r["label"] == label)["energies_kJmol"]
+
+
+@pytest.mark.parametrize("name", ["ace_ash_nme_gas", "dna_gb_mbondi3"])
+def test_obc2_matches_openmm(name):
+    system, _, _ = breadth_system(name)
+    expected = _openmm_result(name, "gb_OBC2_noSA")
+    ff = build_forcefield(
+        system, NonbondedSettings(method="nocutoff"), implicit_solvent=ImplicitSolventSettings()
+    )
+    total, _ = ff.energy_forces(system.positions, None)
+    assert ff.last_energies["gb"] == pytest.approx(expected["gb"], rel=1e-10)
+    assert total == pytest.approx(expected["total"], rel=1e-7)
+
+
+@pytest.mark.parametrize("salt", [0.0, 0.5])
+def test_obc2_forces_are_the_gradient(salt):
+    system, _, _ = breadth_system("ace_ash_nme_gas")
+    term = GBForce(system, ImplicitSolventSettings(salt_concentration=salt))
+    energy, forces = term.energy_forces(system.positions, None)
+    assert np.allclose(forces, numerical_forces(term, system.positions.copy(), None), atol=2e-5)
+    if salt:
+        plain, _ = GBForce(system, ImplicitSolventSettings()).energy_forces(system.positions, None)
+        assert energy < plain  # salt screens the solvent reaction field further
+
+
+def test_gb_is_refused_for_periodic_methods():
+    system, _, _ = breadth_system("ace_ash_nme_gas")
+    with pytest.raises(InputError, match="non-periodic"):
+        build_forcefield(system, NonbondedSettings(method="pme"), implicit_solvent=ImplicitSolventSettings())

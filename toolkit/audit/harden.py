@@ -1,0 +1,183 @@
+"""Adversarial training (Madry et al., 2018): fine-tune a Keras model on adversarial examples
+made on the fly, each batch, by audit's own attacks against the model being trained.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mstool.toolkit.audit.attacks import AttackJob, get_attack, run_attack
+from mstool.toolkit.audit.attacks.base import resolve_params
+from mstool.toolkit.audit.models import Classifier, Preprocess
+from mstool.toolkit.errors import InputError
+
+TRAINING_ATTACKS = ("pgd", "fgsm")
+
+
+@dataclass
+class HardenSettings:
+    """How to harden: attack, budget (data space), steps, share of each batch made adversarial."""
+
+    eps: float
+    attack: str = "pgd"
+    steps: int = 10
+    ratio: float = 1.0
+    epochs: int = 10
+    batch_size: int = 64
+    learning_rate: float = 1e-3
+    seed: int = 0
+
+
+@dataclass
+class HardenResult:
+    """The hardened model and how its training went."""
+
+    model: object
+    seconds: float
+    epochs: list[dict] = field(default_factory=list)
+
+
+def load_trainable(path: str | Path) -> object:
+    """A Keras model that can be trained, or an error that says why not."""
+    import keras
+
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() not in (".keras", ".h5", ".hdf5"):
+        raise InputError(
+            "hardening needs a Keras .keras/.h5 model (weights to train); SavedModel and ONNX "
+            "models are inference graphs",
+            where=str(path),
+        )
+    try:
+        model = keras.models.load_model(path, compile=False)
+    except Exception as err:  # noqa: BLE001 - any loader failure is bad input
+        raise InputError(f"cannot load Keras model ({type(err).__name__}: {err})", where=str(path)) from err
+    if not model.trainable_weights:
+        raise InputError("the model has no trainable weights to harden", where=str(path))
+    return model
+
+
+def live_classifier(model: object, preprocess: Preprocess, batch_size: int = 256) -> Classifier:
+    """A white-box :class:`Classifier` around an in-memory Keras model (weights read live)."""
+    import tensorflow as tf
+
+    call = tf.function(lambda t: model(t, training=False), reduce_retracing=True, autograph=False)
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        return np.asarray(call(tf.constant(preprocess.apply_numpy(x))))
+
+    return Classifier(
+        name="model being hardened",
+        model_format="keras",
+        predict_raw=predict,
+        input_shape=tuple(model.input_shape[1:]),
+        preprocess=preprocess,
+        logits_tf=lambda t: model(preprocess.apply_tf(t), training=False),
+        outputs="logits",
+        num_classes=int(model.output_shape[-1]),
+        batch_size=batch_size,
+    )
+
+
+def adversarial_batch(
+    clf: Classifier, x: np.ndarray, y: np.ndarray, settings: HardenSettings, rng: np.random.Generator
+) -> np.ndarray:
+    """``x`` with a ``ratio`` share of rows replaced by adversarial examples against ``clf``."""
+    count = int(round(settings.ratio * len(x)))
+    if count == 0:
+        return x
+    spec = get_attack(settings.attack)
+    params = {"steps": settings.steps, "restarts": 1} if spec.name == "pgd" else {}
+    rows = rng.permutation(len(x))[:count]
+    job = AttackJob(clf, x[rows], y[rows], settings.eps, rng, params=resolve_params(spec, params, "harden"))
+    out = x.copy()
+    out[rows] = run_attack(spec, job)
+    return out
+
+
+def adversarial_train(
+    model: object,
+    x: np.ndarray,
+    y: np.ndarray,
+    settings: HardenSettings,
+    preprocess: Preprocess | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> HardenResult:
+    """Fine-tune ``model`` (in place) on adversarial examples; returns it with per-epoch stats.
+
+    >>> import keras
+    >>> keras.utils.set_random_seed(0)
+    >>> net = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(), keras.layers.Dense(2)])
+    >>> x = np.random.default_rng(0).uniform(0, 1, (32, 2, 2, 1)).astype(np.float32)
+    >>> y = (x.sum(axis=(1, 2, 3)) > 2).astype(int)
+    >>> out = adversarial_train(net, x, y, HardenSettings(eps=0.05, steps=3, epochs=2, batch_size=16))
+    >>> len(out.epochs), sorted(out.epochs[0])
+    (2, ['adversarial_accuracy', 'epoch', 'loss', 'seconds'])
+    """
+    import keras
+    import tensorflow as tf
+
+    if settings.attack not in TRAINING_ATTACKS:
+        raise InputError(
+            f"adversarial training attack must be one of {TRAINING_ATTACKS}", where="harden.attack"
+        )
+    preprocess = preprocess or Preprocess()
+    clf = live_classifier(model, preprocess)
+    optimizer = keras.optimizers.Adam(settings.learning_rate)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    @tf.function(reduce_retracing=True)
+    def train_step(xb, yb):  # noqa: ANN001, ANN202
+        with tf.GradientTape() as tape:
+            logits = model(preprocess.apply_tf(xb), training=True)
+            loss = loss_fn(yb, logits)
+        grads = tape.gradient(loss, model.trainable_weights)
+        optimizer.apply_gradients(zip(grads, model.trainable_weights, strict=True))
+        correct = tf.reduce_sum(tf.cast(tf.argmax(logits, axis=1, output_type=tf.int32) == yb, tf.float32))
+        return loss, correct
+
+    rng = np.random.default_rng(settings.seed)
+    result = HardenResult(model, 0.0)
+    start = time.perf_counter()
+    for epoch in range(settings.epochs):
+        epoch_start = time.perf_counter()
+        order = rng.permutation(len(x))
+        losses, correct = [], 0.0
+        for i in range(0, len(x), settings.batch_size):
+            rows = order[i : i + settings.batch_size]
+            xb = adversarial_batch(clf, x[rows], y[rows], settings, rng)
+            loss, hits = train_step(tf.constant(xb, tf.float32), tf.constant(y[rows], tf.int32))
+            losses.append(float(loss))
+            correct += float(hits)
+        result.epochs.append({
+            "epoch": epoch + 1,
+            "loss": round(float(np.mean(losses)), 4),
+            "adversarial_accuracy": round(correct / len(x), 4),
+            "seconds": round(time.perf_counter() - epoch_start, 3),
+        })
+        if progress is not None:
+            progress(f"harden epoch {epoch + 1}/{settings.epochs} loss {np.mean(losses):.3f}")
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def save_model(model: object, path: str | Path) -> Path:
+    """Write the hardened model atomically (a killed run leaves no half-written file)."""
+    from mstool.toolkit.io.atomic import atomic_write_path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write_path(path) as tmp:
+        # Keras picks the format from the suffix, so the temporary name keeps it
+        staged = tmp.with_name(tmp.name + path.suffix)
+        try:
+            model.save(staged)
+            staged.replace(tmp)
+        finally:
+            staged.unlink(missing_ok=True)
+    return path
