@@ -147,6 +147,9 @@ def test_hostile_field_runs_no_code(conversions, name, verify):
         assert not (work / 'out"""dir').exists()
     else:
         assert (work / 'out"""dir' / "model.py").is_file()
+        report = (work / 'out"""dir' / "report.md").read_text()
+        # Model text stays inside its table cell or heading: no line of it starts a line of its own.
+        assert all(line[:1] in "|#-" for line in report.splitlines() if "PWNED" in line)
 
 
 def test_einsum_payload_is_refused_with_the_grammar(conversions):

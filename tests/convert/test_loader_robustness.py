@@ -126,3 +126,24 @@ def test_bad_inputs_npz_is_one_line(tmp_path, kind):
     result = run_cli("convert", source, "-o", tmp_path / "out", "--inputs", path)
     assert_one_line_exit_2(result)
     assert "inputs.npz" in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_name_that_is_not_utf8_is_refused(tmp_path):
+    node = helper.make_node("Relu", ["x"], ["y"], name="QQQQ")
+    model = make_model([node], [("x", F, [2])], [("y", F, [2])])
+    blob = model.SerializeToString()
+    assert blob.count(b"QQQQ") == 1
+    (tmp_path / "m.onnx").write_bytes(blob.replace(b"QQQQ", b"\xff\xfeQQ"))
+    result = run_cli("convert", tmp_path / "m.onnx", "-o", tmp_path / "out")
+    assert_one_line_exit_2(result)
+
+
+def test_initializer_whose_data_does_not_fill_its_dims_is_refused(tmp_path):
+    weights = onnx.numpy_helper.from_array(np.ones(3, F), "w")
+    weights.raw_data = np.ones(27, F).tobytes()  # what a corrupted file can hold; the checker passes it
+    node = helper.make_node("Add", ["x", "w"], ["y"])
+    model = make_model([node], [("x", F, [3])], [("y", F, [3])], [weights])
+    onnx.save(model, tmp_path / "m.onnx")
+    result = run_cli("convert", tmp_path / "m.onnx", "-o", tmp_path / "out")
+    assert_one_line_exit_2(result)
+    assert "initializer 'w'" in result.stderr and not (tmp_path / "out").exists()

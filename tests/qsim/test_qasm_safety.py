@@ -117,6 +117,8 @@ def test_deep_and_long_expressions_are_bounded():
 
 @pytest.mark.parametrize("body,match,position", [
     ("qreg q[2];\nhh q[0];", "unknown gate 'hh'; did you mean 'h'", "4:1"),
+    ("qreg q[2];\nctrl @ h q,q;", "same qubit twice", "4:8"),
+    ("qreg q[2];\ngate g a { ctrl @ x a, a; }\ng q[0];", "same qubit twice", "4:19"),
     ("qreg q[2];\ncrx(0.1) q[0];", "acts on 2 qubit", "4:1"),
     ("qreg q[2];\nh r[0];", "unknown quantum register 'r'", "4:3"),
     ("qreg q[2];\nmeasure q[0] -> c[0];", "unknown classical register 'c'", "4:17"),

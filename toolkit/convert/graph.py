@@ -29,6 +29,7 @@ from mstool.toolkit.convert.narrow import (
 )
 from mstool.toolkit.convert.safe_code import RESERVED, UnsafeCode, sanitize, shorten, string_literal
 from mstool.toolkit.convert.shape_values import fold_symbolic
+from mstool.toolkit.errors import InputError
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
 NEVER_FOLD = {"RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike", "Multinomial",
@@ -278,7 +279,11 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
     builder = Builder(loaded.opset, keep_layout)
     builder.strip_prefix = shared_scope(graph)
     for init in graph.initializer:
-        builder.constants[init.name] = to_carrier(numpy_helper.to_array(init))
+        try:
+            builder.constants[init.name] = to_carrier(numpy_helper.to_array(init))
+        except (ValueError, TypeError, KeyError) as err:  # e.g. data short of its dims, an unknown type
+            raise InputError(f"initializer {shorten(init.name)!r} cannot be read: {shorten(err, 120)}",
+                             where=loaded.source) from None
     builder.onnx_dtypes = onnx_element_types(graph)
     for out in graph.output:  # outputs keep their ONNX names: no node may take them first
         builder.used_names.add(output_name(out.name))

@@ -86,6 +86,18 @@ def check_domains(model: Any, source: str) -> None:
                 f"'{node.domain}'; only the standard ai.onnx domain is supported", where=source)
 
 
+def check_names_are_text(model: Any, source: str) -> None:
+    """Refuse names that are not valid UTF-8 (protobuf then hands back bytes, not text)."""
+    graph = model.graph
+    names = [graph.name, *(v.name for v in (*graph.input, *graph.output, *graph.value_info)),
+             *(t.name for t in graph.initializer)]
+    for node in graph.node:
+        names += [node.name, node.op_type, node.domain, *node.input, *node.output]
+        names += [a.name for a in node.attribute]
+    if not all(isinstance(name, str) for name in names):
+        raise InputError("a graph, node, tensor or attribute name is not valid UTF-8", where=source)
+
+
 def check_no_string_constants(model: Any, source: str) -> None:
     """Refuse string tensors among the weights and Constant nodes (Keras has no string ops)."""
     from onnx import TensorProto
@@ -228,6 +240,7 @@ def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = N
         proto, source = model, "<in-memory model>"
     else:
         raise InputError(f"expected an ONNX path or onnx.ModelProto, got {type(model).__name__}")
+    check_names_are_text(proto, source)
     check_domains(proto, source)
     check_no_string_constants(proto, source)
     _check(proto, source, path)

@@ -15,26 +15,27 @@ def op_mapping(records: list[Any]) -> list[dict[str, Any]]:
 
 def render_markdown(report: dict[str, Any]) -> str:
     """A human-readable report.md."""
-    lines = [f"# Conversion report: {report['source']}", "",
+    lines = [f"# Conversion report: {_md(report['source'])}", "",
              f"- ONNX opset {report['opset']}, {report['nodes']} nodes; converted {report['date']}",
              f"- layout: {report['layout']}",
              f"- status: **{report['status']}**", ""]
     lines += ["## Inputs", "", "| input | shape | dtype |", "|---|---|---|"]
-    lines += [f"| {i['name']} | {i['shape']} | {i['dtype']} |" for i in report["inputs"]]
+    lines += [f"| {_md(i['name'])} | {i['shape']} | {i['dtype']} |" for i in report["inputs"]]
     if report["dynamic_dims"]:
         lines += ["", "Dynamic dims:", ""]
-        lines += [f"- `{d['input']}` dim {d['axis']} (`{d['name']}`): " +
+        lines += [f"- {_md(d['input'])} dim {d['axis']} ({_md(d['name'])}): " +
                   ("kept dynamic (None in the Keras model)" if d.get("kept") else
                    f"fixed to {d['value']} by --input-shape")
                   for d in report["dynamic_dims"]]
     if report.get("fixed_shape") is not None:
         lines += ["", f"- shape: {'fixed' if report['fixed_shape'] else 'dynamic axes kept'}"]
     lines += ["", "## Op mapping", "", "| ONNX op | Keras | nodes |", "|---|---|---|"]
-    lines += [f"| {r['onnx_op']} | {r['keras']} | {r['count']} |" for r in report["op_mapping"]]
+    lines += [f"| {_md(r['onnx_op'])} | {r['keras']} | {r['count']} |" for r in report["op_mapping"]]
     lines += ["", "## Unconverted nodes", ""]
     if report["unconverted"]:
         lines += ["| node | op | reason |", "|---|---|---|"]
-        lines += [f"| {u['name']} | {u['op_type']} | {u['reason']} |" for u in report["unconverted"]]
+        lines += [f"| {_md(u['name'])} | {_md(u['op_type'])} | {_md(u['reason'])} |"
+                  for u in report["unconverted"]]
     else:
         lines.append("None.")
     lines += ["", "## Verification", ""]
@@ -42,19 +43,32 @@ def render_markdown(report: dict[str, Any]) -> str:
     if not verification:
         lines.append("Not run.")
     else:
-        lines.append(f"onnxruntime vs the generated Keras model, inputs: {verification['inputs']}, "
+        lines.append(f"onnxruntime vs the generated Keras model, inputs: {_md(verification['inputs'])}, "
                      f"atol {verification['atol']}, rtol {verification['rtol']}.")
         if verification.get("tolerance"):
             lines.append(f"Tolerance: {verification['tolerance']}.")
         for case, reason in (verification.get("skipped_cases") or {}).items():
-            lines.append(f"Case {case} not run: {reason}.")
+            lines.append(f"Case {case} not run: {_md(reason)}.")
         lines += ["", "| output | case | shape | max abs error | max rel error | passed |",
                   "|---|---|---|---|---|---|"]
         for row in verification["outputs"]:
-            lines.append(f"| {row['name']} | {row.get('case', 'exported')} | {row['shape']} | "
+            lines.append(f"| {_md(row['name'])} | {row.get('case', 'exported')} | {row['shape']} | "
                          f"{_num(row['max_abs_error'])} | "
                          f"{_num(row['max_rel_error'])} | {'yes' if row['passed'] else 'NO'} |")
     return "\n".join(lines) + "\n"
+
+
+_MARKDOWN_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "`": "'"})
+
+
+def _md(value: Any) -> str:
+    """Text from the model as one line of Markdown table text: no line breaks, no table or HTML syntax.
+
+    >>> _md("a|b\\n<script>")
+    'a\\\\|b &lt;script&gt;'
+    """
+    text = " ".join(str(value).split())
+    return text.translate(_MARKDOWN_ESCAPES)
 
 
 def _num(value: float | None) -> str:

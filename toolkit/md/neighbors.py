@@ -118,18 +118,23 @@ def _cell_offsets(cell_vectors: tuple, rlist: float, reach: int) -> np.ndarray:
 def triclinic_search(box: np.ndarray, rlist: float) -> tuple[np.ndarray, np.ndarray]:
     """(cells per edge, cell steps to search) for a triclinic cell list.
 
-    Cells are at least ``rlist / 2`` high and the steps pruned to those within reach; a box
-    with fewer than 5 cells on an edge gets 3 (or fewer) cells and every distinct step.
+    Cells are at least ``rlist / 3`` high (``rlist / 2`` in smaller boxes) and the steps pruned
+    to those that can reach within ``rlist``; a box with under 5 cells on an edge gets cells
+    ``rlist`` high and every distinct step. The pruning is done once per 2 % band of box
+    scale, on the smallest box of the band, so it stays valid while a barostat rescales.
 
     >>> ncell, steps = triclinic_search(np.diag([4.0, 4.0, 4.0]), 1.0)
     >>> ncell.tolist(), len(steps)
-    ([8, 8, 8], 125)
+    ([12, 12, 12], 335)
     """
     heights = 1.0 / np.linalg.norm(np.linalg.inv(box), axis=0)  # plane spacing along each edge
-    ncell = np.floor(heights / (0.5 * rlist)).astype(np.int64)
-    if ncell.min() >= 5:
-        cells = np.round(box / ncell[:, None], 12)
-        return ncell, _cell_offsets(tuple(cells.ravel().tolist()), float(rlist), 2)
+    for reach in (3, 2):
+        ncell = np.floor(heights * reach / rlist).astype(np.int64)
+        if ncell.min() >= 2 * reach + 1:
+            band = math.floor(math.log(box[0][0] / rlist) / math.log(1.02))
+            smallest = np.asarray(box) * (rlist * 1.02**band / box[0][0])
+            cells = np.round(smallest / ncell[:, None], 12)
+            return ncell, _cell_offsets(tuple(cells.ravel().tolist()), float(rlist), reach)
     ncell = np.maximum(1, np.floor(heights / rlist)).astype(np.int64)
     steps = [(-1, 0, 1) if k >= 3 else tuple(range(k)) for k in ncell]
     return ncell, np.array(list(itertools.product(*steps)), dtype=np.int64)

@@ -169,6 +169,8 @@ def _reduce(value: float, ts: TokenStream, tok: Token) -> float:
 
 def _modified(parser, ts, call: GateCall, modifiers: list[Modifier], params: tuple, qubits: list[int],
               env: dict, depth: int) -> list[Operation]:
+    if len(set(qubits)) != len(qubits):  # controls included: 'ctrl @ h q[0], q[0]' is refused
+        raise ts.error(f"gate '{call.name.text}' is applied to the same qubit twice", call.name)
     if not modifiers:
         return _base(parser, ts, call.name, params, qubits, depth)
     mod, rest = modifiers[0], modifiers[1:]
