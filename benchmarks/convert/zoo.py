@@ -19,14 +19,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "convert"
+SHARED = [ROOT.parent / "shared" / "data" / "convert", ROOT.parent / "shared" / "data" / "convert_zoo"]
 BENCH_PYTHON = ROOT / ".venv-bench-convert" / "bin" / "python"
-SHAPES = {"hf_bert_tiny": ["input_ids=2,16", "attention_mask=2,16", "token_type_ids=2,16"]}
 
 
 def models() -> list[tuple[str, Path, Path]]:
     found = []
-    for folder in (SHARED, HERE / "zoo"):
+    for folder in (*SHARED, HERE / "zoo"):
         for onnx_path in sorted(folder.glob("*.onnx")):
             io = onnx_path.with_suffix(".io.npz")
             if io.exists():
@@ -44,16 +43,19 @@ def timed(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
     return result, time.perf_counter() - started, cpu
 
 
+def peak_rss_mb() -> float:
+    """Largest resident set of any finished child so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def run_mstool(name: str, path: Path, io: Path, out: Path) -> dict:
     cmd = [str(ROOT / ".venv" / "bin" / "mstool"), "convert", str(path), "-o", str(out), "--inputs", str(io),
            "--json", "--overwrite"]
-    for shape in SHAPES.get(name, []):
-        cmd += ["--input-shape", shape]
     result, wall, cpu = timed(cmd)
     if not result.stdout.strip():
         return {"ok": False, "error": result.stderr.strip().splitlines()[-1:]}
     report = json.loads(result.stdout)
-    return {"ok": report["status"] == "ok", "wall": wall, "cpu": cpu,
+    return {"ok": report["status"] == "ok", "wall": wall, "cpu": cpu, "peak_rss_mb": peak_rss_mb(),
             "convert_s": report["conversion_seconds"], "max_abs_error": max(report["max_abs_error"].values()),
             "lines": report.get("model_py_lines")}
 
@@ -80,9 +82,9 @@ def main() -> int:
             theirs = run_onnx2tf(path, io, Path(tmp) / f"{name}-onnx2tf")
             rows.append((name, ours, theirs))
             print(f"{name}: mstool {ours}\n{' ' * len(name)}  onnx2tf {theirs}", file=sys.stderr)
-    print("| model | mstool wall / CPU s | mstool max abs err | model.py lines | onnx2tf wall / CPU s "
-          "| onnx2tf max abs err | wall ratio mstool/onnx2tf |")
-    print("|---|---|---|---|---|---|---|")
+    print("| model | mstool wall / CPU s | mstool max abs err (both shapes) | model.py lines | peak RSS MB "
+          "(largest so far) | onnx2tf wall / CPU s | onnx2tf max abs err | wall ratio mstool/onnx2tf |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, ours, theirs in rows:
         def cell(r, key):
             if r.get("ok") and r.get(key) is not None:
@@ -90,7 +92,8 @@ def main() -> int:
             return "failed: " + str(r.get("error", "?")).splitlines()[0][:60]
         ratio = f"{ours['wall'] / theirs['wall']:.2f}" if ours.get("ok") and theirs.get("ok") else "n/a"
         print(f"| {name} | {cell(ours, 'wall')} / {cell(ours, 'cpu')} | {cell(ours, 'max_abs_error')} | "
-              f"{ours.get('lines', '-')} | {cell(theirs, 'wall')} / {cell(theirs, 'cpu')} | "
+              f"{ours.get('lines', '-')} | {ours.get('peak_rss_mb', 0):.0f} | "
+              f"{cell(theirs, 'wall')} / {cell(theirs, 'cpu')} | "
               f"{cell(theirs, 'max_abs_error')} | {ratio} |")
     return 0
 

@@ -39,7 +39,10 @@ def test_convert_writes_a_verified_standalone_keras_model(tmp_path):
     summary = result.json()
     assert summary["status"] == "ok" and summary["unconverted"] == []
     assert summary["max_abs_error"]["y"] < 1e-4
-    assert summary["dynamic_dims"] == [{"input": "x", "axis": 0, "name": "N", "value": 1}]
+    assert summary["dynamic_dims"] == [{"input": "x", "axis": 0, "name": "N", "kept": True, "value": None}]
+    assert summary["dynamic_axes_kept"] == ["x[0] (N)"] and not summary["fixed_shape"]
+    assert [r["case"] for r in summary["verification"]["outputs"]] == ["exported", "second"]
+    assert summary["verification"]["cases"]["second"] == {"x": [3, 3, 8, 8]}
     for name in ("model.py", "model.weights.h5", "report.md", "report.json"):
         assert (out / name).is_file()
     text = (out / "model.py").read_text()
@@ -107,11 +110,13 @@ def test_custom_domain_names_the_node(tmp_path):
     assert result.exit_code == 2 and "my_fancy" in result.stderr and "com.example" in result.stderr
 
 
-def test_dynamic_dim_needs_input_shape(tmp_path):
+def test_dynamic_width_stays_dynamic_unless_pinned(tmp_path):
     source = small_model(tmp_path / "net.onnx", width="W")
-    result = run_cli("convert", source, "-o", tmp_path / "out")
-    assert result.exit_code == 2 and "'x' dim 3" in result.stderr and "--input-shape" in result.stderr
-    result = run_cli("convert", source, "-o", tmp_path / "out", "--input-shape", "x=2,3,8,6", "--json")
+    result = run_cli("convert", source, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["dynamic_axes_kept"] == ["x[0] (N)", "x[3] (W)"]
+    assert result.json()["verification"]["cases"]["second"] == {"x": [3, 3, 8, 11]}
+    result = run_cli("convert", source, "-o", tmp_path / "out2", "--input-shape", "x=2,3,8,6", "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["inputs"][0]["shape"] == [2, 3, 8, 6]
 
@@ -174,7 +179,7 @@ def test_bundled_recipe_with_overrides(tmp_path):
     result = run_cli("convert", recipe, "--set", f"output={tmp_path / 'out'}", "--set", "verify.seed=3",
                      "--json")
     assert result.exit_code == 0, result.stderr
-    assert result.json()["verification"]["inputs"] == "random (seed 3)"
+    assert result.json()["verification"]["inputs"].endswith("(seed 3)")
     assert (tmp_path / "out" / "model.py").is_file()
     result = run_cli("convert", recipe, "--set", "verify.atoll=1")
     assert result.exit_code == 2 and "atoll" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mstool.toolkit.convert.codegen import CONSTANT_LAYER_SOURCE, model_source
+from mstool.toolkit.convert.codegen import model_source
 from mstool.toolkit.convert.safe_code import (
     UnsafeCode,
     check_model_source,
@@ -90,11 +90,11 @@ def test_model_source_escapes_the_file_name_and_the_check_catches_additions():
     name = 'm"""\nopen("PWNED", "w")\n"""x.onnx'
     lines = ['x = keras.Input(batch_shape=(1, 2), name="x")', "y = keras.ops.relu(x)"]
     source = model_source(lines, ["x"], ["y"], name, 17, "note")
-    check_model_source(source, CONSTANT_LAYER_SOURCE)
+    check_model_source(source, "")
     docstring = ast.get_docstring(ast.parse(source))
     assert f"Source: {name}\n" in docstring  # the docstring's value is the name, as text
     assert 'Source: m\\"\\"\\"\\nopen(\\"PWNED\\", \\"w\\")' in source
     with pytest.raises(UnsafeCode):
-        check_model_source(source + "\nopen('PWNED', 'w')\n", CONSTANT_LAYER_SOURCE)
+        check_model_source(source + "\nopen('PWNED', 'w')\n", "")
     with pytest.raises(UnsafeCode):
-        check_model_source(source.replace("    return", "    import os\n    return"), CONSTANT_LAYER_SOURCE)
+        check_model_source(source.replace("    return", "    import os\n    return"), "")

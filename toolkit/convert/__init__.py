@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from mstool.toolkit.convert.artifact import is_converted_folder, load_converted, original_onnx
 from mstool.toolkit.convert.ops import registered_op_types
 from mstool.toolkit.errors import InputError
 
-__all__ = ["convert_onnx", "onnx_to_keras_model", "registered_op_types"]
+__all__ = ["convert_onnx", "is_converted_folder", "load_converted", "onnx_to_keras_model", "original_onnx",
+           "registered_op_types"]
 
 
 def onnx_to_keras_model(model: str | os.PathLike | Any, keep_layout: bool = False,

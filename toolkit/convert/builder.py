@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert import layout, safe_code
-from mstool.toolkit.convert.codegen import CONSTANT_LAYER_SOURCE, format_call, literal, wrap_statement
+from mstool.toolkit.convert.codegen import format_call, literal, wrap_statement
+from mstool.toolkit.convert.dims import Dim, simplify
 
 # Constants with at most this many elements are written inline; larger ones live in the weights file.
 INLINE_CONSTANT_LIMIT = 16
@@ -60,8 +61,17 @@ class Builder:
         self.keep_layout = keep_layout
         self.lines: list[str] = []
         self.namespace: dict[str, Any] = {"keras": keras}
-        exec(CONSTANT_LAYER_SOURCE, self.namespace)
         self.constants: dict[str, np.ndarray] = {}
+        # Values of shape subgraphs that depend on a dynamic dim: object arrays of ints and Dims.
+        self.shape_values: dict[str, np.ndarray] = {}
+        # Symbolic shape of each Keras variable (Keras layout), set by converters or propagated.
+        self.var_dims: dict[str, tuple[Any, ...]] = {}
+        # ONNX shape inference's dims per tensor (int, a dim_param name, or None when unknown).
+        self.declared_dims: dict[str, list[Any]] = {}
+        # Where a symbol can be read at run time: (Keras variable, Keras axis).
+        self.symbol_origin: dict[str, tuple[str, int]] = {}
+        self.dim_vars: dict[tuple[str, Any], str] = {}
+        self.constant_index: str | None = None
         self.tensors: dict[str, Tensor] = {}
         self.views: dict[tuple[str, tuple[int, ...] | None], str] = {}
         self.weights: dict[str, list[np.ndarray]] = {}
@@ -73,9 +83,9 @@ class Builder:
         self.strip_prefix = ""  # a scope shared by most node names (e.g. "resnet50_1_"), left out of names
 
     # ---- names -------------------------------------------------------------------------------
-    def fresh_name(self, hint: str) -> str:
+    def fresh_name(self, hint: str, strip: bool = True) -> str:
         """A unique Python identifier (also used as the Keras layer name) derived from ``hint``."""
-        return safe_code.identifier(hint, self.used_names, self.strip_prefix)
+        return safe_code.identifier(hint, self.used_names, self.strip_prefix if strip else "")
 
     # ---- running code ------------------------------------------------------------------------
     def _checked_exec(self, code: str) -> None:
@@ -111,7 +121,8 @@ class Builder:
         tensor = self.tensors.get(name)
         if tensor is not None and tensor.perm is not None:
             keras_shape = tuple(self.namespace[tensor.var].shape)
-            if layout.is_pure_reshape(keras_shape, layout.relative_perm(tensor.perm, None, len(keras_shape))):
+            step = layout.relative_perm(tensor.perm, None, len(keras_shape))
+            if None not in keras_shape and layout.is_pure_reshape(keras_shape, step):
                 return tensor.var
         return self.view(name, None)
 
@@ -140,13 +151,50 @@ class Builder:
     def perm(self, name: str) -> tuple[int, ...] | None:
         return self.tensors[name].perm if name in self.tensors else None
 
-    def onnx_shape(self, name: str) -> tuple[int, ...]:
-        """The static shape of ``name`` in ONNX layout."""
+    def onnx_shape(self, name: str) -> tuple[Any, ...]:
+        """The shape of ``name`` in ONNX layout: ints, and a :class:`Dim` for each dynamic dim."""
         if name in self.constants:
             return tuple(self.constants[name].shape)
+        if name in self.shape_values:
+            return tuple(self.shape_values[name].shape)
         tensor = self.tensors[name]
-        keras_shape = tuple(self.namespace[tensor.var].shape)
-        return layout.to_onnx_shape(keras_shape, tensor.perm)
+        return layout.to_onnx_shape(self.keras_dims(tensor.var), tensor.perm)
+
+    def keras_dims(self, var: str) -> tuple[Any, ...]:
+        """The Keras-layout shape of variable ``var``: ints, and Dims where Keras has None."""
+        keras_shape = tuple(self.namespace[var].shape)
+        if None not in keras_shape:
+            return keras_shape
+        known = self.var_dims.get(var)
+        if known is not None and len(known) == len(keras_shape):
+            return tuple(k if d is None else d for d, k in zip(keras_shape, known, strict=True))
+        dims = list(keras_shape)
+        for axis, dim in enumerate(dims):
+            if dim is None:
+                label = f"{var}:{axis}"
+                self.symbol_origin.setdefault(label, (var, axis))
+                dims[axis] = Dim.symbol(label)
+        return tuple(dims)
+
+    def set_dims(self, name: str, dims: Any) -> None:
+        """Record the exact symbolic ONNX shape of tensor ``name`` (None entries: unknown)."""
+        tensor = self.tensors[name]
+        perm = layout.full(tensor.perm, len(dims))
+        self.var_dims[tensor.var] = tuple(simplify(dims[p]) if dims[p] is not None else None for p in perm)
+
+    def is_shape_value(self, name: str) -> bool:
+        return name in self.shape_values
+
+    def shape_value(self, name: str, what: str = "shape") -> np.ndarray:
+        """The value of a constant or symbolic shape input, as an object array of ints and Dims."""
+        from mstool.toolkit.convert.dims import object_array
+
+        if name in self.shape_values:
+            return self.shape_values[name]
+        if name in self.constants:
+            return object_array(self.constants[name])
+        raise Unsupported(f"{what} input '{name}' must be constant (it is computed at run time from "
+                          "tensor values, not from sizes)")
 
     def rank(self, name: str) -> int:
         return len(self.onnx_shape(name))
@@ -154,6 +202,8 @@ class Builder:
     def dtype(self, name: str) -> str:
         if name in self.constants:
             return str(self.constants[name].dtype)
+        if name in self.shape_values:
+            return "int64"
         return str(self.namespace[self.tensors[name].var].dtype)
 
     def view(self, name: str, perm: tuple[int, ...] | None = None) -> str:
@@ -165,6 +215,10 @@ class Builder:
         if name in self.constants:
             value = self.constants[name]
             var = self.constant_var(value if perm is None else value.transpose(perm), name)
+        elif name in self.shape_values:
+            from mstool.toolkit.convert.dynamic import shape_tensor
+
+            var = shape_tensor(self, self.shape_values[name], name)
         else:
             var = self._transposed_view(name, perm)
         self.views[key] = var
@@ -179,7 +233,7 @@ class Builder:
         step = layout.relative_perm(current, perm, rank)
         target = self.fresh_name(f"{tensor.var}_{'onnx' if perm is None else 'cl'}")
         keras_shape = tuple(self.namespace[tensor.var].shape)
-        if layout.is_pure_reshape(keras_shape, step):
+        if None not in keras_shape and layout.is_pure_reshape(keras_shape, step):
             new_shape = tuple(keras_shape[i] for i in step)
             self.assign(target, f"keras.ops.reshape({tensor.var}, {new_shape})")
         else:
@@ -200,7 +254,11 @@ class Builder:
         source = self.view(name, None)
         target = self.fresh_name(f"{source}_b")
         step_shape = tuple(full[i] for i in perm)
-        if layout.is_pure_reshape(full, perm):
+        if not all(isinstance(d, int) for d in full):
+            extended = self.fresh_name(f"{source}_r")
+            self.assign(extended, f"keras.ops.expand_dims({source}, {tuple(range(rank - len(shape)))})")
+            self.assign(target, f"keras.ops.transpose({extended}, {tuple(perm)})")
+        elif layout.is_pure_reshape(full, perm):
             self.assign(target, f"keras.ops.reshape({source}, {step_shape})")
         else:
             reshaped = self.fresh_name(f"{source}_r")
@@ -208,16 +266,42 @@ class Builder:
             self.assign(target, f"keras.ops.transpose({reshaped}, {tuple(perm)})")
         return target
 
-    def constant_var(self, value: np.ndarray, hint: str) -> str:
-        """A constant: a literal when tiny, else a ``Constant`` layer whose value is stored as a weight."""
+    def constant_var(self, value: np.ndarray, hint: str, tensor: bool = False) -> str:
+        """A constant: a literal when tiny (unless ``tensor``), else a tensor read from the weights file.
+
+        A stored constant is row 0 of a one-row ``keras.layers.Embedding`` (a plain Keras layer, so
+        a saved ``.keras`` file loads anywhere), reshaped to the constant's shape.
+        """
         value = np.asarray(value)
-        if value.size <= INLINE_CONSTANT_LIMIT:
+        if value.size <= INLINE_CONSTANT_LIMIT and not tensor:
             return literal(value)
-        target = self.fresh_name(hint)
         dtype = str(value.dtype)
-        self.assign(target, format_call("Constant", {"name": target}, self.anchor, indent=len(target) + 7,
-                                        args=[repr(tuple(value.shape)), safe_code.string_literal(dtype)]))
-        self.set_layer_weights(target, [value])
+        if self.constant_index is None:
+            self.constant_index = self.fresh_name("constant_row")
+            self.assign(self.constant_index,
+                        f'keras.ops.zeros_like(keras.ops.reshape({self.anchor}, (-1,))[0:1,], dtype="int32")')
+        if value.size == 0:  # an empty tensor (a Keras tensor all the same, for a model output)
+            target = self.fresh_name(hint)
+            empty = f"keras.ops.cast({self.constant_index}[0:0,], {safe_code.string_literal(dtype)})"
+            self.assign(target, f"keras.ops.reshape({empty}, {tuple(value.shape)})")
+            return target
+        stored = dtype if dtype in ("float16", "float32", "float64", "bfloat16") else "float64"
+        if stored == "float64" and dtype != "float64" and value.size and np.abs(value).max() < 2**24:
+            stored = "float32"  # integers and booleans this small are exact in float32
+        table = self.fresh_name(hint)
+        kwargs = {"input_dim": 1, "output_dim": max(int(value.size), 1), "name": table}
+        if stored != "float32":
+            kwargs["dtype"] = stored
+        if stored != dtype:
+            kwargs["trainable"] = False  # integer and boolean tables (indices, masks) are not parameters
+        self.assign(table, format_call("keras.layers.Embedding", kwargs, self.constant_index,
+                                       indent=len(table) + 7))
+        self.set_layer_weights(table, [value.astype(stored).reshape(1, -1)])
+        target = self.fresh_name(f"{table}_value")
+        expr = f"keras.ops.reshape({table}, {tuple(value.shape)})"
+        if stored != dtype:
+            expr = f"keras.ops.cast({expr}, {safe_code.string_literal(dtype)})"
+        self.assign(target, expr)
         return target
 
     # ---- outputs of a node -------------------------------------------------------------------

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 import numpy as np
 
 from mstool.toolkit.convert.safe_code import docstring_text, string_literal
-
-CONSTANT_LAYER_SOURCE = '''
-class Constant(keras.layers.Layer):
-    """A stored tensor (kept in the weights file) that keras.ops calls use."""
-
-    def __init__(self, shape, dtype="float32", **kwargs):
-        super().__init__(**kwargs)
-        self.value = self.add_weight(
-            shape=shape, dtype=dtype, initializer="zeros", trainable=False, name="value"
-        )
-
-    def call(self, anchor):
-        return keras.ops.convert_to_tensor(self.value)
-'''.strip("\n")
 
 MAX_LINE = 110
 # Keras builds a functional model recursively, a few Python calls per layer: deeper graphs
@@ -150,6 +137,26 @@ def wrap_statement(code: str, indent: int = 4) -> str:
     return code[:opening + 1] + "\n" + "\n".join(f"    {a}," for a in args) + "\n)"
 
 
+def drop_unused(lines: list[str], keep: list[str]) -> list[str]:
+    """Statements without those whose target nothing later reads (a node whose value only fed a
+    shape computation that was folded away).
+
+    >>> drop_unused(["a = f(x)", "b = g(x)", "c = h(a)"], ["c"])
+    ['a = f(x)', 'c = h(a)']
+    """
+    used = set(keep)
+    kept = []
+    for code in reversed(lines):
+        statement = "\n".join(ln for ln in code.splitlines() if not ln.lstrip().startswith("#"))
+        target, _, value = statement.partition(" = ")
+        names = [t.strip() for t in target.split(",")]
+        if value and all(n.isidentifier() for n in names) and not any(n in used for n in names if n):
+            continue
+        used.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", value or statement))
+        kept.append(code)
+    return kept[::-1]
+
+
 def model_source(lines: list[str], inputs: list[str], outputs: list[str], source: str, opset: int,
                  layout_note: str) -> str:
     """The whole ``model.py`` text around the converted statements; ``source`` and ``layout_note``
@@ -163,9 +170,12 @@ def model_source(lines: list[str], inputs: list[str], outputs: list[str], source
         "# A deep graph: Keras builds the model recursively, a few calls per layer.\n"
         f"sys.setrecursionlimit(max(sys.getrecursionlimit(), {limit}))")
     date = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = drop_unused(lines, [*inputs, *outputs])
     body = "\n".join("    " + ln if ln else "" for code in lines for ln in code.splitlines())
     out_list = outputs[0] if len(outputs) == 1 else "[" + ", ".join(outputs) + "]"
     in_list = inputs[0] if len(inputs) == 1 else "[" + ", ".join(inputs) + "]"
+    statement = wrap_statement(f"return keras.Model(inputs={in_list}, outputs={out_list})")
+    returned = "\n".join("    " + line for line in statement.splitlines())
     return f'''"""Keras 3 model converted from an ONNX graph.
 
 Source: {source}
@@ -182,11 +192,8 @@ Usage:
 {imports}
 
 
-{CONSTANT_LAYER_SOURCE}
-
-
 def build_model():
     """The functional Keras model; load ``model.weights.h5`` into it for the trained values."""
 {body}
-    return keras.Model(inputs={in_list}, outputs={out_list})
+{returned}
 '''

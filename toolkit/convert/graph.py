@@ -6,6 +6,7 @@ The result holds the code lines, the weights per layer and a record per node;
 
 from __future__ import annotations
 
+import keyword
 import re
 import sys
 from collections import Counter
@@ -14,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from mstool.toolkit.convert import ops
+from mstool.toolkit.convert import layout, ops
 from mstool.toolkit.convert.builder import Builder, NodeRecord, Unsupported
 from mstool.toolkit.convert.codegen import format_call, recursion_limit
+from mstool.toolkit.convert.dims import Dim, Undecidable, all_ints
 from mstool.toolkit.convert.loader import LoadedModel
 from mstool.toolkit.convert.narrow import (
     NARROW_INTS,
@@ -25,7 +27,8 @@ from mstool.toolkit.convert.narrow import (
     narrow_values,
     to_carrier,
 )
-from mstool.toolkit.convert.safe_code import UnsafeCode, sanitize, shorten, string_literal
+from mstool.toolkit.convert.safe_code import RESERVED, UnsafeCode, sanitize, shorten, string_literal
+from mstool.toolkit.convert.shape_values import fold_symbolic
 from mstool.toolkit.errors import InputError
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
@@ -128,16 +131,88 @@ def shared_scope(graph: Any) -> str:
 
 
 def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
+    """One ``keras.Input`` per graph input, named after it; dynamic dims stay ``None``."""
     variables = []
     for name, shape in loaded.input_shapes.items():
-        var = builder.fresh_name(name)
+        var = builder.fresh_name(name, strip=False)
         dtype = carrier_dtype(loaded.input_dtypes[name])
-        builder.assign(var, format_call("keras.Input", {"batch_shape": tuple(shape), "dtype": dtype,
-                                                        "name": var}))
+        batch_shape = tuple(None if d is None else int(d) for d in shape)
+        keras_name = output_name(name)  # the variable may differ ("input_"); the Keras name need not
+        builder.used_names.add(keras_name)
+        builder.assign(var, format_call("keras.Input", {"batch_shape": batch_shape, "dtype": dtype,
+                                                        "name": keras_name}))
         builder.alias(name, var)
+        labels = loaded.dim_labels.get(name, [])
+        for axis, label in enumerate(labels):
+            if shape[axis] is None:
+                builder.symbol_origin.setdefault(label, (var, axis))
+        builder.var_dims[var] = tuple(Dim.symbol(labels[a]) if d is None else d for a, d in enumerate(shape))
         variables.append(var)
     builder.anchor = variables[0] if variables else None
     return variables
+
+
+def _declared_dims(graph: Any) -> dict[str, list[Any]]:
+    """Per tensor, what shape inference knows of each dim: an int, a dim_param name or None."""
+    found = {}
+    for info in (*graph.input, *graph.value_info, *graph.output):
+        if info.type.tensor_type.HasField("shape"):
+            found[info.name] = [d.dim_value if d.HasField("dim_value") else (d.dim_param or None)
+                                for d in info.type.tensor_type.shape.dim]
+    return found
+
+
+def propagate_dims(builder: Builder, node: Any, input_labels: set[str]) -> None:
+    """Give each new output's dynamic (None) dims a symbol: the input dim it comes from.
+
+    In order: a dim shape inference names after a model input's dim (``batch``), Gather's and
+    MatMul's own rules, Concat's sum, then the operands aligned from the right as broadcasting
+    does (then from the left); a dim nothing explains gets a symbol of its own.
+    """
+    names = [n for n in node.input if n and (n in builder.tensors or n in builder.constants)]
+    shapes = {n: builder.onnx_shape(n) for n in names}
+    for out in node.output:
+        if out not in builder.tensors or out in names:
+            continue
+        var = builder.tensors[out].var
+        keras_shape = tuple(builder.namespace[var].shape)
+        if var in builder.var_dims or None not in keras_shape:
+            continue
+        shape = layout.to_onnx_shape(keras_shape, builder.tensors[out].perm)
+        declared = builder.declared_dims.get(out) or []
+        dims = [d if d is not None else _matching_dim(node, builder, shapes, axis, len(shape))
+                for axis, d in enumerate(shape)]
+        for axis, label in enumerate(declared if len(declared) == len(shape) else []):
+            if shape[axis] is None and label in input_labels:
+                dims[axis] = Dim.symbol(label)
+        builder.set_dims(out, dims)
+
+
+def _matching_dim(node: Any, builder: Builder, shapes: dict[str, tuple[Any, ...]], axis: int,
+                  rank: int) -> Any:
+    ins = [shapes.get(n) for n in node.input]
+    if node.op_type == "Gather" and len(ins) > 1 and ins[0] is not None and ins[1] is not None:
+        data, index = ins[0], ins[1]
+        gather_axis = int(ops.attr(node, "axis", 0)) % max(len(data), 1)
+        full = list(data[:gather_axis]) + list(index) + list(data[gather_axis + 1:])
+        return full[axis] if len(full) == rank else None
+    if node.op_type == "MatMul" and all(i is not None and len(i) >= 2 for i in ins[:2]):
+        if axis == rank - 1:
+            return ins[1][-1]
+        if axis == rank - 2:
+            return ins[0][-2]
+    if node.op_type == "Concat" and all(i is not None and len(i) == rank for i in ins if i is not None):
+        concat_axis = int(ops.attr(node, "axis", 1)) % rank
+        if concat_axis == axis:
+            return sum((i[axis] for i in ins if i is not None), start=0)
+    from_right = rank - axis
+    for dims in ins:
+        if dims is not None and len(dims) >= from_right and isinstance(dims[len(dims) - from_right], Dim):
+            return dims[len(dims) - from_right]
+    for dims in ins:
+        if dims is not None and len(dims) > axis and isinstance(dims[axis], Dim):
+            return dims[axis]
+    return None
 
 
 def _convert_node(builder: Builder, node: Any, opset: int) -> str:
@@ -153,16 +228,15 @@ def _convert_node(builder: Builder, node: Any, opset: int) -> str:
             for out, value in zip(node.output, folded, strict=False):
                 builder.constants[out] = to_carrier(value)
             return "constant-folded"
-    if node.op_type == "Shape" and node.input[0] in builder.tensors:
-        full = np.array(builder.onnx_shape(node.input[0]), np.int64)
-        start = ops.attr(node, "start", 0)
-        end = ops.attr(node, "end", None)
-        builder.constants[node.output[0]] = full[start:end]
-        return "constant-folded (static shape)"
-    if node.op_type == "Size" and node.input[0] in builder.tensors:
-        size = int(np.prod(builder.onnx_shape(node.input[0])))
-        builder.constants[node.output[0]] = np.array(size, np.int64)
-        return "constant-folded (static shape)"
+    if any(builder.is_shape_value(n) for n in inputs) and \
+            all(builder.is_const(n) or builder.is_shape_value(n) for n in inputs):
+        label = _fold_symbolic(builder, node)
+        if label:
+            return label
+    if node.op_type in ("Shape", "Size") and node.input[0] in builder.tensors:
+        ops.find_converter(node.op_type, opset)(node, builder)
+        kind = "static" if node.output[0] in builder.constants else "dynamic"
+        return f"folded ({kind} shape)"
     converter = ops.find_converter(node.op_type, opset, node.domain if node.domain != "ai.onnx" else "")
     if converter is None:
         raise Unsupported(f"no converter for {node.op_type} at opset {opset}")
@@ -171,6 +245,30 @@ def _convert_node(builder: Builder, node: Any, opset: int) -> str:
     if missing and missing[0] == node.output[0]:
         raise Unsupported("converter produced no output")
     return _keras_label(builder.current.lines if builder.current else [])
+
+
+def _fold_symbolic(builder: Builder, node: Any) -> str | None:
+    """Evaluate a shape-subgraph node on symbolic sizes; None when it must run as code."""
+    values = [None if not n else builder.shape_value(n) for n in node.input]
+    try:
+        results = fold_symbolic(node, values)
+    except Undecidable:
+        return None
+    for out, value in zip(node.output, results, strict=False):
+        if all_ints(value):
+            dtype = builder.onnx_dtypes.get(out)
+            builder.constants[out] = np.asarray(value.tolist(), dtype=_numpy_dtype(dtype, value))
+        else:
+            builder.shape_values[out] = value
+    return "folded (dynamic shape)"
+
+
+def _numpy_dtype(onnx_type: int | None, value: np.ndarray) -> Any:
+    from onnx import helper
+
+    if onnx_type:
+        return helper.tensor_dtype_to_np_dtype(onnx_type)
+    return np.bool_ if value.size and isinstance(value.reshape(-1)[0], bool) else np.int64
 
 
 def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGraph:
@@ -187,6 +285,10 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
             raise InputError(f"initializer {shorten(init.name)!r} cannot be read: {shorten(err, 120)}",
                              where=loaded.source) from None
     builder.onnx_dtypes = onnx_element_types(graph)
+    for out in graph.output:  # outputs keep their ONNX names: no node may take them first
+        builder.used_names.add(output_name(out.name))
+    builder.declared_dims = _declared_dims(graph)
+    input_labels = {label for labels in loaded.dim_labels.values() for label in labels}
     result = ConvertedGraph(builder, _declare_inputs(builder, loaded), [])
     live = live_nodes(graph)
     failed: set[str] = set()
@@ -200,6 +302,7 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
             if blocked:
                 raise Unsupported(f"depends on unconverted tensor '{blocked[0]}'")
             record.keras = _convert_node(builder, node, loaded.opset)
+            propagate_dims(builder, node, input_labels)
         except UnsafeCode as err:
             raise UnsafeCode(f"node {shorten(record.name)!r} ({shorten(node.op_type)}): {err.message}",
                              where=loaded.source) from None
@@ -219,31 +322,45 @@ def convert_graph(loaded: LoadedModel, keep_layout: bool = False) -> ConvertedGr
     return result
 
 
+def output_name(name: str) -> str:
+    """A graph output's Keras name: the ONNX name, characters Keras (or Python) refuses replaced.
+
+    >>> output_name("last_hidden_state"), output_name("logits:0"), output_name("0"), output_name("add_2")
+    ('last_hidden_state', 'logits_0', 'output_0', 'add_2_output')
+    """
+    cleaned = sanitize(name) or "output"
+    cleaned = cleaned if not cleaned[0].isdigit() else f"output_{cleaned}"
+    # Keras names unnamed operations after their function (add, reshape_3, bitwise_not): an output
+    # with such a name would clash with one of them, so it gets a suffix.
+    import keras
+
+    base = re.sub(r"_\d+$", "", cleaned)
+    return f"{cleaned}_output" if base in dir(keras.ops) or base == "get_item" else cleaned
+
+
 def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
+    """Each graph output through a ``keras.layers.Identity`` named after it (names survive saving)."""
     from onnx import helper
 
     variables = []
     for out in graph.output:
         if out.name in builder.constants:
             # A graph output that folded to a constant still has to be a Keras tensor.
-            value = builder.constants[out.name]
-            var = builder.fresh_name(out.name)
-            dtype_text = string_literal(str(value.dtype))
-            builder.assign(var, format_call("Constant", {"name": var}, builder.anchor, indent=len(var) + 7,
-                                            args=[repr(tuple(value.shape)), dtype_text]))
-            builder.set_layer_weights(var, [value])
-            variables.append(var)
-            continue
-        var = builder.view(out.name, None)
+            var = builder.constant_var(builder.constants[out.name], f"{out.name}_constant", tensor=True)
+        else:
+            var = builder.view(out.name, None)
         want = out.type.tensor_type.elem_type
         if want:
             check_producible(helper.tensor_dtype_to_np_dtype(want), f"model output '{out.name}' of type")
             dtype = carrier_dtype(helper.tensor_dtype_to_np_dtype(want))
-            if builder.dtype(out.name) != dtype or var in variables:
-                target = builder.fresh_name(f"{out.name}_out")
-                builder.assign(target, f"keras.ops.cast({var}, {string_literal(dtype)})")
-                var = target
-        variables.append(var)
+            if out.name not in builder.constants and builder.dtype(out.name) != dtype:
+                var = f"keras.ops.cast({var}, {string_literal(dtype)})"
+        name = output_name(out.name)
+        target = name if not keyword.iskeyword(name) and name not in RESERVED \
+            else builder.fresh_name(f"{name}_output")
+        call = format_call("keras.layers.Identity", {"name": name}, var, indent=len(target) + 7)
+        builder.assign(target, call)
+        variables.append(target)
     return variables
 
 

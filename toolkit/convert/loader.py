@@ -24,9 +24,10 @@ class LoadedModel:
     model: Any
     source: str
     opset: int
-    input_shapes: dict[str, tuple[int, ...]]
+    input_shapes: dict[str, tuple[int | None, ...]]
     input_dtypes: dict[str, np.dtype]
     dynamic_dims: list[dict[str, Any]] = field(default_factory=list)
+    dim_labels: dict[str, list[str]] = field(default_factory=dict)
     original_bytes: bytes | None = None
     path: str | None = None
 
@@ -142,15 +143,25 @@ def _check(model: Any, source: str, path: Path | None) -> None:
 
 
 def _resolve_shapes(model: Any, source: str, overrides: dict[str | None, tuple[int, ...]]):
+    """Per input: dims (None where dynamic, unless ``--input-shape`` pins them), dtype, the
+    dim labels used for shape inference, and the report rows of the dynamic dims."""
     initializers = {t.name for t in model.graph.initializer}
     graph_inputs = [i for i in model.graph.input if i.name not in initializers]
-    shapes, dtypes, dynamic = {}, {}, []
+    known = {i.name for i in graph_inputs}
+    for name in overrides:
+        if name is not None and name not in known:
+            raise InputError(f"--input-shape names '{name}', which is not a model input (inputs: "
+                             f"{', '.join(sorted(known)) or 'none'})", where=source)
+    shapes, dtypes, labels, dynamic = {}, {}, {}, []
     for position, inp in enumerate(graph_inputs):
         ttype = inp.type.tensor_type
         dtypes[inp.name] = numeric_dtype(inp, "input", source)
         given = overrides.get(inp.name, overrides.get(None) if position == 0 else None)
+        if not ttype.HasField("shape") and given is None:
+            raise InputError(f"input '{inp.name}' has no shape (not even its rank); pass --input-shape "
+                             f"{inp.name}=D1,D2,...", where=source)
         dims = [d.dim_value if d.HasField("dim_value") and d.dim_value > 0 else None for d in ttype.shape.dim]
-        labels = [d.dim_param or "?" for d in ttype.shape.dim]
+        names = [d.dim_param or f"{inp.name}_dim{axis}" for axis, d in enumerate(ttype.shape.dim)]
         if given is not None:
             if len(given) != len(dims) and ttype.HasField("shape"):
                 raise InputError(f"--input-shape for '{inp.name}' has {len(given)} dims, the model's input "
@@ -159,22 +170,20 @@ def _resolve_shapes(model: Any, source: str, overrides: dict[str | None, tuple[i
                 if fixed is not None and fixed != want:
                     raise InputError(f"--input-shape for '{inp.name}': dim {axis} is fixed to {fixed} in the "
                                      f"model, not {want}", where=source)
+            names = names if len(names) == len(given) else [f"{inp.name}_dim{a}" for a in range(len(given))]
+            for axis, (fixed, want) in enumerate(zip(dims or [None] * len(given), given, strict=True)):
+                if fixed is None:
+                    dynamic.append({"input": inp.name, "axis": axis, "name": names[axis], "kept": False,
+                                    "value": int(want)})
             dims = list(given)
-        for axis, (dim, label) in enumerate(zip(dims, labels, strict=False)):
-            if dim is None:
-                if axis != 0:
-                    example = ",".join(str(d or 1) for d in dims)  # noqa: B023 - used at once
-                    raise InputError(
-                        f"input '{inp.name}' dim {axis} ('{label}') is dynamic and cannot be resolved; "
-                        f"pass --input-shape {inp.name}={example}", where=source)
-                dims[0] = 1
-            if ttype.shape.dim and (not ttype.shape.dim[axis].HasField("dim_value") or given is not None):
-                dynamic.append({"input": inp.name, "axis": axis, "name": label, "value": dims[axis]})
-        if not ttype.HasField("shape") and given is None:
-            raise InputError(f"input '{inp.name}' has no shape; pass --input-shape {inp.name}=D1,D2,...",
-                             where=source)
-        shapes[inp.name] = tuple(int(d) for d in dims)
-    return shapes, dtypes, dynamic
+        else:
+            for axis, dim in enumerate(dims):
+                if dim is None:
+                    dynamic.append({"input": inp.name, "axis": axis, "name": names[axis], "kept": True,
+                                    "value": None})
+        shapes[inp.name] = tuple(None if d is None else int(d) for d in dims)
+        labels[inp.name] = names
+    return shapes, dtypes, labels, dynamic
 
 
 def numeric_dtype(value_info: Any, role: str, source: str) -> np.dtype:
@@ -195,20 +204,25 @@ def numeric_dtype(value_info: Any, role: str, source: str) -> np.dtype:
         raise InputError(f"{role} {name} has unknown element type {elem_type}", where=source) from None
 
 
-def _fix_input_shapes(model: Any, shapes: dict[str, tuple[int, ...]]) -> None:
+def _label_input_shapes(model: Any, shapes: dict[str, tuple[int | None, ...]],
+                        labels: dict[str, list[str]]) -> None:
+    """Pinned dims become values, dynamic ones named dim_params (so inference can follow them)."""
     for inp in model.graph.input:
         if inp.name in shapes:
             shape = inp.type.tensor_type.shape
             del shape.dim[:]
-            for d in shapes[inp.name]:
-                shape.dim.add().dim_value = d
+            for d, label in zip(shapes[inp.name], labels[inp.name], strict=True):
+                if d is None:
+                    shape.dim.add().dim_param = label
+                else:
+                    shape.dim.add().dim_value = d
 
 
 def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = None) -> LoadedModel:
     """Parse, check and shape-infer an ONNX model (a path or a ``ModelProto``).
 
-    Dynamic leading (batch) dims default to 1; other dynamic dims need ``input_shapes``
-    entries such as ``"input_ids=1,16"``.
+    Dynamic dims stay dynamic (None in ``input_shapes``) unless ``input_shapes`` entries such
+    as ``"input_ids=1,16"`` pin them.
     """
     import onnx
 
@@ -234,14 +248,14 @@ def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = N
         if output.type.WhichOneof("value") is not None:  # an untyped output is inferred later
             numeric_dtype(output, "output", source)
     overrides: dict[str | None, tuple[int, ...]] = dict(parse_input_shape(t) for t in input_shapes or [])
-    shapes, dtypes, dynamic = _resolve_shapes(proto, source, overrides)
+    shapes, dtypes, labels, dynamic = _resolve_shapes(proto, source, overrides)
     original = proto.SerializeToString() if proto.ByteSize() < 2**31 - 1 else None
     fixed = onnx.ModelProto()
     fixed.CopyFrom(proto)
-    _fix_input_shapes(fixed, shapes)
+    _label_input_shapes(fixed, shapes, labels)
     try:
         fixed = onnx.shape_inference.infer_shapes(fixed, data_prop=True)
     except Exception as err:  # noqa: BLE001 - onnx raises several unrelated types here
         raise InputError(f"shape inference failed: {str(err).splitlines()[0]}", where=source) from None
-    return LoadedModel(fixed, source, model_opset(proto), shapes, dtypes, dynamic, original,
+    return LoadedModel(fixed, source, model_opset(proto), shapes, dtypes, dynamic, labels, original,
                        str(path) if path else None)

@@ -22,9 +22,13 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += ["## Inputs", "", "| input | shape | dtype |", "|---|---|---|"]
     lines += [f"| {_md(i['name'])} | {i['shape']} | {i['dtype']} |" for i in report["inputs"]]
     if report["dynamic_dims"]:
-        lines += ["", "Dynamic dims fixed for this conversion:", ""]
-        lines += [f"- {_md(d['input'])} dim {d['axis']} ({_md(d['name'])}) = {d['value']}"
+        lines += ["", "Dynamic dims:", ""]
+        lines += [f"- {_md(d['input'])} dim {d['axis']} ({_md(d['name'])}): " +
+                  ("kept dynamic (None in the Keras model)" if d.get("kept") else
+                   f"fixed to {d['value']} by --input-shape")
                   for d in report["dynamic_dims"]]
+    if report.get("fixed_shape") is not None:
+        lines += ["", f"- shape: {'fixed' if report['fixed_shape'] else 'dynamic axes kept'}"]
     lines += ["", "## Op mapping", "", "| ONNX op | Keras | nodes |", "|---|---|---|"]
     lines += [f"| {_md(r['onnx_op'])} | {r['keras']} | {r['count']} |" for r in report["op_mapping"]]
     lines += ["", "## Unconverted nodes", ""]
@@ -41,9 +45,15 @@ def render_markdown(report: dict[str, Any]) -> str:
     else:
         lines.append(f"onnxruntime vs the generated Keras model, inputs: {_md(verification['inputs'])}, "
                      f"atol {verification['atol']}, rtol {verification['rtol']}.")
-        lines += ["", "| output | shape | max abs error | max rel error | passed |", "|---|---|---|---|---|"]
+        if verification.get("tolerance"):
+            lines.append(f"Tolerance: {verification['tolerance']}.")
+        for case, reason in (verification.get("skipped_cases") or {}).items():
+            lines.append(f"Case {case} not run: {_md(reason)}.")
+        lines += ["", "| output | case | shape | max abs error | max rel error | passed |",
+                  "|---|---|---|---|---|---|"]
         for row in verification["outputs"]:
-            lines.append(f"| {_md(row['name'])} | {row['shape']} | {_num(row['max_abs_error'])} | "
+            lines.append(f"| {_md(row['name'])} | {row.get('case', 'exported')} | {row['shape']} | "
+                         f"{_num(row['max_abs_error'])} | "
                          f"{_num(row['max_rel_error'])} | {'yes' if row['passed'] else 'NO'} |")
     return "\n".join(lines) + "\n"
 

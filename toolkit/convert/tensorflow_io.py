@@ -38,7 +38,7 @@ def _random_inputs(model: Any, seed: int) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     feeds = []
     for tensor in model.inputs:
-        shape = [1 if d is None else int(d) for d in tensor.shape]
+        shape = [(1 if axis == 0 else 16) if d is None else int(d) for axis, d in enumerate(tensor.shape)]
         dtype = np.dtype(str(tensor.dtype))
         if np.issubdtype(dtype, np.floating):
             feeds.append(rng.standard_normal(shape).astype(dtype))
@@ -76,32 +76,82 @@ def _export_report(path: Path, model: Any, names: list[str], proto: Any) -> dict
             "unconverted": [], "dynamic_dims": [], "layout": "as the Keras model"}
 
 
+def _input_names(model: Any) -> list[str]:
+    """The Keras input names (a converted model keeps its ONNX input names), made unique."""
+    names = []
+    for i, tensor in enumerate(model.inputs):
+        name = getattr(tensor, "name", "") or f"input_{i}"
+        names.append(name if name not in names else f"{name}_{i}")
+    return names
+
+
 def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True, seed: int = 0,
                   atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False) -> dict[str, Any]:
-    """Export a Keras model file to ``out_dir/model.onnx`` with tf2onnx and check it with onnxruntime."""
+    """Export a Keras model (a ``.keras``/``.h5`` file, or a convert output folder) to
+    ``out_dir/model.onnx`` with tf2onnx and check it with onnxruntime.
+
+    Dynamic (None) dims stay dynamic in the ONNX model. A convert output folder whose source
+    ONNX model is still there is checked against that original at both verification shapes
+    (a round trip); anything else against Keras itself.
+    """
     import tensorflow as tf
     import tf2onnx
 
+    from mstool.toolkit.convert.artifact import is_converted_folder, load_converted, original_onnx
+
     started = time.perf_counter()
     path, out_dir = Path(path), Path(out_dir)
-    model = load_keras_file(path)
+    converted = is_converted_folder(path) or path.suffix.lower() == ".keras" and path.parent.joinpath(
+        "report.json").is_file()
+    model = load_converted(path) if is_converted_folder(path) else load_keras_file(path)
+    original = original_onnx(path if path.is_dir() else path.parent) if converted else None
     with staged_output(out_dir, overwrite) as tmp:
-        names = [f"input_{i}" for i in range(len(model.inputs))]
+        names = _input_names(model)
         spec = tuple(tf.TensorSpec(t.shape, t.dtype, name=n)
                      for t, n in zip(model.inputs, names, strict=True))
         proto, _ = tf2onnx.convert.from_keras(model, input_signature=spec, opset=OPSET)
         (tmp / "model.onnx").write_bytes(proto.SerializeToString())
         report = _export_report(path, model, names, proto)
         report["conversion_seconds"] = round(time.perf_counter() - started, 3)
-        report["verification"] = _verify_export(model, tmp / "model.onnx", names, seed, atol, rtol) \
-            if verify else None
-        verification = report["verification"]
+        verification = None
+        if verify and original is not None:
+            verification = _verify_round_trip(original, tmp / "model.onnx", seed, atol, rtol)
+        elif verify:
+            verification = _verify_export(model, tmp / "model.onnx", names, seed, atol, rtol)
+        report["verification"] = verification
         report["status"] = "mismatch" if verification and not verification["passed"] else "ok"
         report["files"] = ["model.onnx", "report.md", "report.json"]
         (tmp / "report.json").write_text(reports.to_json(report))
         (tmp / "report.md").write_text(reports.render_markdown(report))
     report["output"] = str(out_dir)
     return report
+
+
+def _verify_round_trip(original: Path, exported: Path, seed: int, atol: float, rtol: float) -> dict[str, Any]:
+    """onnxruntime on the original ONNX model and on the exported one, same inputs, both shapes."""
+    import onnxruntime as ort
+
+    from mstool.toolkit.convert.loader import load_onnx
+    from mstool.toolkit.convert.verify import has_dynamic_dims, make_inputs
+
+    loaded = load_onnx(original)
+    reference_session = ort.InferenceSession(str(original), providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(str(exported), providers=["CPUExecutionProvider"])
+    rows = []
+    for case in ["exported", "second"] if has_dynamic_dims(loaded) else ["exported"]:
+        feeds = make_inputs(loaded, seed, None, case)
+        reference_names = [o.name for o in reference_session.get_outputs()]
+        reference = dict(zip(reference_names, reference_session.run(None, feeds), strict=True))
+        ordered = list(feeds.values())
+        ran = session.run(None, {i.name: ordered[k] for k, i in enumerate(session.get_inputs())})
+        got = dict(zip(reference_names, ran, strict=True))
+        rows += [{**row, "case": case} for row in compare(reference, got, atol, rtol)]
+    worst: dict[str, Any] = {}
+    for row in rows:
+        worst[row["name"]] = max(worst.get(row["name"], 0.0), row["max_abs_error"] or 0.0)
+    return {"inputs": f"random in the model's input range (seed {seed})", "atol": atol, "rtol": rtol,
+            "reference": f"onnxruntime on the original {original}", "passed": all(r["passed"] for r in rows),
+            "outputs": rows, "max_abs_error": worst}
 
 
 def _graph_io(graph_def: Any) -> tuple[list[str], list[str]]:

@@ -52,7 +52,7 @@ def spatial_input(node: Any, b: Builder, pads: list[tuple[int, int]], padding: s
     if padding == "valid" and any(p != (0, 0) for p in pads):
         n = rank - 2
         target = b.fresh_name(f"{node.name or node.op_type}_pad")
-        kwargs = {"padding": tuple(pads), "name": target}
+        kwargs = {"padding": tuple(pads) if n > 1 else tuple(pads[0]), "name": target}
         if b.keep_layout:
             kwargs["data_format"] = b.data_format
         b.assign(target, format_call(f"keras.layers.ZeroPadding{n}D", kwargs, x, indent=len(target) + 7))

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from mstool.toolkit.convert import layout
+from mstool.toolkit.convert import dims, dynamic, layout
 from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.ops.common import attr, const_input, ints
 from mstool.toolkit.convert.ops.registry import add_converter
@@ -24,9 +24,20 @@ def gather(node: Any, b: Builder) -> None:
         kwargs = {"input_dim": int(table.shape[0]), "output_dim": int(table.shape[1])}
         b.layer(node, "keras.layers.Embedding", kwargs, b.view(indices, None), [table], None)
         return
+    if b.is_const(indices) and b.const(indices).ndim == 0 and b.const(indices) < 0 \
+            and isinstance(shape[axis], dims.Dim):
+        # A position counted from a dynamic end: plain indexing counts negative positions too.
+        perm = b.perm(data)
+        rank = len(shape)
+        k = layout.keras_axis(axis, perm, rank)
+        index = ", ".join(str(int(b.const(indices))) if i == k else ":" for i in range(rank))
+        b.emit(node, f"{b.view(data, perm)}[{index}{',' if rank == 1 else ''}]",
+               layout.after_removing(perm, [axis], rank))
+        return
     if b.is_const(indices):
         index = b.const(indices)
-        index = np.where(index < 0, index + shape[axis], index)
+        if (index < 0).any():
+            index = np.where(index < 0, index + shape[axis], index)
         perm = b.perm(data) if index.ndim <= 1 else None
         rank = len(shape)
         k = layout.keras_axis(axis, perm, rank)
@@ -55,16 +66,26 @@ def gather_nd(node: Any, b: Builder) -> None:
     if int(attr(node, "batch_dims", 0)) != 0:
         raise Unsupported("GatherND with batch_dims > 0 is not supported")
     shape = b.onnx_shape(node.input[0])
-    depth = b.onnx_shape(node.input[1])[-1]
-    strides = [int(np.prod(shape[i + 1:depth])) for i in range(depth)]
-    flat = (int(np.prod(shape[:depth])),) + tuple(shape[depth:])
+    depth = int(b.onnx_shape(node.input[1])[-1])
+    trailing = tuple(shape[depth:])
+    if not dims.is_static(trailing):
+        raise Unsupported("GatherND keeping a dynamic dim of the data")
     base = node.name or "gather_nd"
     data_flat = b.fresh_name(f"{base}_flat")
-    b.assign(data_flat, f"keras.ops.reshape({b.view(node.input[0], None)}, {flat})")
-    linear = b.fresh_name(f"{base}_linear")
-    stride_const = b.constant_var(np.array(strides, np.int64), f"{base}_strides")
+    b.assign(data_flat, f"keras.ops.reshape({b.view(node.input[0], None)}, {(-1,) + trailing})")
     indices = b.view(node.input[1], None)
-    b.assign(linear, f"keras.ops.sum(keras.ops.multiply({indices}, {stride_const}), axis=-1)")
+    strides = [dims.product(shape[i + 1:depth]) for i in range(depth)]
+    if dims.is_static(strides):
+        stride_const = b.constant_var(np.array([int(s) for s in strides], np.int64), f"{base}_strides")
+        linear_expr = f"keras.ops.sum(keras.ops.multiply({indices}, {stride_const}), axis=-1)"
+    else:
+        parts = [f"keras.ops.multiply({indices}[..., {i}], {dynamic.dim_scalar(b, s)})" for i, s in
+                 enumerate(strides)]
+        linear_expr = parts[0]
+        for part in parts[1:]:
+            linear_expr = f"keras.ops.add({linear_expr}, {part})"
+    linear = b.fresh_name(f"{base}_linear")
+    b.assign(linear, linear_expr)
     b.emit(node, f"keras.ops.take({data_flat}, {linear}, axis=0)")
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from mstool.toolkit.convert.builder import Builder
+from mstool.toolkit.convert import dims, dynamic
+from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.codegen import literal
 from mstool.toolkit.convert.narrow import (
     NARROW_INTS,
@@ -15,8 +16,9 @@ from mstool.toolkit.convert.narrow import (
     rounding_steps,
     wrap_expr,
 )
-from mstool.toolkit.convert.ops.common import attr, const_input, ints
+from mstool.toolkit.convert.ops.common import attr
 from mstool.toolkit.convert.ops.registry import add_converter
+from mstool.toolkit.convert.safe_code import string_literal
 
 # The largest finite value of the float8 types Keras has.
 FLOAT8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
@@ -61,13 +63,22 @@ def cast_like(node: Any, b: Builder) -> None:
 
 @add_converter("Shape", 1)
 def shape(node: Any, b: Builder) -> None:
-    full = np.array(b.onnx_shape(node.input[0]), np.int64)
-    b.constants[node.output[0]] = full[attr(node, "start", 0):attr(node, "end", None)]
+    """A constant when the shape is static, else a symbolic value of ints and Dims."""
+    full = dims.object_array(list(b.onnx_shape(node.input[0])))
+    value = full[attr(node, "start", 0):attr(node, "end", None)]
+    if dims.all_ints(value):
+        b.constants[node.output[0]] = value.astype(np.int64)
+    else:
+        b.shape_values[node.output[0]] = value
 
 
 @add_converter("Size", 1)
 def size(node: Any, b: Builder) -> None:
-    b.constants[node.output[0]] = np.array(int(np.prod(b.onnx_shape(node.input[0]))), np.int64)
+    value = dims.object_array(dims.product(b.onnx_shape(node.input[0])))
+    if dims.all_ints(value):
+        b.constants[node.output[0]] = value.astype(np.int64)
+    else:
+        b.shape_values[node.output[0]] = value
 
 
 @add_converter("ConstantOfShape", 9)
@@ -76,15 +87,34 @@ def constant_of_shape(node: Any, b: Builder) -> None:
 
     value = attr(node, "value", None)
     fill = numpy_helper.to_array(value).reshape(-1)[0] if value is not None else np.float32(0)
-    target = tuple(ints(const_input(node, b, 0)))
-    b.emit(node, f'keras.ops.full({target}, {literal(np.asarray(fill))}, dtype="{np.asarray(fill).dtype}")')
+    wanted = list(b.shape_value(node.input[0], "ConstantOfShape shape").reshape(-1))
+    dtype = str(np.asarray(fill).dtype)
+    if not dims.is_static(wanted):
+        result = dynamic.filled(b, wanted, literal(np.asarray(fill)), dtype, node.name or "filled")
+        b.alias(node.output[0], result)
+        b.set_dims(node.output[0], tuple(wanted))
+        return
+    target = tuple(int(d) for d in wanted)
+    b.emit(node, f"keras.ops.full({target}, {literal(np.asarray(fill))}, dtype={string_literal(dtype)})")
 
 
 @add_converter("Range", 11)
 def range_(node: Any, b: Builder) -> None:
-    start, limit, delta = (b.view(n, None) for n in node.input[:3])
+    values = [b.shape_value(n) if b.is_const(n) or b.is_shape_value(n) else None for n in node.input[:3]]
     dtype = b.dtype(node.input[0])
-    b.emit(node, f'keras.ops.arange({start}, {limit}, {delta}, dtype="{dtype}")')
+    if all(v is not None for v in values):
+        start, limit, delta = (dims.simplify(v.reshape(-1)[0]) for v in values)
+        if isinstance(start, int) and isinstance(delta, int) and delta > 0:
+            # A dynamic length: a cumulative sum of ones along the dim it comes from.
+            length = dims.simplify(limit - start) if delta == 1 else None
+            if length is None:
+                raise Unsupported("Range with a dynamic limit and a step other than 1")
+            positions = dynamic.arange_vector(b, length)
+            expr = positions if start == 0 else f"keras.ops.add({positions}, {start})"
+            b.emit(node, f"keras.ops.cast({expr}, {string_literal(dtype)})")
+            b.set_dims(node.output[0], (length,))
+            return
+    raise Unsupported("Range bounds must be constant or sizes (here they are computed from tensor values)")
 
 
 @add_converter("EyeLike", 9)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.dims import Dim
 from mstool.toolkit.convert.ops.common import attr, attr_choice, const_input, optional_input
 from mstool.toolkit.convert.ops.registry import add_converter
 
@@ -27,10 +28,16 @@ def _sizes_and_scales(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[li
         return [int(np.floor(d * s)) for d, s in zip(shape, scales, strict=True)], scales
     axes = [a + rank if a < 0 else a for a in attr(node, "axes", list(range(rank)))]
     scales_index, sizes_index = (1, 2) if b.opset < 11 else (2, 3)
-    sizes = const_input(node, b, sizes_index) if optional_input(node, sizes_index) else None
+    sizes = b.shape_value(node.input[sizes_index], "Resize sizes") if optional_input(node, sizes_index) \
+        else None
     out, scales = list(shape), [1.0] * rank
     if sizes is not None and sizes.size:
-        wanted = [int(v) for v in sizes.reshape(-1)]
+        wanted = list(sizes.reshape(-1))
+        for position, (w, a) in enumerate(zip(wanted, axes, strict=True)):
+            if isinstance(w, Dim) or isinstance(shape[a], Dim):
+                if not w == shape[a]:
+                    raise Unsupported(f"Resize to a dynamic size {w} on axis {a}")
+                wanted[position] = shape[a]  # a dynamic axis passes through unchanged
         policy = attr_choice(node, "keep_aspect_ratio_policy", "stretch", ASPECT_POLICIES)
         if policy != "stretch":
             ratios = [w / shape[a] for w, a in zip(wanted, axes, strict=True)]
@@ -44,6 +51,10 @@ def _sizes_and_scales(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[li
         return out, scales
     given = [float(v) for v in const_input(node, b, scales_index).reshape(-1)]
     for value, a in zip(given, axes, strict=True):
+        if isinstance(shape[a], Dim):
+            if value != 1.0:
+                raise Unsupported(f"Resize scaling the dynamic axis {a}")
+            continue
         scales[a], out[a] = value, int(np.floor(shape[a] * value))
     return out, scales
 

@@ -2,28 +2,59 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import numpy as np
 
-from mstool.toolkit.convert import layout
+from mstool.toolkit.convert import dims, dynamic, layout
 from mstool.toolkit.convert.builder import Builder, Unsupported
+from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.ops.common import attr, attr_choice, axes_from, const_input, ints, optional_input
 from mstool.toolkit.convert.ops.registry import add_converter
 from mstool.toolkit.convert.safe_code import string_literal
 
 
+def reshape_target(source: tuple[Any, ...], wanted: list[Any], allowzero: bool) -> list[Any]:
+    """ONNX Reshape's output dims (0 copies, -1 infers), sizes may be :class:`Dim`; None if unknowable.
+
+    >>> reshape_target((2, 3, 4), [0, -1], False)
+    [2, 12]
+    """
+    shape: list[Any] = [source[i] if not allowzero and _is(d, 0) else d for i, d in enumerate(wanted)]
+    if any(_is(d, -1) for d in shape):
+        position = next(i for i, d in enumerate(shape) if _is(d, -1))
+        known = dims.product([d for i, d in enumerate(shape) if i != position])
+        try:
+            shape[position] = dims.simplify(dims.product(source) // known) if not _is(known, 0) else 0
+        except dims.Undecidable:
+            shape[position] = None
+    return shape
+
+
+def _is(value: Any, number: int) -> bool:
+    return not isinstance(dims.simplify(value), dims.Dim) and int(value) == number
+
+
+def emit_reshape(node: Any, b: Builder, x: str, out: list[Any]) -> None:
+    """Reshape ONNX tensor ``x`` to ``out`` (ints, Dims, None for one unknown dim)."""
+    source = b.reshape_source(x)
+    expr, layer = dynamic.reshape_code(b, source, b.onnx_shape(x), out, node.name or "reshape")
+    if layer:
+        target = b.fresh_name(node.name or f"{node.op_type}_{node.output[0]}")
+        kwargs = {"target_shape": ast.literal_eval(expr), "name": target}
+        b.assign(target, format_call(layer, kwargs, source, indent=len(target) + 7))
+        b.alias(node.output[0], target)
+    else:
+        b.emit(node, expr)
+    b.set_dims(node.output[0], tuple(out))
+
+
 @add_converter("Reshape", 1)
 def reshape(node: Any, b: Builder) -> None:
     x = node.input[0]
-    shape = ints(attr(node, "shape") if b.opset < 5 else const_input(node, b, 1))
-    source = b.onnx_shape(x)
-    if not attr(node, "allowzero", 0):
-        shape = [source[i] if d == 0 else d for i, d in enumerate(shape)]
-    if -1 in shape:
-        known = int(np.prod([d for d in shape if d != -1]))
-        shape[shape.index(-1)] = int(np.prod(source)) // max(known, 1)
-    b.emit(node, f"keras.ops.reshape({b.reshape_source(x)}, {tuple(shape)})")
+    wanted = ints(attr(node, "shape")) if b.opset < 5 else list(b.shape_value(node.input[1]).reshape(-1))
+    emit_reshape(node, b, x, reshape_target(b.onnx_shape(x), wanted, bool(attr(node, "allowzero", 0))))
 
 
 @add_converter("Flatten", 1)
@@ -32,8 +63,7 @@ def flatten(node: Any, b: Builder) -> None:
     shape = b.onnx_shape(x)
     axis = int(attr(node, "axis", 1))
     axis = axis + len(shape) if axis < 0 else axis
-    target = (int(np.prod(shape[:axis])), int(np.prod(shape[axis:])))
-    b.emit(node, f"keras.ops.reshape({b.reshape_source(x)}, {target})")
+    emit_reshape(node, b, x, [dims.product(shape[:axis]), dims.product(shape[axis:])])
 
 
 @add_converter("Transpose", 1)
@@ -72,7 +102,7 @@ def squeeze(node: Any, b: Builder) -> None:
     shape = b.onnx_shape(x)
     axes = axes_from(node, b, len(shape), attr_before=13)
     if axes is None:
-        axes = [i for i, d in enumerate(shape) if d == 1]
+        axes = [i for i, d in enumerate(shape) if not isinstance(d, dims.Dim) and d == 1]
     perm = b.perm(x)
     keras_axes = tuple(layout.keras_axis(a, perm, len(shape)) for a in axes)
     b.emit(node, f"keras.ops.squeeze({b.view(x, perm)}, axis={keras_axes})",
@@ -90,14 +120,16 @@ def unsqueeze(node: Any, b: Builder) -> None:
     v = b.view(x, None)
     if len(axes) == 1:
         expr = f"keras.ops.expand_dims({v}, {axes[0]})"
-    else:
+    elif dims.is_static(shape):
         expr = f"keras.ops.reshape({v}, {tuple(shape)})"
+    else:
+        expr = f"keras.ops.expand_dims({v}, {tuple(axes)})"
     b.emit(node, expr)
 
 
 @add_converter("Concat", 1)
 def concat(node: Any, b: Builder) -> None:
-    names = [n for n in node.input if n and np.prod(b.onnx_shape(n)) > 0 or n == node.input[0]]
+    names = [n for n in node.input if n and dims.product(b.onnx_shape(n)) != 0 or n == node.input[0]]
     rank = b.rank(names[0])
     perms = {b.perm(n) for n in names if not b.is_const(n)}
     perm = perms.pop() if len(perms) == 1 else None
@@ -147,27 +179,64 @@ def slice_(node: Any, b: Builder) -> None:
         starts, ends = attr(node, "starts"), attr(node, "ends")
         axes, steps = attr(node, "axes", list(range(len(starts)))), [1] * len(starts)
     else:
-        starts, ends = ints(const_input(node, b, 1)), ints(const_input(node, b, 2))
+        starts = list(b.shape_value(node.input[1]).reshape(-1))
+        ends = list(b.shape_value(node.input[2]).reshape(-1))
         axes = ints(const_input(node, b, 3, list(range(len(starts)))))
         steps = ints(const_input(node, b, 4, [1] * len(starts)))
     perm = b.perm(x)
     index = [":"] * rank
+    current = b.view(x, perm)
     for start, end, axis, step in zip(starts, ends, axes, steps, strict=True):
         axis = axis + rank if axis < 0 else axis
-        lo, hi = _slice_bounds(int(start), int(end), int(step), shape[axis])
-        text = f"{lo}:{'' if hi is None else hi}" + (f":{step}" if step != 1 else "")
-        index[layout.keras_axis(axis, perm, rank)] = text
-    b.emit(node, f"{b.view(x, perm)}[{', '.join(index)}]", perm)
+        k = layout.keras_axis(axis, perm, rank)
+        if not dims.is_static([start, end]):
+            current = _dynamic_slice(b, node, current, (start, end, int(step)), shape[axis], k)
+            continue
+        if dims.is_static([shape[axis]]):
+            lo, hi = _slice_bounds(int(start), int(end), int(step), int(shape[axis]))
+        else:  # Python slicing clamps like ONNX; only the "to the end" sentinels need care
+            lo = int(start)
+            hi = None if abs(int(end)) >= 2**31 else int(end)
+        index[k] = f"{lo}:{'' if hi is None else hi}" + (f":{step}" if step != 1 else "")
+    if all(i == ":" for i in index):
+        b.emit(node, f"keras.ops.copy({current})" if current == b.view(x, perm) else f"{current}", perm)
+        return
+    b.emit(node, f"{current}[{', '.join(index)}{',' if rank == 1 else ''}]", perm)
+
+
+def _dynamic_slice(b: Builder, node: Any, current: str, bounds: tuple[Any, Any, int], size: Any,
+                   axis: int) -> str:
+    """A slice whose start or end is a dynamic size: take the positions start .. end - 1."""
+    start, end, step = (dims.simplify(v) for v in bounds)
+    if step != 1:
+        raise Unsupported("a slice with dynamic bounds and a step other than 1")
+    if not isinstance(end, dims.Dim) and end >= 2**31:
+        end = size
+    if any(not isinstance(v, dims.Dim) and v < 0 for v in (start, end)):
+        raise Unsupported("a slice with dynamic bounds and a negative start or end")
+    positions = dynamic.arange_vector(b, dims.simplify(end - start))
+    if start != 0:
+        positions = f"keras.ops.add({positions}, {dynamic.dim_scalar(b, start)})"
+    target = b.fresh_name(f"{node.name or 'slice'}_part")
+    b.assign(target, f"keras.ops.take({current}, {positions}, axis={axis})")
+    return target
 
 
 @add_converter("Expand", 8)
 def expand(node: Any, b: Builder) -> None:
     x = node.input[0]
     shape = b.onnx_shape(x)
-    target = tuple(np.broadcast_shapes(shape, tuple(ints(const_input(node, b, 1)))))
-    perm = b.perm(x) if len(target) == len(shape) else None
-    keras_target = tuple(target[p] for p in perm) if perm else target
-    b.emit(node, f"keras.ops.broadcast_to({b.view(x, perm)}, {keras_target})", perm)
+    wanted = list(b.shape_value(node.input[1], "Expand shape").reshape(-1))
+    out = dynamic.broadcast_dims(shape, wanted)
+    if dims.is_static(out) and dims.is_static(shape):
+        target = tuple(int(d) for d in out)
+        perm = b.perm(x) if len(target) == len(shape) else None
+        keras_target = tuple(target[p] for p in perm) if perm else target
+        b.emit(node, f"keras.ops.broadcast_to({b.view(x, perm)}, {keras_target})", perm)
+        return
+    result = dynamic.expand(b, b.view(x, None), shape, wanted, b.dtype(x), node.name or "expand")
+    b.alias(node.output[0], result)
+    b.set_dims(node.output[0], tuple(out))
 
 
 @add_converter("Tile", 6)
