@@ -38,9 +38,15 @@ def splitters() -> dict:
     try:
         import blingfire
 
-        found["blingfire"] = lambda t: [s.strip() for s in blingfire.text_to_sentences(t).split("\n") if s.strip()]
+        def bling(text: str) -> list[str]:
+            return [s.strip() for s in blingfire.text_to_sentences(text).splitlines() if s.strip()]
+
+        found["blingfire"] = bling
     except ImportError:
         pass
+    from mstool.toolkit.qa.text import split_sentences
+
+    found["blingfire + lone-title merge (mstool)"] = split_sentences
     return found
 
 
@@ -54,7 +60,7 @@ def main(path: str) -> None:
         start = time.perf_counter()
         got = [split(t) for t in texts]
         seconds = time.perf_counter() - start
-        exact = sum(g == p for g, p in zip(got, paras)) / len(paras)
+        exact = sum(g == p for g, p in zip(got, paras, strict=True)) / len(paras)
         print(f"| {name} | {100 * exact:.1f} | {len(paras) / seconds:,.0f} |")
 
 

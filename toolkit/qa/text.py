@@ -21,6 +21,8 @@ STOP_WORDS = frozenset(
     name named known many much one""".split()
 )
 
+# A personal title standing alone, which BlingFire sometimes splits off from the name after it.
+_LONE_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Rev|Gen|Col|Capt|Lt|Sgt|Hon|Mt)\.$")
 _WORD = re.compile(r"[0-9a-z]+(?:'[a-z]+)?")
 
 
@@ -76,8 +78,8 @@ def split_sentences(text: str) -> list[str]:
     sentence lists and speed (docs/qa.md, benchmarks/qa/sentence_split.py); it keeps
     abbreviations such as "U.S.", "Dr." and "St." inside their sentence.
 
-    >>> split_sentences("Dr. Smith moved to the U.S. in 1990. He lived on St. Mark Street!  Done")
-    ['Dr. Smith moved to the U.S. in 1990.', 'He lived on St. Mark Street!', 'Done']
+    >>> split_sentences("Dr. Smith moved to the U.S. in 1990. Mr. Jones lived on St. Mark Street!  Done")
+    ['Dr. Smith moved to the U.S. in 1990.', 'Mr. Jones lived on St. Mark Street!', 'Done']
     """
     from mstool.toolkit.extras import require
 
@@ -87,7 +89,14 @@ def split_sentences(text: str) -> list[str]:
     text = " ".join(text.split())
     if not text:
         return []
-    return [s.strip() for s in blingfire.text_to_sentences(text).split("\n") if s.strip()]
+    sentences: list[str] = []
+    for sentence in blingfire.text_to_sentences(text).splitlines():
+        sentence = sentence.strip()
+        if sentence and sentences and _LONE_TITLE.match(sentences[-1]):
+            sentences[-1] += " " + sentence  # BlingFire ends a sentence at "Dr." after a full stop
+        elif sentence:
+            sentences.append(sentence)
+    return sentences
 
 
 def strip_disambiguation(title: str) -> str:
