@@ -56,8 +56,9 @@ def _encoder(encoder: Path | None, tokenizer: Path | None):
 
 @qa_app.command("index")
 def index_command(
-    corpus: Annotated[Path, typer.Argument(help="JSONL (title, text[, sentences, links]), HotpotQA/MuSiQue "
-                                                "JSON(L), or a folder of .txt/.md files.")],
+    corpus: Annotated[Path, typer.Argument(
+        help="JSONL (title, text[, id, url, sentences, links, other fields]), TSV with a title/text header, "
+             "HotpotQA/MuSiQue JSON(L), or a folder of .txt/.md files (one document each).")],
     output: OutputOption = None,
     append: Annotated[bool, typer.Option("--append", help="Add to an existing index at --output.")] = False,
     encoder: EncoderOption = None,
