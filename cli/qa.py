@@ -56,8 +56,9 @@ def _encoder(encoder: Path | None, tokenizer: Path | None):
 
 @qa_app.command("index")
 def index_command(
-    corpus: Annotated[Path, typer.Argument(help="JSONL (title, text[, sentences, links]), HotpotQA/MuSiQue "
-                                                "JSON(L), or a folder of .txt/.md files.")],
+    corpus: Annotated[Path, typer.Argument(
+        help="JSONL (title, text[, id, url, sentences, links, other fields]), TSV with a title/text header, "
+             "HotpotQA/MuSiQue JSON(L), or a folder of .txt/.md files (one document each).")],
     output: OutputOption = None,
     append: Annotated[bool, typer.Option("--append", help="Add to an existing index at --output.")] = False,
     encoder: EncoderOption = None,
@@ -106,6 +107,14 @@ def index_command(
     emit(result)
 
 
+def _document_note(hop: dict[str, Any]) -> str:
+    """'  id=… url=… key=value' for a hop whose document carries them ('' otherwise)."""
+    parts = [f"id={hop['id']}"] if hop.get("id") else []
+    parts += [f"url={hop['url']}"] if hop.get("url") else []
+    parts += [f"{k}={v}" for k, v in (hop.get("fields") or {}).items()]
+    return ("  " + " ".join(parts)) if parts else ""
+
+
 def _render_answer(result: dict[str, Any], console: Console) -> None:
     console.print(f"[bold]Q:[/bold] {result['question']}")
     console.print(f"[bold green]A: {result['answer']}[/bold green]  "
@@ -114,8 +123,9 @@ def _render_answer(result: dict[str, Any], console: Console) -> None:
         tree = Tree(f"[bold]path {path['rank']}[/bold]  score {path['score']:.3f}  "
                     f"[dim]{path['features']}[/dim]")
         for hop in path["hops"]:
-            label = f"hop {hop['hop']}: [cyan]{hop['title']}[/cyan]  p={hop['probability']:.3f}"
-            branch = tree.add(Text.from_markup(label))
+            label = Text.assemble(f"hop {hop['hop']}: ", (hop["title"], "cyan"),
+                                  f"  p={hop['probability']:.3f}", (_document_note(hop), "dim"))
+            branch = tree.add(label)
             for sent in hop["supporting"]:
                 line = f"[{sent['sentence']}] {sent['text']}  ({sent['score']:.2f})"
                 branch.add(Text(line, overflow="fold"))
@@ -163,10 +173,12 @@ def ask_command(
 def _render_eval(summary: dict[str, Any], console: Console) -> None:
     table = Table("metric", "value", title="qa eval")
     for key, value in summary.items():
-        if key != "report":
+        if key not in ("report", "predictions"):
             table.add_row(key, "-" if value is None else str(value))
     console.print(table)
     console.print(f"report: {summary['report']}")
+    if "predictions" in summary:
+        console.print(f"predictions (HotpotQA format): {summary['predictions']}")
 
 
 def _eval_system(data: Path, index: Path | None, encoder, tokenizer, reader, settings):
@@ -185,6 +197,16 @@ def _eval_system(data: Path, index: Path | None, encoder, tokenizer, reader, set
     return QASystem(built, enc, settings, onnx_reader)
 
 
+def _check_ids_for_predictions(questions) -> None:
+    """Predictions are keyed by question id, so every question needs its own (the gold's ``_id``)."""
+    from mstool.toolkit.errors import InputError
+
+    for question in questions:
+        if not question.has_id:
+            raise InputError("question has no 'id' or '_id', so its prediction cannot be matched to the gold",
+                             where=question.qid)
+
+
 @qa_app.command("eval")
 def eval_command(
     data: Annotated[Path, typer.Argument(help="Questions with answers (HotpotQA/MuSiQue JSON or JSONL).")],
@@ -196,6 +218,9 @@ def eval_command(
         "--half", help="Only one fixed half of the questions: 'development' or 'held-out' "
                        "(by the parity of sha256 of the question id).")] = None,
     output: OutputOption = None,
+    predictions: Annotated[Path | None, typer.Option(
+        "--predictions", help="Also write predictions in the official HotpotQA format "
+                              "({\"answer\": {id: text}, \"sp\": {id: [[title, sentence], ...]}}).")] = None,
     encoder: EncoderOption = None,
     tokenizer: TokenizerOption = None,
     reader: ReaderOption = None,
@@ -207,7 +232,7 @@ def eval_command(
 ) -> None:
     """Score answers (EM/F1), supporting facts, joint, and retrieval (recall@k, path EM@1); write a report.
 
-    Example: mstool qa eval hotpotqa_dev.jsonl --limit 100 -o qa-report.json --json
+    Example: mstool qa eval hotpotqa_dev.jsonl --limit 100 -o qa-report.json --predictions pred.json
     """
     require_extra("qa", "mstool qa eval")
     import json
@@ -215,14 +240,18 @@ def eval_command(
     from mstool.toolkit.errors import InputError
     from mstool.toolkit.io import atomic_write_text, check_writable
     from mstool.toolkit.qa.dataset import question_half, read_questions
-    from mstool.toolkit.qa.evaluate import evaluate
+    from mstool.toolkit.qa.evaluate import evaluate, hotpotqa_predictions
 
     apply_local_json(json_output)
     if half not in (None, "development", "held-out"):
         raise InputError(f"--half must be 'development' or 'held-out', not {half!r}", where="--half")
     report = output or Path(f"{data.stem}.qa-report.json")
     check_writable(report, overwrite=overwrite or output is None)
+    if predictions is not None:
+        check_writable(predictions, overwrite=overwrite)
     questions = read_questions(data, None if half else limit)
+    if predictions is not None:
+        _check_ids_for_predictions(questions)
     if half:
         questions = [q for q in questions if question_half(q.qid) == half][:limit]
         if not questions:
@@ -233,6 +262,9 @@ def eval_command(
         summary, rows = evaluate(system, questions, advance)
     summary["report"] = str(report)
     atomic_write_text(report, json.dumps({"summary": summary, "questions": rows}, indent=1))
+    if predictions is not None:
+        atomic_write_text(predictions, json.dumps(hotpotqa_predictions(rows), ensure_ascii=False))
+        summary["predictions"] = str(predictions)
     emit(summary, lambda console: _render_eval(summary, console))
 
 

@@ -26,6 +26,7 @@ class EvalQuestion:
     supporting_facts: list[tuple[str, int]] | None = None
     qtype: str | None = None
     extra: dict = field(default_factory=dict)
+    has_id: bool = True
 
 
 def _gold_titles(item: dict, facts: list[tuple[str, int]] | None, where: str) -> list[str]:
@@ -83,23 +84,40 @@ def question_from_record(item: dict, where: str) -> EvalQuestion:
     aliases = item.get("answer_aliases") or []
     if not isinstance(aliases, list):
         raise InputError("field 'answer_aliases' must be a list of strings", where=where)
+    has_id = "id" in item or "_id" in item
     qid = item.get("id", item.get("_id", where))
     if not isinstance(qid, str | int) or isinstance(qid, bool):
         raise InputError("field 'id' must be a string or an integer", where=where)
     return EvalQuestion(qid=str(qid), question=question,
                         answers=[answer] + [a for a in aliases if isinstance(a, str)],
                         gold_titles=_gold_titles(item, facts, where),
-                        supporting_facts=facts, qtype=_optional_text(item, "type", where))
+                        supporting_facts=facts, qtype=_optional_text(item, "type", where), has_id=has_id)
 
 
 def read_questions(path: str | Path, limit: int | None = None) -> list[EvalQuestion]:
-    """Questions of an evaluation file (at most ``limit``)."""
+    """Questions of an evaluation file (at most ``limit``); a repeated question id raises.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "q.jsonl"
+    >>> _ = p.write_text('{"id": "a", "question": "Who?", "answer": "X"}\\n' * 2)
+    >>> try:
+    ...     read_questions(p)
+    ... except InputError as err:
+    ...     print(str(err).split("/")[-1])
+    q.jsonl:2: duplicate question id 'a' (first at line 1)
+    """
     path = Path(path)
     if not path.exists():
         raise InputError("no such file", where=str(path))
     found = []
+    first_seen: dict[str, str] = {}
     for item, where in iter_json_records(path):
-        found.append(question_from_record(item, where))
+        question = question_from_record(item, where)
+        if question.has_id and question.qid in first_seen:
+            raise InputError(f"duplicate question id '{question.qid}' (first at line "
+                             f"{first_seen[question.qid].rsplit(':', 1)[-1]})", where=where)
+        first_seen[question.qid] = where
+        found.append(question)
         if limit is not None and len(found) >= limit:
             break
     if not found:

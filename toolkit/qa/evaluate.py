@@ -39,6 +39,7 @@ def score_question(system: QASystem, question: EvalQuestion, by_title: dict[str,
     gold = [by_title.get(t, set()) for t in question.gold_titles]
     ans = best_answer_scores(answer.text, question.answers)
     row: dict[str, Any] = {"id": question.qid, "question": question.question, "prediction": answer.text,
+                           "supporting_facts": [[s.title, s.index] for s in answer.supporting],
                            "gold": question.answers[0], "answer_em": ans[0], "answer_f1": ans[1]}
     if question.supporting_facts is not None:
         predicted = [(s.title, s.index) for s in answer.supporting]
@@ -81,3 +82,13 @@ def evaluate(system: QASystem, questions: list[EvalQuestion],
         if advance is not None:
             advance(1)
     return summarise(rows, time.perf_counter() - start), rows
+
+
+def hotpotqa_predictions(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Predictions in the official HotpotQA format, as ``hotpot_evaluate_v1.py`` reads them.
+
+    >>> hotpotqa_predictions([{"id": "q1", "prediction": "Paris", "supporting_facts": [["France", 0]]}])
+    {'answer': {'q1': 'Paris'}, 'sp': {'q1': [['France', 0]]}}
+    """
+    return {"answer": {r["id"]: r["prediction"] for r in rows},
+            "sp": {r["id"]: [[title, int(i)] for title, i in r["supporting_facts"]] for r in rows}}

@@ -7,6 +7,7 @@ embeds only those.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ class QAIndex:
     b: float = 0.4
     sources: list[str] = field(default_factory=list)
     links_explicit: list[list[str]] = field(default_factory=list)
+    doc_ids: list[str | None] = field(default_factory=list)
+    urls: list[str | None] = field(default_factory=list)
+    doc_fields: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.term_id = {t: i for i, t in enumerate(self.vocab)}
@@ -69,6 +73,19 @@ class QAIndex:
 
     def text(self, i: int) -> str:
         return " ".join(self.paragraph_sentences(i))
+
+    def document(self, i: int) -> dict:
+        """The user's identity of paragraph ``i``: id, title, URL and extra fields (None when absent)."""
+        return {"id": self.doc_ids[i] if self.doc_ids else None, "title": self.titles[i],
+                "url": self.urls[i] if self.urls else None,
+                "fields": self.doc_fields[i] if self.doc_fields else {}}
+
+    def paragraph(self, i: int) -> Paragraph:
+        """Paragraph ``i`` as read from the corpus (sentences, links, id, URL, fields)."""
+        doc = self.document(i)
+        return Paragraph(self.titles[i], self.paragraph_sentences(i),
+                         self.links_explicit[i] if self.links_explicit else [], doc["id"], doc["url"],
+                         doc["fields"])
 
     def links_of(self, i: int) -> np.ndarray:
         return self.link_targets[self.link_indptr[i]:self.link_indptr[i + 1]]
@@ -101,6 +118,12 @@ class QAIndex:
             h5.create_dataset("graph/targets", data=self.link_targets)
             links = ["\t".join(row) for row in self.links_explicit] or [""] * self.size
             h5.create_dataset("graph/explicit_links", data=np.array(links, dtype=object), dtype=_STR)
+            for name, values in (("docs/id", self.doc_ids), ("docs/url", self.urls)):
+                h5.create_dataset(name, data=np.array([v or "" for v in values] or [""] * self.size,
+                                                      dtype=object), dtype=_STR)
+            fields = [json.dumps(f, ensure_ascii=False) if f else "" for f in self.doc_fields]
+            fields = fields or [""] * self.size
+            h5.create_dataset("docs/fields", data=np.array(fields, dtype=object), dtype=_STR)
 
 
 def _char_offsets(sentences: list[str], indptr: np.ndarray) -> np.ndarray:
@@ -139,8 +162,7 @@ def build_index(paragraphs: list[Paragraph], encoder, k1: float = 0.9, b: float 
     if not paragraphs and previous is None:
         raise InputError("corpus is empty: no paragraphs to index")
     old = previous
-    kept = [Paragraph(t, old.paragraph_sentences(i), old.links_explicit[i] if old.links_explicit else [])
-            for i, t in enumerate(old.titles)] if old else []
+    kept = [old.paragraph(i) for i in range(old.size)] if old else []
     all_paras = kept + list(paragraphs)
     vocab: dict[str, int] = {}
     doc_terms = _analyse(all_paras, vocab)
@@ -158,11 +180,22 @@ def build_index(paragraphs: list[Paragraph], encoder, k1: float = 0.9, b: float 
         doc_len=np.array([len(t) for t in doc_terms], dtype=np.int32),
         embeddings=embeddings.astype(np.float32),
         link_indptr=link_indptr, link_targets=link_targets, encoder=encoder.identity, k1=k1, b=b,
-        sources=(old.sources if old else []) + list(sources or []), links_explicit=explicit)
+        sources=(old.sources if old else []) + list(sources or []), links_explicit=explicit,
+        doc_ids=[p.doc_id for p in all_paras], urls=[p.url for p in all_paras],
+        doc_fields=[p.fields for p in all_paras])
 
 
 def _strings(ds) -> list[str]:
     return [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
+
+
+def _documents(h5, size: int) -> dict:
+    """Ids, URLs and fields of an index (indexes written before they were kept have none)."""
+    if "docs" not in h5:
+        return {"doc_ids": [None] * size, "urls": [None] * size, "doc_fields": [{}] * size}
+    return {"doc_ids": [v or None for v in _strings(h5["docs/id"])],
+            "urls": [v or None for v in _strings(h5["docs/url"])],
+            "doc_fields": [json.loads(v) if v else {} for v in _strings(h5["docs/fields"])]}
 
 
 def load_index(path: str | Path) -> QAIndex:
@@ -171,6 +204,7 @@ def load_index(path: str | Path) -> QAIndex:
         meta: QAIndexMeta = info.meta
         try:
             explicit = [s.split("\t") if s else [] for s in _strings(h5["graph/explicit_links"])]
+            docs = _documents(h5, len(explicit))
             return QAIndex(
                 titles=_strings(h5["titles"]), sentences=_strings(h5["sentences/text"]),
                 sent_indptr=h5["sentences/indptr"][()], vocab=_strings(h5["bm25/vocab"]),
@@ -178,16 +212,24 @@ def load_index(path: str | Path) -> QAIndex:
                 postings_tf=h5["bm25/tf"][()], doc_len=h5["bm25/doc_len"][()],
                 embeddings=h5["dense/embeddings"][()], link_indptr=h5["graph/indptr"][()],
                 link_targets=h5["graph/targets"][()], encoder=meta.encoder, k1=meta.k1, b=meta.b,
-                sources=list(meta.sources), links_explicit=explicit)
+                sources=list(meta.sources), links_explicit=explicit, **docs)
         except KeyError as err:
             raise InputError(f"qa-index is missing dataset ({err})", where=str(path)) from err
 
 
 def append_paragraphs(index: QAIndex, paragraphs: list[Paragraph], encoder,
                       advance: Callable[[int], None] | None = None, source: str | None = None) -> QAIndex:
-    """A new index with ``paragraphs`` added (ones already present by title and text are skipped)."""
+    """A new index with ``paragraphs`` added (ones already present by title and text are skipped).
+
+    A new paragraph whose document id is already in the index raises :class:`InputError`.
+    """
     encoder.check_matches(index.encoder, where="--append")
     present = {(t, index.text(i)) for i, t in enumerate(index.titles)}
     fresh = [p for p in paragraphs if (p.title, p.text) not in present]
+    taken = {d for d in index.doc_ids if d is not None}
+    for para in fresh:
+        if para.doc_id in taken:
+            raise InputError(f"duplicate document id '{para.doc_id}' (already in the index)",
+                             where=source or "--append")
     return build_index(fresh, encoder, index.k1, index.b, advance=advance,
                        sources=[source] if source else [], previous=index)

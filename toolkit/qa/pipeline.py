@@ -48,7 +48,7 @@ def _path_dict(index: QAIndex, rank: int, path: ReasoningPath, answer: Answer | 
         for s in answer.supporting:
             support.setdefault(s.paragraph, []).append({"sentence": s.index, "text": s.text,
                                                          "score": round(s.score, 4)})
-    hops = [{"hop": h + 1, "paragraph": p, "title": index.titles[p], "probability": round(prob, 4),
+    hops = [{"hop": h + 1, "paragraph": p, **index.document(p), "probability": round(prob, 4),
              "supporting": sorted(support.get(p, []), key=lambda s: s["sentence"])}
             for h, (p, prob) in enumerate(zip(path.paragraphs, path.hop_probs, strict=True))]
     return {"rank": rank, "score": round(path.score, 4),

@@ -34,6 +34,10 @@ def best_span_indices(start: np.ndarray, end: np.ndarray, allowed: np.ndarray, m
     return best
 
 
+# Inputs a SQuAD-style extractive model exported from transformers takes (the first is required).
+READER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
 class OnnxReader:
     """Run an ONNX extractive QA model (inputs input_ids [, attention_mask, token_type_ids])."""
 
@@ -55,6 +59,10 @@ class OnnxReader:
         self.start_name = next((o for o in outputs if "start" in o), outputs[0])
         self.end_name = next((o for o in outputs if "end" in o), outputs[1])
         self.input_names = {i.name for i in self.session.get_inputs()}
+        unknown = sorted(self.input_names - set(READER_INPUTS))
+        if "input_ids" not in self.input_names or unknown:
+            raise InputError(f"reader inputs {sorted(self.input_names)} are not SQuAD-style: expected "
+                             f"input_ids [, attention_mask, token_type_ids]", where=str(path))
         self.tokenizer = load_tokenizer(tokenizer_path)
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length, strategy="only_second")
