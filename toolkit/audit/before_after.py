@@ -14,6 +14,7 @@ from mstool.toolkit.audit.data import check_range, load_images
 from mstool.toolkit.audit.harden import HardenSettings, adversarial_train, load_trainable, save_model
 from mstool.toolkit.audit.models import Preprocess, resolve_model_path
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.io.recipes import resolve_path
 
 
 def hardened_path(recipe: AuditRecipe) -> Path:
@@ -23,10 +24,8 @@ def hardened_path(recipe: AuditRecipe) -> Path:
 
 def _training_set(recipe: AuditRecipe, base: Path, model: object) -> tuple[np.ndarray, np.ndarray]:
     """The harden data, checked against the model before anything runs."""
-    from mstool.toolkit.audit.runner import _resolve
-
     where = recipe.harden.data
-    x, y = load_images(_resolve(where, base), recipe.data.layout)
+    x, y = load_images(resolve_path(where, base), recipe.data.layout)
     check_range(x, recipe.preprocess.input_range, where)
     shape = Preprocess(layout=recipe.preprocess.layout).model_shape(x.shape[1:])
     expected = tuple(model.input_shape[1:])
@@ -45,11 +44,11 @@ def run_hardening(
 ):  # noqa: ANN201 - an AuditOutcome (runner imports this module)
     """Audit, harden by adversarial training, audit the hardened model; the second outcome's
     report carries ``hardening`` with the training log and the before/after rows."""
-    from mstool.toolkit.audit.runner import _preprocess, _resolve, run_audit
+    from mstool.toolkit.audit.runner import _preprocess, run_audit
 
     step = step or (lambda _: None)
     section = recipe.harden
-    model_path = resolve_model_path(_resolve(recipe.model.path, base))
+    model_path = resolve_model_path(resolve_path(recipe.model.path, base))
     model = load_trainable(model_path)
     x, y = _training_set(recipe, base, model)
     plain = recipe.model_copy(update={"harden": None}, deep=True)
