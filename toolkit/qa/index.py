@@ -20,6 +20,7 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.io import open_artifact, write_artifact
 from mstool.toolkit.qa.corpus import Paragraph
 from mstool.toolkit.qa.graph import TitleMatcher, build_mention_graph
+from mstool.toolkit.qa.index_checks import check_index_arrays
 from mstool.toolkit.qa.kernels import bm25_idf, build_postings, length_norm
 from mstool.toolkit.qa.text import terms
 
@@ -205,16 +206,19 @@ def load_index(path: str | Path) -> QAIndex:
         try:
             explicit = [s.split("\t") if s else [] for s in _strings(h5["graph/explicit_links"])]
             docs = _documents(h5, len(explicit))
-            return QAIndex(
+            arrays = dict(
                 titles=_strings(h5["titles"]), sentences=_strings(h5["sentences/text"]),
                 sent_indptr=h5["sentences/indptr"][()], vocab=_strings(h5["bm25/vocab"]),
                 postings_indptr=h5["bm25/indptr"][()], postings_doc=h5["bm25/doc"][()],
                 postings_tf=h5["bm25/tf"][()], doc_len=h5["bm25/doc_len"][()],
                 embeddings=h5["dense/embeddings"][()], link_indptr=h5["graph/indptr"][()],
-                link_targets=h5["graph/targets"][()], encoder=meta.encoder, k1=meta.k1, b=meta.b,
-                sources=list(meta.sources), links_explicit=explicit, **docs)
+                link_targets=h5["graph/targets"][()], links_explicit=explicit, **docs)
+            check_index_arrays(arrays, str(path))
+            return QAIndex(encoder=meta.encoder, k1=meta.k1, b=meta.b, sources=list(meta.sources), **arrays)
         except KeyError as err:
             raise InputError(f"qa-index is missing dataset ({err})", where=str(path)) from err
+        except (ValueError, TypeError, AttributeError) as err:  # undecodable strings or fields
+            raise InputError(f"qa-index holds a malformed value ({err})", where=str(path)) from err
 
 
 def append_paragraphs(index: QAIndex, paragraphs: list[Paragraph], encoder,
