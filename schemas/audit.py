@@ -21,7 +21,7 @@ class ModelSection(Section):
     """
 
     path: str
-    format: Literal["auto", "keras", "savedmodel", "onnx"] = "auto"
+    format: Literal["auto", "keras", "savedmodel", "onnx", "converted"] = "auto"
     outputs: Literal["auto", "logits", "probabilities"] = "auto"
     whitebox: bool = True
     trust: bool = False  # a SavedModel is a program: it runs only when trusted (--trust-model)

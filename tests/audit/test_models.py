@@ -174,11 +174,23 @@ def test_convert_output_folder_is_loaded_through_its_keras_file(linear_model, tm
     clf = load_classifier(folder, Preprocess())
     x = np.random.default_rng(3).uniform(0, 1, (4, 4, 4, 1)).astype(np.float32)
     np.testing.assert_allclose(clf.logits(x), x.reshape(4, -1) @ w + b, rtol=1e-5, atol=1e-5)
-    only_code = tmp_path / "code-only"
-    only_code.mkdir()
-    (only_code / "model.py").write_text("raise SystemExit('must not run')\n")
-    with pytest.raises(InputError, match="running its model.py is not supported"):
-        load_classifier(only_code, Preprocess())
+
+
+def test_convert_output_folder_without_keras_file_is_audited_white_box(linear_model, tmp_path):
+    """`mstool convert` then `mstool audit` on its folder: model.py + weights, checked, then loaded."""
+    _, w, b = linear_model
+    _onnx_linear(tmp_path / "linear.onnx", w, b, unusual_op=False)
+    folder = tmp_path / "converted"
+    assert run_cli("convert", tmp_path / "linear.onnx", "-o", folder, "--no-verify").exit_code == 0
+    assert not list(folder.glob("*.keras"))
+    clf = load_classifier(folder, Preprocess())
+    assert clf.whitebox and clf.model_format == "converted"
+    x = np.random.default_rng(3).uniform(0, 1, (5, 4, 4, 1)).astype(np.float32)
+    np.testing.assert_allclose(clf.logits(x), x.reshape(5, -1) @ w + b, rtol=1e-5, atol=1e-5)
+    (folder / "model.py").write_text("open('PWNED', 'w').write('p')\n")  # an edited model.py
+    with pytest.raises(InputError):
+        load_classifier(folder, Preprocess())
+    assert not (folder / "PWNED").exists() and not (tmp_path / "PWNED").exists()
 
 
 def test_dlr_gradient_matches_finite_differences(tmp_path):

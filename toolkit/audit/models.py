@@ -216,6 +216,8 @@ def detect_format(path: Path) -> str:
     if path.is_dir():
         if (path / "saved_model.pb").exists():
             return "savedmodel"
+        if (path / "model.py").is_file():
+            return "converted"
         raise InputError("directory is not a TensorFlow SavedModel (no saved_model.pb)", where=str(path))
     suffix = path.suffix.lower()
     if suffix in (".keras", ".h5", ".hdf5"):
@@ -247,13 +249,7 @@ def resolve_model_path(path: Path) -> Path:
     if len(keras_files) > 1:
         names = ", ".join(f.name for f in keras_files)
         raise InputError(f"folder holds several .keras models ({names}); name one", where=str(path))
-    if (path / "model.py").exists():
-        raise InputError(
-            "mstool convert folder without a .keras model: audit loads the .keras file; running "
-            "its model.py is not supported (save the model as .keras, or audit the source .onnx)",
-            where=str(path),
-        )
-    return path
+    return path  # a convert folder without a .keras file: loaded through its checked model.py
 
 
 def _keras_parts(model) -> tuple[Callable, Callable, tuple | None]:  # noqa: ANN001
@@ -272,6 +268,14 @@ def _load_keras(path: Path) -> tuple[Callable, Callable, tuple | None]:
     except Exception as err:  # noqa: BLE001 - any loader failure is bad input
         raise InputError(f"cannot load Keras model ({type(err).__name__}: {err})", where=str(path)) from err
     return _keras_parts(model)
+
+
+def _load_converted(path: Path) -> tuple[Callable, Callable, tuple | None]:
+    """An ``mstool convert`` output folder: its model.py is checked against the generated-code
+    grammar before it is imported (see docs/architecture.md, trust boundary)."""
+    from mstool.toolkit.convert import load_converted
+
+    return _keras_parts(load_converted(path))
 
 
 def _load_savedmodel(path: Path) -> tuple[Callable, Callable, tuple | None]:
@@ -392,7 +396,8 @@ def load_classifier(
     else:
         if fmt == "savedmodel" and path.is_file():
             path = path.parent  # a saved_model.pb names its folder
-        call, raw, shape = _load_savedmodel(path) if fmt == "savedmodel" else _load_keras(path)
+        loaders = {"savedmodel": _load_savedmodel, "keras": _load_keras, "converted": _load_converted}
+        call, raw, shape = loaders[fmt](path)
         predict = _tf_predict(call, preprocess)
         if whitebox:
             logits_tf = lambda t: raw(preprocess.apply_tf(t))  # noqa: E731
