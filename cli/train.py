@@ -123,8 +123,11 @@ def train_command(
     if (output / "checkpoint.h5").exists() and not (resume or overwrite):
         raise InputError("holds a previous run; pass --resume to continue it or --overwrite to start afresh",
                          where=str(output))
+    from mstool.toolkit.io import output_lock
+
     events = _progress_events()
-    with events.stack:
+    # One run per output folder: a second run on it stops at once (exit 2) naming the first's pid.
+    with output_lock(output), events.stack:
         if loaded.run.workers > 1:
             if until_step is not None:
                 raise InputError("--until-step is for single-process runs", where="--until-step")

@@ -66,3 +66,26 @@ def test_slurm_job_becomes_a_worker_cluster(monkeypatch):
     source, cluster, index = cluster_from_environment()
     assert source == "Slurm" and index == 1
     assert cluster == {"worker": ["node1:8888", "node2:8888"]}
+
+
+def test_a_second_run_on_the_same_output_folder_stops_at_once(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO_ROOT
+
+    hold = ("import sys, time\nfrom mstool.toolkit.io import output_lock\n"
+            "with output_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(60)\n")
+    out = tmp_path / "r"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(out)], stdout=subprocess.PIPE, text=True,
+                              cwd=REPO_ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        start = time.perf_counter()
+        result = run_cli("train", "--data", DIGITS_TRAIN, "--epochs", "1", "-o", out)
+        assert result.exit_code == 2 and f"pid {holder.pid}" in result.stderr
+        assert time.perf_counter() - start < 30 and not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
