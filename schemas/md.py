@@ -65,9 +65,20 @@ class SitsSection(Section):
 
 
 class OutputSection(Section):
-    """Trajectory (H5MD), how often to write, and checkpoints."""
+    """Trajectory, how often to write, and checkpoints.
+
+    ``format``: ``auto`` takes it from the trajectory's suffix (``.dcd``, ``.xtc``, else H5MD);
+    DCD and XTC hold positions and box only and need the ``md`` extra (MDAnalysis).
+    ``virtual_sites``: ``keep`` writes the massless extra points (as MDAnalysis expects for a
+    topology that has them), ``omit`` writes the real atoms only.
+
+    >>> OutputSection(trajectory="run.xtc").format
+    'auto'
+    """
 
     trajectory: str = "trajectory.h5"
+    format: Literal["auto", "h5md", "dcd", "xtc"] = "auto"
+    virtual_sites: Literal["keep", "omit"] = "keep"
     positions_every: int = Field(default=100, ge=0)
     velocities_every: int = Field(default=0, ge=0)
     energies_every: int = Field(default=100, ge=0)
