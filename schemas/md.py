@@ -94,9 +94,10 @@ class MLPotentialSection(Section):
 
 
 class ImplicitSolventSection(Section):
-    """Generalized Born implicit solvent (non-periodic systems, nonbonded.method nocutoff)."""
+    """Generalized Born implicit solvent (non-periodic systems, nonbonded.method nocutoff):
+    ``obc2`` (Amber igb=5) or ``gbn2`` (igb=8)."""
 
-    model: Literal["none", "obc2"] = "none"
+    model: Literal["none", "obc2", "gbn2"] = "none"
     solvent_dielectric: PositiveFloat = 78.5
     solute_dielectric: PositiveFloat = 1.0
     salt_concentration: float = Field(default=0.0, ge=0.0)  # mol/L
