@@ -23,21 +23,27 @@ NM_TO_ANGSTROM = 10.0
 PUBLISH_BYTES = 64 * 2**20  # publish early rather than hold more frames than this in memory
 
 
-def trajectory_format(path: str | os.PathLike, fmt: str = "auto") -> str:
-    """The format of a trajectory path: ``fmt`` unless ``"auto"``, else from the suffix.
+SUFFIX_FORMATS = {".dcd": "dcd", ".xtc": "xtc", ".h5": "h5md", ".h5md": "h5md", ".hdf5": "h5md"}
 
-    >>> trajectory_format("run.xtc"), trajectory_format("run.DCD"), trajectory_format("run.h5")
+
+def trajectory_format(path: str | os.PathLike, fmt: str = "auto") -> str:
+    """The format of a trajectory path: ``fmt`` unless ``"auto"``, else from the suffix (H5MD
+    when the suffix says nothing); a format that contradicts a known suffix is refused.
+
+    >>> trajectory_format("run.xtc"), trajectory_format("run.DCD"), trajectory_format("run.traj")
     ('xtc', 'dcd', 'h5md')
+    >>> trajectory_format("run.traj", "dcd")
+    'dcd'
     >>> trajectory_format("run.h5", "xtc")
     Traceback (most recent call last):
-    mstool.toolkit.errors.InputError: output.format is xtc but the trajectory suffix is .h5
+    mstool.toolkit.errors.InputError: output.format is xtc but the trajectory suffix .h5 means h5md
     """
     suffix = Path(path).suffix.lower()
-    implied = {".dcd": "dcd", ".xtc": "xtc"}.get(suffix, "h5md")
+    implied = SUFFIX_FORMATS.get(suffix)
     if fmt == "auto":
-        return implied
-    if fmt != implied and (suffix in (".dcd", ".xtc") or fmt != "h5md"):
-        raise InputError(f"output.format is {fmt} but the trajectory suffix is {suffix or '(none)'}")
+        return implied or "h5md"
+    if implied is not None and implied != fmt:
+        raise InputError(f"output.format is {fmt} but the trajectory suffix {suffix} means {implied}")
     return fmt
 
 
