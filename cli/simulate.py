@@ -29,8 +29,10 @@ HELP = """Run molecular dynamics on an Amber system (parm7 + rst7) as a sponge.y
 --overwrite keeps the previous trajectory and checkpoint in OUT.mstool-backup/ until the new
 run's first checkpoint; a run killed before that gets them back at the next run on OUT.
 One run at a time per trajectory (OUT.lock): a second one stops with exit 2.
+A .dcd or .xtc trajectory (or output.format) is written through MDAnalysis: pip install 'mstool[md]'.
 Example: mstool simulate recipes/sponge.yaml --set steps=500 --set output.trajectory=ala2.h5
 Example: mstool --json simulate recipes/sponge.yaml --set steps=0
+Example: mstool simulate recipes/sponge.yaml --set output.trajectory=run.xtc
 Example: mstool simulate recipes/sponge.yaml --set implicit_solvent.model=obc2 --set restraints.selection=@CA
 """
 
@@ -95,9 +97,21 @@ def simulate(
     model = load_recipe(recipe, SimulateRecipe, recipe_overrides(options, set_))
     base = recipe_dir(recipe) if recipe is not None else _bundled_base()
     writes = model.steps > 0 or resume
+    if writes:
+        _check_trajectory_format(model)
     # Lock before building the system, so a second run on this trajectory stops at once.
     with output_lock(output_paths(model)[0]) if writes else contextlib.nullcontext():
         _prepare_and_run(model, base, resume, overwrite)
+
+
+def _check_trajectory_format(model) -> None:
+    """Refuse a format/suffix mismatch, or DCD/XTC without MDAnalysis, before any work."""
+    from mstool.toolkit.extras import require_extra
+    from mstool.toolkit.md.trajectory_formats import trajectory_format
+
+    fmt = trajectory_format(model.output.trajectory, model.output.format)
+    if fmt != "h5md":
+        require_extra("md", f"{fmt.upper()} trajectory output")
 
 
 def _prepare_and_run(model, base: Path, resume: bool, overwrite: bool) -> None:

@@ -65,9 +65,20 @@ class SitsSection(Section):
 
 
 class OutputSection(Section):
-    """Trajectory (H5MD), how often to write, and checkpoints."""
+    """Trajectory, how often to write, and checkpoints.
+
+    ``format``: ``auto`` takes it from the trajectory's suffix (``.dcd``, ``.xtc``, else H5MD);
+    DCD and XTC hold positions and box only and need the ``md`` extra (MDAnalysis).
+    ``virtual_sites``: ``keep`` writes the massless extra points (as MDAnalysis expects for a
+    topology that has them), ``omit`` writes the real atoms only.
+
+    >>> OutputSection(trajectory="run.xtc").format
+    'auto'
+    """
 
     trajectory: str = "trajectory.h5"
+    format: Literal["auto", "h5md", "dcd", "xtc"] = "auto"
+    virtual_sites: Literal["keep", "omit"] = "keep"
     positions_every: int = Field(default=100, ge=0)
     velocities_every: int = Field(default=0, ge=0)
     energies_every: int = Field(default=100, ge=0)
@@ -83,9 +94,10 @@ class MLPotentialSection(Section):
 
 
 class ImplicitSolventSection(Section):
-    """Generalized Born implicit solvent (non-periodic systems, nonbonded.method nocutoff)."""
+    """Generalized Born implicit solvent (non-periodic systems, nonbonded.method nocutoff):
+    ``obc2`` (Amber igb=5) or ``gbn2`` (igb=8)."""
 
-    model: Literal["none", "obc2"] = "none"
+    model: Literal["none", "obc2", "gbn2"] = "none"
     solvent_dielectric: PositiveFloat = 78.5
     solute_dielectric: PositiveFloat = 1.0
     salt_concentration: float = Field(default=0.0, ge=0.0)  # mol/L

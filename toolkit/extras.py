@@ -14,7 +14,7 @@ from mstool.toolkit.errors import InputError
 # Extra -> the top-level modules it brings (import names, not distribution names).
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "qsim": (),
-    "md": (),
+    "md": ("MDAnalysis",),
     "convert": ("onnx", "onnxruntime", "tf2onnx", "tensorflow"),
     "audit": ("onnx", "onnxruntime", "tf2onnx", "tensorflow", "PIL"),
     "train": ("onnx", "onnxruntime", "tf2onnx", "tensorflow"),

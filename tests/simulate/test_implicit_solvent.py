@@ -49,3 +49,34 @@ def test_gb_is_refused_for_periodic_methods():
     system, _, _ = breadth_system("ace_ash_nme_gas")
     with pytest.raises(InputError, match="non-periodic"):
         build_forcefield(system, NonbondedSettings(method="pme"), implicit_solvent=ImplicitSolventSettings())
+
+
+def test_gbn2_matches_openmm_on_dna():
+    system, _, _ = breadth_system("dna_gb_mbondi3")
+    expected = _openmm_result("dna_gb_mbondi3", "gb_GBn2_noSA")
+    ff = build_forcefield(
+        system, NonbondedSettings(method="nocutoff"), implicit_solvent=ImplicitSolventSettings(model="gbn2")
+    )
+    total, _ = ff.energy_forces(system.positions, None)
+    assert ff.last_energies["gb"] == pytest.approx(expected["gb"], rel=1e-6)
+    assert total == pytest.approx(expected["total"], rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("name", "atoms"), [("ace_ash_nme_gas", None), ("dna_gb_mbondi3", [0, 11, 40, 97, 300])]
+)
+def test_gbn2_forces_are_the_gradient(name, atoms):
+    system, _, _ = breadth_system(name)
+    # ACE-ASH-NME carries mbondi radii (0.8 A on hydroxyl H) outside the neck tables: bring them in.
+    system.gb_radii = np.clip(system.gb_radii, 0.1, 0.2)
+    term = GBForce(system, ImplicitSolventSettings(model="gbn2", salt_concentration=0.1))
+    _, forces = term.energy_forces(system.positions, None)
+    numeric = numerical_forces(term, system.positions.copy(), None, atoms=atoms)
+    chosen = slice(None) if atoms is None else atoms
+    assert np.allclose(forces[chosen], numeric, atol=1e-5 * np.abs(forces).max())
+
+
+def test_gbn2_refuses_radii_outside_the_neck_tables():
+    system, _, _ = breadth_system("ace_ash_nme_gas")  # mbondi: 0.8 A on the hydroxyl hydrogen
+    with pytest.raises(InputError, match="atom 17 has radius 0.8 A"):
+        GBForce(system, ImplicitSolventSettings(model="gbn2"))

@@ -293,6 +293,8 @@ def _box_and_solvent(sec: dict, system: System, pointers: list) -> None:
     if sec.get("RADII") and sec.get("SCREEN"):
         system.gb_radii = np.asarray(sec["RADII"][: system.n_atoms], dtype=float) * ANGSTROM
         system.gb_screen = np.asarray(sec["SCREEN"][: system.n_atoms], dtype=float)
+    if sec.get("ATOMIC_NUMBER"):
+        system.atomic_numbers = np.asarray(sec["ATOMIC_NUMBER"][: system.n_atoms], dtype=np.int64)
     if "ATOMS_PER_MOLECULE" in sec:
         system.atoms_per_molecule = np.asarray(sec["ATOMS_PER_MOLECULE"], dtype=np.int64)
 

@@ -1,5 +1,5 @@
 """Run a simulation from a :class:`~mstool.schemas.md.SimulateRecipe`: set up, minimise, integrate,
-write H5MD frames and checkpoints, resume.
+write trajectory frames (H5MD, DCD or XTC) and checkpoints, resume.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from mstool.toolkit.md.selection import select_atoms
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
+from mstool.toolkit.md.trajectory_formats import MDAnalysisTrajectoryWriter, trajectory_format
 
 # Energy groups reported only by the runs that have them.
 EXTRA_GROUPS = ("gb", "restraint", "ml")
@@ -297,7 +298,7 @@ def _run_locked(
     progress: Callable[..., None] | None,
     commit: Callable[[], None],
 ) -> RunSummary:
-    recipe, out = sim.recipe, sim.recipe.output
+    recipe = sim.recipe
     summary = RunSummary()
     if resume:
         state = load_checkpoint(ckpt_path, sim)
@@ -306,17 +307,7 @@ def _run_locked(
         state = sim.initial_state()
         if recipe.minimisation.enabled:
             summary.minimised_energy = sim.minimise(state)
-    meta = _trajectory_meta(recipe, sim.system.n_atoms)
-    writer = TrajectoryWriter(
-        traj_path,
-        meta,
-        sim.observable_names(),
-        periodic=sim.system.is_periodic,
-        triclinic=is_triclinic(sim.system.box),
-        velocities=out.velocities_every > 0,
-        resume_step=state.step if resume else None,
-        overwrite=overwrite,
-    )
+    writer = _open_trajectory(sim, traj_path, state.step if resume else None, overwrite)
     summary.trajectory = str(traj_path)
     temps: list[float] = []
     start_step, t0 = state.step, time.perf_counter()
@@ -333,6 +324,39 @@ def _run_locked(
     summary.mean_temperature = float(np.mean(temps)) if temps else float("nan")
     summary.final_energies = {k: float(v) for k, v in state.energies.items()}
     return summary
+
+
+def written_atoms(sim: Simulation) -> np.ndarray | None:
+    """The atoms a trajectory frame holds: None for all, the real atoms under
+    ``output.virtual_sites: omit``."""
+    sites = sim.system.virtual_sites
+    if sim.recipe.output.virtual_sites == "keep" or sites is None:
+        return None
+    return np.setdiff1d(np.arange(sim.system.n_atoms), sites.indices)
+
+
+def _open_trajectory(sim: Simulation, path: Path, resume_step: int | None, overwrite: bool):
+    """The H5MD writer, or the DCD/XTC one, as ``output.format`` (or the suffix) says."""
+    recipe, out = sim.recipe, sim.recipe.output
+    atoms = written_atoms(sim)
+    n_atoms = sim.system.n_atoms if atoms is None else len(atoms)
+    fmt = trajectory_format(path, out.format)
+    if fmt != "h5md":
+        return MDAnalysisTrajectoryWriter(
+            path, fmt, n_atoms=n_atoms, every=out.positions_every, dt=recipe.dt, atoms=atoms,
+            resume_step=resume_step, overwrite=overwrite,
+        )
+    return TrajectoryWriter(
+        path,
+        _trajectory_meta(recipe, n_atoms),
+        sim.observable_names(),
+        periodic=sim.system.is_periodic,
+        triclinic=is_triclinic(sim.system.box),
+        velocities=out.velocities_every > 0,
+        resume_step=resume_step,
+        overwrite=overwrite,
+        atoms=atoms,
+    )
 
 
 def _trajectory_meta(recipe: SimulateRecipe, n_atoms: int) -> TrajectoryMeta:
@@ -373,7 +397,7 @@ def _integrate(
             raise
         _write_frame(sim, writer, state, temps)
         if out.checkpoint_every and state.step % out.checkpoint_every == 0:
-            writer.flush()
+            writer.checkpoint()
             save_checkpoint(ckpt_path, sim, state)
             commit()
             sim.reset_neighbor_lists()

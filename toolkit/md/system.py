@@ -38,6 +38,7 @@ class System:
     lj_c: np.ndarray | None = None  # (n_types, n_types) kJ/mol nm^4: 12-6-4 terms E = -C / r^4
     gb_radii: np.ndarray | None = None  # nm, %FLAG RADII (intrinsic Born radii)
     gb_screen: np.ndarray | None = None  # %FLAG SCREEN (HCT screening factors)
+    atomic_numbers: np.ndarray | None = None  # %FLAG ATOMIC_NUMBER, when the topology has it
     lj14_a: np.ndarray | None = None  # 1-4 tables when they differ from lj_a/lj_b (CHARMM)
     lj14_b: np.ndarray | None = None
     bond_atoms: np.ndarray = field(default_factory=lambda: _empty(2))

@@ -84,8 +84,10 @@ class TrajectoryWriter:
         resume_step: int | None = None,
         overwrite: bool = True,
         triclinic: bool = False,
+        atoms: np.ndarray | None = None,
     ) -> None:
         self.path = Path(path)
+        self.atoms = atoms  # the atoms written (None: all), e.g. all but the virtual sites
         self.triclinic = triclinic  # box edges as three vectors (H5MD's triclinic form)
         self.observables = list(observables)
         self.periodic = periodic
@@ -164,6 +166,9 @@ class TrajectoryWriter:
         box: np.ndarray | None,
         velocities: np.ndarray | None = None,
     ) -> None:
+        if self.atoms is not None:
+            positions = positions[self.atoms]
+            velocities = None if velocities is None else velocities[self.atoms]
         self._pending.append(("particles/all/position", step, time, np.array(positions, dtype=np.float32)))
         if box is not None and self.periodic:
             self._pending.append(("particles/all/box/edges", step, time, np.array(box)))
@@ -185,6 +190,10 @@ class TrajectoryWriter:
             for group, step, time, value in self._pending:
                 _append(h5[group], step, time, value)
         self._pending = []
+
+    def checkpoint(self) -> None:
+        """Make every frame so far durable before a checkpoint (H5MD: append them)."""
+        self.flush()
 
     def close(self) -> None:
         self.flush()

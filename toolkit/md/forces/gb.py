@@ -1,5 +1,6 @@
-"""Generalized Born implicit solvent for non-periodic systems: OBC2 (Amber igb=5), radii and
-screening factors from the prmtop (RADII, SCREEN), optional salt (Debye screening)."""
+"""Generalized Born implicit solvent for non-periodic systems: OBC2 (Amber igb=5) and GBn2
+(igb=8), optional salt (Debye screening). Radii come from the prmtop (RADII); OBC2 takes the
+screening factors from SCREEN too, GBn2 its own per-element values (as sander, pmemd and OpenMM)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.forces.gb_neck import (
+    GBN2_NUCLEIC,
+    GBN2_OTHER,
+    GBN2_PROTEIN,
+    NUCLEIC_RESIDUES,
+    neck_tables,
+)
 from mstool.toolkit.md.kernels import gb as kernels
 from mstool.toolkit.md.units import COULOMB
 
-GB_MODELS = ("obc2",)
-GB_OFFSET = 0.009  # nm, subtracted from every radius (Amber and OpenMM)
+GB_MODELS = ("obc2", "gbn2")
+GB_OFFSET = {"obc2": 0.009, "gbn2": 0.0195141}  # nm, subtracted from every radius (Amber and OpenMM)
+GBN2_NECK_SCALE = 0.826836
 
 
 @dataclass
@@ -58,13 +67,26 @@ class GBForce:
             )
         self.settings = settings
         self.charges = np.ascontiguousarray(system.charges, dtype=float)
-        self.offset_radii = np.ascontiguousarray(system.gb_radii - GB_OFFSET)
+        offset = GB_OFFSET[settings.model]
+        self.offset = offset
+        self.offset_radii = np.ascontiguousarray(system.gb_radii - offset)
         if np.any(self.offset_radii <= 0.0):
             atom = int(np.argmin(self.offset_radii)) + 1
             raise InputError(
-                f"%FLAG RADII: atom {atom} has a radius below the 0.09 A offset", where=system.source
+                f"%FLAG RADII: atom {atom} has a radius below the {offset * 10:g} A offset",
+                where=system.source,
             )
-        self.scaled_radii = np.ascontiguousarray(system.gb_screen * self.offset_radii)
+        n = system.n_atoms
+        if settings.model == "gbn2":
+            screen, self.alpha, self.beta, self.gamma = gbn2_parameters(system)
+            self.neck_scale = GBN2_NECK_SCALE
+            self.neck_index, self.neck_m0, self.neck_d0 = neck_tables(system.gb_radii)
+        else:
+            screen = system.gb_screen
+            self.alpha, self.beta, self.gamma = (np.full(n, v) for v in (1.0, 0.8, 4.85))
+            self.neck_scale, self.neck_index = 0.0, np.zeros(n, np.int64)
+            self.neck_m0 = self.neck_d0 = np.zeros((1, 1))
+        self.scaled_radii = np.ascontiguousarray(screen * self.offset_radii)
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
@@ -74,11 +96,19 @@ class GBForce:
         """Energy; the forces are added into ``forces``."""
         s = self.settings
         return float(
-            kernels.obc2_energy_forces(
+            kernels.gb_energy_forces(
                 positions,
                 self.charges,
                 self.offset_radii,
                 self.scaled_radii,
+                self.alpha,
+                self.beta,
+                self.gamma,
+                self.offset,
+                self.neck_scale,
+                self.neck_index,
+                self.neck_m0,
+                self.neck_d0,
                 COULOMB,
                 1.0 / s.solute_dielectric,
                 1.0 / s.solvent_dielectric,
@@ -86,3 +116,44 @@ class GBForce:
                 forces,
             )
         )
+
+
+def gbn2_parameters(system) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """GBn2's (screen, alpha, beta, gamma) per atom from its element and residue (nucleic acid
+    residues get the nucleic values, see :func:`is_nucleic_residue`). Radii must lie in the
+    neck tables' 1-2 A.
+
+    >>> from mstool.toolkit.md.system import System
+    >>> s = System(n_atoms=2, masses=np.ones(2), residue_names=["DA"], atomic_numbers=np.array([15, 26]))
+    >>> s.gb_radii = np.array([0.185, 0.15])
+    >>> [round(float(v[0]), 4) for v in gbn2_parameters(s)]
+    [1.5451, 0.4184, 0.2901, 0.1064]
+    """
+    where = system.source
+    if system.atomic_numbers is None:
+        raise InputError("implicit_solvent.model gbn2 needs %FLAG ATOMIC_NUMBER in the topology", where=where)
+    radii = np.asarray(system.gb_radii)
+    outside = np.flatnonzero((radii < 0.1 - 1e-12) | (radii > 0.2 + 1e-12))
+    if len(outside):
+        atom = int(outside[0])
+        raise InputError(f"%FLAG RADII: atom {atom + 1} has radius {radii[atom] * 10:g} A; GBn2's neck "
+                         "tables cover 1-2 A", where=where)
+    starts = list(system.residue_starts) + [system.n_atoms]
+    values = np.empty((system.n_atoms, 4))
+    for r, name in enumerate(system.residue_names):
+        table = GBN2_NUCLEIC if is_nucleic_residue(name) else GBN2_PROTEIN
+        for atom in range(starts[r], starts[r + 1]):
+            values[atom] = table.get(int(system.atomic_numbers[atom]), GBN2_OTHER)
+    return tuple(np.ascontiguousarray(values[:, k]) for k in range(4))
+
+
+def is_nucleic_residue(name: str) -> bool:
+    """A, C, G, U, DA, DC, DG, DT, and their 5'/3'-terminal and single-nucleotide variants.
+
+    >>> [is_nucleic_residue(n) for n in ("DG5", "DC3", "U", "RAN", "ALA", "CYS")]
+    [True, True, True, False, False, False]
+    """
+    name = name.strip()
+    if name[-1:] in ("5", "3", "N") and name[:-1] in NUCLEIC_RESIDUES:
+        return True
+    return name in NUCLEIC_RESIDUES
