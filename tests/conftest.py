@@ -15,14 +15,15 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 # `pytest -m quick`: a fast subset (a few minutes on 2 cores) for local runs; CI runs everything.
 # A module listed here is marked `quick` whole, less its tests marked `slow`.
 QUICK_MODULES = (
-    "tests/foundation/",
+    "tests/io/",
+    "tests/cli/",
     "tests/convert/test_narrow_ints.py",
     "tests/convert/test_edge_cases.py",
     "tests/qa/test_tokenizer.py",
     "tests/qa/test_bm25.py",
     "tests/qa/test_answer_rules.py",
     "tests/qsim/test_qasm.py",
-    "tests/simulate/test_bad_input.py",
+    "tests/md/test_bad_input.py",
     "tests/preprocess/test_decode.py",
     "tests/audit/test_data.py",
     "tests/train/test_data.py",

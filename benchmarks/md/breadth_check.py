@@ -26,7 +26,7 @@ from mstool.toolkit.md.forces.gb import ImplicitSolventSettings  # noqa: E402
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings  # noqa: E402
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann, temperature_of  # noqa: E402
 from mstool.toolkit.md.minimize import minimise  # noqa: E402
-from tests.simulate.breadth import breadth_system, compare  # noqa: E402
+from tests.md.breadth import breadth_system, compare  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "md_breadth"
 NEEDS_MINIMISATION = {

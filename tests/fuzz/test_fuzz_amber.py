@@ -19,7 +19,7 @@ from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from tests.fuzz.budget import FUZZ, Outcomes
 from tests.fuzz.mutate import edit
-from tests.simulate.amber_edit import set_coordinate, set_entry
+from tests.md.amber_edit import set_coordinate, set_entry
 
 OUTCOMES = Outcomes("prmtop/rst7 (load_amber + energy)")
 TOPOLOGY, COORDINATES = (path.read_text() for path in bundled("ala2_vacuum"))

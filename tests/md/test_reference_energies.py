@@ -12,7 +12,7 @@ from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from mstool.toolkit.md.forces.pme import pme_parameters
-from tests.simulate.helpers import reference
+from tests.md.helpers import reference
 
 
 def _settings(result: dict) -> NonbondedSettings:

@@ -11,7 +11,7 @@ from mstool.toolkit.md.builders import lj_fluid
 from mstool.toolkit.md.forces.bonded import HarmonicImproperForce
 from mstool.toolkit.md.forces.lj1264 import IonDipoleForce
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
-from tests.simulate.helpers import numerical_forces
+from tests.md.helpers import numerical_forces
 
 
 def test_harmonic_improper_forces_are_the_gradient():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.simulate.breadth import compare
+from tests.md.breadth import compare
 
 # Systems whose own test files cover them: virtual sites (test_virtual_sites.py), triclinic
 # cells (test_triclinic.py); GB results are in test_implicit_solvent.py.

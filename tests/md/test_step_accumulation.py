@@ -16,7 +16,7 @@ from mstool.toolkit.md.kernels import constraints as constraint_kernels
 from mstool.toolkit.md.kernels import integrate as moves
 from mstool.toolkit.md.kernels import nonbonded as kernels
 from mstool.toolkit.md.units import COULOMB
-from tests.simulate.helpers import reference
+from tests.md.helpers import reference
 
 
 def _separate_nonbonded(term: NonbondedForce, pos: np.ndarray, box: np.ndarray) -> tuple[float, np.ndarray]:

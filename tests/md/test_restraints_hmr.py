@@ -13,7 +13,7 @@ from mstool.toolkit.md.data import bundled
 from mstool.toolkit.md.forces.restraints import PositionalRestraintForce
 from mstool.toolkit.md.hmr import repartition_hydrogen_mass
 from mstool.toolkit.md.selection import select_atoms
-from tests.simulate.helpers import numerical_forces
+from tests.md.helpers import numerical_forces
 
 RECIPE = "recipes/sponge.yaml"
 

@@ -8,7 +8,7 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.amber import load_amber, read_prmtop
 from mstool.toolkit.md.data import bundled
 from tests.conftest import run_cli
-from tests.simulate.amber_edit import set_coordinate, set_entry
+from tests.md.amber_edit import set_coordinate, set_entry
 
 RECIPE = "recipes/sponge.yaml"
 

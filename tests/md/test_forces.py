@@ -11,7 +11,7 @@ from mstool.toolkit.md.data import bundled
 from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.cmap import CMAPForce
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
-from tests.simulate.helpers import numerical_forces
+from tests.md.helpers import numerical_forces
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.gb import GBForce, ImplicitSolventSettings
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from tests.conftest import shared_data
-from tests.simulate.breadth import breadth_system
-from tests.simulate.helpers import numerical_forces
+from tests.md.breadth import breadth_system
+from tests.md.helpers import numerical_forces
 
 
 def _openmm_result(name: str, label: str) -> dict:

@@ -13,7 +13,7 @@ from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann, temperature_of
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.virtual_sites import VirtualSites, find_virtual_sites
-from tests.simulate.breadth import breadth_system, compare
+from tests.md.breadth import breadth_system, compare
 
 
 class _SiteOnlyEnergy:

@@ -15,7 +15,7 @@ from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings, check_box
 from mstool.toolkit.md.kernels.triclinic import min_image
 from mstool.toolkit.md.neighbors import NeighborList
-from tests.simulate.breadth import breadth_system, compare
+from tests.md.breadth import breadth_system, compare
 
 CELLS = {
     "truncated_octahedron": ([4.24388485] * 3, [109.4712206] * 3),
