@@ -62,9 +62,10 @@ class Plan:
 
 def load_sources(recipe: TrainRecipe, base_dir: Path) -> tuple[Source, Source | None]:
     """Open the training data and the validation data (a second file or a split)."""
-    train = open_source(resolve_path(recipe.data.train, base_dir))
+    budget = recipe.data.memory_budget_mb << 20
+    train = open_source(resolve_path(recipe.data.train, base_dir), budget)
     if recipe.data.val:
-        val = open_source(resolve_path(recipe.data.val, base_dir))
+        val = open_source(resolve_path(recipe.data.val, base_dir), budget)
         if val.shape != train.shape:
             raise InputError(f"validation images are {val.shape}, training images {train.shape}",
                              where=val.where)
