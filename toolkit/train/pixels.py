@@ -2,7 +2,9 @@
 
 The whole ``images`` dataset is held in memory (in its stored dtype, uint8 stays uint8)
 when it fits the memory budget; otherwise an LRU of contiguous, chunk-aligned row
-blocks of at most the budget is kept, each block read with one HDF5 call. Either way
+blocks of at most the budget is kept, each block read with one HDF5 call. Streaming
+reads each block about once per epoch when the shuffle window (``data.shuffle_buffer``
+examples, where the shuffled indices of a batch come from) fits in the budget. Either way
 ``rows(indices)`` returns exactly the stored rows, so the training order and results
 do not depend on the budget.
 """
@@ -59,7 +61,8 @@ class PixelReader:
         self.count, self.row_shape = shape[0], tuple(shape[1:])
         row_bytes = math.prod(self.row_shape) * self.dtype.itemsize
         chunk_rows = self._images.chunks[0] if self._images.chunks else 1
-        self.block_rows = rows_per_block(row_bytes, chunk_rows, block_bytes)
+        # at least eight blocks fit the budget, so a shuffle window spanning a few stays cached
+        self.block_rows = rows_per_block(row_bytes, chunk_rows, min(block_bytes, budget_bytes // 8))
         self.capacity = max(2, budget_bytes // max(1, self.block_rows * row_bytes))
         self._blocks: OrderedDict[int, np.ndarray] = OrderedDict()
         self._whole: np.ndarray | None = None
