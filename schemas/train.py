@@ -39,8 +39,8 @@ class ModelSection(Section):
     batch_norm: Literal["fused", "keras"] = Field(
         "fused", description="fused: TensorFlow's one-kernel batch norm in training; keras: Keras's layer")
     path: str | None = Field(
-        None, description="your own model: a .keras file, or a folder holding one (mstool convert "
-                          "--format keras); replaces name/width/batch_norm")
+        None, description="your own model: a .keras file, a folder holding one, or an mstool convert "
+                          "output folder (model.py + weights); replaces name/width/batch_norm")
     init_weights: str | None = Field(None, description="start from these weights: .weights.h5 or .keras")
     freeze: list[str] = Field([], description="layer name prefixes to keep frozen (not trained)")
 
