@@ -204,7 +204,6 @@ def test_edited_model_py_in_a_convert_folder_is_refused_before_it_runs(tmp_path)
     _linear_npz(tmp_path / "lin.npz", w, b)
     (folder / "model.py").write_text("open('PWNED', 'w').write('p')\n")
     result = run_cli("train", "--data", tmp_path / "lin.npz", "--model", folder, "--batch-size", "8",
-                     "-o", tmp_path / "out",
-                     "--no-onnx")
+                     "-o", tmp_path / "out", "--no-onnx")
     assert result.exit_code == 2 and "model.py" in result.stderr
     assert not list(tmp_path.rglob("PWNED")) and not (tmp_path / "out" / "checkpoint.h5").exists()
