@@ -111,7 +111,7 @@ def train_rates(source, args, out: Path) -> tuple[float, float]:
 
     recipe = TrainRecipe(
         data={"train": "unused.npz", "val_split": 0.0, "shuffle_buffer": args.shuffle_buffer},
-        model={"name": "small_cnn"},
+        model={"name": "small_cnn", "width": args.width},
         optimizer={"name": "sgd", "lr": 0.01, "schedule": "constant"},
         run={"batch_size": args.batch, "max_steps": args.steps, "mode": "graph", "seed": 0})
     original, clock = loop.open_source, StepClock()
@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=48)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--width", type=int, default=32, help="small CNN width (32: the default model)")
     parser.add_argument("--shuffle-buffer", type=int, default=1024)
     parser.add_argument("--skip-streamed", action="store_true",
                         help="leave out the streamed row (when the shuffle window exceeds its cache)")
@@ -152,7 +153,8 @@ def main() -> None:
                                               tmp / f"run-{repeat}-{kinds.index(kind)}")
             trains.append(step_rate)
             ends.append(end_rate)
-    print(f"\n{args.count} images {args.size}x{args.size}x3 uint8, small CNN, batch {args.batch}, "
+    print(f"\n{args.count} images {args.size}x{args.size}x3 uint8, small CNN width {args.width}, "
+          f"batch {args.batch}, "
           f"{args.steps} steps, shuffle buffer {args.shuffle_buffer}, median of {args.repeats}; "
           f"{os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f} (shared machine)")
