@@ -188,13 +188,18 @@ def test_convert_output_folder_without_keras_file_is_fine_tuned(tmp_path):
         "data": {"train": str(tmp_path / "lin.npz"), "val_split": 0.25, "shuffle_buffer": 48},
         "model": {"path": str(folder)}, "optimizer": {"name": "sgd", "lr": 0.01, "schedule": "constant"},
         "run": {"epochs": 1, "batch_size": 12}})
-    summary = train(recipe, tmp_path / "out", export=False)
+    summary = train(recipe, tmp_path / "out")
     # started from the converted weights (the labels are their argmax), not from a random init
     assert summary["steps"] == 3 and summary["val_accuracy"] == 1.0
     tuned = keras.models.load_model(summary["paths"]["keras"])
     logits = np.asarray(tuned(x[:5]))
     start = x[:5].reshape(5, -1) @ w + b
     assert 0.0 < np.abs(logits - start).max() < 0.5  # trained, a little
+    # its constants (the converted bias) are folded into the ONNX export, one input "images"
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(summary["paths"]["onnx"], providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["images"] and summary["onnx_max_abs_diff"] < 1e-5
 
 
 def test_edited_model_py_in_a_convert_folder_is_refused_before_it_runs(tmp_path):
