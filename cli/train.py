@@ -19,7 +19,7 @@ DataOpt = Annotated[Path | None, Opt("--data", help="Training data: images artif
 ValOpt = Annotated[Path | None, Opt("--val", help="Validation data (else a split).")]
 ModelOpt = Annotated[str | None, Opt(
     "--model", help="small_cnn, mlp, resnet18/34/50, mobilenet_v2, or your own model: a .keras file "
-                    "or a folder holding one.")]
+                    "or a folder holding one, or an mstool convert output folder.")]
 InitOpt = Annotated[Path | None, Opt("--init-weights", help="Fine-tune from .weights.h5 or .keras weights.")]
 EpochsOpt = Annotated[int | None, Opt("--epochs", help="Epochs.")]
 BatchOpt = Annotated[int | None, Opt("--batch-size", help="Global batch size (split across replicas).")]

@@ -24,6 +24,9 @@ class DataSection(Section):
     val: str | None = Field(None, description="validation data, same formats; else val_split is used")
     val_split: float = Field(0.1, ge=0.0, lt=1.0, description="fraction held out when val is not given")
     shuffle_buffer: int = Field(10000, ge=1, description="shuffle buffer, in examples")
+    memory_budget_mb: int = Field(
+        2048, ge=1, description="an images artifact up to this size (stored dtype) is read into memory "
+                                "once; a larger one through a cache of contiguous blocks of this size")
     augment: AugmentSection = AugmentSection()
 
 
@@ -36,8 +39,8 @@ class ModelSection(Section):
     batch_norm: Literal["fused", "keras"] = Field(
         "fused", description="fused: TensorFlow's one-kernel batch norm in training; keras: Keras's layer")
     path: str | None = Field(
-        None, description="your own model: a .keras file, or a folder holding one (mstool convert "
-                          "--format keras); replaces name/width/batch_norm")
+        None, description="your own model: a .keras file, a folder holding one, or an mstool convert "
+                          "output folder (model.py + weights); replaces name/width/batch_norm")
     init_weights: str | None = Field(None, description="start from these weights: .weights.h5 or .keras")
     freeze: list[str] = Field([], description="layer name prefixes to keep frozen (not trained)")
 

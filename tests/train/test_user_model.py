@@ -158,3 +158,57 @@ def test_command_line_fine_tuning_with_tensorboard(tmp_path):
     missing = run_cli("train", "--data", data, "--model", path, "--init-weights",
                       tmp_path / "nope.weights.h5", "-o", tmp_path / "c", "--no-onnx")
     assert missing.exit_code == 2 and "nope.weights.h5" in missing.stderr
+
+
+def _converted_linear(tmp_path, w, b):
+    """`mstool convert` of a softmax-regression ONNX model on 4x4x1 images: model.py + weights only."""
+    from tests.audit.test_models import _onnx_linear
+
+    _onnx_linear(tmp_path / "linear.onnx", w, b, unusual_op=False)
+    folder = tmp_path / "converted"
+    assert run_cli("convert", tmp_path / "linear.onnx", "-o", folder, "--no-verify").exit_code == 0
+    assert (folder / "model.py").is_file() and not list(folder.glob("*.keras"))
+    return folder
+
+
+def _linear_npz(path, w, b, count: int = 48):
+    x = np.random.default_rng(2).uniform(0, 1, (count, 4, 4, 1)).astype(np.float32)
+    np.savez(path, x=x, y=(x.reshape(count, -1) @ w + b).argmax(axis=1))
+    return x
+
+
+def test_convert_output_folder_without_keras_file_is_fine_tuned(tmp_path):
+    import keras
+
+    rng = np.random.default_rng(1)
+    w, b = rng.normal(size=(16, 3)).astype(np.float32), rng.normal(size=3).astype(np.float32)
+    folder = _converted_linear(tmp_path, w, b)
+    x = _linear_npz(tmp_path / "lin.npz", w, b)
+    recipe = TrainRecipe.model_validate({
+        "data": {"train": str(tmp_path / "lin.npz"), "val_split": 0.25, "shuffle_buffer": 48},
+        "model": {"path": str(folder)}, "optimizer": {"name": "sgd", "lr": 0.01, "schedule": "constant"},
+        "run": {"epochs": 1, "batch_size": 12}})
+    summary = train(recipe, tmp_path / "out")
+    # started from the converted weights (the labels are their argmax), not from a random init
+    assert summary["steps"] == 3 and summary["val_accuracy"] == 1.0
+    tuned = keras.models.load_model(summary["paths"]["keras"])
+    logits = np.asarray(tuned(x[:5]))
+    start = x[:5].reshape(5, -1) @ w + b
+    assert 0.0 < np.abs(logits - start).max() < 0.5  # trained, a little
+    # its constants (the converted bias) are folded into the ONNX export, one input "images"
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(summary["paths"]["onnx"], providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["images"] and summary["onnx_max_abs_diff"] < 1e-5
+
+
+def test_edited_model_py_in_a_convert_folder_is_refused_before_it_runs(tmp_path):
+    rng = np.random.default_rng(1)
+    w, b = rng.normal(size=(16, 3)).astype(np.float32), rng.normal(size=3).astype(np.float32)
+    folder = _converted_linear(tmp_path, w, b)
+    _linear_npz(tmp_path / "lin.npz", w, b)
+    (folder / "model.py").write_text("open('PWNED', 'w').write('p')\n")
+    result = run_cli("train", "--data", tmp_path / "lin.npz", "--model", folder, "--batch-size", "8",
+                     "-o", tmp_path / "out", "--no-onnx")
+    assert result.exit_code == 2 and "model.py" in result.stderr
+    assert not list(tmp_path.rglob("PWNED")) and not (tmp_path / "out" / "checkpoint.h5").exists()

@@ -40,6 +40,30 @@ def save_keras(model, stem: Path) -> dict[str, str]:
     return paths
 
 
+def _frozen_proto(function, spec, opset: int):
+    """tf2onnx on the graph with every captured tensor folded to a constant, input named ``images``.
+
+    Used when a model captures plain tensors (a converted model's ``keras.ops`` constants):
+    ``from_function`` would turn those into extra ONNX inputs nobody feeds.
+    """
+    import tf2onnx
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+    from tensorflow.python.util import deprecation
+
+    with deprecation.silence():  # TensorFlow's own calls of v1 helpers log deprecation notices
+        frozen = convert_variables_to_constants_v2(function.get_concrete_function(*spec))
+        proto, _ = tf2onnx.convert.from_graph_def(
+            frozen.graph.as_graph_def(), input_names=[t.name for t in frozen.inputs],
+            output_names=[t.name for t in frozen.outputs], opset=opset)
+    old = proto.graph.input[0].name
+    proto.graph.input[0].name = "images"
+    for node in proto.graph.node:
+        for position, name in enumerate(node.input):
+            if name == old:
+                node.input[position] = "images"
+    return proto
+
+
 def export_onnx(model, path: Path, sample: np.ndarray, opset: int = 17) -> float:
     """Convert with tf2onnx and return the max |ONNX - Keras| logit difference on ``sample``."""
     import onnxruntime
@@ -49,6 +73,8 @@ def export_onnx(model, path: Path, sample: np.ndarray, opset: int = 17) -> float
     spec = [tf.TensorSpec([None, *model.input_shape[1:]], tf.float32, name="images")]
     function = tf.function(lambda images: model(images, training=False))
     proto, _ = tf2onnx.convert.from_function(function, input_signature=spec, opset=opset)
+    if len(proto.graph.input) > 1:
+        proto = _frozen_proto(function, spec, opset)
     with atomic_write_path(path) as tmp:
         tmp.write_bytes(proto.SerializeToString())
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])

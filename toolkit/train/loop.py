@@ -62,9 +62,10 @@ class Plan:
 
 def load_sources(recipe: TrainRecipe, base_dir: Path) -> tuple[Source, Source | None]:
     """Open the training data and the validation data (a second file or a split)."""
-    train = open_source(resolve_path(recipe.data.train, base_dir))
+    budget = recipe.data.memory_budget_mb << 20
+    train = open_source(resolve_path(recipe.data.train, base_dir), budget)
     if recipe.data.val:
-        val = open_source(resolve_path(recipe.data.val, base_dir))
+        val = open_source(resolve_path(recipe.data.val, base_dir), budget)
         if val.shape != train.shape:
             raise InputError(f"validation images are {val.shape}, training images {train.shape}",
                              where=val.where)
@@ -113,9 +114,9 @@ def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: 
 
 
 def model_files(recipe: TrainRecipe, base_dir: Path) -> tuple[Path | None, Path | None]:
-    """The user's ``.keras`` model (``model.path``, a file or a convert output folder) and the
+    """The user's model (``model.path``: a ``.keras`` file or a convert output folder) and the
     ``model.init_weights`` file, resolved against the recipe's folder."""
-    from mstool.toolkit.train.models.user import find_keras_file
+    from mstool.toolkit.train.models.user import find_model_file
 
     section = recipe.model
     model_path = None
@@ -123,7 +124,7 @@ def model_files(recipe: TrainRecipe, base_dir: Path) -> tuple[Path | None, Path 
         if recipe.run.mixed_precision:
             raise InputError("run.mixed_precision applies to the built-in models; a .keras model trains "
                              "in the dtypes it was saved with", where="model.path")
-        model_path = find_keras_file(resolve_path(section.path, base_dir))
+        model_path = find_model_file(resolve_path(section.path, base_dir))
     init = resolve_path(section.init_weights, base_dir) if section.init_weights else None
     return model_path, init
 
@@ -149,7 +150,7 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
         ends_in_softmax,
         freeze_layers,
         load_initial_weights,
-        load_keras_file,
+        load_user_model,
     )
     from mstool.toolkit.train.optim import DynamicLossScale, Optimizer, OptimizerConfig, Schedule
 
@@ -167,7 +168,7 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
     try:
         with strategy.scope(), normalization(recipe.model.batch_norm):
             if plan.model_path is not None:
-                model = load_keras_file(plan.model_path)
+                model = load_user_model(plan.model_path)
                 check_model_fits(model, tuple(shape), plan.classes, str(plan.model_path))
                 plan.probabilities = ends_in_softmax(model)
             else:
@@ -362,9 +363,9 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
     if state.early_stopping is not None:
         summary["best_epoch"] = state.early_stopping.best_epoch
     if plan.model_path is not None:
-        from mstool.toolkit.train.models.user import load_keras_file
+        from mstool.toolkit.train.models.user import load_user_model
 
-        clone = load_keras_file(plan.model_path)  # outside any strategy, as the user saved it
+        clone = load_user_model(plan.model_path)  # outside any strategy, as the user saved it
         clone.set_weights([np.asarray(v.numpy()) for v in state.model.weights])
     else:
         clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes,

@@ -1,7 +1,9 @@
 """Labelled image sources: an ``images`` artifact read lazily, an .npz (x, y) or MNIST IDX files.
 
 Every source answers ``read(indices) -> (images NHWC float32, labels int64)`` so the
-tf.data pipeline handles all of them the same way; the artifact is never loaded whole.
+tf.data pipeline handles all of them the same way. An artifact's pixels are held in memory
+(stored dtype) when they fit the budget (``data.memory_budget_mb``), else read in
+contiguous blocks through a bounded cache.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import math
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.io.files import read_regular_file
+from mstool.toolkit.train.pixels import DEFAULT_BUDGET_BYTES, PixelReader
 
 MAX_IDX_BYTES = 1 << 30
 MAX_LABEL = 99_999
@@ -53,25 +57,23 @@ class ArraySource(Source):
 
 @dataclass
 class ArtifactSource(Source):
-    """An ``images`` HDF5 artifact, opened once per process and read batch by batch."""
+    """An ``images`` HDF5 artifact; pixels are read on first use by a :class:`PixelReader`
+    (whole in memory within ``budget_bytes``, else a bounded cache of contiguous blocks)."""
 
     path: Path | None = None
     layout: str = "HWC"
     scale: float = 1.0
-    _h5: object = None
+    budget_bytes: int = DEFAULT_BUDGET_BYTES
+    _reader: PixelReader | None = None
+    _opening: threading.Lock = field(default_factory=threading.Lock)
 
     def read(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        import h5py
-
-        if self._h5 is None:
-            self._h5 = h5py.File(self.path, "r")
-        order = np.argsort(indices)
-        sorted_idx = indices[order]
-        unique, inverse = np.unique(sorted_idx, return_inverse=True)
-        block = self._h5["images"][unique][inverse]
-        images = np.empty_like(block)
-        images[order] = block
-        images = images.astype(np.float32) * np.float32(self.scale)
+        with self._opening:
+            if self._reader is None:
+                self._reader = PixelReader(self.path, self.budget_bytes)
+        images = self._reader.rows(indices).astype(np.float32)
+        if self.scale != 1.0:
+            images *= np.float32(self.scale)
         if self.layout == "CHW":
             images = images.transpose(0, 2, 3, 1)
         return np.ascontiguousarray(images), self.labels[indices]
@@ -188,8 +190,9 @@ def load_idx(path: Path) -> ArraySource:
     return ArraySource(str(path), len(images), images.shape[1:], labels, images=images)
 
 
-def load_artifact(path: Path) -> ArtifactSource:
-    """An ``images`` artifact; labels are required, pixels stay on disk."""
+def load_artifact(path: Path, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> ArtifactSource:
+    """An ``images`` artifact; labels are required; pixels are read on first use, into
+    memory when they fit ``budget_bytes`` (see :mod:`mstool.toolkit.train.pixels`)."""
     from mstool.toolkit.io import open_artifact
 
     with open_artifact(path, kind="images") as (h5, info):
@@ -207,10 +210,11 @@ def load_artifact(path: Path) -> ArtifactSource:
     if names and labels.max() >= len(names):
         raise InputError(f"label {int(labels.max())} but only {len(names)} class_names", where=str(path))
     scale = 1.0 / 255.0 if dataset_dtype == np.uint8 and meta.value_range[1] <= 1.0 else 1.0
-    return ArtifactSource(str(path), count, shape, labels, names, path=path, layout=meta.layout, scale=scale)
+    return ArtifactSource(str(path), count, shape, labels, names, path=path, layout=meta.layout, scale=scale,
+                          budget_bytes=budget_bytes)
 
 
-def open_source(path: str | Path) -> Source:
+def open_source(path: str | Path, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> Source:
     """Pick the reader from the file name: .h5/.hdf5 artifact, .npz, or IDX images.
 
     >>> import tempfile, pathlib
@@ -228,7 +232,7 @@ def open_source(path: str | Path) -> Source:
     if "idx3" in name:
         return load_idx(path)
     if name.endswith((".h5", ".hdf5")):
-        return load_artifact(path)
+        return load_artifact(path, budget_bytes)
     raise InputError("unknown data format; expected an images artifact (.h5), .npz or IDX images",
                      where=str(path))
 

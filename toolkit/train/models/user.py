@@ -1,7 +1,8 @@
-"""A user's own Keras model (a ``.keras`` file, or an ``mstool convert --format keras`` folder),
+"""A user's own Keras model (a ``.keras`` file, or an ``mstool convert`` output folder),
 and fine-tuning: weights from ``.weights.h5``/``.keras``, layers frozen by name prefix.
 
-Models load with Keras's ``safe_mode``: Lambda layers (Python code in the file) are refused.
+Models load with Keras's ``safe_mode``: Lambda layers (Python code in the file) are refused;
+a converted folder's ``model.py`` is grammar-checked by convert before it is imported.
 """
 
 from __future__ import annotations
@@ -11,20 +12,29 @@ from pathlib import Path
 from mstool.toolkit.errors import InputError
 
 
-def find_keras_file(path: Path) -> Path:
-    """``path`` itself when it is a ``.keras`` file; the one ``*.keras`` inside it when it is a folder.
+def find_model_file(path: Path) -> Path:
+    """``path`` itself when it is a ``.keras`` file; the one ``*.keras`` inside it when it is a
+    folder; the folder itself when it is an ``mstool convert`` output without a ``.keras``
+    file (``model.py`` plus weights, loaded by :func:`load_user_model`).
 
     >>> import tempfile; folder = Path(tempfile.mkdtemp()); _ = (folder / "net.keras").write_bytes(b"")
-    >>> find_keras_file(folder).name
+    >>> find_model_file(folder).name
     'net.keras'
+    >>> converted = Path(tempfile.mkdtemp()); _ = (converted / "model.py").write_text("")
+    >>> find_model_file(converted) == converted
+    True
     """
+    from mstool.toolkit.convert import is_converted_folder
+
     if path.is_dir():
         found = sorted(path.glob("*.keras"))
+        if not found and is_converted_folder(path):
+            return path
         if len(found) != 1:
             names = ", ".join(p.name for p in found)
-            what = f"{len(found)} *.keras files ({names})" if found else "no *.keras file"
-            raise InputError(f"model folder holds {what}; give the .keras file itself "
-                             "(mstool convert --format keras writes one)", where=str(path))
+            what = f"{len(found)} *.keras files ({names})" if found else "no *.keras file (nor a model.py)"
+            raise InputError(f"model folder holds {what}; give a .keras file or an mstool convert "
+                             "output folder", where=str(path))
         return found[0]
     if not path.exists():
         raise InputError("model file not found", where=str(path))
@@ -32,6 +42,17 @@ def find_keras_file(path: Path) -> Path:
         raise InputError(f"model file must be a Keras .keras file, not '{path.suffix or path.name}'",
                          where=str(path))
     return path
+
+
+def load_user_model(path: Path):
+    """The model at ``path`` from :func:`find_model_file`: a ``.keras`` file (safe mode), or a
+    convert output folder through convert's loader, which checks the generated ``model.py``
+    against the grammar it was written under before importing it (an edited file is refused)."""
+    if path.is_dir():
+        from mstool.toolkit.convert import load_converted
+
+        return load_converted(path)
+    return load_keras_file(path)
 
 
 def load_keras_file(path: Path):
