@@ -19,7 +19,8 @@ DataOpt = Annotated[Path | None, Opt("--data", help="Training data: images artif
 ValOpt = Annotated[Path | None, Opt("--val", help="Validation data (else a split).")]
 ModelOpt = Annotated[str | None, Opt(
     "--model", help="small_cnn, mlp, resnet18/34/50, mobilenet_v2, or your own model: a .keras file "
-                    "or a folder holding one, or an mstool convert output folder.")]
+                    "or a folder holding one, an mstool convert output folder, or FILE.py:function (your own "
+                    "code, run as python would).")]
 InitOpt = Annotated[Path | None, Opt("--init-weights", help="Fine-tune from .weights.h5 or .keras weights.")]
 EpochsOpt = Annotated[int | None, Opt("--epochs", help="Epochs.")]
 BatchOpt = Annotated[int | None, Opt("--batch-size", help="Global batch size (split across replicas).")]
@@ -116,7 +117,10 @@ def train_command(
                "logs.tensorboard_dir": tensorboard}
     if workers > 1:
         options["run.workers"] = workers
-    if model is not None:
+    if model is not None and ".py:" in model:  # your own code: FILE.py:function
+        file, _, function = model.rpartition(":")
+        options["model.source"] = f"{Path(file).expanduser().resolve()}:{function}"
+    elif model is not None:
         names_a_file = model.endswith(".keras") or "/" in model or Path(model).is_dir()
         options["model.path" if names_a_file else "model.name"] = Path(model) if names_a_file else model
     loaded = load_recipe(recipe, TrainRecipe, recipe_overrides(options, overrides))

@@ -41,6 +41,10 @@ class ModelSection(Section):
     path: str | None = Field(
         None, description="your own model: a .keras file, a folder holding one, or an mstool convert "
                           "output folder (model.py + weights); replaces name/width/batch_norm")
+    source: str | None = Field(
+        None, pattern=r"^.+\.py:[A-Za-z_][A-Za-z0-9_]*$",
+        description="your own model code: FILE.py:function returning a keras.Model (it gets input_shape "
+                    "and classes as keyword arguments if it takes them); runs your file as python would")
     init_weights: str | None = Field(None, description="start from these weights: .weights.h5 or .keras")
     freeze: list[str] = Field([], description="layer name prefixes to keep frozen (not trained)")
 

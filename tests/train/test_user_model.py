@@ -212,3 +212,65 @@ def test_edited_model_py_in_a_convert_folder_is_refused_before_it_runs(tmp_path)
                      "-o", tmp_path / "out", "--no-onnx")
     assert result.exit_code == 2 and "model.py" in result.stderr
     assert not list(tmp_path.rglob("PWNED")) and not (tmp_path / "out" / "checkpoint.h5").exists()
+
+
+MODEL_PY = '''
+import keras
+
+
+def build_model(input_shape, classes):
+    inputs = keras.Input(input_shape)
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="features_conv")(inputs)
+    x = keras.layers.Flatten(name="features_flat")(x)
+    return keras.Model(inputs, keras.layers.Dense(classes, name="head")(x))
+
+
+def not_a_model(**kwargs):
+    return "nope"
+'''
+
+
+def _model_py(tmp_path) -> str:
+    (tmp_path / "model.py").write_text(MODEL_PY)
+    return str(tmp_path / "model.py")
+
+
+def test_model_source_function_trains_and_resumes_bit_identically(tmp_path):
+    source = {"source": f"{_model_py(tmp_path)}:build_model"}
+    summary = train(_recipe(tmp_path, source), tmp_path / "full", export=False)
+    assert summary["val_accuracy"] >= 0.9
+    recipe = _recipe(tmp_path, source, max_steps=7)
+    train(recipe, tmp_path / "whole", export=False)
+    train(recipe, tmp_path / "parts", export=False, until_step=3)
+    train(recipe, tmp_path / "parts", export=False, resume=True)
+    a, b = (checkpoint_weights(tmp_path / run / "checkpoint.h5") for run in ("whole", "parts"))
+    assert max_abs_diff(a, b) == 0.0
+
+
+@pytest.mark.slow
+def test_model_source_on_two_workers_matches_one_worker_at_twice_the_batch(tmp_path):
+    recipe = _recipe(tmp_path, {"source": f"{_model_py(tmp_path)}:build_model"}, max_steps=3)
+    launch_local(recipe, tmp_path / "two", 2, export=False)
+    train(recipe, tmp_path / "one", export=False)
+    one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
+    assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("missing_function", "has no function 'missing_function'"),
+    ("not_a_model", "returned str, not a keras.Model"),
+])
+def test_model_source_that_gives_no_model_is_bad_input(tmp_path, target, message):
+    data = _easy_npz(tmp_path / "easy.npz")
+    model = f"{_model_py(tmp_path)}:{target}"
+    result = run_cli("train", "--data", data, "--model", model, "-o", tmp_path / "r")
+    assert result.exit_code == 2 and message in result.stderr and "model.py" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_model_source_with_wrong_output_size_names_the_classes(tmp_path):
+    (tmp_path / "three.py").write_text(MODEL_PY.replace("keras.layers.Dense(classes", "keras.layers.Dense(3"))
+    data = _easy_npz(tmp_path / "easy.npz")
+    model = f"{tmp_path / 'three.py'}:build_model"
+    result = run_cli("train", "--data", data, "--model", model, "-o", tmp_path / "r")
+    assert result.exit_code == 2 and "4 classes" in result.stderr

@@ -125,6 +125,12 @@ def model_files(recipe: TrainRecipe, base_dir: Path) -> tuple[Path | None, Path 
             raise InputError("run.mixed_precision applies to the built-in models; a .keras model trains "
                              "in the dtypes it was saved with", where="model.path")
         model_path = find_model_file(resolve_path(section.path, base_dir))
+    if section.source:
+        if section.path:
+            raise InputError("give model.path or model.source, not both", where="model.source")
+        file, _, function = section.source.rpartition(":")
+        source_file = resolve_path(file, base_dir)
+        model_path = find_model_file(source_file.with_name(f"{source_file.name}:{function}"))
     init = resolve_path(section.init_weights, base_dir) if section.init_weights else None
     return model_path, init
 
@@ -168,7 +174,7 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
     try:
         with strategy.scope(), normalization(recipe.model.batch_norm):
             if plan.model_path is not None:
-                model = load_user_model(plan.model_path)
+                model = load_user_model(plan.model_path, tuple(shape), plan.classes)
                 check_model_fits(model, tuple(shape), plan.classes, str(plan.model_path))
                 plan.probabilities = ends_in_softmax(model)
             else:
@@ -365,7 +371,7 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
     if plan.model_path is not None:
         from mstool.toolkit.train.models.user import load_user_model
 
-        clone = load_user_model(plan.model_path)  # outside any strategy, as the user saved it
+        clone = load_user_model(plan.model_path, state.train.shape, plan.classes)  # outside any strategy
         clone.set_weights([np.asarray(v.numpy()) for v in state.model.weights])
     else:
         clone = float32_copy(state.model, recipe.model.name, state.train.shape, plan.classes,

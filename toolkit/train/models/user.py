@@ -1,8 +1,10 @@
-"""A user's own Keras model (a ``.keras`` file, or an ``mstool convert`` output folder),
-and fine-tuning: weights from ``.weights.h5``/``.keras``, layers frozen by name prefix.
+"""A user's own Keras model (a ``.keras`` file, an ``mstool convert`` output folder, or a
+function in the user's own Python file), and fine-tuning: weights from ``.weights.h5``/``.keras``,
+layers frozen by name prefix.
 
 Models load with Keras's ``safe_mode``: Lambda layers (Python code in the file) are refused;
-a converted folder's ``model.py`` is grammar-checked by convert before it is imported.
+a converted folder's ``model.py`` is grammar-checked by convert before it is imported. A
+``model.source`` file is the user's own program, named by them: it runs as ``python FILE`` would.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ def find_model_file(path: Path) -> Path:
     """
     from mstool.toolkit.convert import is_converted_folder
 
+    parts = source_parts(path)
+    if parts is not None:
+        if not parts[0].is_file():
+            raise InputError("model source file not found", where=str(parts[0]))
+        return path
     if path.is_dir():
         found = sorted(path.glob("*.keras"))
         if not found and is_converted_folder(path):
@@ -44,10 +51,62 @@ def find_model_file(path: Path) -> Path:
     return path
 
 
-def load_user_model(path: Path):
-    """The model at ``path`` from :func:`find_model_file`: a ``.keras`` file (safe mode), or a
+def source_parts(path: Path) -> tuple[Path, str] | None:
+    """``(file, function)`` when ``path`` names a function in a Python file (``model.py:build``).
+
+    >>> source_parts(Path("nets/model.py:build_model"))
+    (PosixPath('nets/model.py'), 'build_model')
+    >>> source_parts(Path("net.keras")) is None
+    True
+    """
+    file_name, _, function = path.name.partition(":")
+    if not function or not file_name.endswith(".py"):
+        return None
+    return path.with_name(file_name), function
+
+
+def build_from_source(path: Path, input_shape: tuple | None, classes: int | None):
+    """Call the user's ``build_model``-style function; it gets ``input_shape`` (H, W, C) and
+    ``classes`` as keyword arguments when it accepts them, and must return a ``keras.Model``."""
+    import importlib.util
+    import inspect
+
+    import keras
+
+    file, function = source_parts(path)
+    if not function.isidentifier():
+        raise InputError(f"'{function}' is not a Python function name", where="model.source")
+    if not file.is_file():
+        raise InputError("model source file not found", where=str(file))
+    spec = importlib.util.spec_from_file_location(f"mstool_user_model_{file.stem}", file)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as err:
+        raise InputError(f"importing it failed: {type(err).__name__}: {err}", where=str(file)) from err
+    build = getattr(module, function, None)
+    if not callable(build):
+        raise InputError(f"has no function '{function}'", where=str(file))
+    params = inspect.signature(build).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    offered = {"input_shape": tuple(input_shape) if input_shape else None, "classes": classes}
+    kwargs = {k: v for k, v in offered.items() if v is not None and (takes_any or k in params)}
+    try:
+        model = build(**kwargs)
+    except Exception as err:
+        raise InputError(f"{function}() failed: {type(err).__name__}: {err}", where=str(file)) from err
+    if not isinstance(model, keras.Model):
+        raise InputError(f"{function}() returned {type(model).__name__}, not a keras.Model", where=str(file))
+    return model
+
+
+def load_user_model(path: Path, input_shape: tuple | None = None, classes: int | None = None):
+    """The model at ``path`` from :func:`find_model_file`: a ``.keras`` file (safe mode), a
     convert output folder through convert's loader, which checks the generated ``model.py``
-    against the grammar it was written under before importing it (an edited file is refused)."""
+    against the grammar it was written under before importing it (an edited file is refused),
+    or ``FILE.py:function`` (the user's own code, see :func:`build_from_source`)."""
+    if source_parts(path) is not None:
+        return build_from_source(path, input_shape, classes)
     if path.is_dir():
         from mstool.toolkit.convert import load_converted
 
