@@ -86,7 +86,8 @@ def _numbers_match(expected: str, actual: str, relative: float) -> bool:
     truncated = expected.endswith("...")
     digits = expected.rstrip(".") if truncated else expected
     if truncated:
-        return actual.lstrip("-").startswith(digits.lstrip("-")) and actual.startswith("-") == digits.startswith("-")
+        same_sign = actual.startswith("-") == digits.startswith("-")
+        return same_sign and actual.lstrip("-").startswith(digits.lstrip("-"))
     value, got = float(digits), float(actual)
     decimals = len(digits.split(".")[1]) if "." in digits and "e" not in digits.lower() else 0
     tolerance = max(0.5 * 10.0 ** -decimals, relative * abs(value))
@@ -108,7 +109,7 @@ def line_matches(expected: str, printed: str) -> bool:
     if _squash(_NUMBER.sub("#", expected)) != _squash(_NUMBER.sub("#", printed)):
         return False
     return len(want_numbers) == len(got_numbers) and all(
-        _numbers_match(want, got, relative) for want, got in zip(want_numbers, got_numbers))
+        _numbers_match(want, got, relative) for want, got in zip(want_numbers, got_numbers, strict=True))
 
 
 def _squash(text: str) -> str:
