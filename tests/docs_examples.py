@@ -99,7 +99,7 @@ def line_matches(expected: str, printed: str) -> bool:
 
     >>> line_matches("0.4535961214255... [-1.78]", "0.45359612142557726 [-1.78241472]")
     True
-    >>> line_matches("about 0.9 ok", "0.93 ok"), line_matches("0.9 ok", "0.93 ok")
+    >>> line_matches("about 0.90 ok", "0.93 ok"), line_matches("0.90 ok", "0.93 ok")
     (True, False)
     """
     relative = 0.0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.docs_examples import assert_prints, python_examples, run_example
+from tests.docs_examples import assert_prints, line_matches, python_examples, run_example
 
 # audit.md has its own test (tests/audit/test_docs.py); architecture.md shows no runnable code
 PAGES = ("convert", "qa", "qsim", "preprocess", "train", "simulate")
@@ -50,3 +50,18 @@ def test_a_wrong_shown_output_fails(tmp_path):
     example = Example("page.md", 1, "print(0.5, 'ok')  # prints: 0.6 ok -- a wrong value\n", True)
     with pytest.raises(AssertionError, match="no printed line matches '0.6 ok'"):
         assert_prints(example, run_example(example, tmp_path))
+
+
+@pytest.mark.parametrize(("shown", "printed", "matches"), [
+    ("0.906", "0.9058", True),                      # to the precision written
+    ("0.906", "0.9071", False),
+    ("about 0.90 ok", "0.93 ok", True),             # "about": 10 % on every number
+    ("0.90 ok", "0.93 ok", False),
+    ("0.4535961214255... [-1.78]", "0.45359612142557726 [-1.78241472]", True),  # "..." is a prefix
+    ("0.4535961214255...", "0.4535961214256", False),
+    ("[0.832 0. 83.]", "[ 0.832  0.     83.0 ]", True),  # numpy spacing and trailing zeros
+    ("Milton Keynes ['A']", "Bletchley ['A']", False),  # words must be the same
+    ("2 (3, 4)", "2 (3, 4, 5)", False),
+])
+def test_shown_output_compares_numbers_to_the_precision_written(shown, printed, matches):
+    assert line_matches(shown, printed) is matches
