@@ -10,14 +10,14 @@ import pytest
 from tests.docs_examples import assert_prints, line_matches, python_examples, run_example
 
 # audit.md has its own test (tests/audit/test_docs.py); architecture.md shows no runnable code
+# each runs in a few seconds (train, two epochs: 7-11 s on 2 cores; all of them about 20 s)
 PAGES = ("convert", "qa", "qsim", "preprocess", "train", "simulate")
-SLOW_PAGES = {"train"}  # TensorFlow import plus two epochs: ~15 s on 2 cores
 
 
 def _cases():
     for page in PAGES:
         for number, example in enumerate(python_examples(f"docs/{page}.md")):
-            marks = [pytest.mark.slow] if page in SLOW_PAGES else []
+            marks = []
             if not example.runs:
                 marks.append(pytest.mark.skip(reason=f"marked <!-- not run --> in docs/{page}.md"))
             yield pytest.param(example, id=f"{page}-{number}", marks=marks)
