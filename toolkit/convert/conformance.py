@@ -127,25 +127,49 @@ def _convert_case(case: Any, inputs: list[np.ndarray]) -> tuple[Any, list[np.nda
     return onnx_to_keras_model(frozen, input_shapes=shapes({first: named[first]})), [named[first]]
 
 
-def onnxruntime_reference(case: Any) -> list[np.ndarray] | None:
-    """onnxruntime's outputs for a case's first data set (narrow ints as int8/uint8), or None
-    when onnxruntime cannot load or run it (unsupported op or type, optional/sequence values)."""
-    import onnxruntime as ort
+# Float types onnxruntime's Python API hands back as raw bits: float8 (all four), float4, E8M0.
+RAW_BIT_FLOATS = {17, 18, 19, 20, 23, 24}
+
+
+def _readable_by_numpy(model: Any) -> Any:
+    """A copy of ``model`` whose float8/float4 outputs are cast (exactly) to float32 and whose
+    narrow-integer outputs go to int8/uint8, so onnxruntime returns their values, not raw bits."""
+    import onnx
+    from onnx import TensorProto, helper
 
     from mstool.toolkit.convert.narrow import widen_narrow_outputs
 
-    model = case.model
     widened = widen_narrow_outputs(model)
-    if widened is not None:
-        model = widened[0]
+    readable = onnx.ModelProto()
+    readable.CopyFrom(widened[0] if widened is not None else model)
+    for out in readable.graph.output:
+        if out.type.tensor_type.elem_type in RAW_BIT_FLOATS:
+            new_name = f"{out.name}__float32"
+            readable.graph.node.append(helper.make_node("Cast", [out.name], [new_name], to=TensorProto.FLOAT))
+            out.name, out.type.tensor_type.elem_type = new_name, TensorProto.FLOAT
+    return readable
+
+
+def onnxruntime_reference(case: Any) -> list[np.ndarray] | None:
+    """onnxruntime's outputs for a case's first data set (narrow ints as int8/uint8, float8 as
+    float32), or None when onnxruntime cannot load or run it (unsupported op or type,
+    optional/sequence values). Inputs of types numpy cannot feed it (int4, float8, ...) are
+    given to it as initializers holding the same values."""
+    import onnxruntime as ort
+    from onnx import TensorProto, numpy_helper
+
+    model = case.model
     initializers = {t.name for t in model.graph.initializer}
     names = [i.name for i in model.graph.input if i.name not in initializers]
     inputs, _ = case.data_sets[0]
     options = ort.SessionOptions()
     options.log_severity_level = 4
     try:
-        feeds = {n: (v if isinstance(v, np.ndarray) else _array(v))
-                 for n, v in zip(names, inputs, strict=True)}
+        values = {n: numpy_helper.to_array(v) if isinstance(v, TensorProto) else v
+                  for n, v in zip(names, inputs, strict=True)}
+        exotic = {n: v for n, v in values.items() if isinstance(v, np.ndarray) and v.dtype.kind == "V"}
+        model = _readable_by_numpy(freeze_inputs(model, exotic) if exotic else model)
+        feeds = {n: v for n, v in values.items() if n not in exotic}
         session = ort.InferenceSession(model.SerializeToString(), options,
                                        providers=["CPUExecutionProvider"])
         return [_array(v) for v in session.run(None, feeds)]
