@@ -19,8 +19,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", help="write the full results here")
     parser.add_argument("--filter", help="only cases whose name matches this regex")
+    parser.add_argument("--missing-ops", action="store_true",
+                        help="only print the Markdown list of op types with no converter (docs/convert.md)")
     args = parser.parse_args()
-    from mstool.toolkit.convert.conformance import load_cases, run_conformance, summarise
+    from mstool.toolkit.convert.conformance import load_cases, missing_op_types, run_conformance, summarise
+
+    if args.missing_ops:
+        version, opset, missing = missing_op_types()
+        print(f"As of onnx {version} (default domain, opset {opset}), {len(missing)} op types have no "
+              f"converter:\n")
+        print(", ".join(f"`{op}`" for op in missing))
+        return 0
 
     cases = load_cases()
     if args.filter:

@@ -260,6 +260,22 @@ def run_conformance(cases: list[Any] | None = None, only_supported: bool = True,
     return results
 
 
+def missing_op_types() -> tuple[str, int, list[str]]:
+    """``(onnx version, latest opset, op types of the default domain with no converter)``.
+
+    >>> version, opset, missing = missing_op_types()
+    >>> opset >= 21 and "Loop" in missing and "Conv" not in missing
+    True
+    """
+    import onnx
+
+    from mstool.toolkit.convert import registered_op_types
+
+    registered = set(registered_op_types()) | {"Constant"}
+    ops = {s.name for s in onnx.defs.get_all_schemas() if s.domain in ("", "ai.onnx") and not s.deprecated}
+    return onnx.__version__, onnx.defs.onnx_opset_version(), sorted(ops - registered)
+
+
 def summarise(results: list[CaseResult]) -> dict[str, Any]:
     """Pass rate over supported cases, per op, and the op types with no converter."""
     per_op: dict[str, list[int]] = defaultdict(lambda: [0, 0])
