@@ -186,3 +186,15 @@ def test_grouped_conv_transpose_matches_onnxruntime(keep_layout):
              const("b", rng.standard_normal(6).astype(np.float32))]
     model = make_model([node], [("x", np.float32, [2, 6, 5, 4])], [("y", None, None)], inits, opset=17)
     check_against_onnxruntime(model, atol=1e-5, keep_layout=keep_layout)
+
+
+def test_gather_nd_with_two_batch_dims_matches_onnxruntime():
+    from tests.convert.helpers import check_against_onnxruntime
+
+    rng = np.random.default_rng(3)
+    model = make_model([helper.make_node("GatherND", ["data", "idx"], ["out"], batch_dims=2)],
+                       [("data", np.float32, [2, 3, 4, 5, 6]), ("idx", np.int64, [2, 3, 7, 2])],
+                       [("out", np.float32, [2, 3, 7, 6])])
+    feeds = {"data": rng.standard_normal((2, 3, 4, 5, 6)).astype(np.float32),
+             "idx": np.stack([rng.integers(0, 4, (2, 3, 7)), rng.integers(0, 5, (2, 3, 7))], -1)}
+    check_against_onnxruntime(model, feeds=feeds)
