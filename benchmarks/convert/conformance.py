@@ -19,8 +19,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", help="write the full results here")
     parser.add_argument("--filter", help="only cases whose name matches this regex")
+    parser.add_argument("--missing-ops", action="store_true",
+                        help="only print the Markdown list of op types with no converter (docs/convert.md)")
     args = parser.parse_args()
-    from mstool.toolkit.convert.conformance import load_cases, run_conformance, summarise
+    from mstool.toolkit.convert.conformance import load_cases, missing_op_types, run_conformance, summarise
+
+    if args.missing_ops:
+        version, opset, missing = missing_op_types()
+        print(f"As of onnx {version} (default domain, opset {opset}), {len(missing)} op types have no "
+              f"converter:\n")
+        print(", ".join(f"`{op}`" for op in missing))
+        return 0
 
     cases = load_cases()
     if args.filter:
@@ -32,6 +41,12 @@ def main() -> int:
     print(f"node cases: {summary['cases']}, with every op in the registry: {summary['supported_cases']}, "
           f"passed: {summary['passed']} ({100 * summary['pass_rate']:.1f}%)  "
           f"[{time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU]")
+    print(f"  judged against onnxruntime where it runs the case, against the stored outputs otherwise; "
+          f"vs stored outputs only: {summary['stored_passed']} ({100 * summary['stored_pass_rate']:.1f}%); "
+          f"vs onnxruntime, on the {summary['onnxruntime_cases']} cases it runs: "
+          f"{summary['onnxruntime_passed']} ({100 * summary['onnxruntime_pass_rate']:.1f}%)")
+    disagree = summary["references_disagree"]
+    print(f"  cases where the two references disagree ({len(disagree)}): {', '.join(disagree)}")
     print(f"of those, cases using only dtypes Keras has (no float8/int4/int2/float4/string/complex): "
           f"{summary['keras_dtype_cases']}, passed: {summary['keras_dtype_passed']} "
           f"({100 * summary['keras_dtype_pass_rate']:.1f}%)")

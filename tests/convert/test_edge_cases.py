@@ -186,3 +186,29 @@ def test_grouped_conv_transpose_matches_onnxruntime(keep_layout):
              const("b", rng.standard_normal(6).astype(np.float32))]
     model = make_model([node], [("x", np.float32, [2, 6, 5, 4])], [("y", None, None)], inits, opset=17)
     check_against_onnxruntime(model, atol=1e-5, keep_layout=keep_layout)
+
+
+def test_gather_nd_with_two_batch_dims_matches_onnxruntime():
+    from tests.convert.helpers import check_against_onnxruntime
+
+    rng = np.random.default_rng(3)
+    model = make_model([helper.make_node("GatherND", ["data", "idx"], ["out"], batch_dims=2)],
+                       [("data", np.float32, [2, 3, 4, 5, 6]), ("idx", np.int64, [2, 3, 7, 2])],
+                       [("out", np.float32, [2, 3, 7, 6])])
+    feeds = {"data": rng.standard_normal((2, 3, 4, 5, 6)).astype(np.float32),
+             "idx": np.stack([rng.integers(0, 4, (2, 3, 7)), rng.integers(0, 5, (2, 3, 7))], -1)}
+    check_against_onnxruntime(model, feeds=feeds)
+
+
+@pytest.mark.parametrize("mode", ["linear", "nearest"])
+def test_resize_tf_crop_and_resize_with_extrapolation_matches_onnxruntime(mode):
+    from tests.convert.helpers import check_against_onnxruntime
+
+    # The roi reaches past the input on the last axis: those positions take extrapolation_value.
+    roi = const("roi", np.array([0, 0, 0.2, 0.4, 1, 1, 0.9, 1.3], np.float32))
+    sizes = const("sizes", np.array([1, 2, 4, 5], np.int64))
+    node = helper.make_node("Resize", ["x", "roi", "", "sizes"], ["y"], mode=mode,
+                            coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=-3.0)
+    model = make_model([node], [("x", np.float32, [1, 2, 6, 7])], [("y", np.float32, [1, 2, 4, 5])],
+                       initializers=[roi, sizes])
+    check_against_onnxruntime(model)

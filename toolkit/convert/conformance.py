@@ -1,7 +1,10 @@
 """Run the converter over ONNX's own backend node tests (shipped inside the ``onnx`` package).
 
-Each case is a model plus reference inputs and outputs; a case passes when the converted Keras
-model reproduces every output within the case's ``rtol`` and ``max(atol, 1e-6)``.
+Each case is a model plus inputs and stored outputs (computed by ``onnx.reference``). A case is
+judged against onnxruntime's outputs where onnxruntime runs it (mstool follows onnxruntime, e.g.
+in casts to 4-bit integers), against the stored outputs otherwise; it passes when the converted
+Keras model reproduces every reference output within the case's ``rtol`` and ``max(atol, 1e-6)``.
+Both figures are kept: ``passed_stored`` and ``passed_onnxruntime`` (None where it does not run).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ class CaseResult:
     passed: bool
     reason: str = ""
     keras_dtypes: bool = True
+    passed_stored: bool = False
+    passed_onnxruntime: bool | None = None  # None: onnxruntime does not run the case
+    reference: str = "stored"
 
 
 def uses_only_keras_dtypes(model: Any) -> bool:
@@ -114,34 +120,118 @@ def _convert_case(case: Any, inputs: list[np.ndarray]) -> tuple[Any, list[np.nda
     try:
         return onnx_to_keras_model(case.model, input_shapes=shapes(named)), list(named.values())
     except InputError as err:
-        if "must be constant" not in str(err) or len(named) < 2:
+        if "must be constant" not in str(err):
             raise
+    if len(named) < 2 or all(v.ndim <= 1 and v.size <= 8 for v in named.values()):
+        # Every input is a shape or a bound (ConstantOfShape's shape, Range's start/limit/delta):
+        # frozen as the constants they are in real models; the graph then has no inputs.
+        return onnx_to_keras_model(freeze_inputs(case.model, named)), []
     first = names[0]
     frozen = freeze_inputs(case.model, {n: v for n, v in named.items() if n != first})
     return onnx_to_keras_model(frozen, input_shapes=shapes({first: named[first]})), [named[first]]
 
 
+# Float types onnxruntime's Python API hands back as raw bits: float8 (all four), float4, E8M0.
+RAW_BIT_FLOATS = {17, 18, 19, 20, 23, 24}
+
+
+def _readable_by_numpy(model: Any) -> Any:
+    """A copy of ``model`` whose float8/float4 outputs are cast (exactly) to float32 and whose
+    narrow-integer outputs go to int8/uint8, so onnxruntime returns their values, not raw bits."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    from mstool.toolkit.convert.narrow import widen_narrow_outputs
+
+    widened = widen_narrow_outputs(model)
+    readable = onnx.ModelProto()
+    readable.CopyFrom(widened[0] if widened is not None else model)
+    for out in readable.graph.output:
+        if out.type.tensor_type.elem_type in RAW_BIT_FLOATS:
+            new_name = f"{out.name}__float32"
+            readable.graph.node.append(helper.make_node("Cast", [out.name], [new_name], to=TensorProto.FLOAT))
+            out.name, out.type.tensor_type.elem_type = new_name, TensorProto.FLOAT
+    return readable
+
+
+def onnxruntime_reference(case: Any) -> list[np.ndarray] | None:
+    """onnxruntime's outputs for a case's first data set (narrow ints as int8/uint8, float8 as
+    float32), or None when onnxruntime cannot load or run it (unsupported op or type,
+    optional/sequence values). Inputs of types numpy cannot feed it (int4, float8, ...) are
+    given to it as initializers holding the same values."""
+    import onnxruntime as ort
+    from onnx import TensorProto, numpy_helper
+
+    model = case.model
+    initializers = {t.name for t in model.graph.initializer}
+    names = [i.name for i in model.graph.input if i.name not in initializers]
+    inputs, _ = case.data_sets[0]
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    try:
+        values = {n: numpy_helper.to_array(v) if isinstance(v, TensorProto) else v
+                  for n, v in zip(names, inputs, strict=True)}
+        exotic = {n: v for n, v in values.items() if isinstance(v, np.ndarray) and v.dtype.kind == "V"}
+        model = _readable_by_numpy(freeze_inputs(model, exotic) if exotic else model)
+        feeds = {n: v for n, v in values.items() if n not in exotic}
+        session = ort.InferenceSession(model.SerializeToString(), options,
+                                       providers=["CPUExecutionProvider"])
+        return [_array(v) for v in session.run(None, feeds)]
+    except Exception:  # noqa: BLE001 - any onnxruntime refusal means "no onnxruntime reference"
+        return None
+
+
+def _matches(got: list[Any], expected: list[Any], case: Any) -> None:
+    """Raise AssertionError unless every output matches within the case's tolerances."""
+    if len(got) != len(expected):
+        raise AssertionError(f"{len(got)} outputs, reference has {len(expected)}")
+    for g, e in zip(got, expected, strict=True):
+        g, e = np.asarray(g), _array(e)
+        if e.dtype.kind == "V" or g.dtype.kind == "V":  # bfloat16 and friends from ml_dtypes
+            g, e = g.astype(np.float32), e.astype(np.float32)
+        if e.dtype.kind in "fc":
+            np.testing.assert_allclose(g, e, rtol=case.rtol, atol=max(case.atol, ATOL_FLOOR))
+        else:
+            np.testing.assert_array_equal(g, e)
+
+
+def _reason(err: Exception) -> str:
+    return f"{type(err).__name__}: {' '.join(str(err).split())[:200]}"
+
+
 def run_case(case: Any, op_type: str, registered: set[str]) -> CaseResult:
-    """Convert one case's model and compare with its stored outputs."""
+    """Convert one case's model and compare with onnxruntime's outputs (where it runs the case)
+    and with the stored outputs; ``passed`` follows onnxruntime where it runs, stored otherwise."""
     ops = {n.op_type for n in case.model.graph.node}
     supported = ops <= registered | {"Constant"}
     result = CaseResult(case.name, op_type, supported, False, keras_dtypes=uses_only_keras_dtypes(case.model))
+    reference = onnxruntime_reference(case)
+    if reference is not None:
+        result.reference, result.passed_onnxruntime = "onnxruntime", False
     try:
         inputs, expected = case.data_sets[0]
         model, args = _convert_case(case, [_array(v) for v in inputs])
+        if not args:  # a graph with no inputs: the model's placeholder input (graph.NO_INPUT_NAME)
+            args = [np.zeros((1,), np.float32)]
         got = model(args[0] if len(args) == 1 else args)
-        got = got if isinstance(got, list | tuple) else [got]
-        for g, e in zip(got, expected, strict=True):
-            g, e = np.asarray(g), _array(e)
-            if e.dtype.kind == "V" or g.dtype.kind == "V":  # bfloat16 and friends from ml_dtypes
-                g, e = g.astype(np.float32), e.astype(np.float32)
-            if e.dtype.kind in "fc":
-                np.testing.assert_allclose(g, e, rtol=case.rtol, atol=max(case.atol, ATOL_FLOOR))
-            else:
-                np.testing.assert_array_equal(g, e)
-        result.passed = True
+        got = list(got) if isinstance(got, list | tuple) else [got]
     except Exception as err:  # noqa: BLE001 - any failure is a failed case with its reason
-        result.reason = f"{type(err).__name__}: {' '.join(str(err).split())[:200]}"
+        result.reason = _reason(err)
+        return result
+    stored_error = ort_error = ""
+    try:
+        _matches(got, expected, case)
+        result.passed_stored = True
+    except Exception as err:  # noqa: BLE001
+        stored_error = "vs stored: " + _reason(err)
+    if reference is not None:
+        try:
+            _matches(got, reference, case)
+            result.passed_onnxruntime = True
+        except Exception as err:  # noqa: BLE001
+            ort_error = "vs onnxruntime: " + _reason(err)
+    result.passed = result.passed_onnxruntime if reference is not None else result.passed_stored
+    result.reason = "; ".join(e for e in (ort_error, stored_error) if e)
     return result
 
 
@@ -170,6 +260,22 @@ def run_conformance(cases: list[Any] | None = None, only_supported: bool = True,
     return results
 
 
+def missing_op_types() -> tuple[str, int, list[str]]:
+    """``(onnx version, latest opset, op types of the default domain with no converter)``.
+
+    >>> version, opset, missing = missing_op_types()
+    >>> opset >= 21 and "Loop" in missing and "Conv" not in missing
+    True
+    """
+    import onnx
+
+    from mstool.toolkit.convert import registered_op_types
+
+    registered = set(registered_op_types()) | {"Constant"}
+    ops = {s.name for s in onnx.defs.get_all_schemas() if s.domain in ("", "ai.onnx") and not s.deprecated}
+    return onnx.__version__, onnx.defs.onnx_opset_version(), sorted(ops - registered)
+
+
 def summarise(results: list[CaseResult]) -> dict[str, Any]:
     """Pass rate over supported cases, per op, and the op types with no converter."""
     per_op: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -182,8 +288,17 @@ def summarise(results: list[CaseResult]) -> dict[str, Any]:
     missing = sorted({r.op_type for r in results if not r.supported})
     typed = [r for r in supported if r.keras_dtypes]
     typed_passed = sum(r.passed for r in typed)
+    stored_passed = sum(r.passed_stored for r in supported)
+    ort_run = [r for r in supported if r.passed_onnxruntime is not None]
+    ort_passed = sum(bool(r.passed_onnxruntime) for r in ort_run)
+    disagree = sorted(r.name for r in ort_run if r.passed_onnxruntime != r.passed_stored)
     return {"cases": len(results), "supported_cases": len(supported), "passed": passed,
             "pass_rate": passed / len(supported) if supported else 0.0,
+            "stored_passed": stored_passed,
+            "stored_pass_rate": stored_passed / len(supported) if supported else 0.0,
+            "onnxruntime_cases": len(ort_run), "onnxruntime_passed": ort_passed,
+            "onnxruntime_pass_rate": ort_passed / len(ort_run) if ort_run else 0.0,
+            "references_disagree": disagree,
             "keras_dtype_cases": len(typed), "keras_dtype_passed": typed_passed,
             "keras_dtype_pass_rate": typed_passed / len(typed) if typed else 0.0,
             "per_op": {op: {"passed": p, "total": t} for op, (p, t) in sorted(per_op.items())},

@@ -130,6 +130,10 @@ def shared_scope(graph: Any) -> str:
     return sanitize(scope) + "_" if count * 2 >= len(graph.node) and sanitize(scope) else ""
 
 
+# The one input of the Keras model converted from an ONNX graph that has none (feed it ``[0.0]``).
+NO_INPUT_NAME = "no_input"
+
+
 def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
     """One ``keras.Input`` per graph input, named after it; dynamic dims stay ``None``."""
     variables = []
@@ -148,7 +152,16 @@ def _declare_inputs(builder: Builder, loaded: LoadedModel) -> list[str]:
                 builder.symbol_origin.setdefault(label, (var, axis))
         builder.var_dims[var] = tuple(Dim.symbol(labels[a]) if d is None else d for a, d in enumerate(shape))
         variables.append(var)
-    builder.anchor = variables[0] if variables else None
+    if not variables:
+        # A Keras model needs an input, and constants are read through one: a graph with no
+        # inputs (all outputs constant) takes one placeholder, whose value is never used.
+        var = builder.fresh_name(NO_INPUT_NAME, strip=False)
+        builder.used_names.add(NO_INPUT_NAME)
+        builder.assign(var, format_call("keras.Input", {"batch_shape": (1,), "dtype": "float32",
+                                                        "name": NO_INPUT_NAME}))
+        builder.var_dims[var] = (1,)
+        variables.append(var)
+    builder.anchor = variables[0]
     return variables
 
 

@@ -174,7 +174,8 @@ def onnxruntime_outputs(loaded: LoadedModel, feeds: dict[str, np.ndarray]) -> di
 def keras_outputs(model: Any, loaded: LoadedModel, feeds: dict[str, np.ndarray],
                   names: list[str]) -> dict[str, np.ndarray]:
     """Outputs of the Keras model, by ONNX output name."""
-    args = [to_carrier(feeds[n]) for n in loaded.input_shapes]
+    # A graph with no inputs converts to a model with one placeholder input (graph.NO_INPUT_NAME).
+    args = [to_carrier(feeds[n]) for n in loaded.input_shapes] or [np.zeros((1,), np.float32)]
     result = model(args[0] if len(args) == 1 else args, training=False)
     result = result if isinstance(result, list | tuple) else [result]
     return {n: np.asarray(r) for n, r in zip(names, result, strict=True)}

@@ -63,18 +63,21 @@ def gather_elements(node: Any, b: Builder) -> None:
 
 @add_converter("GatherND", 11)
 def gather_nd(node: Any, b: Builder) -> None:
-    if int(attr(node, "batch_dims", 0)) != 0:
-        raise Unsupported("GatherND with batch_dims > 0 is not supported")
+    """One ``take`` from the data flattened over its batch and indexed dims, at linear indices."""
+    batch = int(attr(node, "batch_dims", 0))
     shape = b.onnx_shape(node.input[0])
-    depth = int(b.onnx_shape(node.input[1])[-1])
-    trailing = tuple(shape[depth:])
+    index_shape = b.onnx_shape(node.input[1])
+    depth = int(index_shape[-1])
+    trailing = tuple(shape[batch + depth:])
     if not dims.is_static(trailing):
         raise Unsupported("GatherND keeping a dynamic dim of the data")
+    if batch and not dims.is_static(index_shape):
+        raise Unsupported("GatherND with batch_dims over a dynamic dim")
     base = node.name or "gather_nd"
     data_flat = b.fresh_name(f"{base}_flat")
     b.assign(data_flat, f"keras.ops.reshape({b.view(node.input[0], None)}, {(-1,) + trailing})")
     indices = b.view(node.input[1], None)
-    strides = [dims.product(shape[i + 1:depth]) for i in range(depth)]
+    strides = [dims.product(shape[batch + i + 1:batch + depth]) for i in range(depth)]
     if dims.is_static(strides):
         stride_const = b.constant_var(np.array([int(s) for s in strides], np.int64), f"{base}_strides")
         linear_expr = f"keras.ops.sum(keras.ops.multiply({indices}, {stride_const}), axis=-1)"
@@ -84,6 +87,15 @@ def gather_nd(node: Any, b: Builder) -> None:
         linear_expr = parts[0]
         for part in parts[1:]:
             linear_expr = f"keras.ops.add({linear_expr}, {part})"
+    if batch:
+        # Each index row also moves to the start of its batch entry's block of the flat data.
+        block = int(dims.product(shape[batch:batch + depth]))
+        lead = [int(d) for d in index_shape[:batch]]
+        offsets = np.arange(int(np.prod(lead)), dtype=np.int64).reshape(lead) * block
+        offsets = np.broadcast_to(offsets.reshape(lead + [1] * (len(index_shape) - 1 - batch)),
+                                  [int(d) for d in index_shape[:-1]])
+        offset_const = b.constant_var(np.ascontiguousarray(offsets), f"{base}_batch_offsets")
+        linear_expr = f"keras.ops.add({linear_expr}, {offset_const})"
     linear = b.fresh_name(f"{base}_linear")
     b.assign(linear, linear_expr)
     b.emit(node, f"keras.ops.take({data_flat}, {linear}, axis=0)")

@@ -59,10 +59,16 @@ def _sizes_and_scales(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[li
     return out, scales
 
 
-def _source_coordinates(size_in: int, size_out: int, scale: float, coord: str) -> np.ndarray:
+def _source_coordinates(size_in: int, size_out: int, scale: float, coord: str,
+                        roi: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
     """Input coordinate of every output position (ONNX's formulas, resized length ``scale * size_in``)."""
     x = np.arange(size_out, dtype=np.float64)
     length = scale * size_in
+    if coord == "tf_crop_and_resize":
+        start, end = roi
+        if size_out == 1:
+            return np.full_like(x, 0.5 * (start + end) * (size_in - 1))
+        return start * (size_in - 1) + x * (end - start) * (size_in - 1) / (size_out - 1)
     if coord == "align_corners":
         return np.zeros_like(x) if length == 1 else x * (size_in - 1) / (length - 1)
     if coord == "asymmetric":
@@ -114,11 +120,21 @@ def _taps(mode: str, ratio: np.ndarray, scale: float, antialias: bool, a: float)
     return offsets, weights
 
 
-def interpolation_matrix(node: Any, size_in: int, size_out: int, scale: float) -> np.ndarray:
-    """The (out, in) matrix that resizes one axis exactly as ONNX's reference Resize does."""
+def interpolation_matrix(node: Any, size_in: int, size_out: int, scale: float,
+                         roi: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """The (out, in) matrix that resizes one axis exactly as ONNX's reference Resize does; rows of
+    positions outside the input (``tf_crop_and_resize``) are zero."""
     coord = attr(node, "coordinate_transformation_mode", "half_pixel")
     mode = attr(node, "mode", "nearest")
-    x = _source_coordinates(size_in, size_out, scale, coord)
+    x = _source_coordinates(size_in, size_out, scale, coord, roi)
+    matrix = _interpolation_rows(node, mode, x, size_in, scale)
+    if coord == "tf_crop_and_resize":
+        matrix[(x < 0) | (x > size_in - 1)] = 0.0
+    return matrix
+
+
+def _interpolation_rows(node: Any, mode: str, x: np.ndarray, size_in: int, scale: float) -> np.ndarray:
+    size_out = len(x)
     matrix = np.zeros((size_out, size_in))
     rows = np.arange(size_out)
     if mode == "nearest":
@@ -139,30 +155,59 @@ def interpolation_matrix(node: Any, size_in: int, size_out: int, scale: float) -
     return matrix
 
 
+def _crop_boxes(node: Any, b: Builder, rank: int) -> list[tuple[float, float]]:
+    """Per axis, the (start, end) of ``tf_crop_and_resize``'s roi, in fractions of the input."""
+    axes = [a + rank if a < 0 else a for a in attr(node, "axes", list(range(rank)))]
+    roi = [float(v) for v in const_input(node, b, 1).reshape(-1)]
+    boxes = [(0.0, 1.0)] * rank
+    for position, axis in enumerate(axes):
+        boxes[axis] = (roi[position], roi[position + len(axes)])
+    return boxes
+
+
+def _outside_mask(shape: tuple[int, ...], out: list[int], scales: list[float],
+                  boxes: list[tuple[float, float]]) -> np.ndarray:
+    """1 where an output position falls outside the input along some axis, else 0."""
+    inside = np.ones(out)
+    for axis, box in enumerate(boxes):
+        x = _source_coordinates(shape[axis], out[axis], scales[axis], "tf_crop_and_resize", box)
+        along = ((x >= 0) & (x <= shape[axis] - 1)).astype(np.float64)
+        inside = inside * along.reshape([-1 if a == axis else 1 for a in range(len(out))])
+    return 1.0 - inside
+
+
 def _resize_by_matrices(node: Any, b: Builder, shape: tuple[int, ...], out: list[int],
-                        scales: list[float]) -> None:
-    """One einsum per resized axis with a stored interpolation matrix: exact for every mode."""
+                        scales: list[float], boxes: list[tuple[float, float]] | None = None) -> None:
+    """One einsum per resized axis with a stored interpolation matrix: exact for every mode.
+    With crop ``boxes`` (tf_crop_and_resize), positions outside the input get the extrapolation value."""
     x = node.input[0]
     perm = b.perm(x)
     rank = len(shape)
     letters = "abcdefghij"[:rank]
     current = b.view(x, perm)
-    axes = [a for a in range(rank) if out[a] != shape[a] or scales[a] != 1.0]
+    boxes = boxes or [(0.0, 1.0)] * rank
+    axes = [a for a in range(rank) if out[a] != shape[a] or scales[a] != 1.0 or boxes[a] != (0.0, 1.0)]
     dtype = b.dtype(x)
     base = node.name or "resize"
+    extrapolate = any(box != (0.0, 1.0) for box in boxes) and float(attr(node, "extrapolation_value", 0.0))
     for count, axis in enumerate(axes):
-        matrix = interpolation_matrix(node, shape[axis], out[axis], scales[axis]).astype(dtype)
+        matrix = interpolation_matrix(node, shape[axis], out[axis], scales[axis], boxes[axis]).astype(dtype)
         k = b.perm(x).index(axis) if perm else axis
         spec_in = letters
         spec_out = letters[:k] + "z" + letters[k + 1:]
         weights = b.constant_var(matrix, f"{base}_matrix_{axis}")
         expr = f'keras.ops.einsum("{spec_in},z{letters[k]}->{spec_out}", {current}, {weights})'
-        if count == len(axes) - 1:
+        if count == len(axes) - 1 and not extrapolate:
             b.emit(node, expr, perm)
         else:
             current = b.fresh_name(f"{base}_axis{axis}")
             b.assign(current, expr)
-    if not axes:
+    if extrapolate:
+        fill = _outside_mask(shape, out, scales, boxes) * float(attr(node, "extrapolation_value", 0.0))
+        fill = np.transpose(fill, perm) if perm else fill
+        outside = b.constant_var(fill.astype(dtype), f"{base}_outside")
+        b.emit(node, f"keras.ops.add({current}, {outside})", perm)
+    elif not axes:
         b.alias(node.output[0], x, perm)
 
 
@@ -176,7 +221,8 @@ def _resize(node: Any, b: Builder) -> None:
     coord = attr_choice(node, "coordinate_transformation_mode", "half_pixel", COORDINATE_MODES)
     nearest_mode = attr_choice(node, "nearest_mode", "round_prefer_floor", NEAREST_MODES)
     if coord == "tf_crop_and_resize":
-        raise Unsupported("coordinate_transformation_mode 'tf_crop_and_resize' is not supported")
+        _resize_by_matrices(node, b, shape, out, scales, _crop_boxes(node, b, len(shape)))
+        return
     antialias = attr(node, "antialias", 0) and any(s < 1 for s in scales)
     plain = len(shape) == 4 and out[:2] == list(shape[:2]) and not antialias
     if plain and _keras_layer(node, b, shape, out, mode, coord, nearest_mode):
