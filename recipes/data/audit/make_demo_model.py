@@ -12,15 +12,10 @@ from pathlib import Path
 import numpy as np
 
 
-def main(out: Path = Path(__file__).resolve().parent) -> None:
+def digits_cnn():
+    """The demo's small digits CNN (8x8x1 -> 10 logits), compiled for training."""
     import keras
-    from sklearn.datasets import load_digits
 
-    digits = load_digits()
-    order = np.random.default_rng(0).permutation(len(digits.target))
-    raw, labels = digits.images[order].astype(np.uint8), digits.target[order]
-    x = (raw / 16.0).astype(np.float32)[..., None]
-    keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [
             keras.Input((8, 8, 1)),
@@ -31,6 +26,19 @@ def main(out: Path = Path(__file__).resolve().parent) -> None:
         ]
     )
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model
+
+
+def main(out: Path = Path(__file__).resolve().parent) -> None:
+    import keras
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    order = np.random.default_rng(0).permutation(len(digits.target))
+    raw, labels = digits.images[order].astype(np.uint8), digits.target[order]
+    x = (raw / 16.0).astype(np.float32)[..., None]
+    keras.utils.set_random_seed(0)
+    model = digits_cnn()
     model.fit(x[:1400], labels[:1400], epochs=15, batch_size=32, verbose=0)
     model.save(out / "digits_cnn.keras")
     np.savez_compressed(out / "digits_test.npz", x=raw[1400:1700], y=labels[1400:1700])

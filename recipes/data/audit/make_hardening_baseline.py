@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from make_demo_model import digits_cnn  # the same architecture as the demo model (sibling script)
 
 HERE = Path(__file__).resolve().parent
 
@@ -20,16 +21,7 @@ def main(out: Path = HERE / "digits_cnn_baseline.keras") -> None:
     with np.load(HERE.parent / "train" / "digits_train.npz") as data:
         x, y = data["x"], data["y"]
     keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [
-            keras.Input((8, 8, 1)),
-            keras.layers.Conv2D(16, 3, activation="relu"),
-            keras.layers.Flatten(),
-            keras.layers.Dense(32, activation="relu"),
-            keras.layers.Dense(10),
-        ]
-    )
-    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    model = digits_cnn()
     model.fit(x, y, epochs=15, batch_size=32, verbose=0)
     model.save(out)
 
