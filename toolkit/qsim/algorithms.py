@@ -1,6 +1,7 @@
 """Variational algorithms on the simulator: VQE, QAOA for MaxCut, and <H> of a QASM file.
 
-Optimisers are scipy's BFGS, L-BFGS-B (with adjoint gradients) and COBYLA.
+Optimisers are scipy's BFGS, L-BFGS-B (with adjoint gradients) and COBYLA; scipy comes with the
+``[qsim-opt]`` extra and is imported only when an optimisation starts, so ``[qsim]`` stays light.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.extras import require_extra
 from mstool.toolkit.qsim.ansatz import hardware_efficient, qaoa_maxcut, uccsd
 from mstool.toolkit.qsim.circuit import Circuit
 from mstool.toolkit.qsim.gradients import expectation_and_gradient, final_state, get_expectation_with_grad
@@ -65,6 +66,8 @@ def expectation_of_file(circuit_path: str | Path | Circuit, hamiltonian_path: st
 
 def _optimize(objective: Callable, x0: np.ndarray, method: str, maxiter: int, tol: float,
               history: list[float]) -> object:
+    from scipy.optimize import minimize
+
     def value_and_grad(x):
         e, g = objective(x)
         history.append(float(e))
@@ -87,6 +90,7 @@ def run_vqe(hamiltonian: PauliSum, n_electrons: int, ansatz: str = "uccsd", laye
     >>> round(run_vqe(h, 0, "hardware_efficient", 1, restarts=2, initial_scale=0.3)["energy"], 6)
     -1.019804
     """
+    require_extra("qsim-opt", "the VQE optimiser")
     n = hamiltonian.n_qubits
     circuit = uccsd(n, n_electrons) if ansatz == "uccsd" else hardware_efficient(n, layers, n_electrons)
     names = circuit.parameters
@@ -157,6 +161,7 @@ def cut_values(n: int, edges: list[tuple[int, int, float]]) -> np.ndarray:
 def run_qaoa(edges: list[tuple[int, int, float]], p: int, method: str = "L-BFGS-B", maxiter: int = 300,
              tol: float = 1e-9, restarts: int = 4, seed: int = 0, shots: int = 0) -> dict:
     """QAOA depth ``p``: maximise <C>; the first start is a linear ramp, the rest are random."""
+    require_extra("qsim-opt", "the QAOA optimiser")
     n = max(max(i, j) for i, j, _ in edges) + 1
     if n > 24:
         raise InputError(f"{n} nodes is too many for the exact MaxCut reference (max 24)")
