@@ -32,8 +32,12 @@ def _spelling_at(names: tuple[str | None, ...], n_controls: int) -> str | None:
 
 
 def _definition(name: str) -> list[str]:
-    """The ``gate`` definition of a simulator gate (by its spelled name)."""
-    return list(GATES[name].qasm.definition)
+    """The ``gate NAME ...`` definition that a gate's spelling carries, for a name outside the library."""
+    for gate in GATES.values():
+        lines = gate.qasm.definition
+        if lines and lines[0].split()[1].split("(")[0] == name:
+            return list(lines)
+    raise InputError(f"gate '{name}' is not in the library and GATES has no definition for it")
 
 
 def _num(p, version: int) -> str:
