@@ -7,8 +7,10 @@ outputs-equal check and the versions are written to benchmarks/results/<domain>/
 
 An engine is a factory ``path/to/file.py:function`` called in the worker with the case's
 keyword arguments; it returns the callable to time (or a dict ``{"run": callable, "threads":
-n, "settings": {...}}``). The callable returns a small digest (number, list, dict, numpy
-array) that the runner compares between engines. A factory may raise ``EngineSkip`` (or any
+n, "settings": {...}, "before": callable}``; ``before`` runs untimed before every call, e.g. to
+delete the previous call's output file). The callable returns a small digest (number, list,
+dict, numpy array), or a zero-argument function that computes it after the clock stops; the
+runner compares digests between engines. A factory may raise ``EngineSkip`` (or any
 exception named EngineSkip) to say it does not support a case.
 
 Used from a domain script::
@@ -145,6 +147,7 @@ class _Worker:
 
     def __init__(self) -> None:
         self.call = None
+        self.before = None
         self.declared = {}
 
     def setup(self, request: dict) -> dict:
@@ -156,8 +159,9 @@ class _Worker:
                 self.call = None
                 return {"skipped": str(exc) or "not supported"}
             raise
+        self.before = None
         if isinstance(made, dict):
-            self.call = made["run"]
+            self.call, self.before = made["run"], made.get("before")
             self.declared = {"threads": made.get("threads"), "settings": _json_safe(made.get("settings", {}))}
         else:
             self.call = made
@@ -165,12 +169,14 @@ class _Worker:
         return {"ok": True}
 
     def run(self, request: dict) -> dict:
+        if self.before is not None:
+            self.before()
         cpu0, wall0 = time.process_time(), time.perf_counter()
         output = self.call()
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
         reply = {"wall": wall, "cpu": cpu}
         if request.get("want_output"):
-            reply["output"] = _json_safe(output)
+            reply["output"] = _json_safe(output() if callable(output) else output)
         return reply
 
     def info(self, request: dict) -> dict:

@@ -24,8 +24,11 @@ ENGINES = textwrap.dedent(
         def run():
             with open(log, "a") as fh:
                 fh.write(f"{os.getpid()} {os.environ.get('OMP_NUM_THREADS')}\\n")
-            return {"sum": float(sum(range(n))) + offset, "label": "same"}
-        return {"run": run, "threads": 1, "settings": {"offset": offset}}
+            return lambda: {"sum": float(sum(range(n))) + offset, "label": "same"}
+        def before():
+            with open(log + ".before", "a") as fh:
+                fh.write("x")
+        return {"run": run, "threads": 1, "settings": {"offset": offset}, "before": before}
 
     def skipping_engine(log, n, **_):
         class EngineSkip(Exception):
@@ -74,6 +77,7 @@ def test_interleaved_order_medians_and_json(engine_file, tmp_path):
     assert alpha_pid != beta_pid
     assert pids == [alpha_pid, beta_pid] * 4
     assert case["order"] == [[r, name] for r in range(3) for name in ("alpha", "beta")]
+    assert Path(f"{log}.before").read_text() == "x" * 8  # before every call, warm-up included
     for name in ("alpha", "beta"):
         entry = case["engines"][name]
         assert len(entry["wall"]) == 3
