@@ -502,13 +502,13 @@ def print_summary(record: dict) -> None:
     for case in record["cases"]:
         print(f"\n[{case['label']}] reference: {case.get('reference')}")
         print(
-            f"{'engine':<28}{'median s':>10}{'min':>9}{'max':>9}{'CPU s':>9}{'x ref':>8}{'x ref CPU':>10}"
+            f"{'engine':<34}{'median s':>10}{'min':>9}{'max':>9}{'CPU s':>9}{'x ref':>8}{'x ref CPU':>10}"
             "  outputs"
         )
         for name, entry in case["engines"].items():
             if "wall_stats" not in entry:
                 status = "skipped: " + entry["skipped"] if "skipped" in entry else "ERROR"
-                print(f"{name:<28}{status}")
+                print(f"{name:<34}{status}")
                 if "error" in entry:
                     print(entry["error"], file=sys.stderr)
                 continue
@@ -517,7 +517,7 @@ def print_summary(record: dict) -> None:
             cpu_ratio = f"{r['cpu']:>10.3f}" if r["cpu"] is not None else f"{'-':>10}"
             check = "equal" if eq["equal"] else f"DIFFER ({eq['detail']})"
             print(
-                f"{name:<28}{w['median']:>10.4f}{w['min']:>9.4f}{w['max']:>9.4f}{c['median']:>9.3f}"
+                f"{name:<34}{w['median']:>10.4f}{w['min']:>9.4f}{w['max']:>9.4f}{c['median']:>9.3f}"
                 f"{r['wall']:>8.3f}{cpu_ratio}  {check}"
             )
     print(f"load after {record['load_after']}")
