@@ -7,10 +7,12 @@ outputs-equal check and the versions are written to benchmarks/results/<domain>/
 
 An engine is a factory ``path/to/file.py:function`` called in the worker with the case's
 keyword arguments; it returns the callable to time (or a dict ``{"run": callable, "threads":
-n, "settings": {...}, "before": callable}``; ``before`` runs untimed before every call, e.g. to
-delete the previous call's output file). The callable returns a small digest (number, list,
-dict, numpy array), or a zero-argument function that computes it after the clock stops; the
-runner compares digests between engines. A factory may raise ``EngineSkip`` (or any
+n, "settings": {...}, "before": callable, "metrics": callable}``; ``before`` runs untimed
+before every call, e.g. to delete the previous call's output file; ``metrics`` returns the
+engine's own measurements of the last call, e.g. the images/s a training run reports).
+CPU seconds include child processes the call started and waited for. The callable returns a
+small digest (number, list, dict, numpy array), or a zero-argument function that computes it
+after the clock stops; the runner compares digests between engines. A factory may raise ``EngineSkip`` (or any
 exception named EngineSkip) to say it does not support a case.
 
 Used from a domain script::
@@ -142,12 +144,23 @@ def _os_threads() -> int | None:
         return None
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process (all threads) and of its finished, waited-for children."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: this process only
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 class _Worker:
     """The process side of one engine: answers setup / run / info requests, one JSON line each."""
 
     def __init__(self) -> None:
         self.call = None
         self.before = None
+        self.metrics = None
         self.declared = {}
 
     def setup(self, request: dict) -> dict:
@@ -159,9 +172,9 @@ class _Worker:
                 self.call = None
                 return {"skipped": str(exc) or "not supported"}
             raise
-        self.before = None
+        self.before = self.metrics = None
         if isinstance(made, dict):
-            self.call, self.before = made["run"], made.get("before")
+            self.call, self.before, self.metrics = made["run"], made.get("before"), made.get("metrics")
             self.declared = {"threads": made.get("threads"), "settings": _json_safe(made.get("settings", {}))}
         else:
             self.call = made
@@ -171,10 +184,12 @@ class _Worker:
     def run(self, request: dict) -> dict:
         if self.before is not None:
             self.before()
-        cpu0, wall0 = time.process_time(), time.perf_counter()
+        cpu0, wall0 = _cpu_seconds(), time.perf_counter()
         output = self.call()
-        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        wall, cpu = time.perf_counter() - wall0, _cpu_seconds() - cpu0
         reply = {"wall": wall, "cpu": cpu}
+        if self.metrics is not None:
+            reply["metrics"] = _json_safe(self.metrics())
         if request.get("want_output"):
             reply["output"] = _json_safe(output() if callable(output) else output)
         return reply
@@ -355,12 +370,17 @@ def _measure_case(
                 continue
             entry["wall"].append(reply["wall"])
             entry["cpu"].append(reply["cpu"])
+            if "metrics" in reply:
+                entry.setdefault("metrics", []).append(reply["metrics"])
             result["order"].append([repeat, proc.engine.name])
     for proc in procs:
         entry = result["engines"][proc.engine.name]
         entry["info"] = proc.request("info", packages=list(proc.engine.packages))
         if entry.get("wall"):
             entry["wall_stats"], entry["cpu_stats"] = _stats(entry["wall"]), _stats(entry["cpu"])
+        if entry.get("metrics"):
+            names = [k for k, v in entry["metrics"][0].items() if isinstance(v, int | float)]
+            entry["metrics_stats"] = {k: _stats([m[k] for m in entry["metrics"]]) for k in names}
     _compare_case(result, reference, rtol, atol)
     return result
 

@@ -28,7 +28,15 @@ ENGINES = textwrap.dedent(
         def before():
             with open(log + ".before", "a") as fh:
                 fh.write("x")
-        return {"run": run, "threads": 1, "settings": {"offset": offset}, "before": before}
+        return {"run": run, "threads": 1, "settings": {"offset": offset}, "before": before,
+                "metrics": lambda: {"rate": float(n), "pid": str(os.getpid())}}
+
+    def child_engine(log, n, **_):
+        import subprocess, sys
+        def run():
+            subprocess.run([sys.executable, "-c", "sum(i * i for i in range(3_000_000))"], check=True)
+            return n
+        return run
 
     def skipping_engine(log, n, **_):
         class EngineSkip(Exception):
@@ -91,6 +99,9 @@ def test_interleaved_order_medians_and_json(engine_file, tmp_path):
     assert case["engines"]["beta"]["info"]["versions"]["pytest"] == pytest.__version__
     assert case["all_outputs_equal"] is True
     assert case["ratios"]["alpha"]["wall"] == 1.0
+    rate = {"median": 100.0, "min": 100.0, "max": 100.0}
+    assert case["engines"]["alpha"]["metrics_stats"] == {"rate": rate}
+    assert len(case["engines"]["alpha"]["metrics"]) == 3
 
     files = list((tmp_path / "results").glob("trivial-*.json"))
     assert len(files) == 1 and files[0].name.endswith("Z.json")
@@ -146,3 +157,11 @@ def test_quick_mode_uses_two_repeats():
     assert runner.parse_args(["--quick"]).repeats == runner.QUICK_REPEATS
     assert runner.parse_args([]).repeats == runner.DEFAULT_REPEATS
     assert runner.parse_args(["--repeats", "9", "--quick"]).repeats == 9
+
+
+def test_cpu_seconds_include_the_child_processes_a_call_waits_for(engine_file, tmp_path):
+    engines = [runner.Engine("parent", f"{engine_file}:child_engine")]
+    record = runner.run("demo", "t", engines, [runner.Case("c", {"log": "", "n": 1})], repeats=1, write=False)
+    entry = record["cases"][0]["engines"]["parent"]
+    # the parent only waits; the child's ~0.1 s or more of arithmetic must be counted
+    assert entry["cpu"][0] > 0.05
