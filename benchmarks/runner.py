@@ -297,7 +297,7 @@ def compare_outputs(reference: Any, other: Any, rtol: float, atol: float) -> tup
     ref_fields, other_fields = _flatten(reference), _flatten(other)
     if set(ref_fields) != set(other_fields):
         return False, None, f"fields differ: {sorted(set(ref_fields) ^ set(other_fields))}"
-    worst = 0.0
+    worst, first_failure = 0.0, ""
     for key, ref_value in ref_fields.items():
         a, b = _as_numbers(ref_value), _as_numbers(other_fields[key])
         if a is None or b is None:
@@ -308,10 +308,10 @@ def compare_outputs(reference: Any, other: Any, rtol: float, atol: float) -> tup
             return False, None, f"{key or 'output'}: length {len(a)} != {len(b)}"
         for x, y in zip(a, b, strict=True):
             diff = abs(x - y)
-            worst = max(worst, diff)
-            if not diff <= atol + rtol * abs(x):
-                return False, worst, f"{key or 'output'}: {x!r} vs {y!r}"
-    return True, worst, ""
+            worst = max(worst, diff)  # the largest difference over every field, not only the first miss
+            if not diff <= atol + rtol * abs(x) and not first_failure:
+                first_failure = f"{key or 'output'}: {x!r} vs {y!r}"
+    return not first_failure, worst, first_failure
 
 
 def _stats(values: list[float]) -> dict[str, float]:
