@@ -216,6 +216,9 @@ def worker_main() -> None:
         request = json.loads(line)
         try:
             reply = getattr(worker, request["cmd"])(request)
+        except SystemExit as exc:  # e.g. a script's argparse running at import
+            reply = {"error": f"SystemExit({exc.code}) while loading or running the engine: a benchmark "
+                     "script must keep its main code under `if __name__ == '__main__':`"}
         except Exception:  # noqa: BLE001 - the parent records the traceback and goes on
             reply = {"error": traceback.format_exc()}
         protocol.write(json.dumps(reply) + "\n")

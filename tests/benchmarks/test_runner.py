@@ -165,3 +165,11 @@ def test_cpu_seconds_include_the_child_processes_a_call_waits_for(engine_file, t
     entry = record["cases"][0]["engines"]["parent"]
     # the parent only waits; the child's ~0.1 s or more of arithmetic must be counted
     assert entry["cpu"][0] > 0.05
+
+
+def test_a_script_that_runs_at_import_is_an_engine_error_not_a_crash(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text("import sys\n\ndef engine():\n    return lambda: 1\n\nsys.exit(2)\n")
+    engines = [runner.Engine("unguarded", f"{script}:engine")]
+    record = runner.run("demo", "t", engines, [runner.Case("c")], repeats=1, write=False)
+    assert "if __name__ == '__main__'" in record["cases"][0]["engines"]["unguarded"]["error"]
