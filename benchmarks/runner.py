@@ -317,6 +317,13 @@ def compare_outputs(reference: Any, other: Any, rtol: float, atol: float) -> tup
     return not first_failure, worst, first_failure
 
 
+def _short(value: Any, keep: int = 3) -> Any:
+    """A long list (e.g. 512 file names) recorded as its length and first items."""
+    if isinstance(value, list) and len(value) > 16:
+        return {"count": len(value), "first": value[:keep]}
+    return value
+
+
 def _stats(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
@@ -344,7 +351,7 @@ def _measure_case(
     """Set up and warm every engine for one case, then time them interleaved."""
     result = {
         "label": case.label,
-        "kwargs": _json_safe(case.kwargs),
+        "kwargs": {k: _short(v) for k, v in _json_safe(case.kwargs).items()},
         "units": case.units,
         "unit_name": case.unit_name,
         "engines": {},

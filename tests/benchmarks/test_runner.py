@@ -119,6 +119,7 @@ def test_interleaved_order_medians_and_json(engine_file, tmp_path):
     ):
         assert field in saved, field
     assert saved["cases"][0]["engines"]["beta"]["wall"] == case["engines"]["beta"]["wall"]
+    assert saved["cases"][0]["kwargs"] == {"log": str(log), "n": 100}
     assert len(saved["git"]["commit"]) == 40
 
 
@@ -173,3 +174,12 @@ def test_a_script_that_runs_at_import_is_an_engine_error_not_a_crash(tmp_path):
     engines = [runner.Engine("unguarded", f"{script}:engine")]
     record = runner.run("demo", "t", engines, [runner.Case("c")], repeats=1, write=False)
     assert "if __name__ == '__main__'" in record["cases"][0]["engines"]["unguarded"]["error"]
+
+
+def test_long_case_arguments_are_recorded_short(engine_file, tmp_path):
+    engines = [runner.Engine("alpha", f"{engine_file}:counting_engine")]
+    case = runner.Case(
+        "c", {"log": str(tmp_path / "calls.log"), "n": 3, "skip_labels": [str(i) for i in range(20, 60)]}
+    )
+    record = runner.run("demo", "t", engines, [case], repeats=1, write=False)
+    assert record["cases"][0]["kwargs"]["skip_labels"] == {"count": 40, "first": ["20", "21", "22"]}
