@@ -168,8 +168,9 @@ class Encoder:
         """The rows of ``texts`` in each batch :meth:`encode` runs, in run order.
 
         Texts are sorted by token length and cut every ``batch_size``, so that padding (and
-        the attention/matmul work on it) stays minimal. The int8 model quantises each batch
-        as a whole, so a vector depends on its batch: every engine runs these batches.
+        the attention/matmul work on it) stays minimal. A vector may depend on its batch (its
+        padded width; an encoder that quantises activations per batch), so every engine runs
+        these same batches.
         """
         return _plan(self.tokenizer.encode_batch(texts), batch_size)
 

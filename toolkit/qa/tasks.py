@@ -154,15 +154,16 @@ def _answer_questions(questions: list, source: Any) -> list[dict[str, Any]]:
 
 
 def answer_on(engine: EngineSpec, system: Any, source: SystemSource | None, questions: list,
-              advance: Callable[[float], None] | None = None,
+              advance: Callable[[float], None] | None = None, shared_path: str | Path | None = None,
               questions_per_task: int = QUESTIONS_PER_TASK) -> list[dict[str, Any]]:
     """Per-question rows (as :func:`~mstool.toolkit.qa.evaluate.score_question` gives them), in
-    order: with ``system`` in-process, else on workers that load ``source``."""
+    order: with ``system`` in-process, else on workers that load ``source`` (``shared_path``: a
+    folder they must see, checked first)."""
     if not questions:
         return []
     tasks = [questions[i:i + questions_per_task] for i in range(0, len(questions), questions_per_task)]
     per_task = len(questions) / len(tasks)
     results = map_tasks(partial(_answer_questions, source=system if engine.in_process else source), tasks,
-                        engine=engine, description="qa eval",
+                        engine=engine, description="qa eval", shared_path=shared_path,
                         progress=(lambda n: advance(n * per_task)) if advance else None)
     return [row for rows in results for row in rows]
