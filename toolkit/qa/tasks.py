@@ -129,14 +129,13 @@ class SystemSource:
         return cls(index, encoder, settings.model_dump_json(), reader, options,
                    (_fingerprint(index), _fingerprint(reader)))
 
-    def load(self) -> Any:
+    def load(self, encoder: Encoder) -> Any:
         """The :class:`~mstool.toolkit.qa.pipeline.QASystem` the client built, rebuilt here."""
         from mstool.schemas.qa import QARecipe
         from mstool.toolkit.qa.index import load_index
         from mstool.toolkit.qa.pipeline import QASystem
         from mstool.toolkit.qa.reader import OnnxReader
 
-        encoder = worker_cached(("qa-encoder", self.encoder), self.encoder.load)
         reader = None
         if self.reader_path is not None:
             reader = OnnxReader(self.reader_path, self.encoder.tokenizer_path, **dict(self.reader_options))
@@ -147,8 +146,11 @@ class SystemSource:
 def _answer_questions(questions: list, source: Any) -> list[dict[str, Any]]:
     from mstool.toolkit.qa.evaluate import score_question, titles_to_ids
 
-    system = source if not isinstance(source, SystemSource) else worker_cached(("qa-system", source),
-                                                                               source.load)
+    system = source
+    if isinstance(source, SystemSource):
+        # one at a time: worker_cached holds its lock while it builds
+        encoder = worker_cached(("qa-encoder", source.encoder), source.encoder.load)
+        system = worker_cached(("qa-system", source), partial(source.load, encoder))
     by_title = titles_to_ids(system.index.titles)
     return [score_question(system, question, by_title) for question in questions]
 
