@@ -9,7 +9,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mstool.cli.options import JsonOption, SeedOption, SetOption, apply_local_json, recipe_overrides
+from mstool.cli.options import (
+    JsonOption,
+    ProcessesOption,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+    apply_local_json,
+    recipe_overrides,
+)
 from mstool.cli.output import emit, progress_bar, warn
 from mstool.toolkit.extras import require_extra
 
@@ -24,6 +32,7 @@ Example: mstool audit recipes/audit.yaml
 Example: mstool audit --model m.keras --data d.npz --attack pgd --eps 0.1
 Example: mstool audit --model m.keras --data d.npz --standard --eps 0.1
 Example: mstool audit recipes/adversarial_digits.yaml   (model -> hardened model -> re-audit)
+Example: mstool audit recipes/audit.yaml --processes 4   (attacks x sample batches on 4 processes)
 """
 
 
@@ -170,6 +179,8 @@ def audit_command(
         typer.Option("--trust-model", help="Allow a SavedModel: it is a program and can run any graph op."),
     ] = False,
     seed: SeedOption = None,
+    scheduler: SchedulerOption = None,
+    processes: ProcessesOption = None,
     overrides: SetOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -180,8 +191,12 @@ def audit_command(
     from mstool.toolkit.audit.runner import run_audit, total_steps
     from mstool.toolkit.errors import WorkFailed
     from mstool.toolkit.io import load_recipe, recipe_dir
+    from mstool.toolkit.workers import engine_from_options
 
     apply_local_json(json_output)
+    engine = engine_from_options(scheduler, processes)
+    if not engine.in_process:
+        require_extra("dask", f"mstool audit on Dask ({engine.describe()})")
     _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [], standard)
     sets = recipe_overrides(_shell_overrides(
         model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output,
@@ -200,7 +215,7 @@ def audit_command(
                 section.trust = True
     base = recipe_dir(recipe)
     with progress_bar("audit", total_steps(spec)) as advance:
-        outcome = run_audit(spec, base, step=lambda text: advance(info=text))
+        outcome = run_audit(spec, base, step=lambda text, amount=1: advance(amount, info=text), engine=engine)
     report = outcome.report
     for line in report.warnings:
         warn(line)

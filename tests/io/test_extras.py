@@ -61,12 +61,13 @@ def test_every_extra_in_pyproject_is_known_and_all_covers_the_fields():
 
     declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert set(extras.EXTRA_MODULES) | {"all", "dev"} == set(declared)
-    assert declared["all"] == ["mstool[qsim,qsim-opt,md,convert,audit,train,preprocess,qa]"]
+    assert declared["all"] == ["mstool[qsim,qsim-opt,md,convert,audit,train,preprocess,qa,dask]"]
 
 
 def test_help_imports_no_optional_package():
     code = ("import sys; from mstool.cli.app import app; "
-            "heavy = {'onnx', 'onnxruntime', 'tensorflow', 'keras', 'PIL', 'simplejpeg', 'tokenizers'}; "
+            "heavy = {'onnx', 'onnxruntime', 'tensorflow', 'keras', 'PIL', 'simplejpeg', 'tokenizers', "
+            "'distributed'}; "
             "print(sorted(heavy & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -40,19 +40,19 @@ def _training_set(recipe: AuditRecipe, base: Path, model: object) -> tuple[np.nd
 
 
 def run_hardening(
-    recipe: AuditRecipe, base: Path, step: Callable[[str], None] | None = None
+    recipe: AuditRecipe, base: Path, step: Callable[..., None] | None = None, engine=None,  # noqa: ANN001
 ):  # noqa: ANN201 - an AuditOutcome (runner imports this module)
     """Audit, harden by adversarial training, audit the hardened model; the second outcome's
     report carries ``hardening`` with the training log and the before/after rows."""
     from mstool.toolkit.audit.runner import _preprocess, run_audit
 
-    step = step or (lambda _: None)
+    step = step or (lambda *_: None)
     section = recipe.harden
     model_path = resolve_model_path(resolve_path(recipe.model.path, base))
     model = load_trainable(model_path)
     x, y = _training_set(recipe, base, model)
     plain = recipe.model_copy(update={"harden": None}, deep=True)
-    before = run_audit(plain, base, step)
+    before = run_audit(plain, base, step, engine)
     settings = HardenSettings(
         eps=section.eps, attack=section.attack, steps=section.steps, ratio=section.ratio,
         epochs=section.epochs, batch_size=section.batch_size, learning_rate=section.learning_rate,
@@ -63,7 +63,7 @@ def run_hardening(
     after_recipe = plain.model_copy(deep=True)
     after_recipe.model.path = str(out.resolve())
     after_recipe.model.format = "keras"
-    after = run_audit(after_recipe, base, step)
+    after = run_audit(after_recipe, base, step, engine)
     after.report.hardening = {
         "model": str(out),
         "from_model": recipe.model.path,

@@ -8,27 +8,32 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from mstool.schemas.audit import AttackSection, AuditRecipe, AuditReport, ModelSection, ResultRow, Summary
-from mstool.toolkit.audit.attacks import (
-    AttackJob,
-    attack_norm,
-    get_attack,
-    run_attack,
-    within_threshold,
-)
+from mstool.toolkit.audit.attacks import attack_norm, get_attack, within_threshold
 from mstool.toolkit.audit.attacks.base import random_targets, resolve_params
-from mstool.toolkit.audit.attacks.perturbations import apply_perturbation, get_perturbation
+from mstool.toolkit.audit.attacks.perturbations import get_perturbation
 from mstool.toolkit.audit.data import check_range, declared_range, load_images, select_samples
 from mstool.toolkit.audit.defences import defended_classifier, evaluate_detector, get_transform
 from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
 from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
 from mstool.toolkit.audit.standard import check_budget, standard_evaluation
+from mstool.toolkit.audit.tasks import (
+    SAMPLES_PER_TASK,
+    AttackTask,
+    ModelSource,
+    PerturbationTask,
+    TaskResult,
+    run_task,
+    sample_batches,
+)
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.io.recipes import resolve_path
+from mstool.toolkit.workers import EngineSpec, map_tasks
 
 
 @dataclass
@@ -56,6 +61,7 @@ class _Context:
     detection: dict | None = None
     perturbed: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    source: ModelSource | None = None  # how a worker process loads ``clf`` itself
 
 
 def _preprocess(recipe: AuditRecipe) -> Preprocess:
@@ -144,7 +150,11 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
         if spec.budget == "eps" and norm in ("linf", "l2"):
             for eps in section.eps:
                 check_budget(eps, norm, clf, x.shape[1:], f"attacks[{i}].eps")
-    return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes)
+    model = recipe.model
+    source = ModelSource.describe(clf, resolve_path(model.path, base), model.format, model.whitebox,
+                                  recipe.batch_size, model.trust, recipe.defence)
+    return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes,
+                    source=source)
 
 
 def _row_from(
@@ -180,71 +190,95 @@ def _row_from(
     )
 
 
-def _run_attack_section(
-    ctx: _Context, index: int, section: AttackSection, step: Callable[[str], None]
-) -> None:
+@dataclass
+class _MethodTasks:
+    """The tasks of one method at one budget, and what turns their results into report rows."""
+
+    kind: str  # the attack's family, or "perturbation"
+    name: str
+    norm: str
+    budget: float | None
+    rows: np.ndarray  # the samples the tasks cover, in task order
+    tasks: list
+    thresholds: list[float | None] = field(default_factory=list)  # minimal attacks: eps thresholds
+    targets: np.ndarray | None = None
+    targeted: bool = False
+
+
+def _attack_tasks(ctx: _Context, index: int, section: AttackSection) -> list[_MethodTasks]:
     spec = get_attack(section.name)
     if spec.family == "whitebox" and not ctx.clf.whitebox:
         ctx.warnings.append(f"skipped white-box attack '{spec.name}': the model is audited black-box")
-        return
+        return []
     params = resolve_params(spec, section.params, where=f"attacks[{index}].params", quick=ctx.recipe.quick)
     norm = attack_norm(spec, params)
     attacked = np.flatnonzero(ctx.clean_pred == ctx.y)
     rng_targets = np.random.default_rng([ctx.recipe.seed, index, 7])
     targets_all = random_targets(ctx.y, ctx.clf.num_classes, rng_targets) if section.targeted else None
+    batches = sample_batches(attacked, SAMPLES_PER_TASK if spec.per_sample else max(len(attacked), 1))
     budgets: list[float | None] = list(section.eps) if spec.budget == "eps" else [None]
+    planned = []
     for j, eps in enumerate(budgets):
-        step(f"{spec.name} eps={eps}" if eps is not None else spec.name)
-        job = AttackJob(
-            ctx.clf,
-            ctx.x[attacked],
-            ctx.y[attacked],
-            eps,
-            np.random.default_rng([ctx.recipe.seed, index, j]),
-            norm=norm,
-            targets=None if targets_all is None else targets_all[attacked],
-            max_queries=section.queries,
-            params=dict(params),
-        )
-        ctx.clf.queries = 0
-        start = time.perf_counter()
-        found = run_attack(spec, job) if len(attacked) else ctx.x[attacked]
-        seconds = time.perf_counter() - start
-        queries = int(round(ctx.clf.queries / max(len(attacked), 1))) if spec.family == "blackbox" else 0
-        x_adv = ctx.x.copy()
-        x_adv[attacked] = found
+        tasks = [
+            AttackTask(spec.name, dict(params), norm, eps, (ctx.recipe.seed, index, j), b, ctx.x[rows],
+                       ctx.y[rows], None if targets_all is None else targets_all[rows], section.queries)
+            for b, rows in enumerate(batches)
+        ]
         thresholds = [eps] if spec.budget == "eps" else (section.eps or [None])
-        for threshold in thresholds:
-            limited = x_adv if spec.budget == "eps" else within_threshold(x_adv, ctx.x, threshold, norm)
-            ctx.outcome_rows.append(
-                _row_from(
-                    ctx,
-                    spec.name,
-                    spec.family,
-                    norm,
-                    threshold,
-                    limited,
-                    seconds,
-                    queries,
-                    targets_all,
-                    section.targeted,
-                )
-            )
+        planned.append(_MethodTasks(spec.family, spec.name, norm, eps, attacked, tasks, list(thresholds),
+                                    targets_all, section.targeted))
+    return planned
 
 
-def _run_perturbations(ctx: _Context, step: Callable[[str], None]) -> None:
+def _perturbation_tasks(ctx: _Context) -> list[_MethodTasks]:
     low, high = ctx.recipe.preprocess.input_range
+    every = np.arange(len(ctx.x))
+    batches = sample_batches(every, SAMPLES_PER_TASK)
+    planned = []
     for i, section in enumerate(ctx.recipe.perturbations):
         name = get_perturbation(section.name)
         for severity in section.severities:
-            step(f"{name} severity={severity}")
-            rng = np.random.default_rng([ctx.recipe.seed, 1000 + i, severity])
-            start = time.perf_counter()
-            x_p = apply_perturbation(name, ctx.x, severity, low, high, rng)
-            seconds = time.perf_counter() - start
-            ctx.outcome_rows.append(
-                _row_from(ctx, name, "perturbation", "l2", float(severity), x_p, seconds, 0, None, False)
-            )
+            tasks = [PerturbationTask(name, severity, low, high, (ctx.recipe.seed, 1000 + i, severity), b,
+                                      ctx.x[rows]) for b, rows in enumerate(batches)]
+            planned.append(_MethodTasks("perturbation", name, "l2", float(severity), every, tasks))
+    return planned
+
+
+def _add_rows(ctx: _Context, method: _MethodTasks, results: list[TaskResult]) -> None:
+    """Report rows of one method at one budget from its tasks' results (evaluated here)."""
+    seconds = sum(r.seconds for r in results)
+    x_adv = ctx.x.copy()
+    if len(method.rows):
+        x_adv[method.rows] = np.concatenate([r.x for r in results])
+    if method.kind == "perturbation":
+        ctx.outcome_rows.append(
+            _row_from(ctx, method.name, "perturbation", "l2", method.budget, x_adv, seconds, 0, None, False))
+        return
+    queries = sum(r.queries for r in results)
+    per_sample = int(round(queries / max(len(method.rows), 1))) if method.kind == "blackbox" else 0
+    bounded = get_attack(method.name).budget == "eps"
+    for threshold in method.thresholds:
+        limited = x_adv if bounded else within_threshold(x_adv, ctx.x, threshold, method.norm)
+        ctx.outcome_rows.append(
+            _row_from(ctx, method.name, method.kind, method.norm, threshold, limited, seconds, per_sample,
+                      method.targets, method.targeted))
+
+
+def _run_methods(ctx: _Context, engine: EngineSpec, step: Callable[..., None]) -> None:
+    """Every attack and perturbation, as tasks on ``engine``; rows in recipe order."""
+    planned = [m for i, s in enumerate(ctx.recipe.attacks) for m in _attack_tasks(ctx, i, s)]
+    planned += _perturbation_tasks(ctx)
+    tasks = [t for m in planned for t in m.tasks]
+    if not tasks:
+        return
+    per_task = len(planned) / len(tasks)  # the progress bar counts methods x budgets
+    source: Classifier | ModelSource = ctx.clf if engine.in_process else ctx.source
+    results = map_tasks(partial(run_task, source=source), tasks, engine=engine, description="audit",
+                        progress=lambda n: step("attacks and perturbations", n * per_task))
+    start = 0
+    for method in planned:
+        _add_rows(ctx, method, results[start:start + len(method.tasks)])
+        start += len(method.tasks)
 
 
 def _run_standard(ctx: _Context, step: Callable[[str], None]) -> None:
@@ -286,23 +320,25 @@ def total_steps(recipe: AuditRecipe) -> int:
 
 
 def run_audit(
-    recipe: AuditRecipe, base: Path | None = None, step: Callable[[str], None] | None = None
+    recipe: AuditRecipe, base: Path | None = None, step: Callable[..., None] | None = None,
+    engine: EngineSpec | None = None,
 ) -> AuditOutcome:
-    """Run a whole audit; ``step(description)`` is called before each method and budget.
-    With a ``harden`` section: audit, adversarial training, and the audit of the hardened model."""
+    """Run a whole audit; ``step(description, amount=1)`` reports progress in the units of
+    :func:`total_steps`. With a ``harden`` section: audit, adversarial training, and the audit
+    of the hardened model. ``engine``: where the attack and perturbation tasks run
+    (default in-process); the report is the same on every engine."""
     base = base or Path.cwd()
+    engine = engine or EngineSpec()
     if recipe.harden is not None:
         from mstool.toolkit.audit.before_after import run_hardening
 
         _validate_sections(recipe)
-        return run_hardening(recipe, base, step)
+        return run_hardening(recipe, base, step, engine)
     ctx = prepare(recipe, base)
-    step = step or (lambda _: None)
+    step = step or (lambda *_: None)
     if recipe.standard is not None:
         _run_standard(ctx, step)
-    for i, section in enumerate(recipe.attacks):
-        _run_attack_section(ctx, i, section, step)
-    _run_perturbations(ctx, step)
+    _run_methods(ctx, engine, step)
     if recipe.detector is not None:
         _run_detector(ctx, step)
     report = _build_report(ctx, base)

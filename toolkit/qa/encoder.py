@@ -106,6 +106,11 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
+def _plan(encodings: list, batch_size: int) -> list[np.ndarray]:
+    order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+    return [order[start:start + batch_size] for start in range(0, len(encodings), batch_size)]
+
+
 class Encoder:
     """Embed texts with an ONNX sentence encoder; ``identity`` names the exact model.
 
@@ -159,21 +164,29 @@ class Encoder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 
+    def plan_batches(self, texts: list[str], batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
+        """The rows of ``texts`` in each batch :meth:`encode` runs, in run order.
+
+        Texts are sorted by token length and cut every ``batch_size``, so that padding (and
+        the attention/matmul work on it) stays minimal. A vector may depend on its batch (its
+        padded width; an encoder that quantises activations per batch), so every engine runs
+        these same batches.
+        """
+        return _plan(self.tokenizer.encode_batch(texts), batch_size)
+
+    def encode_batch(self, texts: list[str]) -> np.ndarray:
+        """Vectors of one batch exactly as :meth:`encode` computes it (for work split by batch)."""
+        return self._run_batch(self.tokenizer.encode_batch(texts))
+
     def encode(self, texts: list[str], batch_size: int = BATCH_SIZE,
                advance: Callable[[int], None] | None = None) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text.
-
-        All texts are tokenised in one call, then run in batches of similar token
-        length so that padding (and the attention/matmul work on it) stays minimal.
-        """
+        """Unit-length float32 vectors, one row per text (batches of :meth:`plan_batches`)."""
         if not texts:
             dim = self.identity.dim if hasattr(self, "identity") else 0
             return np.zeros((0, dim), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(texts)
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         result: np.ndarray | None = None
-        for start in range(0, len(texts), batch_size):
-            rows = order[start:start + batch_size]
+        for rows in _plan(encodings, batch_size):
             vectors = self._run_batch([encodings[i] for i in rows])
             if result is None:
                 result = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)

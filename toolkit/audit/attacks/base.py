@@ -76,6 +76,7 @@ class AttackSpec:
     defaults: dict[str, Any]
     summary: str
     quick: dict[str, Any] = field(default_factory=dict)  # cheaper settings (``quick: true``)
+    per_sample: bool = True  # each sample's result is its own (False: runs on all samples at once)
 
 
 ATTACKS: dict[str, AttackSpec] = {}
@@ -91,13 +92,16 @@ def register(
     defaults: dict[str, Any] | None = None,
     summary: str = "",
     quick: dict[str, Any] | None = None,
+    per_sample: bool = True,
 ) -> Callable:
-    """Decorator adding an attack function to :data:`ATTACKS`."""
+    """Decorator adding an attack function to :data:`ATTACKS`; ``per_sample=False`` for an attack
+    whose samples share a result (a universal perturbation), so it is never split into batches."""
 
     def wrap(fn: Callable[[AttackJob], np.ndarray]) -> Callable[[AttackJob], np.ndarray]:
         doc = summary or (fn.__doc__ or "").strip().splitlines()[0]
         ATTACKS[name] = AttackSpec(
-            name, fn, family, norm, budget, targeted, dict(defaults or {}), doc, dict(quick or {})
+            name, fn, family, norm, budget, targeted, dict(defaults or {}), doc, dict(quick or {}),
+            per_sample,
         )
         return fn
 

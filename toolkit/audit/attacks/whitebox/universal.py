@@ -12,6 +12,7 @@ from mstool.toolkit.audit.attacks.base import AttackJob, normalize, project, reg
 @register(
     "universal",
     family="whitebox",
+    per_sample=False,
     norm="linf",
     targeted=False,
     defaults={"norm": "linf", "epochs": 10, "step_size": None, "batch": 32},

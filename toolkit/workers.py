@@ -1,0 +1,231 @@
+"""The one engine for batch work that splits by item: a plain loop, or Dask distributed.
+
+Without ``--scheduler``/``--processes`` tasks run in this process, one after the other;
+with them, through a ``distributed.Client`` (a local cluster or an existing scheduler).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import threading
+import warnings
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.extras import require_extra
+
+SCHEDULER_ENV = "MSTOOL_SCHEDULER"
+CONNECT_TIMEOUT_S = 5  # with the import of Dask, a dead address is reported well within 10 s
+WORKERS_TIMEOUT_S = 10
+PROBE_PREFIX = ".mstool-probe-"
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Where tasks run: ``scheduler`` (a Dask address), ``processes`` (a local cluster) or neither.
+
+    >>> EngineSpec(None, None).in_process, EngineSpec(None, 2).in_process
+    (True, False)
+    """
+
+    scheduler: str | None = None
+    processes: int | None = None
+
+    @property
+    def in_process(self) -> bool:
+        """True when neither a scheduler nor a process count is set (the plain loop)."""
+        return self.scheduler is None and self.processes is None
+
+    def describe(self) -> str:
+        """A few words for logs and reports.
+
+        >>> EngineSpec(None, 2).describe(), EngineSpec().describe()
+        ('dask: 2 local processes', 'in-process')
+        """
+        if self.scheduler is not None:
+            return f"dask: scheduler {self.scheduler}"
+        if self.processes is not None:
+            return f"dask: {self.processes} local process{'es' if self.processes != 1 else ''}"
+        return "in-process"
+
+
+def engine_from_options(scheduler: str | None, processes: int | None) -> EngineSpec:
+    """The engine the command-line options (and ``MSTOOL_SCHEDULER``) ask for.
+
+    ``--processes`` wins over the environment variable; both options at once is an error.
+
+    >>> engine_from_options(None, 2)
+    EngineSpec(scheduler=None, processes=2)
+    >>> engine_from_options(None, None).in_process or bool(os.environ.get(SCHEDULER_ENV))
+    True
+    """
+    if scheduler is not None and processes is not None:
+        raise InputError("give --scheduler or --processes, not both", where="--processes")
+    if processes is not None and processes < 1:
+        raise InputError(f"must be at least 1, got {processes}", where="--processes")
+    if scheduler is None and processes is None:
+        scheduler = os.environ.get(SCHEDULER_ENV, "").strip() or None
+    if scheduler is not None and not scheduler.strip():
+        raise InputError("empty scheduler address", where="--scheduler")
+    return EngineSpec(scheduler=scheduler, processes=processes)
+
+
+def map_tasks(
+    fn: Callable[[Item], Result],
+    items: Iterable[Item],
+    *,
+    engine: EngineSpec,
+    description: str,
+    shared_path: str | os.PathLike | None = None,
+    retries: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> list[Result]:
+    """``[fn(item) for item in items]``, in input order, on the chosen engine.
+
+    In-process it is that loop. On Dask each item is one task (``fn`` and the items are
+    pickled, so ``fn`` must be importable or a ``functools.partial``); a task whose worker
+    dies or that raises is retried up to ``retries`` times, and a task that still fails
+    raises its own exception here. ``shared_path``: a folder every worker must see (checked
+    before anything is submitted). ``progress(n)`` is called as tasks finish (the CLI passes
+    its Rich bar's ``advance``); ``description`` names the tasks in errors and on the
+    Dask dashboard.
+
+    >>> map_tasks(lambda x: x * x, [1, 2, 3], engine=EngineSpec(), description="squares")
+    [1, 4, 9]
+    """
+    items = list(items)
+    if engine.in_process:
+        results = []
+        for item in items:
+            results.append(fn(item))
+            if progress is not None:
+                progress(1)
+        return results
+    require_extra("dask", f"{description} on Dask ({engine.describe()})")
+    from distributed import as_completed
+
+    with dask_client(engine) as client:
+        if shared_path is not None:
+            check_shared_path(client, shared_path)
+        keys = [f"{_key_prefix(description)}-{index}-{secrets.token_hex(4)}" for index in range(len(items))]
+        futures = client.map(fn, items, key=keys, retries=retries, pure=False)
+        try:
+            for future in as_completed(futures):
+                future.result()  # raises the task's own error at once, after its retries
+                if progress is not None:
+                    progress(1)
+            return [future.result() for future in futures]
+        finally:
+            client.cancel(futures)
+
+
+def _key_prefix(description: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", description).strip("_")[:40] or "task"
+
+
+@contextmanager
+def dask_client(engine: EngineSpec) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``engine``: a new local cluster, or the scheduler's address.
+
+    An address that does not answer within ``CONNECT_TIMEOUT_S`` is an ``InputError``
+    naming it (exit 2); so is a scheduler without workers after ``WORKERS_TIMEOUT_S``.
+    """
+    require_extra("dask", f"the Dask engine ({engine.describe()})")
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    if engine.scheduler is None:
+        processes = int(engine.processes or 1)
+        numba_threads = str(max(1, (os.cpu_count() or 1) // processes))
+        with warnings.catch_warnings():
+            # The scheduler's HTTP port falls back to a free one when 8787 is taken: no news.
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
+            cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR,
+                                   env={"NUMBA_NUM_THREADS": numba_threads})
+        with cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(engine.scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError(f"the Dask scheduler did not answer within {CONNECT_TIMEOUT_S} s "
+                         f"({type(err).__name__})", where=f"--scheduler {engine.scheduler}") from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+        except (OSError, TimeoutError) as err:
+            raise InputError(f"the Dask scheduler has no workers after {WORKERS_TIMEOUT_S} s",
+                             where=f"--scheduler {engine.scheduler}") from err
+        yield client
+
+
+def check_shared_path(client: Any, folder: str | os.PathLike) -> None:
+    """Raise ``InputError`` unless every worker of ``client`` reads a probe file written here.
+
+    Outputs written by tasks land in ``folder``, so a worker on a machine that does not
+    mount it must be found before any work starts.
+    """
+    folder = Path(folder).expanduser().resolve()
+    if not folder.is_dir():
+        raise InputError("not a folder", where=str(folder))
+    token = secrets.token_hex(16)
+    probe = folder / f"{PROBE_PREFIX}{os.getpid()}-{token[:8]}"
+    try:
+        probe.write_text(token)
+    except OSError as err:
+        raise InputError(f"cannot write there ({err.strerror})", where=str(folder)) from None
+    try:
+        seen = client.run(_read_probe, str(probe))
+    finally:
+        probe.unlink(missing_ok=True)
+    blind = sorted(worker for worker, text in seen.items() if text != token)
+    if blind or not seen:
+        raise InputError(f"workers cannot see {folder} (a shared filesystem is needed): "
+                         f"{', '.join(blind) or 'no workers'}")
+
+
+def _read_probe(path: str) -> str | None:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return None
+
+
+_CACHE: dict[Hashable, Any] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def worker_cached(key: Hashable, factory: Callable[[], Result]) -> Result:
+    """``factory()`` built once per process (per Dask worker process) and kept under ``key``.
+
+    Tasks use it for what is slow to build and the same for every task (a loaded model).
+
+    >>> calls = []
+    >>> first = worker_cached(("doc", 1), lambda: calls.append(1) or [0.5])
+    >>> worker_cached(("doc", 1), lambda: calls.append(1) or [0.5]) is first, len(calls)
+    (True, 1)
+    """
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = factory()
+        return _CACHE[key]
+
+
+def clear_worker_cache() -> None:
+    """Forget every object :func:`worker_cached` kept in this process.
+
+    >>> clear_worker_cache()
+    """
+    with _CACHE_LOCK:
+        _CACHE.clear()
