@@ -167,9 +167,9 @@ def fit(
 ) -> None:
     """Train the built-in ML potential on classical energies and forces."""
     apply_local_json(json_output)
-    from mstool.toolkit.extras import require_extra
+    from mstool.toolkit.extras import require
 
-    require_extra("train", "mstool simulate fit")
+    require("tensorflow", "train", "mstool simulate fit")
     from mstool.schemas.md import MLFitRecipe
     from mstool.toolkit.io.atomic import check_writable
     from mstool.toolkit.io.locks import output_lock

@@ -54,7 +54,7 @@ def neighbor_matrix(positions: np.ndarray, box: np.ndarray | None, cutoff: float
 
     >>> pos = np.array([[0.0, 0, 0], [0.1, 0, 0], [0.9, 0, 0]])
     >>> nbr, shift, mask, need = neighbor_matrix(pos, np.array([1.0, 1, 1]), 0.3, 2)
-    >>> nbr[0].tolist(), mask[0].tolist(), shift[0, 1].tolist(), need
+    >>> nbr[0].tolist(), mask[0].tolist(), (shift[0, 1] + 0.0).tolist(), need
     ([1, 2], [1.0, 1.0], [-1.0, 0.0, 0.0], 2)
     """
     d = positions[None, :, :] - positions[:, None, :]  # d[i, j] = r_j - r_i
@@ -91,11 +91,13 @@ def build_ml_potential(section, system, base_dir, constraints: str = "none"):
     """The ML term a recipe's ``ml_potential`` section describes, and the system whose classical
     terms go with it (without the selection's internal terms in ``replace`` mode with a selection).
     The term is evaluated once here, so a bad model stops the run before anything is written."""
+    from mstool.toolkit.extras import require
     from mstool.toolkit.io.recipes import resolve_path
     from mstool.toolkit.md.constraints import constraints_for
     from mstool.toolkit.md.ml_mixed import check_constraints_kept_whole, classical_outside
     from mstool.toolkit.md.selection import select_atoms
 
+    require("tensorflow", "train", "ML potentials (ml_potential.model)")
     path = resolve_path(section.model, base_dir)
     model = load_keras_model(path)
     field = "ml_potential.selection"

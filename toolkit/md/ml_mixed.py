@@ -29,9 +29,11 @@ def classical_outside(system, atoms: np.ndarray):
     >>> from mstool.toolkit.md.data import bundled
     >>> from mstool.toolkit.md.amber import load_amber
     >>> s = load_amber(*bundled("ala2_vacuum"))
-    >>> mm = classical_outside(s, np.arange(6))  # the ACE cap
-    >>> len(s.bond_atoms) - len(mm.bond_atoms), len(mm.exclusions) - len(s.exclusions) > 0
-    (5, True)
+    >>> mm = classical_outside(s, np.arange(6, 16))  # the alanine residue
+    >>> [len(getattr(s, k)) - len(getattr(mm, k)) for k in ("bond_atoms", "pair14_atoms")]
+    [9, 15]
+    >>> len(mm.exclusions) - len(s.exclusions)  # the selection's other pairs, now excluded
+    7
     """
     inside = np.zeros(system.n_atoms, dtype=bool)
     inside[atoms] = True
