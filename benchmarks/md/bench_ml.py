@@ -134,9 +134,15 @@ def stage_reference(ml_steps: int, reference_steps: int, scratch: Path) -> dict:
 
 def stage_phipsi(model: str, ml_steps: int, scratch: Path) -> dict:
     """ML-MD at 300 K against the classical reference (run the reference stage first)."""
-    reference = json.loads((RESULTS / "reference.json").read_text())
     ml = run_md([f"ml_potential.model={model}"] + COMMON + [f"steps={ml_steps}", "seed=12"], scratch, "ml")
-    p_ref, p_ml = np.array(reference["histograms"]["reference"]), histogram(ml["angles"])
+    p_ml = histogram(ml["angles"])
+    (RESULTS / "phipsi_ml_histogram.json").write_text(json.dumps(
+        {"histogram": p_ml.tolist(), "ms_per_step": ml["ms_per_step"],
+         "mean_temperature": float(np.mean(ml["obs"]["temperature"][10:]))}))
+    while not (RESULTS / "reference.json").exists():  # the reference stage may still be running
+        time.sleep(10)
+    reference = json.loads((RESULTS / "reference.json").read_text())
+    p_ref = np.array(reference["histograms"]["reference"])
     return {"bins_deg": 30, "ml_steps": ml_steps, "reference_steps": reference["reference_steps"],
             "js_ml_vs_reference": js_distance(p_ml, p_ref),
             "js_classical_same_length_vs_reference": reference["js_classical_same_length_vs_reference"],

@@ -198,3 +198,17 @@ def test_fit_writes_a_model_that_loads_in_a_fresh_process(tmp_path, monkeypatch)
             "print(np.isfinite(t.energy_forces(s.positions, None)[1]).all())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.stdout.strip().endswith("True"), out.stderr[-2000:]
+
+
+def test_shipped_recipe_runs_md_with_the_learned_potential(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    recipe = REPO_ROOT / "recipes" / "ml_ala2.yaml"
+    sets = ["steps=20", "output.positions_every=10", "minimisation.max_iterations=20",
+            "output.checkpoint=null"]
+    result = run_cli("--json", "simulate", str(recipe), *[arg for s in sets for arg in ("--set", s)])
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["run"]["steps"] == 20 and out["run"]["frames"] == 3
+    energies = out["energies"]
+    assert energies["potential"] == pytest.approx(energies["ml"]) and energies["bond"] == 0.0
+    assert np.isfinite(energies["ml"])
