@@ -201,6 +201,7 @@ class MLTrainingSection(Section):
     learning_rate: PositiveFloat = 2e-3
     final_learning_rate: PositiveFloat = 2e-5
     energy_weight: float = Field(default=0.1, ge=0.0)  # relative to the force term (both standardised)
+    jit_compile: bool = True  # XLA for the training step (compiles once: worth it beyond a few epochs)
 
 
 class MLFitRecipe(Recipe):

@@ -180,7 +180,8 @@ def test_parameter_gradients_through_the_energy():
 def test_fit_writes_a_model_that_loads_in_a_fresh_process(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     recipe = REPO_ROOT / "recipes" / "ml_ala2_fit.yaml"
-    sets = ["sampling.steps=400", "sampling.every=20", "training.epochs=2", "architecture.hidden=[8]",
+    sets = ["sampling.steps=400", "sampling.every=20", "training.epochs=2", "training.jit_compile=false",
+            "architecture.hidden=[8]",
             "output=tiny.keras", "dataset=tiny.npz"]
     args = ["--json", "simulate", "fit", str(recipe)]
     for s in sets:

@@ -95,7 +95,8 @@ class Trainer:
         optimizer = tf.keras.optimizers.Adam(schedule)
         fvar, evar, w_e = self.force_var, self.energy_var, s.energy_weight
 
-        @tf.function(jit_compile=True)  # XLA: 0.63 s vs 0.81 s per batch of 32 ala2 frames (loaded 2 cores)
+        # XLA: 0.63 s vs 0.81 s per batch of 32 ala2 frames (loaded 2 cores), after a long compile
+        @tf.function(jit_compile=s.jit_compile)
         def train_step(x, idx_arrays, e_ref, f_ref):
             with tf.GradientTape() as tape:
                 energy, forces = self._energy_forces(x, idx_arrays)
