@@ -1,4 +1,5 @@
-"""``mstool simulate RECIPE``: molecular dynamics from Amber inputs (SPONGE-style recipe).
+"""``mstool simulate RECIPE``: molecular dynamics from Amber inputs (SPONGE-style recipe);
+``mstool simulate fit RECIPE`` trains the built-in ML potential on classical energies and forces.
 
 Heavy imports (numba kernels) happen inside the command so ``mstool --help`` stays fast.
 """
@@ -20,7 +21,8 @@ from mstool.cli.options import (
     apply_local_json,
     recipe_overrides,
 )
-from mstool.cli.output import emit, log, progress_bar
+from mstool.cli.output import emit, key_value_table, log, progress_bar
+from mstool.cli.preprocess import DefaultRunGroup
 
 HELP = """Run molecular dynamics on an Amber system (parm7 + rst7) as a sponge.yaml recipe describes.
 Needs the md extra (scipy, MDAnalysis): pip install 'mstool[md]'.
@@ -35,6 +37,7 @@ Example: mstool simulate recipes/sponge.yaml --set steps=500 --set output.trajec
 Example: mstool --json simulate recipes/sponge.yaml --set steps=0
 Example: mstool simulate recipes/sponge.yaml --set output.trajectory=run.xtc
 Example: mstool simulate recipes/sponge.yaml --set implicit_solvent.model=obc2 --set restraints.selection=@CA
+Example: mstool simulate fit recipes/ml_ala2_fit.yaml   (then: mstool simulate recipes/ml_ala2.yaml)
 """
 
 
@@ -151,5 +154,58 @@ def _bundled_base() -> Path:
     return data_dir().parent.parent
 
 
+FIT_HELP = """Train the built-in ML potential (symmetry functions + per-element networks): sample
+configurations with the classical force field, label them with its energies and forces, split
+train/validation/held-out, fit, and write the .keras model and OUTPUT.fit.json (metrics).
+Needs the train extra (TensorFlow): pip install 'mstool[train]'.
+Example: mstool simulate fit recipes/ml_ala2_fit.yaml --set training.epochs=5 --set output=ala2.keras
+"""
+
+
+def fit(
+    recipe: Annotated[Path, typer.Argument(help="simulate.fit recipe (see recipes/ml_ala2_fit.yaml).")],
+    set_: SetOption = None,
+    seed: SeedOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Train the built-in ML potential on classical energies and forces."""
+    apply_local_json(json_output)
+    from mstool.toolkit.extras import require
+
+    require("tensorflow", "train", "mstool simulate fit")
+    from mstool.schemas.md import MLFitRecipe
+    from mstool.toolkit.io.atomic import check_writable
+    from mstool.toolkit.io.locks import output_lock
+    from mstool.toolkit.io.recipes import load_recipe, recipe_dir
+    from mstool.toolkit.md.ml_fit import run_fit
+
+    model = load_recipe(recipe, MLFitRecipe, recipe_overrides({"seed": seed}, set_))
+    check_writable(model.output)
+    with output_lock(Path(model.output)), progress_bar("fit", None) as advance:
+
+        def report(stage: str, done: int, total: int, info: str) -> None:
+            advance(0, info=f"{stage} {done}/{total} {info}")
+
+        metrics = run_fit(model, recipe_dir(recipe), report)
+    held = metrics["held_out"]
+    result = {k: v for k, v in metrics.items() if k != "history"}
+    rows = {"model": metrics["model"], "configurations": metrics["configurations"],
+            "held-out force RMSE (kJ/mol/nm)": f"{held['force_rmse']:.2f}",
+            "held-out force RMSE / std": f"{held['force_rmse_ratio']:.3f}",
+            "held-out energy RMSE (kJ/mol)": f"{held['energy_rmse']:.2f}",
+            "best epoch": metrics["best_epoch"], "train seconds": f"{metrics['train_seconds']:.0f}"}
+    emit(result, lambda console: console.print(key_value_table(rows, title="simulate fit")))
+
+
+class _SimulateGroup(DefaultRunGroup):
+    """``mstool simulate`` with no verb (or no arguments at all) runs a simulation."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, args or ["run"])
+
+
 def register(app: typer.Typer) -> None:
-    app.command("simulate", help=HELP)(simulate)
+    sub = typer.Typer(cls=_SimulateGroup, help=HELP)
+    sub.command("run", help=HELP)(simulate)
+    sub.command("fit", help=FIT_HELP)(fit)
+    app.add_typer(sub, name="simulate")

@@ -87,10 +87,21 @@ class OutputSection(Section):
 
 
 class MLPotentialSection(Section):
-    """A Keras model (energy in kJ/mol from positions in nm) added to or replacing classical terms."""
+    """A Keras ML potential on ``selection`` (Amber mask; empty: every atom), ``add``ed to the
+    classical terms or ``replace``-ing those inside the selection (ML/MM: the selection's bonded
+    terms and internal nonbonded pairs removed, its interactions with the rest kept classical).
+
+    ``cutoff`` (nm) overrides the model's neighbour cutoff; ``jit_compile`` compiles with XLA.
+
+    >>> MLPotentialSection(model="ala2.keras", mode="replace", selection=":1-3").selection
+    ':1-3'
+    """
 
     model: str | None = None
     mode: Literal["add", "replace"] = "add"
+    selection: str = ""
+    cutoff: PositiveFloat | None = None
+    jit_compile: bool = False
 
 
 class ImplicitSolventSection(Section):
@@ -158,3 +169,55 @@ class TrajectoryMeta(ArtifactMeta):
     nonbonded_method: str = ""
     seed: int = 0
     sits: bool = False
+
+
+class MLSamplingSection(Section):
+    """Configurations for ``mstool simulate fit``: Langevin MD with the classical force field at each
+    temperature (K), ``steps`` steps each, one configuration every ``every`` steps."""
+
+    temperatures: list[PositiveFloat] = Field(default_factory=lambda: [300.0, 600.0], min_length=1)
+    steps: PositiveInt = 100000
+    every: PositiveInt = 50
+    dt: PositiveFloat = 0.002  # ps
+    constraints: Literal["none", "hbonds", "allbonds"] = "hbonds"
+
+
+class MLArchitectureSection(Section):
+    """The built-in symmetry-function potential (ANI-style; see docs/simulate.md)."""
+
+    radial_cutoff: PositiveFloat = 0.6  # nm
+    radial_shifts: PositiveInt = 16
+    angular_cutoff: PositiveFloat = 0.35  # nm
+    angular_shifts: PositiveInt = 4
+    angle_shifts: PositiveInt = 4
+    hidden: list[PositiveInt] = Field(default_factory=lambda: [64, 32])
+
+
+class MLTrainingSection(Section):
+    """Adam on force and energy errors; the learning rate decays exponentially to ``final_learning_rate``."""
+
+    epochs: PositiveInt = 60
+    batch_size: PositiveInt = 32
+    learning_rate: PositiveFloat = 2e-3
+    final_learning_rate: PositiveFloat = 2e-5
+    energy_weight: float = Field(default=0.1, ge=0.0)  # relative to the force term (both standardised)
+    jit_compile: bool = True  # XLA for the training step (compiles once: worth it beyond a few epochs)
+
+
+class MLFitRecipe(Recipe):
+    """``mstool simulate fit``: sample, label with the classical force field, split, fit, save.
+
+    >>> MLFitRecipe(output="m.keras").training.epochs
+    60
+    """
+
+    recipe_name: ClassVar[str] = "simulate.fit"
+
+    system: SystemSection = SystemSection()
+    nonbonded: NonbondedSection = NonbondedSection()
+    sampling: MLSamplingSection = MLSamplingSection()
+    architecture: MLArchitectureSection = MLArchitectureSection()
+    training: MLTrainingSection = MLTrainingSection()
+    output: str = "ml_potential.keras"
+    dataset: str | None = None  # .npz of labelled configurations: reused when it exists, else written
+    seed: int = 0

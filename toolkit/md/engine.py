@@ -211,17 +211,19 @@ def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simu
     system = load_system(recipe, base_dir)
     if recipe.hydrogen_mass is not None:
         repartition_hydrogen_mass(system, recipe.hydrogen_mass)
-    forcefield = build_forcefield(
-        system, nonbonded_settings(recipe), device=device, implicit_solvent=implicit_solvent_settings(recipe)
-    )
-    ml = recipe.ml_potential
+    ml, ml_term, classical = recipe.ml_potential, None, system
     if ml.model:
-        from mstool.toolkit.md.ml import MLPotentialForce
+        from mstool.toolkit.md.ml import build_ml_potential
 
-        term = MLPotentialForce.from_file(resolve_path(ml.model, base_dir))
-        if ml.mode == "replace":
+        ml_term, classical = build_ml_potential(ml, system, base_dir, recipe.constraints)
+    forcefield = build_forcefield(
+        classical, nonbonded_settings(recipe), device=device,
+        implicit_solvent=implicit_solvent_settings(recipe),
+    )
+    if ml_term is not None:
+        if ml.mode == "replace" and not ml.selection.strip():
             forcefield.terms = []
-        forcefield.add(term)
+        forcefield.add(ml_term)
     if recipe.restraints.selection:
         atoms = select_atoms(system, recipe.restraints.selection)
         forcefield.add(
