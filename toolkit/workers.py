@@ -21,6 +21,7 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.extras import require_extra
 
 SCHEDULER_ENV = "MSTOOL_SCHEDULER"
+CORES_ENV = "MSTOOL_CORES_PER_TASK"  # set in local-cluster workers: the cores one task may use
 CONNECT_TIMEOUT_S = 5  # with the import of Dask, a dead address is reported well within 10 s
 WORKERS_TIMEOUT_S = 10
 PROBE_PREFIX = ".mstool-probe-"
@@ -152,7 +153,7 @@ def dask_client(engine: EngineSpec) -> Iterator[Any]:
             warnings.filterwarnings("ignore", message="Port .* is already in use")
             cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.ERROR,
-                                   env={"NUMBA_NUM_THREADS": numba_threads})
+                                   env={"NUMBA_NUM_THREADS": numba_threads, CORES_ENV: numba_threads})
         with cluster, Client(cluster) as client:
             yield client
         return
@@ -168,6 +169,16 @@ def dask_client(engine: EngineSpec) -> Iterator[Any]:
             raise InputError(f"the Dask scheduler has no workers after {WORKERS_TIMEOUT_S} s",
                              where=f"--scheduler {engine.scheduler}") from err
         yield client
+
+
+def cores_per_task() -> int:
+    """Threads one task may use: this machine's cores, shared among a local cluster's processes.
+
+    >>> cores_per_task() >= 1
+    True
+    """
+    value = os.environ.get(CORES_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
 
 
 def check_shared_path(client: Any, folder: str | os.PathLike) -> None:
