@@ -137,6 +137,9 @@ def merge_command(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: the merged .h5 artifact.")],
     overwrite: OverwriteOption = False,
+    consolidate: Annotated[bool, typer.Option(
+        "--consolidate", help="Copy the pixels into the output (a self-contained file) instead of "
+        "mapping the shards.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Join shard artifacts into one through an HDF5 virtual dataset (pixels are not copied).
@@ -146,7 +149,7 @@ def merge_command(
     from mstool.toolkit.preprocess.merge import merge_shards
 
     apply_local_json(json_output)
-    meta = merge_shards(shards, output, overwrite=overwrite)
+    meta = merge_shards(shards, output, overwrite=overwrite, consolidate=consolidate)
     summary = {"output": str(output), "images": meta.count, "shards": len(shards),
                "skipped": len(meta.skipped)}
     emit(summary, lambda console: console.print(key_value_table(summary, title="merge")))

@@ -77,7 +77,10 @@ def engine_from_options(scheduler: str | None, processes: int | None) -> EngineS
         scheduler = os.environ.get(SCHEDULER_ENV, "").strip() or None
     if scheduler is not None and not scheduler.strip():
         raise InputError("empty scheduler address", where="--scheduler")
-    return EngineSpec(scheduler=scheduler, processes=processes)
+    engine = EngineSpec(scheduler=scheduler, processes=processes)
+    if not engine.in_process:  # say so before any work starts
+        require_extra("dask", f"the Dask engine ({engine.describe()})")
+    return engine
 
 
 def map_tasks(

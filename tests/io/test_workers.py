@@ -133,6 +133,8 @@ def test_missing_dask_extra_names_it(monkeypatch):
     with pytest.raises(extras.MissingExtra, match=r"pip install 'mstool\[dask\]'") as err:
         map_tasks(square, [1], engine=EngineSpec(None, 2), description="preprocess")
     assert err.value.exit_code == 2
+    with pytest.raises(extras.MissingExtra, match=r"the Dask engine \(dask: 2 local processes\) needs"):
+        engine_from_options(None, 2)
     assert map_tasks(square, [2], engine=EngineSpec(), description="x") == [4]  # in-process needs no Dask
 
 
