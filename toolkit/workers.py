@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -121,15 +122,34 @@ def map_tasks(
         if shared_path is not None:
             check_shared_path(client, shared_path)
         keys = [f"{_key_prefix(description)}-{index}-{secrets.token_hex(4)}" for index in range(len(items))]
-        futures = client.map(fn, items, key=keys, retries=retries, pure=False)
+        futures = client.map(partial(_input_errors_returned, fn), items, key=keys, retries=retries,
+                             pure=False)
         try:
             for future in as_completed(futures):
-                future.result()  # raises the task's own error at once, after its retries
+                _raise_input_error(future.result())  # a task's own error raises here, after its retries
                 if progress is not None:
                     progress(1)
             return [future.result() for future in futures]
         finally:
             client.cancel(futures)
+
+
+@dataclass(frozen=True)
+class _BadInput:
+    message: str
+
+
+def _input_errors_returned(fn: Callable[[Item], Result], item: Item) -> Result | _BadInput:
+    """Bad input is returned, not raised: it would fail again, so Dask must not retry it."""
+    try:
+        return fn(item)
+    except InputError as err:
+        return _BadInput(err.render())
+
+
+def _raise_input_error(result: Any) -> None:
+    if isinstance(result, _BadInput):
+        raise InputError(result.message)
 
 
 def _key_prefix(description: str) -> str:
