@@ -4,7 +4,7 @@ against onnxruntime."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 from mstool.cli.options import JsonOption, OverwriteOption, SeedOption, SetOption, apply_local_json
 from mstool.cli.output import emit
 from mstool.toolkit.extras import require_extra
+
+if TYPE_CHECKING:
+    from mstool.toolkit.convert.report import ConversionReport, OnnxExportReport
 
 
 def _render(report: dict[str, Any], console: Console) -> None:
@@ -126,25 +129,25 @@ def _run_recipe(path: Path, overrides: list[str], trust_model: bool) -> None:
     _finish(report, out_dir, check.atol, check.rtol)
 
 
-def _finish(report: dict, out_dir: Path, atol: float, rtol: float) -> None:
+def _finish(report: ConversionReport | OnnxExportReport, out_dir: Path, atol: float, rtol: float) -> None:
     from mstool.toolkit.errors import WorkFailed
 
-    summary = dict(report)
-    verification = report.get("verification") or {}
+    summary = report.to_dict()
+    verification = report.verification or {}
     summary["max_abs_error"] = verification.get("max_abs_error", {})
-    emit(summary, lambda console: _render(report, console))
-    if report["status"] == "unconverted":
-        names = ", ".join(f"{u['name']} ({u['op_type']})" for u in report["unconverted"][:3])
-        raise WorkFailed(f"{len(report['unconverted'])} node(s) not converted: {names}; see "
+    emit(summary, lambda console: _render(report.to_dict(), console))
+    if report.status == "unconverted":
+        names = ", ".join(f"{u['name']} ({u['op_type']})" for u in report.unconverted[:3])
+        raise WorkFailed(f"{len(report.unconverted)} node(s) not converted: {names}; see "
                          f"{out_dir / 'report.md'}")
-    if report["status"] == "mismatch":
+    if report.status == "mismatch":
         worst = max((r["max_abs_error"] or 0.0) for r in verification["outputs"])
         raise WorkFailed(f"verification failed: max abs error {worst:.3g} above atol {atol}/rtol {rtol}")
 
 
 def _run(model: Path, target: str, out_dir: Path, input_shape: list[str] | None, keep_layout: bool,
          verify: bool, inputs: Path | None, seed: int, atol: float, rtol: float, overwrite: bool,
-         trust_model: bool = False, keras_file: bool = False) -> dict:
+         trust_model: bool = False, keras_file: bool = False) -> ConversionReport | OnnxExportReport:
     from mstool.toolkit.convert import convert_onnx
     from mstool.toolkit.errors import InputError
 

@@ -192,14 +192,14 @@ def expect_command(
         check_writable(output, overwrite=overwrite)
     circ = load_circuit(circuit, include_dir)
     result = expectation_of_file(circ, hamiltonian, _parse_params(param), grad, source=str(circuit))
-    summary = {"circuit": str(circuit), "hamiltonian": str(hamiltonian), "n_qubits": result["n_qubits"],
-               "energy": result["energy"]}
+    summary = {"circuit": str(circuit), "hamiltonian": str(hamiltonian), "n_qubits": result.n_qubits,
+               "energy": result.energy}
     if grad:
-        summary["gradient"] = dict(zip(result["names"], result["gradient"].tolist(), strict=True))
+        summary["gradient"] = dict(zip(result.names, result.gradient.tolist(), strict=True))
     if output is not None:
-        meta = QsimResultMeta(command="expect", source=str(circuit), n_qubits=result["n_qubits"],
-                              energy=result["energy"], parameter_names=result["names"] if grad else [])
-        write_result(output, meta, {"gradient": result["gradient"] if grad else None}, overwrite=overwrite)
+        meta = QsimResultMeta(command="expect", source=str(circuit), n_qubits=result.n_qubits,
+                              energy=result.energy, parameter_names=result.names if grad else [])
+        write_result(output, meta, {"gradient": result.gradient if grad else None}, overwrite=overwrite)
         summary["output"] = str(output)
     emit(summary, _summary_renderer({k: v for k, v in summary.items() if k != "gradient"},
                                     f"qsim expect {circuit.name}"))
@@ -231,16 +231,16 @@ def vqe_command(
     opt = cfg.optimizer
     result = run_vqe(hamiltonian, cfg.n_electrons, cfg.ansatz, cfg.layers, opt.method, opt.maxiter, opt.tol,
                      cfg.restarts, cfg.initial_scale, cfg.seed)
-    summary = {"recipe": str(recipe), "n_qubits": result["n_qubits"], "terms": len(hamiltonian),
-               "ansatz": cfg.ansatz, "parameters": len(result["names"]), "energy": result["energy"],
-               "evaluations": result["evaluations"], "converged": result["converged"]}
+    summary = {"recipe": str(recipe), "n_qubits": result.n_qubits, "terms": len(hamiltonian),
+               "ansatz": cfg.ansatz, "parameters": len(result.names), "energy": result.energy,
+               "evaluations": result.evaluations, "converged": result.converged}
     if cfg.reference_energy is not None:
         summary["reference_energy"] = cfg.reference_energy
-        summary["error"] = result["energy"] - cfg.reference_energy
+        summary["error"] = result.energy - cfg.reference_energy
     _save_recipe_result(output, overwrite, "vqe", recipe, summary,
-                        {"energies": result["history"], "parameters": result["parameters"]},
-                        n_qubits=result["n_qubits"], seed=cfg.seed, energy=result["energy"],
-                        parameter_names=result["names"])
+                        {"energies": result.history, "parameters": result.parameters},
+                        n_qubits=result.n_qubits, seed=cfg.seed, energy=result.energy,
+                        parameter_names=result.names)
     emit(summary, _summary_renderer(summary, "qsim vqe"))
 
 
@@ -282,18 +282,18 @@ def qaoa_command(
     edges = read_edges(cfg.edges, edges_file)
     opt = cfg.optimizer
     result = run_qaoa(edges, cfg.p, opt.method, opt.maxiter, opt.tol, cfg.restarts, cfg.seed, cfg.shots)
-    summary = {"recipe": str(recipe), "n_qubits": result["n_qubits"], "edges": len(edges), "p": cfg.p,
-               "expected_cut": result["expected_cut"], "max_cut": result["max_cut"],
-               "approximation_ratio": result["approximation_ratio"],
-               "optimal_cut_probability": result["best_bitstring_probability"]}
+    summary = {"recipe": str(recipe), "n_qubits": result.n_qubits, "edges": len(edges), "p": cfg.p,
+               "expected_cut": result.expected_cut, "max_cut": result.max_cut,
+               "approximation_ratio": result.approximation_ratio,
+               "optimal_cut_probability": result.best_bitstring_probability}
     for key in ("sampled_best_cut", "sampled_best_bitstring"):
-        if key in result:
-            summary[key] = result[key]
+        if getattr(result, key) is not None:
+            summary[key] = getattr(result, key)
     _save_recipe_result(output, overwrite, "qaoa", recipe, summary,
-                        {"expected_cut": result["history"], "parameters": result["parameters"],
-                         "probabilities": result["probabilities"]},
-                        n_qubits=result["n_qubits"], shots=cfg.shots, seed=cfg.seed,
-                        parameter_names=result["names"])
+                        {"expected_cut": result.history, "parameters": result.parameters,
+                         "probabilities": result.probabilities},
+                        n_qubits=result.n_qubits, shots=cfg.shots, seed=cfg.seed,
+                        parameter_names=result.names)
     emit(summary, _summary_renderer(summary, "qsim qaoa"))
 
 
@@ -390,17 +390,17 @@ def train_command(
     result = train_classifier(d.kind, d.samples, d.noise, d.test_fraction, cfg.n_qubits, cfg.layers,
                               cfg.epochs, cfg.batch_size, cfg.learning_rate, cfg.seed, data=dataset)
     summary = {"recipe": str(recipe), "n_qubits": cfg.n_qubits, "data": str(data) if data else d.kind,
-               "train_samples": result["train_samples"], "test_samples": result["test_samples"],
-               "epochs": cfg.epochs, "final_loss": float(result["loss"][-1]),
-               "train_accuracy": float(result["accuracy"][-1]), "test_accuracy": result["test_accuracy"]}
+               "train_samples": result.train_samples, "test_samples": result.test_samples,
+               "epochs": cfg.epochs, "final_loss": float(result.loss[-1]),
+               "train_accuracy": float(result.accuracy[-1]), "test_accuracy": result.test_accuracy}
     _save_recipe_result(output, overwrite, "train", recipe, summary,
-                        {"loss": result["loss"], "accuracy": result["accuracy"],
-                         "parameters": result["weights"]},
+                        {"loss": result.loss, "accuracy": result.accuracy,
+                         "parameters": result.weights},
                         n_qubits=cfg.n_qubits, seed=cfg.seed)
     if save_model is not None:
         from mstool.toolkit.qsim.qnn import save_model_atomically
 
-        save_model_atomically(result["model"], save_model)
+        save_model_atomically(result.model, save_model)
         summary["model"] = str(save_model)
     emit(summary, _summary_renderer(summary, "qsim train"))
 

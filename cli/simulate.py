@@ -25,6 +25,7 @@ from mstool.cli.options import (
 from mstool.cli.output import emit, log, progress_bar
 
 HELP = """Run molecular dynamics on an Amber system (parm7 + rst7) as a sponge.yaml recipe describes.
+Needs the md extra (scipy, MDAnalysis): pip install 'mstool[md]'.
 
 \b
 --set steps=0 prints the initial energy per term (kJ/mol) and writes nothing.
@@ -105,10 +106,12 @@ def simulate(
 
         raise InputError("--scheduler/--processes run replicas: add --replicas N", where="--processes")
     from mstool.schemas.md import SimulateRecipe
+    from mstool.toolkit.extras import require
     from mstool.toolkit.io.locks import output_lock
     from mstool.toolkit.io.recipes import load_recipe, recipe_dir
     from mstool.toolkit.md.outputs import output_paths
 
+    require("scipy", "md", "mstool simulate")
     options = {"seed": seed, "device": device if device != "cpu" else None}
     model = load_recipe(recipe, SimulateRecipe, recipe_overrides(options, set_))
     base = recipe_dir(recipe) if recipe is not None else _bundled_base()

@@ -145,7 +145,7 @@ def train_command(
 
             summary = train(loaded, output, resume=resume, base_dir=recipe_dir(recipe), events=events,
                             export=onnx, until_step=until_step)
-    emit(summary, lambda console: _render(summary, console))
+    emit(summary.to_dict(), lambda console: _render(summary.to_dict(), console))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
 """Optional dependencies per field: which ``pip install 'mstool[EXTRA]'`` a command needs.
 
-The core (typer, rich, numpy, numba, h5py, pydantic, pyyaml, scipy) runs ``mstool --help``,
-qsim and simulate; each other field's packages come with its extra (see pyproject.toml).
+The core (typer, rich, numpy, numba, h5py, pydantic, pyyaml) runs ``mstool --help``,
+``inspect`` and qsim's simulator; each field's packages come with its extra (see pyproject.toml):
+scipy, for example, with ``[md]``, ``[audit]`` and ``[qsim-opt]`` (the VQE/QAOA optimisers).
 Commands call :func:`require_extra` first, so a missing package is one line and exit 2.
 """
 
@@ -14,12 +15,13 @@ from mstool.toolkit.errors import InputError
 # Extra -> the top-level modules it brings (import names, not distribution names).
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "qsim": (),
-    "md": ("MDAnalysis",),
+    "md": ("scipy", "MDAnalysis"),
     "convert": ("onnx", "onnxruntime", "tf2onnx", "tensorflow"),
-    "audit": ("onnx", "onnxruntime", "tf2onnx", "tensorflow", "PIL"),
+    "audit": ("onnx", "onnxruntime", "tf2onnx", "tensorflow", "PIL", "scipy"),
     "train": ("onnx", "onnxruntime", "tf2onnx", "tensorflow"),
     "preprocess": ("PIL", "simplejpeg"),
     "qa": ("onnxruntime", "tokenizers"),
+    "qsim-opt": ("scipy",),
     "gpu": ("numba_cuda",),
     "dask": ("dask", "distributed"),
 }

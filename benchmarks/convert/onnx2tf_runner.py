@@ -1,21 +1,21 @@
-"""Convert one ONNX model with onnx2tf and compare its output with stored onnxruntime outputs.
+"""onnx2tf as a benchmarks/runner.py engine: one conversion per timed call, run inside its bench venv.
 
-Runs inside the benchmark venv (.venv-bench-convert: onnx2tf with its own TensorFlow); prints
-one JSON line. Usage: python onnx2tf_runner.py MODEL.onnx IO.npz OUT_DIR
+The bench venv (/work/bench-convert: onnx2tf with its own TensorFlow) runs this file as a
+runner worker; zoo.py names ``onnx2tf_engine`` as the factory.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-import time
+import shutil
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def _best_error(model, inputs, expected):
-    """onnx2tf moves channels last; feed the layout it expects (as given, or NCHW -> NHWC)."""
+def _onnx_layout_output(model, inputs, expected):  # noqa: ANN001, ANN202
+    """The first output in the ONNX layout, trying the inputs as given and NCHW -> NHWC
+    (onnx2tf moves channels last); the candidate closest to onnxruntime wins."""
     import numpy as np
 
     best = None
@@ -25,39 +25,48 @@ def _best_error(model, inputs, expected):
             out = model(args if len(args) > 1 else args[0])
         except Exception:  # noqa: BLE001 - the other layout is tried
             continue
-        outs = out if isinstance(out, list | tuple) else [out]
-        errors = []
-        for got, ref in zip(outs, expected, strict=False):
-            got = np.asarray(got)
-            if got.shape != ref.shape and got.ndim == 4:
-                got = np.transpose(got, (0, 3, 1, 2))
-            errors.append(float(np.abs(got - ref).max()) if got.shape == ref.shape else float("inf"))
-        worst = max(errors) if errors else float("inf")
-        best = worst if best is None else min(best, worst)
+        got = np.asarray(out[0] if isinstance(out, list | tuple) else out)
+        if got.shape != expected.shape and got.ndim == 4:
+            got = np.transpose(got, (0, 3, 1, 2))
+        error = float(np.abs(got - expected).max()) if got.shape == expected.shape else float("inf")
+        if best is None or error < best[1]:
+            best = (got, error)
     return best
 
 
-def main() -> int:
+def onnx2tf_engine(name: str, model: str, io: str, work_dir: str):
+    """Runner factory: ``onnx2tf.convert`` into a fresh folder per call."""
     import numpy as np
     import onnx2tf
 
-    model_path, io_path, out_dir = sys.argv[1:4]
-    data = np.load(io_path)
-    inputs = [data[k] for k in data.files if k.startswith("in_")]
-    expected = [data[k] for k in data.files if k.startswith("out_")]
-    started, cpu = time.perf_counter(), time.process_time()
-    try:
-        model = onnx2tf.convert(input_onnx_file_path=model_path, output_folder_path=out_dir, non_verbose=True,
-                                overwrite_input_shape=[f"{k[3:]}:{','.join(map(str, data[k].shape))}"
-                                                       for k in data.files if k.startswith("in_")])
-    except Exception as err:  # noqa: BLE001 - reported as a failed conversion
-        print(json.dumps({"ok": False, "error": f"{type(err).__name__}: {str(err)[:200]}"}))
-        return 0
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-    error = _best_error(model, inputs, expected)
-    print(json.dumps({"ok": True, "seconds": seconds, "cpu_seconds": cpu_seconds, "max_abs_error": error}))
-    return 0
+    with np.load(io) as data:
+        inputs = [data[k] for k in data.files if k.startswith("in_")]
+        expected = [data[k] for k in data.files if k.startswith("out_")]
+        shapes = [f"{k[3:]}:{','.join(map(str, data[k].shape))}" for k in data.files if k.startswith("in_")]
+    out = Path(work_dir) / f"{name}-onnx2tf"
+    converted = {}
 
+    def digest():
+        got, error = _onnx_layout_output(converted["model"], inputs, expected[0])
+        flat = np.asarray(got, np.float64).ravel()
+        return {
+            "first_values": flat[:16],
+            "sum": float(flat.sum()),
+            "size": int(flat.size),
+            "max_abs_error_vs_onnxruntime": error,
+        }
 
-if __name__ == "__main__":
-    sys.exit(main())
+    def run():
+        converted["model"] = onnx2tf.convert(
+            input_onnx_file_path=model,
+            output_folder_path=str(out),
+            non_verbose=True,
+            overwrite_input_shape=shapes,
+        )
+        return digest
+
+    return {
+        "run": run,
+        "settings": {"overwrite_input_shape": shapes, "outputs": "onnx2tf defaults"},
+        "before": lambda: shutil.rmtree(out, ignore_errors=True),
+    }

@@ -3,16 +3,16 @@
 The baseline is the encoder as first shipped: texts ordered by character length,
 batches of 32, onnxruntime's default session (spinning worker threads). The
 current encoder orders by token length, uses small batches and sleeping threads.
-Prints paragraphs/s (wall) and CPU milliseconds per paragraph for each, the
-largest vector difference, and, per batch size, the current encoder's cost.
+Each variant runs in its own warm process through benchmarks/runner.py, interleaved with
+repeats, on the same thread count; the outputs check compares the vectors (per-paragraph
+sums and the first vector) within 1e-3.
 
-    python benchmarks/qa/bench_encoder.py --paragraphs 1000
+    .venv/bin/python benchmarks/qa/bench_encoder.py --paragraphs 1000 [--batch-sizes 2,8]
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import numpy as np
@@ -30,44 +30,102 @@ def baseline_encode(encoder: Encoder, session, texts: list[str], batch_size: int
         order = np.argsort([len(t) for t in texts], kind="stable")
         result = np.zeros((len(texts), encoder.identity.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
-            rows = order[start:start + batch_size]
+            rows = order[start : start + batch_size]
             result[rows] = encoder._run_batch(encoder.tokenizer.encode_batch([texts[i] for i in rows]))
         return result
     finally:
         encoder.session = current
 
 
-def timed(fn):
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = fn()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
+def vectors_digest(vectors: np.ndarray) -> dict:
+    return {"shape": list(vectors.shape), "row_sums": vectors.sum(axis=1), "first": vectors[0]}
 
 
-def main() -> None:
+def encoder_engine(data: str, paragraphs: int, variant: str, batch_size: int | None = None):
+    """Runner factory: ``baseline`` (first shipped procedure) or ``mstool`` (optionally at ``batch_size``)."""
     import onnxruntime as ort
+
+    texts = [p.title + ". " + p.text for p in read_corpus(Path(data))[:paragraphs]]
+    encoder = Encoder()
+    if variant == "baseline":
+        session = ort.InferenceSession(str(encoder.model_path), providers=["CPUExecutionProvider"])
+        encode = lambda: baseline_encode(encoder, session, texts)  # noqa: E731
+    elif batch_size is None:
+        encode = lambda: encoder.encode(texts)  # noqa: E731
+    else:
+        encode = lambda: encoder.encode(texts, batch_size=batch_size)  # noqa: E731
+
+    def run():
+        vectors = encode()
+        return lambda: vectors_digest(vectors)
+
+    return {"run": run, "settings": {"variant": variant, "batch_size": batch_size}}
+
+
+def main() -> int:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import runner
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--paragraphs", type=int, default=1000)
     parser.add_argument("--batch-sizes", default="", help="comma list to sweep, e.g. 1,4,8,16")
-    args = parser.parse_args()
-    texts = [p.title + ". " + p.text for p in read_corpus(args.data)[: args.paragraphs]]
-    encoder = Encoder()
-    default_session = ort.InferenceSession(str(encoder.model_path), providers=["CPUExecutionProvider"])
-    n = len(texts)
-    print(f"{n} paragraphs, {np.mean([len(e.ids) for e in encoder.tokenizer.encode_batch(texts)]):.1f} "
-          f"tokens on average; {ort.get_device()} onnxruntime {ort.__version__}")
-    print("\n| encoder | paragraphs/s wall | CPU ms / paragraph | wall s | CPU s |\n|---|---|---|---|---|")
-    rows = {}
-    rows["baseline (chars, 32, spinning)"] = timed(lambda: baseline_encode(encoder, default_session, texts))
-    rows["mstool (tokens, 4, sleeping)"] = timed(lambda: encoder.encode(texts))
+    parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads of every variant")
+    args = runner.parse_args(parser=parser)
+    if not args.data.exists():
+        print(f"no corpus at {args.data}")
+        return 2
+    n = 64 if args.quick else args.paragraphs
+    this = str(Path(__file__).resolve())
+    engines = [
+        runner.Engine(
+            "baseline (chars, 32, spinning)",
+            f"{this}:encoder_engine",
+            threads=args.threads,
+            kwargs={"variant": "baseline"},
+            packages=("mstool", "onnxruntime"),
+        ),
+        runner.Engine(
+            "mstool (tokens, 4, sleeping)",
+            f"{this}:encoder_engine",
+            threads=args.threads,
+            kwargs={"variant": "mstool"},
+            packages=("mstool", "onnxruntime"),
+        ),
+    ]
     for size in [int(s) for s in args.batch_sizes.split(",") if s]:
-        rows[f"mstool, batch {size}"] = timed(lambda size=size: encoder.encode(texts, batch_size=size))
-    for name, (_, wall, cpu) in rows.items():
-        print(f"| {name} | {n / wall:.1f} | {1000 * cpu / n:.1f} | {wall:.1f} | {cpu:.1f} |")
-    base, new = rows["baseline (chars, 32, spinning)"][0], rows["mstool (tokens, 4, sleeping)"][0]
-    print(f"\nmax |difference| between baseline and mstool vectors: {np.abs(base - new).max():.2e}")
+        engines.append(
+            runner.Engine(
+                f"mstool, batch {size}",
+                f"{this}:encoder_engine",
+                threads=args.threads,
+                kwargs={"variant": "mstool", "batch_size": size},
+                packages=("mstool", "onnxruntime"),
+            )
+        )
+    case = runner.Case(
+        f"{n} paragraphs", {"data": str(args.data), "paragraphs": n}, units=n, unit_name="paragraphs"
+    )
+    record = runner.run(
+        "qa",
+        "bench_encoder",
+        engines,
+        [case],
+        args=args,
+        rtol=0.0,
+        atol=1e-3,
+        reference="mstool (tokens, 4, sleeping)",
+        params={"paragraphs": n, "threads": args.threads},
+    )
+    print("\n| encoder | paragraphs/s wall (median) | CPU ms / paragraph |\n|---|---|---|")
+    for name, entry in record["cases"][0]["engines"].items():
+        if "wall_stats" in entry:
+            wall, cpu = entry["wall_stats"]["median"], entry["cpu_stats"]["median"]
+            print(f"| {name} | {n / wall:.1f} | {1000 * cpu / n:.1f} |")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,12 +1,15 @@
 """Training throughput: mstool train (eager, graph, graph+XLA, 1 vs 2 local workers) against PyTorch.
 
-Every configuration runs in a fresh process on the same synthetic data, model,
-global batch and thread budget; images/s is the median over steps after the first.
-Prints a table with ratios to PyTorch eager (one process) and PyTorch DDP over gloo
-(two processes), plus wall and CPU seconds of each run.
+Every configuration trains the same network on the same synthetic data with the same global
+batch and thread budget. Each engine is a benchmarks/runner.py worker (PyTorch's from its
+bench venv) whose timed call is one whole training run in a fresh child process (start-up,
+tracing and XLA compilation included in wall and CPU seconds, children counted), interleaved
+with repeats. The run's own images/s (global batch / median step time, the first step left
+out) is recorded per call as a metric, and is what the ratios below compare. The outputs
+check compares the work done (steps, global batch, image size, model).
 
-    .venv-bench-train/bin/python benchmarks/train/bench.py --model resnet18 --size 32 --batch 32 --steps 12
-    .venv-bench-train/bin/python benchmarks/train/bench.py --model resnet50 --size 64 --batch 8 --steps 5
+    .venv/bin/python benchmarks/train/bench.py --model resnet18 --size 32 --batch 32 --steps 12 \
+        --torch-python /work/bench-train/bin/python
 """
 
 from __future__ import annotations
@@ -14,38 +17,56 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+CONFIGS = {  # name -> (framework, mode, xla, workers)
+    "mstool eager": ("mstool", "eager", False, 1),
+    "mstool graph": ("mstool", "graph", False, 1),
+    "mstool graph+XLA": ("mstool", "graph", True, 1),
+    "mstool graph, 2 workers": ("mstool", "graph", False, 2),
+    "PyTorch eager, 1 process": ("torch", "eager", False, 1),
+    "PyTorch DDP gloo, 2 processes": ("torch", "eager", False, 2),
+}
 
 
-def _child_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _run(command: list[str], env: dict) -> tuple[dict, float, float]:
-    cpu, wall = _child_cpu(), time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=HERE)
-    if done.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
-    line = [x for x in done.stdout.splitlines() if x.startswith("{")][-1]
-    return json.loads(line), time.perf_counter() - wall, _child_cpu() - cpu
-
-
-def _mstool(args, data: Path, out: Path, mode: str, xla: bool, workers: int) -> list[str]:
-    command = [args.tf_python, "-m", "mstool.cli.app", "--json", "train", "--data", str(data),
-               "--model", args.model, "--batch-size", str(args.batch), "--mode", mode,
-               "--set", f"run.max_steps={args.steps}", "--set", "data.val_split=0",
-               "--set", "optimizer.schedule=constant", "--set", "optimizer.name=sgd",  # as torch_ddp.py
-               "--set", "optimizer.lr=0.1", "--no-onnx", "--overwrite", "-o", str(out)]
+def mstool_command(
+    data: str, out: str, model: str, batch: int, steps: int, mode: str, xla: bool, workers: int
+) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "mstool.cli.app",
+        "--json",
+        "train",
+        "--data",
+        data,
+        "--model",
+        model,
+        "--batch-size",
+        str(batch),
+        "--mode",
+        mode,
+        "--set",
+        f"run.max_steps={steps}",
+        "--set",
+        "data.val_split=0",
+        "--set",
+        "optimizer.schedule=constant",
+        "--set",
+        "optimizer.name=sgd",
+        "--set",
+        "optimizer.lr=0.1",  # as torch_ddp.py
+        "--no-onnx",
+        "--overwrite",
+        "-o",
+        out,
+    ]
     if xla:
         command.append("--xla")
     if workers > 1:
@@ -53,57 +74,144 @@ def _mstool(args, data: Path, out: Path, mode: str, xla: bool, workers: int) -> 
     return command
 
 
-def main() -> None:
+def torch_command(model: str, size: int, batch: int, steps: int, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable,
+        str(HERE / "torch_ddp.py"),
+        "--model",
+        model,
+        "--size",
+        str(size),
+        "--batch",
+        str(batch),
+        "--steps",
+        str(steps),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
+
+
+def training_engine(
+    config: str, data: str, work_dir: str, model: str, size: int, batch: int, steps: int, threads: int
+):
+    """Runner factory: one training run of ``config`` per call, in a child process."""
+    framework, mode, xla, workers = CONFIGS[config]
+    if framework == "mstool":
+        out = str(Path(work_dir) / config.replace(" ", "_").replace(",", ""))
+        command = mstool_command(data, out, model, batch, steps, mode, xla, workers)
+        env = dict(
+            os.environ,
+            TF_CPP_MIN_LOG_LEVEL="2",
+            TF_NUM_INTRAOP_THREADS=str(max(1, threads // workers)),
+            TF_NUM_INTEROP_THREADS="1",
+        )
+    else:
+        command = torch_command(model, size, batch, steps, workers, threads)
+        env = dict(os.environ)
+    last = {}
+
+    def run():
+        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=HERE)
+        if done.returncode != 0:
+            raise RuntimeError(f"failed: {' '.join(command)}\n{done.stderr[-2000:]}")
+        last.update(json.loads([x for x in done.stdout.splitlines() if x.startswith("{")][-1]))
+        return {"model": model, "size": size, "global_batch": batch, "steps": steps}
+
+    def metrics():
+        ips = last["images_per_second"]
+        return {"images_per_second": ips, "median_step_s": batch / ips}
+
+    return {
+        "run": run,
+        "metrics": metrics,
+        "threads": threads,
+        "settings": {
+            "workers": workers,
+            "mode": mode,
+            "xla": xla,
+            "intra_op_threads": max(1, threads // workers),
+        },
+    }
+
+
+def main() -> int:
+    sys.path.insert(0, str(HERE.parent))
+    import runner
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="resnet18", choices=["resnet18", "resnet50"])
     parser.add_argument("--size", type=int, default=32)
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
-    parser.add_argument("--tf-python", default=sys.executable)
-    parser.add_argument("--skip", default="", help="comma list of rows to skip: eager, graph, xla, workers")
-    args = parser.parse_args()
-    args.tf_python = os.path.abspath(args.tf_python)  # the runs start in this folder
-    tmp = Path(tempfile.mkdtemp(prefix="train-bench-"))
+    parser.add_argument("--torch-python", default="/work/bench-train/bin/python")
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    args = runner.parse_args(parser=parser)
+    steps, batch = (3, 8) if args.quick else (args.steps, args.batch)
+    configs = ["mstool graph", "PyTorch eager, 1 process"] if args.quick else args.configs
+    work_dir = Path(tempfile.mkdtemp(prefix="train-bench-"))
     rng = np.random.default_rng(0)
-    count = args.batch * (args.steps + 1)
-    data = tmp / "synthetic.npz"
-    np.savez(data, x=rng.random((count, args.size, args.size, 3), dtype=np.float32),
-             y=rng.integers(0, 10, count))
-    rows = []
-    configs = [("mstool eager", "eager", False, 1), ("mstool graph", "graph", False, 1),
-               ("mstool graph+XLA", "graph", True, 1), ("mstool graph, 2 workers", "graph", False, 2)]
-    skip = set(filter(None, args.skip.split(",")))
-    for name, mode, xla, workers in configs:
-        tags = {"xla"} if xla else {mode}
-        if workers > 1:
-            tags.add("workers")
-        if tags & skip:
-            continue
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2",
-                   TF_NUM_INTRAOP_THREADS=str(max(1, args.threads // workers)), TF_NUM_INTEROP_THREADS="1")
-        result, wall, cpu = _run(_mstool(args, data, tmp / name.replace(" ", "_"), mode, xla, workers), env)
-        rows.append((name, result["images_per_second"], args.batch / result["images_per_second"], wall, cpu))
-    for workers in (1, 2):
-        command = [sys.executable, str(HERE / "torch_ddp.py"), "--model", args.model,
-                   "--size", str(args.size), "--batch", str(args.batch), "--steps", str(args.steps),
-                   "--workers", str(workers), "--threads", str(args.threads)]
-        result, wall, cpu = _run(command, dict(os.environ))
-        label = "PyTorch eager" if workers == 1 else "PyTorch DDP gloo, 2 procs"
-        rows.append((label, result["images_per_second"], result["median_step_s"], wall, cpu))
-    torch_one = rows[-2][1]
-    torch_ddp = rows[-1][1]
-    print(f"\n{args.model} {args.size}x{args.size}, global batch {args.batch}, {args.steps} steps, "
-          f"{args.threads} threads, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    print(f"{'run':28s} {'img/s':>8s} {'step s':>8s} {'wall s':>7s} {'CPU s':>7s} "
-          f"{'/torch':>7s} {'/DDP':>7s}")
-    for name, ips, step, wall, cpu in rows:
-        print(f"{name:28s} {ips:8.1f} {step:8.3f} {wall:7.1f} {cpu:7.1f} {ips / torch_one:7.2f} "
-              f"{ips / torch_ddp:7.2f}")
-    steps = {name: step for name, _, step, _, _ in rows}
-    if "mstool eager" in steps and "mstool graph" in steps:
-        print(f"eager overhead per step: {steps['mstool eager'] - steps['mstool graph']:+.3f} s")
+    count = batch * (steps + 1)
+    data = work_dir / "synthetic.npz"
+    np.savez(
+        data, x=rng.random((count, args.size, args.size, 3), dtype=np.float32), y=rng.integers(0, 10, count)
+    )
+    engines = [
+        runner.Engine(
+            name,
+            f"{HERE / 'bench.py'}:training_engine",
+            threads=args.threads,
+            python=args.torch_python if CONFIGS[name][0] == "torch" else sys.executable,
+            kwargs={"config": name},
+            packages=("mstool", "tensorflow-cpu", "torch"),
+        )
+        for name in configs
+    ]
+    case = runner.Case(
+        f"{args.model} {args.size}x{args.size} batch {batch}",
+        {
+            "data": str(data),
+            "work_dir": str(work_dir),
+            "model": args.model,
+            "size": args.size,
+            "batch": batch,
+            "steps": steps,
+            "threads": args.threads,
+        },
+        units=steps,
+        unit_name="steps",
+    )
+    record = runner.run(
+        "train",
+        "bench",
+        engines,
+        [case],
+        args=args,
+        rtol=0.0,
+        atol=0.0,
+        reference=configs[0],
+        params={
+            "model": args.model,
+            "size": args.size,
+            "batch": batch,
+            "steps": steps,
+            "threads": args.threads,
+        },
+    )
+    entries = record["cases"][0]["engines"]
+    rates = {
+        n: e["metrics_stats"]["images_per_second"]["median"]
+        for n, e in entries.items()
+        if "metrics_stats" in e
+    }
+    anchors = [n for n in ("PyTorch eager, 1 process", "PyTorch DDP gloo, 2 processes") if n in rates]
+    print(f"\n{'run':32s}{'img/s':>8s}" + "".join(f"{'/ ' + n.split(',')[0]:>18s}" for n in anchors))
+    for name, ips in rates.items():
+        print(f"{name:32s}{ips:8.1f}" + "".join(f"{ips / rates[n]:18.2f}" for n in anchors))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -121,7 +121,7 @@ def train_rates(source, args, out: Path) -> tuple[float, float]:
     finally:
         loop.open_source = original
     loop_rate = (len(clock.times) - 1) * args.batch / (clock.times[-1] - clock.times[0])
-    return summary["images_per_second"], loop_rate
+    return summary.images_per_second, loop_rate
 
 
 def main() -> None:

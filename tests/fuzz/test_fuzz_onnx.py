@@ -49,8 +49,8 @@ def load_and_convert(blob: bytes) -> dict | None:
 def test_onnx_loads_and_converts_or_raises_input_error(blob):
     report = OUTCOMES.run(load_and_convert, blob)
     if report is not None:
-        assert report["status"] in ("ok", "unconverted")
-        if report["status"] == "ok":
+        assert report.status in ("ok", "unconverted")
+        if report.status == "ok":
             assert (WORKDIR / "out" / "model.py").is_file()
 
 

@@ -61,7 +61,7 @@ def test_every_extra_in_pyproject_is_known_and_all_covers_the_fields():
 
     declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert set(extras.EXTRA_MODULES) | {"all", "dev"} == set(declared)
-    assert declared["all"] == ["mstool[qsim,md,convert,audit,train,preprocess,qa,dask]"]
+    assert declared["all"] == ["mstool[qsim,qsim-opt,md,convert,audit,train,preprocess,qa,dask]"]
 
 
 def test_help_imports_no_optional_package():

@@ -52,7 +52,7 @@ def test_validation_at_chance_level_warns_once_and_is_in_the_summary(tmp_path):
                     events=events)
     chance = [w for w in events.warnings if "chance level" in w]
     assert len(chance) == 1 and "optimizer.lr" in chance[0]
-    assert chance[0] in summary["warnings"]
+    assert chance[0] in summary.warnings
 
 
 def test_validation_at_chance_level_can_stop_the_run(tmp_path):
@@ -71,7 +71,7 @@ def test_a_learning_run_is_not_flagged(tmp_path):
                                          "optimizer": {"lr": 0.02}, "run": {"epochs": 3, "batch_size": 16}})
     events = Collect()
     summary = train(recipe, tmp_path / "out", export=False, events=events)
-    assert summary["val_accuracy"] > 0.9 and not events.warnings
+    assert summary.val_accuracy > 0.9 and not events.warnings
 
 
 def test_non_finite_loss_names_step_and_learning_rate(tmp_path):
@@ -84,12 +84,12 @@ def test_non_finite_loss_names_step_and_learning_rate(tmp_path):
 
 def test_csv_log_has_a_row_per_step_and_validation_at_epoch_ends(tmp_path):
     summary = train(_recipe(tmp_path), tmp_path / "out", export=False)
-    with open(summary["paths"]["csv_log"]) as handle:
+    with open(summary.paths["csv_log"]) as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["step"]) for r in rows] == list(range(1, 7))
     assert [int(r["epoch"]) for r in rows] == [1, 1, 1, 2, 2, 2]
     assert [bool(r["val_loss"]) for r in rows] == [False, False, True, False, False, True]
-    assert float(rows[-1]["val_accuracy"]) == pytest.approx(summary["val_accuracy"])
+    assert float(rows[-1]["val_accuracy"]) == pytest.approx(summary.val_accuracy)
     assert all(float(r["lr"]) > 0 and float(r["images_per_second"]) > 0 for r in rows)
 
 
@@ -98,7 +98,7 @@ def test_tensorboard_event_file_holds_the_scalars(tmp_path):
 
     summary = train(_recipe(tmp_path, logs={"tensorboard": True}), tmp_path / "out", export=False)
     folder = tmp_path / "out" / "tensorboard"
-    assert summary["paths"]["tensorboard"] == str(folder)
+    assert summary.paths["tensorboard"] == str(folder)
     tags: dict[str, int] = {}
     for path in folder.iterdir():
         for record in tf.data.TFRecordDataset(str(path)):
@@ -110,19 +110,19 @@ def test_tensorboard_event_file_holds_the_scalars(tmp_path):
                     last_val = float(tf.make_ndarray(value.tensor))
     assert tags["train/loss"] == 6 and tags["train/learning_rate"] == 6
     assert tags["train/images_per_second"] == 6 and tags["val/accuracy"] == 2
-    assert last_val == pytest.approx(summary["val_accuracy"], abs=1e-6)
+    assert last_val == pytest.approx(summary.val_accuracy, abs=1e-6)
 
 
 def test_early_stopping_ends_the_run_with_the_best_weights(tmp_path):
     recipe = _recipe(tmp_path, optimizer={"lr": 0.03}, run={"epochs": 12, "batch_size": 32},
                      early_stopping={"monitor": "val_loss", "patience": 2})
     summary = train(recipe, tmp_path / "out", export=False)
-    with open(summary["paths"]["csv_log"]) as handle:
+    with open(summary.paths["csv_log"]) as handle:
         val_losses = [float(r["val_loss"]) for r in csv.DictReader(handle) if r["val_loss"]]
-    assert summary["stopped"].startswith("early stop") and len(val_losses) < 12
+    assert summary.stopped.startswith("early stop") and len(val_losses) < 12
     best = int(np.argmin(val_losses))
-    assert summary["best_epoch"] == best + 1 and len(val_losses) == best + 3
-    assert summary["val_loss"] == pytest.approx(val_losses[best], rel=1e-6)
+    assert summary.best_epoch == best + 1 and len(val_losses) == best + 3
+    assert summary.val_loss == pytest.approx(val_losses[best], rel=1e-6)
     assert (tmp_path / "out" / "best-weights.npz").exists()
 
 
@@ -131,5 +131,5 @@ def test_resuming_an_early_stopped_run_adds_no_steps(tmp_path):
                      early_stopping={"monitor": "val_loss", "patience": 2})
     first = train(recipe, tmp_path / "out", export=False)
     again = train(recipe, tmp_path / "out", export=False, resume=True)
-    assert again["steps"] == first["steps"] and again["stopped"] == first["stopped"]
-    assert again["val_loss"] == pytest.approx(first["val_loss"], rel=1e-6)
+    assert again.steps == first.steps and again.stopped == first.stopped
+    assert again.val_loss == pytest.approx(first.val_loss, rel=1e-6)

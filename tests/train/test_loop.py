@@ -29,9 +29,9 @@ def test_resume_reaches_the_uninterrupted_weights(tmp_path):
     recipe.optimizer.lr = 0.003
     whole = train(recipe, tmp_path / "whole", export=False)
     first = train(recipe, tmp_path / "parts", export=False, until_step=3)
-    assert first["steps"] == 3
+    assert first.steps == 3
     second = train(recipe, tmp_path / "parts", export=False, resume=True)
-    assert second["steps"] == whole["steps"] == 7
+    assert second.steps == whole.steps == 7
     a = checkpoint_weights(tmp_path / "whole" / "checkpoint.h5")
     b = checkpoint_weights(tmp_path / "parts" / "checkpoint.h5")
     assert max_abs_diff(a, b) == 0.0
@@ -79,6 +79,6 @@ def test_mirrored_strategy_matches_one_device(tmp_path):
     mirrored = recipe.model_copy(update={"run": recipe.run.model_copy(update={"strategy": "mirrored"})})
     train(recipe, tmp_path / "one", export=False)
     summary = train(mirrored, tmp_path / "mirrored", export=False)
-    assert summary["strategy"] == "mirrored" and summary["steps"] == 3
+    assert summary.strategy == "mirrored" and summary.steps == 3
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "mirrored" / "checkpoint.h5")) < 1e-6

@@ -29,14 +29,14 @@ def test_two_workers_match_one_worker_even_after_a_worker_is_killed(tmp_path, mo
     monkeypatch.setenv("MSTOOL_TRAIN_KILL_WORKER", "1")
     events = Collect()
     summary = launch_local(recipe, tmp_path / "two", 2, events=events, export=False)
-    assert summary["replicas"] == 2 and summary["steps"] == 6
+    assert summary.replicas == 2 and summary.steps == 6
     assert any("worker 1 died (killed by signal 9)" in w for w in events.warnings)
     assert events.steps[-2:] == [5, 6]  # the restart resumed from the step-4 checkpoint
     monkeypatch.delenv("MSTOOL_TRAIN_KILL_AT_STEP")
     single = train(recipe, tmp_path / "one", export=False)
     # validation is sharded over both workers and summed: the same numbers as one process
-    assert summary["val_loss"] == pytest.approx(single["val_loss"], rel=1e-4)
-    assert summary["val_accuracy"] == pytest.approx(single["val_accuracy"], abs=1.5 / 360)
+    assert summary.val_loss == pytest.approx(single.val_loss, rel=1e-4)
+    assert summary.val_accuracy == pytest.approx(single.val_accuracy, abs=1.5 / 360)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
 
@@ -47,7 +47,7 @@ def test_two_workers_over_the_grpc_ring_match_one_worker(tmp_path, monkeypatch):
     recipe.run.gradient_pack_mb = 0.004
     monkeypatch.setenv("MSTOOL_TRAIN_LOCAL_SUM", "0")
     summary = launch_local(recipe, tmp_path / "two", 2, export=False)
-    assert summary["replicas"] == 2 and summary["steps"] == 3
+    assert summary.replicas == 2 and summary.steps == 3
     train(recipe, tmp_path / "one", export=False)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5

@@ -22,17 +22,17 @@ def test_float16_skips_overflowing_steps_and_still_converges(tmp_path):
     recipe.run.loss_scale = 2.0**20
     recipe.run.loss_scale_growth_steps = 10
     summary = train(recipe, tmp_path / "f16", export=False)
-    assert summary["steps"] == reference["steps"] == 88
-    assert summary["mixed_precision"] == "float16"
-    assert 4 <= summary["skipped_steps"] <= 20
-    assert 2.0**14 <= summary["loss_scale"] <= 2.0**19
+    assert summary.steps == reference.steps == 88
+    assert summary.mixed_precision == "float16"
+    assert 4 <= summary.skipped_steps <= 20
+    assert 2.0**14 <= summary.loss_scale <= 2.0**19
     assert all(np.isfinite(w).all() for w in checkpoint_weights(tmp_path / "f16" / "checkpoint.h5"))
-    assert summary["val_accuracy"] > 0.85
-    assert summary["val_accuracy"] > reference["val_accuracy"] - 0.06
+    assert summary.val_accuracy > 0.85
+    assert summary.val_accuracy > reference.val_accuracy - 0.06
 
 
 def test_bfloat16_still_trains_like_float32(tmp_path):
     reference = train(_mlp_recipe(False, epochs=1), tmp_path / "f32", export=False)
     summary = train(_mlp_recipe(True, epochs=1), tmp_path / "bf16", export=False)
-    assert summary["mixed_precision"] is True and "loss_scale" not in summary
-    assert abs(summary["val_loss"] - reference["val_loss"]) < 0.05
+    assert summary.mixed_precision is True and summary.loss_scale is None
+    assert abs(summary.val_loss - reference.val_loss) < 0.05

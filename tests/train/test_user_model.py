@@ -52,19 +52,19 @@ def test_own_keras_model_trains_eager_and_graph_to_the_same_weights(tmp_path):
     model = {"path": _user_model(tmp_path / "mine.keras")}
     graph = train(_recipe(tmp_path, model), tmp_path / "graph", export=False)
     train(_recipe(tmp_path, model, mode="eager"), tmp_path / "eager", export=False)
-    assert graph["val_accuracy"] >= 0.9
+    assert graph.val_accuracy >= 0.9
     a, b = (checkpoint_weights(tmp_path / run / "checkpoint.h5") for run in ("graph", "eager"))
     assert max_abs_diff(a, b) < 1e-5
     import keras
 
-    saved = keras.models.load_model(graph["paths"]["keras"])
+    saved = keras.models.load_model(graph.paths["keras"])
     assert [layer.name for layer in saved.layers][-1] == "head"
 
 
 def test_model_ending_in_softmax_learns_from_its_probabilities(tmp_path):
     summary = train(_recipe(tmp_path, {"path": _user_model(tmp_path / "soft.keras", softmax=True)}),
                     tmp_path / "out", export=False)
-    assert summary["val_accuracy"] >= 0.9 and summary["val_loss"] < np.log(4)
+    assert summary.val_accuracy >= 0.9 and summary.val_loss < np.log(4)
 
 
 def test_convert_output_folder_with_one_keras_file_is_accepted(tmp_path):
@@ -73,7 +73,7 @@ def test_convert_output_folder_with_one_keras_file_is_accepted(tmp_path):
     _user_model(folder / "net.keras")
     (folder / "net.onnx").write_bytes(b"")
     summary = train(_recipe(tmp_path, {"path": str(folder)}, epochs=1), tmp_path / "out", export=False)
-    assert summary["steps"] == 6
+    assert summary.steps == 6
 
 
 def test_folder_without_a_keras_file_is_bad_input(tmp_path):
@@ -100,12 +100,12 @@ def test_output_size_that_does_not_match_the_classes_is_bad_input(tmp_path):
 def test_fine_tuning_from_saved_weights_keeps_frozen_layers_fixed(tmp_path):
     model = {"path": _user_model(tmp_path / "mine.keras")}
     first = train(_recipe(tmp_path, model, epochs=1), tmp_path / "first", export=False)
-    tuned = dict(model, init_weights=first["paths"]["weights"], freeze=["features"])
+    tuned = dict(model, init_weights=first.paths["weights"], freeze=["features"])
     second = train(_recipe(tmp_path, tuned, epochs=1), tmp_path / "second", export=False)
     import keras
 
-    before = keras.models.load_model(first["paths"]["keras"])
-    after = keras.models.load_model(second["paths"]["keras"])
+    before = keras.models.load_model(first.paths["keras"])
+    after = keras.models.load_model(second.paths["keras"])
     conv_before, conv_after = (m.get_layer("features_conv").get_weights() for m in (before, after))
     assert max_abs_diff(conv_before, conv_after) == 0.0
     head_before, head_after = (m.get_layer("head").get_weights() for m in (before, after))
@@ -126,7 +126,7 @@ def test_weights_that_do_not_fit_and_prefixes_that_match_nothing_are_bad_input(t
 def test_own_model_on_two_workers_matches_one_worker_at_twice_the_batch(tmp_path):
     recipe = _recipe(tmp_path, {"path": _user_model(tmp_path / "mine.keras")}, max_steps=3)
     summary = launch_local(recipe, tmp_path / "two", 2, export=False)
-    assert summary["replicas"] == 2 and summary["steps"] == 3
+    assert summary.replicas == 2 and summary.steps == 3
     train(recipe, tmp_path / "one", export=False)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
@@ -190,16 +190,16 @@ def test_convert_output_folder_without_keras_file_is_fine_tuned(tmp_path):
         "run": {"epochs": 1, "batch_size": 12}})
     summary = train(recipe, tmp_path / "out")
     # started from the converted weights (the labels are their argmax), not from a random init
-    assert summary["steps"] == 3 and summary["val_accuracy"] == 1.0
-    tuned = keras.models.load_model(summary["paths"]["keras"])
+    assert summary.steps == 3 and summary.val_accuracy == 1.0
+    tuned = keras.models.load_model(summary.paths["keras"])
     logits = np.asarray(tuned(x[:5]))
     start = x[:5].reshape(5, -1) @ w + b
     assert 0.0 < np.abs(logits - start).max() < 0.5  # trained, a little
     # its constants (the converted bias) are folded into the ONNX export, one input "images"
     import onnxruntime
 
-    session = onnxruntime.InferenceSession(summary["paths"]["onnx"], providers=["CPUExecutionProvider"])
-    assert [i.name for i in session.get_inputs()] == ["images"] and summary["onnx_max_abs_diff"] < 1e-5
+    session = onnxruntime.InferenceSession(summary.paths["onnx"], providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["images"] and summary.onnx_max_abs_diff < 1e-5
 
 
 def test_edited_model_py_in_a_convert_folder_is_refused_before_it_runs(tmp_path):
@@ -238,7 +238,7 @@ def _model_py(tmp_path) -> str:
 def test_model_source_function_trains_and_resumes_bit_identically(tmp_path):
     source = {"source": f"{_model_py(tmp_path)}:build_model"}
     summary = train(_recipe(tmp_path, source), tmp_path / "full", export=False)
-    assert summary["val_accuracy"] >= 0.9
+    assert summary.val_accuracy >= 0.9
     recipe = _recipe(tmp_path, source, max_steps=7)
     train(recipe, tmp_path / "whole", export=False)
     train(recipe, tmp_path / "parts", export=False, until_step=3)

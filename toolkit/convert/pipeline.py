@@ -58,12 +58,13 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
                  input_shapes: list[str] | None = None,
                  keep_layout: bool = False, verify: bool = True, inputs_npz: str | None = None, seed: int = 0,
                  atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False,
-                 source_label: str | None = None, keras_file: bool = False) -> dict[str, Any]:
+                 source_label: str | None = None, keras_file: bool = False) -> reports.ConversionReport:
     """Convert ``model`` (a path or ``onnx.ModelProto``) into ``out_dir`` (model.py,
     model.weights.h5, report.md, report.json; with ``keras_file`` also model.keras, the same
     model as one plain-Keras file that ``keras.saving.load_model`` reads without mstool).
 
-    Returns the report; ``report["status"]`` is ``ok``, ``unconverted`` or ``mismatch``.
+    Returns the report (:class:`~mstool.toolkit.convert.report.ConversionReport`);
+    ``report.status`` is ``ok``, ``unconverted`` or ``mismatch``.
     An in-memory model is also saved as ``out_dir/source.onnx``.
     """
     started = time.perf_counter()
@@ -101,7 +102,7 @@ def convert_onnx(model: str | os.PathLike, out_dir: str | os.PathLike, *,
         (tmp / "report.json").write_text(reports.to_json(report))
         (tmp / "report.md").write_text(reports.render_markdown(report))
     report["output"] = str(out_dir)
-    return report
+    return reports.ConversionReport.from_dict(report)
 
 
 def _status(report: dict[str, Any]) -> str:

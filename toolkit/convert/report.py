@@ -4,7 +4,57 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
+
+from mstool.toolkit.records import Record, optional
+
+
+@dataclass(frozen=True)
+class ConversionReport(Record):
+    """What :func:`~mstool.toolkit.convert.pipeline.convert_onnx` did; ``to_dict()`` less ``output``
+    is report.json. ``status`` is ``ok``, ``unconverted`` or ``mismatch``; ``model_py_lines`` only
+    when a model.py was written; ``verification`` None when not run."""
+
+    source: str
+    opset: int
+    nodes: int
+    date: str
+    layout: str
+    inputs: list[dict[str, Any]]
+    dynamic_dims: list[dict[str, Any]]
+    dynamic_axes_kept: list[str]
+    fixed_shape: bool
+    op_mapping: list[dict[str, Any]]
+    unconverted: list[dict[str, Any]]
+    model_py_lines: int | None = optional()
+    conversion_seconds: float = 0.0
+    verification: dict[str, Any] | None = None
+    status: str = "ok"
+    files: list[str] = field(default_factory=list)
+    output: str = ""
+
+
+@dataclass(frozen=True)
+class OnnxExportReport(Record):
+    """What :func:`~mstool.toolkit.convert.tensorflow_io.keras_to_onnx` did (``--to onnx``);
+    ``to_dict()`` less ``output`` is report.json."""
+
+    source: str
+    direction: str
+    opset: int
+    nodes: int
+    date: str
+    inputs: list[dict[str, Any]]
+    op_mapping: list[dict[str, Any]]
+    unconverted: list[dict[str, Any]]
+    dynamic_dims: list[dict[str, Any]]
+    layout: str
+    conversion_seconds: float
+    verification: dict[str, Any] | None
+    status: str
+    files: list[str]
+    output: str
 
 
 def op_mapping(records: list[Any]) -> list[dict[str, Any]]:

@@ -86,7 +86,8 @@ def _input_names(model: Any) -> list[str]:
 
 
 def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True, seed: int = 0,
-                  atol: float = 1e-4, rtol: float = 1e-3, overwrite: bool = False) -> dict[str, Any]:
+                  atol: float = 1e-4, rtol: float = 1e-3,
+                  overwrite: bool = False) -> reports.OnnxExportReport:
     """Export a Keras model (a ``.keras``/``.h5`` file, or a convert output folder) to
     ``out_dir/model.onnx`` with tf2onnx and check it with onnxruntime.
 
@@ -124,7 +125,7 @@ def keras_to_onnx(path: str | Path, out_dir: str | Path, *, verify: bool = True,
         (tmp / "report.json").write_text(reports.to_json(report))
         (tmp / "report.md").write_text(reports.render_markdown(report))
     report["output"] = str(out_dir)
-    return report
+    return reports.OnnxExportReport.from_dict(report)
 
 
 def _verify_round_trip(original: Path, exported: Path, seed: int, atol: float, rtol: float) -> dict[str, Any]:

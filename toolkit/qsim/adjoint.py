@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from mstool.toolkit.qsim.circuit import Operation
-from mstool.toolkit.qsim.gates import GATES, I2, PAULI_X, PAULI_Y, PAULI_Z, gate_derivatives
+from mstool.toolkit.qsim.gates import GATES, I2, gate_derivatives
 from mstool.toolkit.qsim.kernels import PARALLEL_MIN_SIZE, insert_zero_bits
 from mstool.toolkit.qsim.parameters import Parameter, resolve
 
@@ -81,7 +81,8 @@ def _code(run: list[_Gate]) -> int:
     return DENSE1
 
 
-PAULIS = {"rx": PAULI_X, "ry": PAULI_Y, "rz": PAULI_Z}
+# one-qubit Pauli rotations, from the generators in GATES (rx, ry, rz)
+PAULIS = {name: g.generator for name, g in GATES.items() if g.generator is not None and g.n_targets == 1}
 
 
 def _gate(index: int, op: Operation, values: Mapping[str, float]) -> _Gate:

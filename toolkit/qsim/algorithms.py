@@ -1,23 +1,66 @@
 """Variational algorithms on the simulator: VQE, QAOA for MaxCut, and <H> of a QASM file.
 
-Optimisers are scipy's BFGS, L-BFGS-B (with adjoint gradients) and COBYLA.
+Optimisers are scipy's BFGS, L-BFGS-B (with adjoint gradients) and COBYLA; scipy comes with the
+``[qsim-opt]`` extra and is imported only when an optimisation starts, so ``[qsim]`` stays light.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.extras import require_extra
 from mstool.toolkit.qsim.ansatz import hardware_efficient, qaoa_maxcut, uccsd
 from mstool.toolkit.qsim.circuit import Circuit
 from mstool.toolkit.qsim.gradients import expectation_and_gradient, final_state, get_expectation_with_grad
 from mstool.toolkit.qsim.observables import PauliSum
 from mstool.toolkit.qsim.parameters import Parameter
+from mstool.toolkit.records import Record, optional
+
+
+@dataclass(frozen=True)
+class ExpectationResult(Record):
+    """<H> of a circuit; ``gradient`` (one entry per name in ``names``) when it was asked for."""
+
+    n_qubits: int
+    energy: float
+    gradient: np.ndarray | None
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class VqeResult(Record):
+    """The best VQE run: energy, optimal parameters (in ``names`` order), energy per evaluation."""
+
+    energy: float
+    parameters: np.ndarray
+    names: list[str]
+    history: np.ndarray
+    evaluations: int
+    converged: bool
+    n_qubits: int
+    circuit: Circuit
+
+
+@dataclass(frozen=True)
+class QaoaResult(Record):
+    """The best QAOA run; ``sampled_best_*`` only when shots were drawn."""
+
+    expected_cut: float
+    max_cut: float
+    approximation_ratio: float
+    parameters: np.ndarray
+    names: list[str]
+    history: np.ndarray
+    n_qubits: int
+    probabilities: np.ndarray
+    best_bitstring_probability: float
+    sampled_best_cut: float | None = optional()
+    sampled_best_bitstring: str | None = optional()
 
 
 def parameterize_numeric(circuit: Circuit) -> tuple[Circuit, dict[str, float]]:
@@ -33,7 +76,8 @@ def parameterize_numeric(circuit: Circuit) -> tuple[Circuit, dict[str, float]]:
 
 
 def expectation_of_file(circuit_path: str | Path | Circuit, hamiltonian_path: str | Path,
-                        values: dict[str, float], gradient: bool, source: str | None = None) -> dict:
+                        values: dict[str, float], gradient: bool,
+                        source: str | None = None) -> ExpectationResult:
     """<H> (and the adjoint gradient) for a QASM circuit (a path, or a parsed circuit read
     from ``source``); final measurements are ignored."""
     from mstool.toolkit.qsim.qasm import load_qasm
@@ -60,11 +104,13 @@ def expectation_of_file(circuit_path: str | Path | Circuit, hamiltonian_path: st
     else:
         energy = hamiltonian.expectation(final_state(unitary, values))
         grad, names = None, []
-    return {"n_qubits": unitary.n_qubits, "energy": float(energy), "gradient": grad, "names": names}
+    return ExpectationResult(n_qubits=unitary.n_qubits, energy=float(energy), gradient=grad, names=names)
 
 
 def _optimize(objective: Callable, x0: np.ndarray, method: str, maxiter: int, tol: float,
               history: list[float]) -> object:
+    from scipy.optimize import minimize
+
     def value_and_grad(x):
         e, g = objective(x)
         history.append(float(e))
@@ -80,13 +126,14 @@ def _optimize(objective: Callable, x0: np.ndarray, method: str, maxiter: int, to
 
 def run_vqe(hamiltonian: PauliSum, n_electrons: int, ansatz: str = "uccsd", layers: int = 2,
             method: str = "BFGS", maxiter: int = 500, tol: float = 1e-10, restarts: int = 1,
-            initial_scale: float = 0.0, seed: int = 0) -> dict:
+            initial_scale: float = 0.0, seed: int = 0) -> VqeResult:
     """Minimise <H> over the ansatz parameters; the best of ``restarts`` runs is returned.
 
     >>> h = PauliSum.parse("0.5 Z0 + 0.5 Z1 + 0.2 X0 X1")
-    >>> round(run_vqe(h, 0, "hardware_efficient", 1, restarts=2, initial_scale=0.3)["energy"], 6)
+    >>> round(run_vqe(h, 0, "hardware_efficient", 1, restarts=2, initial_scale=0.3).energy, 6)
     -1.019804
     """
+    require_extra("qsim-opt", "the VQE optimiser")
     n = hamiltonian.n_qubits
     circuit = uccsd(n, n_electrons) if ansatz == "uccsd" else hardware_efficient(n, layers, n_electrons)
     names = circuit.parameters
@@ -102,9 +149,9 @@ def run_vqe(hamiltonian: PauliSum, n_electrons: int, ansatz: str = "uccsd", laye
             best, best_history = result, history
     if not np.isfinite(best.fun):
         raise WorkFailed("VQE optimisation diverged")
-    return {"energy": float(best.fun), "parameters": np.asarray(best.x), "names": names,
-            "history": np.array(best_history), "evaluations": len(best_history),
-            "converged": bool(best.success), "n_qubits": n, "circuit": circuit}
+    return VqeResult(energy=float(best.fun), parameters=np.asarray(best.x), names=names,
+                     history=np.array(best_history), evaluations=len(best_history),
+                     converged=bool(best.success), n_qubits=n, circuit=circuit)
 
 
 def read_edges(edges: list[list[float]] | None,
@@ -155,8 +202,9 @@ def cut_values(n: int, edges: list[tuple[int, int, float]]) -> np.ndarray:
 
 
 def run_qaoa(edges: list[tuple[int, int, float]], p: int, method: str = "L-BFGS-B", maxiter: int = 300,
-             tol: float = 1e-9, restarts: int = 4, seed: int = 0, shots: int = 0) -> dict:
+             tol: float = 1e-9, restarts: int = 4, seed: int = 0, shots: int = 0) -> QaoaResult:
     """QAOA depth ``p``: maximise <C>; the first start is a linear ramp, the rest are random."""
+    require_extra("qsim-opt", "the QAOA optimiser")
     n = max(max(i, j) for i, j, _ in edges) + 1
     if n > 24:
         raise InputError(f"{n} nodes is too many for the exact MaxCut reference (max 24)")
@@ -180,13 +228,13 @@ def run_qaoa(edges: list[tuple[int, int, float]], p: int, method: str = "L-BFGS-
     probs = np.abs(final_state(circuit, values)) ** 2
     cuts = cut_values(n, edges)
     expected_cut = float(-best.fun)
-    out = {"expected_cut": expected_cut, "max_cut": float(cuts.max()),
-           "approximation_ratio": expected_cut / float(cuts.max()), "parameters": np.asarray(best.x),
-           "names": names, "history": -np.array(best_history), "n_qubits": n,
-           "probabilities": probs, "best_bitstring_probability": float(probs[cuts == cuts.max()].sum())}
+    sampled: dict[str, float | str] = {}
     if shots:
         samples = np.random.default_rng(seed).choice(2 ** n, size=shots, p=probs / probs.sum())
         top = int(samples[np.argmax(cuts[samples])])
-        out["sampled_best_cut"] = float(cuts[top])
-        out["sampled_best_bitstring"] = format(top, f"0{n}b")[::-1]  # character k = node k
-    return out
+        sampled["sampled_best_cut"] = float(cuts[top])
+        sampled["sampled_best_bitstring"] = format(top, f"0{n}b")[::-1]  # character k = node k
+    return QaoaResult(expected_cut=expected_cut, max_cut=float(cuts.max()),
+                      approximation_ratio=expected_cut / float(cuts.max()), parameters=np.asarray(best.x),
+                      names=names, history=-np.array(best_history), n_qubits=n, probabilities=probs,
+                      best_bitstring_probability=float(probs[cuts == cuts.max()].sum()), **sampled)

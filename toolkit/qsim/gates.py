@@ -1,4 +1,5 @@
-"""Gate definitions: matrices, derivatives, inverses and kernel kinds.
+"""Gate definitions: matrices, derivatives, inverses, kernel kinds, Pauli generators and
+OpenQASM 2/3 spellings, one :class:`GateDef` per gate in :data:`GATES`.
 
 A two-qubit matrix acts on targets ``(t0, t1)`` with basis index ``b(t0) + 2*b(t1)``
 (little-endian, like the state vector: bit ``k`` of an index is qubit ``k``).
@@ -59,10 +60,42 @@ def _phase_derivative(theta: float) -> list[np.ndarray]:
 
 
 @dataclass(frozen=True)
-class GateDef:
-    """What the simulator needs to know about a named gate.
+class QasmSpelling:
+    """How a gate is written in OpenQASM; the exporter and the importer's native table read it.
 
-    ``kind`` picks the kernel: ``dense``, ``diagonal`` or ``permutation``.
+    ``v2[k]`` is its name with ``k`` controls in qelib1.inc (``None``: no such name); ``v3`` its
+    name in stdgates.inc (a modifier form such as ``inv @ sx`` is allowed) and ``v3_controlled[k]``
+    a named ``k``-controlled form (else ``ctrl @`` is written); ``definition`` is an exact ``gate``
+    body (no global phase dropped), written into a file whose library lacks the name.
+    """
+
+    v2: tuple[str | None, ...] = ()
+    v3: str = ""
+    v3_controlled: tuple[str | None, ...] = ()
+    definition: tuple[str, ...] = ()
+
+
+def spelled(v2: str, v3: str, v3_controlled: str = "", definition: tuple[str, ...] = ()) -> QasmSpelling:
+    """A :class:`QasmSpelling` from space-separated names by control count (``-``: none).
+
+    >>> spelled("x cx ccx", "x", "- cx").v2, spelled("x cx ccx", "x", "- cx").v3_controlled
+    (('x', 'cx', 'ccx'), (None, 'cx'))
+    """
+
+    def names(text: str) -> tuple[str | None, ...]:
+        return tuple(None if n == "-" else n for n in text.split())
+
+    return QasmSpelling(names(v2), v3, names(v3_controlled), definition)
+
+
+@dataclass(frozen=True)
+class GateDef:
+    """Everything mstool knows about a named gate; adding a gate is one entry in :data:`GATES`.
+
+    ``kind`` picks the kernel: ``dense``, ``diagonal`` or ``permutation``. ``generator`` is the
+    Pauli operator ``G`` of a rotation ``exp(-i theta G / 2)`` (None for other gates);
+    ``pow_scales_angle`` says ``U(a)^k = U(k a)`` (rotations and the phase gate), so ``pow(k) @``
+    scales the angle; ``qasm`` holds its OpenQASM 2/3 names.
     """
 
     name: str
@@ -72,51 +105,63 @@ class GateDef:
     kind: str = "dense"
     derivative: Callable[..., list[np.ndarray]] | None = None
     inverse_name: str | None = None  # None: self-inverse for fixed gates, negate params for rotations
-    qasm_name: str | None = None
+    qasm: QasmSpelling = QasmSpelling()
+    generator: np.ndarray | None = None
+    pow_scales_angle: bool = False
 
 
-def _fixed(name: str, m: np.ndarray, kind: str = "dense", inverse: str | None = None,
-           qasm: str | None = None) -> GateDef:
+def _fixed(name: str, m: np.ndarray, qasm: QasmSpelling, kind: str = "dense",
+           inverse: str | None = None) -> GateDef:
     m = np.asarray(m, dtype=complex)
-    return GateDef(name, int(np.log2(m.shape[0])), 0, lambda: m, kind, None, inverse, qasm or name)
+    return GateDef(name, int(np.log2(m.shape[0])), 0, lambda: m, kind, None, inverse, qasm)
+
+
+def _rotation_gate(name: str, generator: np.ndarray, qasm: QasmSpelling, kind: str = "dense") -> GateDef:
+    matrix, derivative = _rotation(generator)
+    return GateDef(name, int(np.log2(generator.shape[0])), 1, matrix, kind, derivative, None, qasm,
+                   generator, pow_scales_angle=True)
 
 
 SQRT_X = 0.5 * np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]])
 SWAP = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]], dtype=complex)
 ISWAP = np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]], dtype=complex)
 
-_rx, _drx = _rotation(PAULI_X)
-_ry, _dry = _rotation(PAULI_Y)
-_rz, _drz = _rotation(PAULI_Z)
-_rxx, _drxx = _rotation(_kron_targets(PAULI_X, PAULI_X))
-_ryy, _dryy = _rotation(_kron_targets(PAULI_Y, PAULI_Y))
-_rzz, _drzz = _rotation(_kron_targets(PAULI_Z, PAULI_Z))
+# exact definitions (no global phase dropped) for files whose library lacks the gate
+_RXX = ("gate rxx(theta) a, b { h a; h b; cx a, b; rz(theta) b; cx a, b; h a; h b; }",)
+_RYY = ("gate ryy(theta) a, b {", "rx(pi/2) a; rx(pi/2) b; cx a, b; rz(theta) b; cx a, b;",
+        "rx(-pi/2) a; rx(-pi/2) b; }")
+_RZZ = ("gate rzz(theta) a, b { cx a, b; rz(theta) b; cx a, b; }",)
+_ISWAP = ("gate iswap a, b { s a; s b; h a; cx a, b; cx b, a; h b; }",)
+_ISWAPDG = ("gate iswapdg a, b { h b; cx b, a; cx a, b; h a; sdg b; sdg a; }",)
 
 GATES: dict[str, GateDef] = {
     g.name: g
     for g in [
-        _fixed("i", I2, "diagonal", qasm="id"),
-        _fixed("x", PAULI_X, "permutation"),
-        _fixed("y", PAULI_Y),
-        _fixed("z", PAULI_Z, "diagonal"),
-        _fixed("h", np.array([[1, 1], [1, -1]]) / np.sqrt(2)),
-        _fixed("s", np.diag([1, 1j]), "diagonal", "sdg"),
-        _fixed("sdg", np.diag([1, -1j]), "diagonal", "s"),
-        _fixed("t", np.diag([1, np.exp(1j * np.pi / 4)]), "diagonal", "tdg"),
-        _fixed("tdg", np.diag([1, np.exp(-1j * np.pi / 4)]), "diagonal", "t"),
-        _fixed("sx", SQRT_X, inverse="sxdg"),
-        _fixed("sxdg", SQRT_X.conj().T, inverse="sx"),
-        _fixed("swap", SWAP, "permutation"),
-        _fixed("iswap", ISWAP, inverse="iswapdg", qasm=""),
-        _fixed("iswapdg", ISWAP.conj().T, inverse="iswap", qasm=""),
-        GateDef("rx", 1, 1, _rx, "dense", _drx, qasm_name="rx"),
-        GateDef("ry", 1, 1, _ry, "dense", _dry, qasm_name="ry"),
-        GateDef("rz", 1, 1, _rz, "diagonal", _drz, qasm_name="rz"),
-        GateDef("phase", 1, 1, _phase, "diagonal", _phase_derivative, qasm_name="u1"),
-        GateDef("u3", 1, 3, _u3, "dense", _u3_derivative, qasm_name="u3"),
-        GateDef("rxx", 2, 1, _rxx, "dense", _drxx, qasm_name="rxx"),
-        GateDef("ryy", 2, 1, _ryy, "dense", _dryy, qasm_name=""),
-        GateDef("rzz", 2, 1, _rzz, "diagonal", _drzz, qasm_name="rzz"),
+        _fixed("i", I2, spelled("id", "id"), "diagonal"),
+        _fixed("x", PAULI_X, spelled("x cx ccx c3x c4x", "x", "- cx ccx"), "permutation"),
+        _fixed("y", PAULI_Y, spelled("y cy", "y", "- cy")),
+        _fixed("z", PAULI_Z, spelled("z cz", "z", "- cz"), "diagonal"),
+        _fixed("h", np.array([[1, 1], [1, -1]]) / np.sqrt(2), spelled("h ch", "h", "- ch")),
+        _fixed("s", np.diag([1, 1j]), spelled("s", "s"), "diagonal", "sdg"),
+        _fixed("sdg", np.diag([1, -1j]), spelled("sdg", "sdg"), "diagonal", "s"),
+        _fixed("t", np.diag([1, np.exp(1j * np.pi / 4)]), spelled("t", "t"), "diagonal", "tdg"),
+        _fixed("tdg", np.diag([1, np.exp(-1j * np.pi / 4)]), spelled("tdg", "tdg"), "diagonal", "t"),
+        _fixed("sx", SQRT_X, spelled("sx csx - c3sqrtx", "sx"), inverse="sxdg"),
+        _fixed("sxdg", SQRT_X.conj().T, spelled("sxdg", "inv @ sx"), inverse="sx"),
+        _fixed("swap", SWAP, spelled("swap cswap", "swap", "- cswap"), "permutation"),
+        _fixed("iswap", ISWAP, spelled("iswap", "iswap", definition=_ISWAP), inverse="iswapdg"),
+        _fixed("iswapdg", ISWAP.conj().T, spelled("iswapdg", "inv @ iswap", definition=_ISWAPDG),
+               inverse="iswap"),
+        _rotation_gate("rx", PAULI_X, spelled("rx crx", "rx", "- crx")),
+        _rotation_gate("ry", PAULI_Y, spelled("ry cry", "ry", "- cry")),
+        _rotation_gate("rz", PAULI_Z, spelled("rz crz", "rz", "- crz"), "diagonal"),
+        GateDef("phase", 1, 1, _phase, "diagonal", _phase_derivative, qasm=spelled("u1 cu1", "p", "- cp"),
+                pow_scales_angle=True),
+        GateDef("u3", 1, 3, _u3, "dense", _u3_derivative, qasm=spelled("u3 cu3", "U")),
+        _rotation_gate("rxx", _kron_targets(PAULI_X, PAULI_X), spelled("rxx", "rxx", definition=_RXX)),
+        _rotation_gate("ryy", _kron_targets(PAULI_Y, PAULI_Y), spelled("ryy", "ryy", definition=_RYY)),
+        _rotation_gate("rzz", _kron_targets(PAULI_Z, PAULI_Z), spelled("rzz", "rzz", definition=_RZZ),
+                       "diagonal"),
     ]
 }
 

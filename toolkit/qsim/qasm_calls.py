@@ -19,6 +19,7 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.qsim.circuit import Operation
+from mstool.toolkit.qsim.gates import GATES
 from mstool.toolkit.qsim.parameters import Parameter
 from mstool.toolkit.qsim.qasm_lexer import Token, TokenStream, evaluate, parse_expression, shown
 from mstool.toolkit.qsim.qasm_library import BUILTINS, native_gate, native_operations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 ANGLE_PERIOD = 4 * math.pi  # every gate is 4*pi-periodic in each of its angles
 MAX_POWER = 64
-ROTATIONS = ("rx", "ry", "rz", "phase", "rxx", "ryy", "rzz")
+ROTATIONS = tuple(name for name, gate in GATES.items() if gate.pow_scales_angle)  # pow(k): k * angle
 
 
 @dataclass

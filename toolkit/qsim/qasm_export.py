@@ -18,34 +18,26 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.qsim.circuit import Circuit, Operation
+from mstool.toolkit.qsim.gates import GATES
 from mstool.toolkit.qsim.parameters import Parameter
+from mstool.toolkit.qsim.qasm_library import BUILTINS, QELIB1_GATES, STDGATES_GATES
 
-# internal gate -> name, for each number of controls that the library names
-_NAMES2 = {
-    0: {"i": "id", "phase": "u1", "u3": "u3", "x": "x", "y": "y", "z": "z", "h": "h", "s": "s",
-        "sdg": "sdg", "t": "t", "tdg": "tdg", "sx": "sx", "sxdg": "sxdg", "rx": "rx", "ry": "ry",
-        "rz": "rz", "swap": "swap", "rxx": "rxx", "rzz": "rzz", "ryy": "ryy", "iswap": "iswap",
-        "iswapdg": "iswapdg"},
-    1: {"x": "cx", "y": "cy", "z": "cz", "h": "ch", "swap": "cswap", "rx": "crx", "ry": "cry", "rz": "crz",
-        "phase": "cu1", "u3": "cu3", "sx": "csx"},
-    2: {"x": "ccx"}, 3: {"x": "c3x", "sx": "c3sqrtx"}, 4: {"x": "c4x"},
-}
-_NAMES3 = {"i": "id", "phase": "p", "u3": "U", "x": "x", "y": "y", "z": "z", "h": "h", "s": "s", "sdg": "sdg",
-           "t": "t", "tdg": "tdg", "sx": "sx", "rx": "rx", "ry": "ry", "rz": "rz", "swap": "swap",
-           "rxx": "rxx", "rzz": "rzz", "ryy": "ryy", "iswap": "iswap"}
-_CONTROLLED3 = {("x", 1): "cx", ("x", 2): "ccx", ("y", 1): "cy", ("z", 1): "cz",
-                ("h", 1): "ch", ("phase", 1): "cp", ("rx", 1): "crx", ("ry", 1): "cry",
-                ("rz", 1): "crz", ("swap", 1): "cswap"}
-# exact definitions (no global phase dropped) of gates the library lacks
-_DEFINITIONS = {
-    "ryy": ["gate ryy(theta) a, b {", "rx(pi/2) a; rx(pi/2) b; cx a, b; rz(theta) b; cx a, b;",
-            "rx(-pi/2) a; rx(-pi/2) b; }"],
-    "iswap": ["gate iswap a, b { s a; s b; h a; cx a, b; cx b, a; h b; }"],
-    "iswapdg": ["gate iswapdg a, b { h b; cx b, a; cx a, b; h a; sdg b; sdg a; }"],
-    "rxx": ["gate rxx(theta) a, b { h a; h b; cx a, b; rz(theta) b; cx a, b; h a; h b; }"],
-    "rzz": ["gate rzz(theta) a, b { cx a, b; rz(theta) b; cx a, b; }"],
-}
-_LIBRARY2 = {"rxx", "rzz"}
+_QELIB1_NAMES = QELIB1_GATES | BUILTINS
+_STDGATES_NAMES = STDGATES_GATES | BUILTINS
+
+
+def _spelling_at(names: tuple[str | None, ...], n_controls: int) -> str | None:
+    """The name for ``n_controls`` controls in a :class:`~mstool.toolkit.qsim.gates.QasmSpelling`."""
+    return names[n_controls] if n_controls < len(names) else None
+
+
+def _definition(name: str) -> list[str]:
+    """The ``gate NAME ...`` definition that a gate's spelling carries, for a name outside the library."""
+    for gate in GATES.values():
+        lines = gate.qasm.definition
+        if lines and lines[0].split()[1].split("(")[0] == name:
+            return list(lines)
+    raise InputError(f"gate '{name}' is not in the library and GATES has no definition for it")
 
 
 def _num(p, version: int) -> str:
@@ -95,24 +87,25 @@ class _Writer:
     def gate(self, op: Operation) -> list[str]:
         if op.name == "unitary":
             return self._unitary(op)
-        if op.name not in _NAMES2[0] and op.name != "sxdg":
+        if op.name not in GATES:
             raise InputError(f"operation '{op.name}' cannot be written to QASM")
+        spelling = GATES[op.name].qasm
         params = "(" + ", ".join(_num(p, self.version) for p in op.params) + ")" if op.params else ""
         if self.version == 2:
-            name = _NAMES2.get(len(op.controls), {}).get(op.name)
+            name = _spelling_at(spelling.v2, len(op.controls))
             if name is None:
                 raise InputError(f"gate '{op.label()}' with {len(op.controls)} control(s) has no qelib1 "
                                  "equivalent; write OpenQASM 3 (--version 3)")
-            if op.name in _DEFINITIONS and not op.controls and op.name not in _LIBRARY2:
-                self.definitions.setdefault(op.name, _DEFINITIONS[op.name])
+            if name not in _QELIB1_NAMES:
+                self.definitions.setdefault(name, _definition(name))
             return [f"{name}{params} {self.q(op.controls + op.targets)};"]
-        named = _CONTROLLED3.get((op.name, len(op.controls)))
+        named = _spelling_at(spelling.v3_controlled, len(op.controls)) if op.controls else None
         if named:
             return [f"{named}{params} {self.q(op.controls + op.targets)};"]
-        base = {"sxdg": "inv @ sx", "iswapdg": "inv @ iswap"}.get(op.name) or _NAMES3[op.name]
-        if op.name in ("rxx", "rzz", "ryy", "iswap", "iswapdg"):
-            key = "iswap" if op.name == "iswapdg" else op.name
-            self.definitions.setdefault(key, _DEFINITIONS[key])
+        base = spelling.v3
+        bare = base.split("@")[-1].strip()  # "inv @ iswap" needs iswap's definition
+        if bare not in _STDGATES_NAMES:
+            self.definitions.setdefault(bare, _definition(bare))
         mods = {0: "", 1: "ctrl @ "}.get(len(op.controls), f"ctrl({len(op.controls)}) @ ")
         return [f"{mods}{base}{params} {self.q(op.controls + op.targets)};"]
 

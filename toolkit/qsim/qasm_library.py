@@ -1,6 +1,9 @@
 """The standard gate libraries: qelib1.inc (OpenQASM 2, as Qiskit ships it) and
 stdgates.inc (OpenQASM 3), mapped onto the simulator's gates with Qiskit's matrices.
 
+The native table derives from the spellings in ``GATES`` (toolkit/qsim/gates.py); only the
+library aliases and parameter mappings (u2, u0, cu) are listed here.
+
 A native gate builds its operations directly; the relative-phase Toffolis (rccx, rc3x)
 are expanded from their library definitions, kept here as QASM text.
 
@@ -15,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mstool.toolkit.qsim.circuit import GateSpec, Operation
+from mstool.toolkit.qsim.gates import GATES
 
 
 @dataclass(frozen=True)
@@ -50,23 +54,6 @@ def _U2(phi: float, lam: float) -> tuple:  # noqa: N802 - u2 is U(pi/2, phi, lam
     return (math.pi / 2, phi, lam)
 
 
-NATIVE: dict[str, NativeGate] = {
-    "U": _gate("u3", 0, 3), "u": _gate("u3", 0, 3), "u3": _gate("u3", 0, 3), "u2": _gate("u3", 0, 2, 1, _U2),
-    "u1": _gate("phase", 0, 1), "p": _gate("phase", 0, 1), "phase": _gate("phase", 0, 1),
-    "u0": _gate("i", 0, 1, 1, lambda gamma: ()), "id": _gate("i", 0, 0),
-    "CX": _gate("x", 1, 0), "cx": _gate("x", 1, 0), "cy": _gate("y", 1, 0), "cz": _gate("z", 1, 0),
-    "ch": _gate("h", 1, 0), "ccx": _gate("x", 2, 0), "c3x": _gate("x", 3, 0), "c4x": _gate("x", 4, 0),
-    "cswap": _gate("swap", 1, 0, 2), "crx": _gate("rx", 1, 1), "cry": _gate("ry", 1, 1),
-    "crz": _gate("rz", 1, 1), "cu1": _gate("phase", 1, 1), "cp": _gate("phase", 1, 1),
-    "cphase": _gate("phase", 1, 1), "cu3": _gate("u3", 1, 3), "csx": _gate("sx", 1, 0),
-    "c3sqrtx": _gate("sx", 3, 0), "cu": NativeGate(4, 2, _cu),
-    "rxx": _gate("rxx", 0, 1, 2), "rzz": _gate("rzz", 0, 1, 2), "swap": _gate("swap", 0, 0, 2),
-}
-for _name in ("x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "sxdg", "rx", "ry", "rz"):
-    NATIVE[_name] = _gate(_name, 0, 1 if _name.startswith("r") else 0)
-# Not in either library, but common in hand-written files; a file's own definition wins.
-EXTENSIONS = {"ryy": _gate("ryy", 0, 1, 2), "iswap": _gate("iswap", 0, 0, 2)}
-
 QELIB1_GATES = frozenset(
     "u3 u2 u1 cx id u0 u p x y z h s sdg t tdg rx ry rz sx sxdg cz cy swap ch ccx cswap crx cry crz "
     "cu1 cp cu3 csx cu rxx rzz rccx rc3x c3x c3sqrtx c4x".split())
@@ -75,6 +62,32 @@ STDGATES_GATES = frozenset(
     "id u1 u2 u3".split())
 LIBRARIES = {"qelib1.inc": QELIB1_GATES, "stdgates.inc": STDGATES_GATES}
 BUILTINS = frozenset({"U", "CX"})
+
+
+def _spelled_gates() -> dict[str, NativeGate]:
+    """Every OpenQASM name a gate's ``GateDef.qasm`` spells, with its number of controls."""
+    table: dict[str, NativeGate] = {}
+    for gate in GATES.values():
+        spelling = gate.qasm
+        names = [*enumerate(spelling.v2), *enumerate(spelling.v3_controlled), (0, spelling.v3)]
+        for n_controls, name in names:
+            if name and "@" not in name:
+                table.setdefault(name, _gate(gate.name, n_controls, gate.n_params, gate.n_targets))
+    return table
+
+
+# Library names that are not a gate's own spelling: aliases, and gates with a parameter mapping.
+_LIBRARY_ALIASES: dict[str, NativeGate] = {
+    "u": _gate("u3", 0, 3), "u2": _gate("u3", 0, 2, 1, _U2), "u0": _gate("i", 0, 1, 1, lambda gamma: ()),
+    "phase": _gate("phase", 0, 1), "CX": _gate("x", 1, 0), "cphase": _gate("phase", 1, 1),
+    "cu": NativeGate(4, 2, _cu),
+}
+_LIBRARY_NAMES = QELIB1_GATES | STDGATES_GATES | BUILTINS
+NATIVE: dict[str, NativeGate] = {
+    **{name: g for name, g in _spelled_gates().items() if name in _LIBRARY_NAMES}, **_LIBRARY_ALIASES}
+# Spelled but in neither library (ryy, iswap, iswapdg): common in hand-written files; a file's own
+# definition wins.
+EXTENSIONS = {name: g for name, g in _spelled_gates().items() if name not in _LIBRARY_NAMES}
 
 # qelib1.inc definitions of the gates with no single simulator gate (relative phases matter)
 COMPOSITE_DEFINITIONS = """

@@ -7,6 +7,7 @@ This module imports TensorFlow; ``mstool.toolkit.qsim`` itself does not.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -18,6 +19,7 @@ from mstool.toolkit.qsim.circuit import Circuit
 from mstool.toolkit.qsim.gradients import expectation_and_gradient, final_state
 from mstool.toolkit.qsim.observables import PauliSum
 from mstool.toolkit.qsim.qnn_data import load_dataset  # noqa: F401 - part of this module's API
+from mstool.toolkit.records import Record
 
 
 class CircuitFunction:
@@ -211,10 +213,24 @@ def build_classifier(n_qubits: int, n_features: int, layers: int, learning_rate:
     return model
 
 
+@dataclass(frozen=True)
+class QnnTrainingResult(Record):
+    """Loss and accuracy per epoch, held-out accuracy, the quantum layer's weights and the model."""
+
+    loss: np.ndarray
+    accuracy: np.ndarray
+    test_accuracy: float
+    train_samples: int
+    test_samples: int
+    weights: np.ndarray
+    model: keras.Model
+
+
 def train_classifier(kind: str = "moons", samples: int = 120, noise: float = 0.1, test_fraction: float = 0.25,
                      n_qubits: int = 2, layers: int = 2, epochs: int = 30, batch_size: int = 16,
                      learning_rate: float = 0.05, seed: int = 0,
-                     data: tuple[np.ndarray, np.ndarray] | None = None, backend: str = "adjoint") -> dict:
+                     data: tuple[np.ndarray, np.ndarray] | None = None,
+                     backend: str = "adjoint") -> QnnTrainingResult:
     """Train the hybrid classifier on a toy set (``kind``) or on ``data`` = (features, labels);
     returns loss/accuracy histories, test accuracy and the Keras model.
 
@@ -241,9 +257,10 @@ def train_classifier(kind: str = "moons", samples: int = 120, noise: float = 0.1
         trained = model
         model = build_classifier(n_qubits, x.shape[1], layers, learning_rate, seed, backend="tensorflow")
         model.set_weights(trained.get_weights())
-    return {"loss": np.array(history.history["loss"]), "accuracy": np.array(history.history["accuracy"]),
-            "test_accuracy": float(test_accuracy), "train_samples": int(samples - n_test),
-            "test_samples": n_test, "weights": model.get_layer("quantum").get_weights()[0], "model": model}
+    return QnnTrainingResult(
+        loss=np.array(history.history["loss"]), accuracy=np.array(history.history["accuracy"]),
+        test_accuracy=float(test_accuracy), train_samples=int(samples - n_test), test_samples=n_test,
+        weights=model.get_layer("quantum").get_weights()[0], model=model)
 
 
 def save_model_atomically(model: keras.Model, path: str | Path) -> Path:

@@ -24,6 +24,7 @@ from mstool.toolkit.io.atomic import atomic_write_text
 from mstool.toolkit.io.cleanup import remove_stale, sigterm_runs_cleanup
 from mstool.toolkit.train.local_sum import ENV as LOCAL_SUM_ENV
 from mstool.toolkit.train.loop import Events
+from mstool.toolkit.train.summary import TrainSummary
 from mstool.toolkit.train.worker import EVENT_PREFIX, EXIT_BAD_INPUT, EXIT_FAILED, LAUNCHER_ENV
 
 
@@ -147,7 +148,7 @@ def _stop(procs) -> None:
 
 def launch_local(recipe: TrainRecipe, output_dir: str | os.PathLike, workers: int, *, resume: bool = False,
                  base_dir: str | os.PathLike = ".", events: Events | None = None, export: bool = True,
-                 max_restarts: int = 2) -> dict:
+                 max_restarts: int = 2) -> TrainSummary:
     """Run the recipe on ``workers`` local processes; returns the chief's summary."""
     events = events or Events()
     output_dir = Path(output_dir)
@@ -161,7 +162,7 @@ def launch_local(recipe: TrainRecipe, output_dir: str | os.PathLike, workers: in
 
 
 def _attempts(recipe: TrainRecipe, output_dir: Path, workers: int, spec_path: Path, resume: bool,
-              base_dir: str | os.PathLike, events: Events, export: bool, max_restarts: int) -> dict:
+              base_dir: str | os.PathLike, events: Events, export: bool, max_restarts: int) -> TrainSummary:
     for attempt in range(max_restarts + 1):
         spec = {"recipe": recipe.model_dump(mode="json"), "output_dir": str(output_dir.resolve()),
                 "base_dir": str(Path(base_dir).resolve()), "resume": resume or attempt > 0, "export": export}
@@ -179,7 +180,7 @@ def _attempts(recipe: TrainRecipe, output_dir: Path, workers: int, spec_path: Pa
                 shared.unlink(missing_ok=True)
         reader.join(timeout=5)
         if all(code == 0 for code in codes) and "summary" in found:
-            return found["summary"]
+            return TrainSummary.from_dict(found["summary"])
         index, code = next((i, c) for i, c in enumerate(codes) if c not in (None, 0))
         reason = _last_line(logs[index])
         if code == EXIT_BAD_INPUT:

@@ -26,6 +26,7 @@ from mstool.toolkit.train.local_sum import LocalSum
 from mstool.toolkit.train.logs import RunLogs
 from mstool.toolkit.train.optim import peak_lr
 from mstool.toolkit.train.sources import Source, open_source, split_source
+from mstool.toolkit.train.summary import TrainSummary
 
 CHECKPOINT_NAME = "checkpoint.h5"
 
@@ -345,7 +346,7 @@ def evaluate(state: RunState, eval_fn) -> tuple[float, float] | None:
     return float(totals[0] / totals[2]), float(totals[1] / totals[2])
 
 
-def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dict:
+def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> TrainSummary:
     from mstool.schemas.train import TrainingLogMeta
     from mstool.toolkit.train.export import export_onnx, float32_copy, save_keras
     from mstool.toolkit.train.history import write_training_log
@@ -364,7 +365,7 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
     if state.loss_scale is not None:
         summary.update(loss_scale=state.loss_scale, skipped_steps=state.skipped_steps)
     if not placement.is_chief:
-        return summary
+        return TrainSummary.from_dict(summary)
     summary["paths"].update(state.logs.close(state.history))
     if state.early_stopping is not None:
         summary["best_epoch"] = state.early_stopping.best_epoch
@@ -395,13 +396,14 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> dic
         recipe=recipe.model_dump(mode="json"))
     write_training_log(log_path, state.history, meta)
     summary["paths"]["training_log"] = str(log_path)
-    return summary
+    return TrainSummary.from_dict(summary)
 
 
 def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = False,
           base_dir: str | os.PathLike = ".", events: Events | None = None, export: bool = True,
-          until_step: int | None = None) -> dict:
-    """Run a training recipe; returns a JSON-able summary (val_accuracy, images_per_second, steps, paths).
+          until_step: int | None = None) -> TrainSummary:
+    """Run a training recipe; returns its :class:`~mstool.toolkit.train.summary.TrainSummary`
+    (val_accuracy, images_per_second, steps, paths; ``to_dict()`` is JSON-able).
 
     Writes into ``output_dir``: ``checkpoint.h5``, ``model.keras``, ``model.weights.h5``,
     ``model.onnx`` (when ``export``) and ``training-log.h5``. ``until_step`` ends this

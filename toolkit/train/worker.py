@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     except WorkFailed as err:
         sys.stderr.write(err.render() + "\n")
         return EXIT_FAILED
-    _event("summary", summary)
+    _event("summary", summary.to_dict())
     return 0
 
 
