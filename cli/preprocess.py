@@ -17,6 +17,8 @@ from mstool.cli.options import (
     DeviceOption,
     JsonOption,
     OverwriteOption,
+    ProcessesOption,
+    SchedulerOption,
     SetOption,
     apply_local_json,
 )
@@ -66,11 +68,21 @@ def run_command(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on the first bad image.")] = False,
     overwrite: OverwriteOption = False,
     device: DeviceOption = "cpu",
+    scheduler: SchedulerOption = None,
+    processes: ProcessesOption = None,
+    tasks: Annotated[int | None, typer.Option(
+        "--tasks", min=1, help="With --scheduler/--processes: split the inputs into this many shard "
+        "tasks (default: 4 per process, 32 to 1,024 images each).")] = None,
+    consolidate: Annotated[bool, typer.Option(
+        "--consolidate", help="With --scheduler/--processes: copy the shards into one self-contained "
+        "file (default: a virtual dataset over shard files kept next to the output).")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Preprocess images with a recipe into an 'images' artifact (N, C, H, W).
 
     Bad files are skipped with a warning and listed in the artifact (or fail with --strict).
+    With --processes N (or --scheduler ADDRESS) contiguous shards of the sorted inputs run
+    as Dask tasks; the result is the same artifact as the in-process run.
 
     Example: mstool preprocess photos/ -o out.h5 --recipe recipes/yolov3_416.yaml --workers 2
     """
@@ -81,13 +93,18 @@ def run_command(
     from mstool.toolkit.io import load_recipe
     from mstool.toolkit.preprocess.pipeline import PreprocessOptions, preprocess_images
     from mstool.toolkit.preprocess.sources import parse_shard
+    from mstool.toolkit.workers import engine_from_options
 
     apply_local_json(json_output)
     model = load_recipe(recipe, PreprocessRecipe, overrides or [])
+    engine = engine_from_options(scheduler, processes)
     options = PreprocessOptions(
-        workers=workers or os.cpu_count() or 1, shard=parse_shard(shard), strict=strict,
-        overwrite=overwrite, device=device, labels=labels,
+        workers=workers or (os.cpu_count() or 1 if engine.in_process else 0), shard=parse_shard(shard),
+        strict=strict, overwrite=overwrite, device=device, labels=labels,
     )
+    if not engine.in_process:
+        _run_on_engine(inputs, output, model, options, engine, tasks, consolidate)
+        return
     with progress_bar("preprocess", None) as advance:
         report = preprocess_images(
             inputs, output, model, options,
@@ -99,6 +116,20 @@ def run_command(
     emit(summary, lambda console: _render(summary, console))
 
 
+def _run_on_engine(inputs, output, model, options, engine, tasks, consolidate) -> None:
+    from mstool.toolkit.preprocess.tasks import preprocess_on_engine
+
+    with progress_bar(f"preprocess ({engine.describe()}, tasks)", None) as advance:
+        report = preprocess_on_engine(inputs, output, model, options, engine, tasks=tasks,
+                                      consolidate=consolidate, on_task=advance)
+    for entry in report.skipped:
+        warn(f"skipped {entry['path']}: {entry['reason']}")
+    summary = {**report.summary(), "engine": engine.describe()}
+    log(f"wrote {summary['images']} images to {output} ({summary['images_per_second']:.1f} images/s, "
+        f"{engine.describe()})")
+    emit(summary, lambda console: _render(summary, console))
+
+
 @sub.command("merge")
 def merge_command(
     shards: Annotated[
@@ -106,6 +137,9 @@ def merge_command(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: the merged .h5 artifact.")],
     overwrite: OverwriteOption = False,
+    consolidate: Annotated[bool, typer.Option(
+        "--consolidate", help="Copy the pixels into the output (a self-contained file) instead of "
+        "mapping the shards.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Join shard artifacts into one through an HDF5 virtual dataset (pixels are not copied).
@@ -115,7 +149,7 @@ def merge_command(
     from mstool.toolkit.preprocess.merge import merge_shards
 
     apply_local_json(json_output)
-    meta = merge_shards(shards, output, overwrite=overwrite)
+    meta = merge_shards(shards, output, overwrite=overwrite, consolidate=consolidate)
     summary = {"output": str(output), "images": meta.count, "shards": len(shards),
                "skipped": len(meta.skipped)}
     emit(summary, lambda console: console.print(key_value_table(summary, title="merge")))

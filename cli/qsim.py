@@ -12,6 +12,8 @@ from mstool.cli.options import (
     JsonOption,
     OutputOption,
     OverwriteOption,
+    ProcessesOption,
+    SchedulerOption,
     SeedOption,
     SetOption,
     apply_local_json,
@@ -293,6 +295,57 @@ def qaoa_command(
                         n_qubits=result.n_qubits, shots=cfg.shots, seed=cfg.seed,
                         parameter_names=result.names)
     emit(summary, _summary_renderer(summary, "qsim qaoa"))
+
+
+@qsim_app.command("sweep")
+def sweep_command(
+    recipe: Annotated[Path, typer.Argument(help="A qsim.sweep recipe (YAML).")],
+    set_: SetOption = None,
+    output: OutputOption = None,
+    overwrite: OverwriteOption = False,
+    scheduler: SchedulerOption = None,
+    processes: ProcessesOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """<H> and its gradient over a grid or list of parameter sets (or a QAOA landscape), as tasks.
+
+    Example: mstool qsim sweep recipes/qaoa_landscape.yaml -o landscape.h5 --processes 2 --json
+    """
+    from mstool.cli.output import progress_bar
+    from mstool.schemas.qsim import SweepRecipe
+    from mstool.toolkit.io import check_writable, load_recipe
+    from mstool.toolkit.qsim.sweep import parameter_table, problem_from_recipe, run_sweep
+    from mstool.toolkit.workers import engine_from_options
+
+    apply_local_json(json_output)
+    cfg = load_recipe(recipe, SweepRecipe, set_)
+    engine = engine_from_options(scheduler, processes)
+    if output is not None:
+        check_writable(output, overwrite=overwrite)
+    problem, defaults = problem_from_recipe(cfg, recipe)
+    table, swept, grid_shape = parameter_table(list(problem.names), cfg.grid, cfg.points,
+                                               {**defaults, **cfg.fixed})
+    with progress_bar(f"qsim sweep ({engine.describe()})", -(-len(table) // cfg.batch)) as advance:
+        result = run_sweep(problem, table, swept, grid_shape, engine=engine, batch=cfg.batch,
+                           progress=advance)
+    best = int(result.energies.argmin())
+    summary = {"recipe": str(recipe), "n_qubits": problem.circuit.n_qubits, "points": len(table),
+               "swept": ", ".join(swept), "grid_shape": "x".join(map(str, grid_shape or ())) or None,
+               "gradient": cfg.gradient, "min_energy": float(result.energies.min()),
+               "max_energy": float(result.energies.max()),
+               "argmin": dict(zip(result.names, table[best].tolist(), strict=True)),
+               "engine": engine.describe()}
+    arrays = {"parameters": result.values, "energies": result.energies, "gradients": result.gradients}
+    if grid_shape is not None:
+        from mstool.toolkit.qsim.sweep import axis_values
+
+        arrays.update({f"grid/{name}": axis_values(cfg.grid[name]) for name in swept})
+    recorded = {k: v for k, v in summary.items() if k != "argmin"}
+    _save_recipe_result(output, overwrite, "sweep", recipe, recorded, arrays,
+                        n_qubits=problem.circuit.n_qubits, parameter_names=result.names)
+    if output is not None:
+        summary["output"] = str(output)
+    emit(summary, _summary_renderer(summary, "qsim sweep"))
 
 
 @qsim_app.command("train")

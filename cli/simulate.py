@@ -16,6 +16,8 @@ from mstool.cli.options import (
     DeviceOption,
     JsonOption,
     OverwriteOption,
+    ProcessesOption,
+    SchedulerOption,
     SeedOption,
     SetOption,
     apply_local_json,
@@ -38,6 +40,7 @@ Example: mstool --json simulate recipes/sponge.yaml --set steps=0
 Example: mstool simulate recipes/sponge.yaml --set output.trajectory=run.xtc
 Example: mstool simulate recipes/sponge.yaml --set implicit_solvent.model=obc2 --set restraints.selection=@CA
 Example: mstool simulate fit recipes/ml_ala2_fit.yaml   (then: mstool simulate recipes/ml_ala2.yaml)
+Example: mstool simulate recipes/sponge.yaml --replicas 4 --processes 2 --set output.trajectory=runs/ala2.h5
 """
 
 
@@ -88,10 +91,23 @@ def simulate(
     device: DeviceOption = "cpu",
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint.")] = False,
     overwrite: OverwriteOption = False,
+    replicas: Annotated[int | None, typer.Option(
+        "--replicas", min=1, help="Run N independent replicas (seeds seed..seed+N-1) as tasks, each "
+        "writing TRAJECTORY-without-suffix/replica-K.h5 and its checkpoint; --resume skips finished "
+        "ones.")] = None,
+    scheduler: SchedulerOption = None,
+    processes: ProcessesOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Run molecular dynamics on an Amber system as a sponge.yaml recipe describes."""
     apply_local_json(json_output)
+    if replicas is not None:
+        _run_replicas(recipe, set_, seed, device, resume, overwrite, replicas, scheduler, processes)
+        return
+    if scheduler is not None or processes is not None:
+        from mstool.toolkit.errors import InputError
+
+        raise InputError("--scheduler/--processes run replicas: add --replicas N", where="--processes")
     from mstool.schemas.md import SimulateRecipe
     from mstool.toolkit.extras import require
     from mstool.toolkit.io.locks import output_lock
@@ -108,6 +124,33 @@ def simulate(
     # Lock before building the system, so a second run on this trajectory stops at once.
     with output_lock(output_paths(model)[0]) if writes else contextlib.nullcontext():
         _prepare_and_run(model, base, resume, overwrite)
+
+
+def _run_replicas(recipe, set_, seed, device, resume, overwrite, count, scheduler, processes) -> None:
+    from mstool.cli.output import key_value_table
+    from mstool.schemas.md import SimulateRecipe
+    from mstool.toolkit.errors import InputError
+    from mstool.toolkit.io.recipes import load_recipe, recipe_dir
+    from mstool.toolkit.md.replicas import run_replicas
+    from mstool.toolkit.workers import engine_from_options
+
+    engine = engine_from_options(scheduler, processes)
+    options = {"seed": seed, "device": device if device != "cpu" else None}
+    model = load_recipe(recipe, SimulateRecipe, recipe_overrides(options, set_))
+    if model.steps == 0:
+        raise InputError("replicas need steps > 0", where="--replicas")
+    _check_trajectory_format(model)
+    base = recipe_dir(recipe) if recipe is not None else _bundled_base()
+    log(f"{count} replicas of {model.steps} steps ({engine.describe()})")
+    with progress_bar("simulate replicas", count) as advance:
+        rows = run_replicas(model, base, count, engine=engine, resume=resume, overwrite=overwrite,
+                            progress=advance)
+    keys = ("replica", "seed", "skipped", "steps", "frames", "ns_per_day", "trajectory")
+    result = {"replicas": [{k: row.get(k) for k in (*keys, "resumed_from", "mean_temperature")}
+                           for row in rows], "engine": engine.describe()}
+    emit(result, lambda console: [console.print(key_value_table({k: row.get(k) for k in keys},
+                                                                title=f"replica {row['replica']}"))
+                                  for row in rows])
 
 
 def _check_trajectory_format(model) -> None:

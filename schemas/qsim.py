@@ -1,12 +1,12 @@
-"""Recipes of ``mstool qsim vqe|qaoa|train`` and the ``qsim-result`` artifact metadata."""
+"""Recipes of ``mstool qsim vqe|qaoa|train|sweep`` and the ``qsim-result`` artifact metadata."""
 
 from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from mstool.schemas.base import ArtifactMeta, Recipe, Section
+from mstool.schemas.base import ArtifactMeta, FiniteFloat, Recipe, Section
 
 
 class QsimResultMeta(ArtifactMeta):
@@ -20,7 +20,7 @@ class QsimResultMeta(ArtifactMeta):
     kind: ClassVar[str] = "qsim-result"
     schema_version: ClassVar[int] = 1
 
-    command: Literal["run", "expect", "vqe", "qaoa", "train"]
+    command: Literal["run", "expect", "vqe", "qaoa", "train", "sweep"]
     source: str = ""
     n_qubits: int
     shots: int = 0
@@ -101,3 +101,62 @@ class QnnRecipe(Recipe):
     batch_size: int = Field(16, ge=1)
     learning_rate: float = Field(0.05, gt=0)
     seed: int = 0
+
+
+MAX_SWEEP_POINTS = 10_000_000
+
+
+class SweepAxis(Section):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (both included)."""
+
+    start: float
+    stop: float
+    num: int = Field(ge=1, le=MAX_SWEEP_POINTS)
+
+
+class SweepQaoa(Section):
+    """The QAOA MaxCut circuit of a graph; <H> is the expected cut, parameters gamma0, beta0, ..."""
+
+    edges: list[list[float]] | None = Field(None, description="[[i, j], ...] or [[i, j, weight], ...]")
+    edges_file: str | None = Field(None, description="text file: one 'i j [weight]' per line")
+    p: int = Field(1, ge=1)
+
+
+class SweepRecipe(Recipe):
+    """``mstool qsim sweep``: <H> (and its gradient) at many parameter sets, as batch tasks.
+
+    The circuit is a QASM file with a Hamiltonian, or a QAOA MaxCut graph; the parameter sets
+    are a grid (axes in order, the last varying fastest) or a list of points.
+
+    >>> SweepRecipe(qaoa={"edges": [[0, 1]]}, grid={"gamma0": {"start": 0, "stop": 1, "num": 3},
+    ...                                            "beta0": [0.1, 0.2]}).gradient
+    True
+    """
+
+    recipe_name: ClassVar[str] = "qsim.sweep"
+
+    circuit: str | None = Field(None, description="QASM file, relative to the recipe")
+    hamiltonian: str | None = Field(None, description="Pauli-sum file, relative to the recipe")
+    qaoa: SweepQaoa | None = None
+    grid: dict[str, SweepAxis | list[FiniteFloat]] = {}
+    points: list[dict[str, FiniteFloat]] = []
+    fixed: dict[str, FiniteFloat] = Field({}, description="values of the parameters that are not swept")
+    gradient: bool = True
+    batch: int = Field(64, ge=1, description="parameter sets per task")
+
+    @model_validator(mode="after")
+    def _one_problem_one_set(self) -> SweepRecipe:
+        if (self.qaoa is None) == (self.circuit is None):
+            raise ValueError("give either 'circuit' (with 'hamiltonian') or 'qaoa'")
+        if self.circuit is not None and self.hamiltonian is None:
+            raise ValueError("'circuit' needs a 'hamiltonian'")
+        if bool(self.grid) == bool(self.points):
+            raise ValueError("give either 'grid' or 'points'")
+        if any(isinstance(axis, list) and not axis for axis in self.grid.values()):
+            raise ValueError("a grid axis given as a list needs at least one value")
+        size = 1
+        for axis in self.grid.values():
+            size *= axis.num if isinstance(axis, SweepAxis) else len(axis)
+        if max(size, len(self.points)) > MAX_SWEEP_POINTS:
+            raise ValueError(f"at most {MAX_SWEEP_POINTS:,} parameter sets")
+        return self

@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from mstool.toolkit.errors import InputError
 from mstool.toolkit.extras import require_extra
 
 SCHEDULER_ENV = "MSTOOL_SCHEDULER"
+CORES_ENV = "MSTOOL_CORES_PER_TASK"  # set in local-cluster workers: the cores one task may use
 CONNECT_TIMEOUT_S = 5  # with the import of Dask, a dead address is reported well within 10 s
 WORKERS_TIMEOUT_S = 10
 PROBE_PREFIX = ".mstool-probe-"
@@ -76,7 +78,10 @@ def engine_from_options(scheduler: str | None, processes: int | None) -> EngineS
         scheduler = os.environ.get(SCHEDULER_ENV, "").strip() or None
     if scheduler is not None and not scheduler.strip():
         raise InputError("empty scheduler address", where="--scheduler")
-    return EngineSpec(scheduler=scheduler, processes=processes)
+    engine = EngineSpec(scheduler=scheduler, processes=processes)
+    if not engine.in_process:  # say so before any work starts
+        require_extra("dask", f"the Dask engine ({engine.describe()})")
+    return engine
 
 
 def map_tasks(
@@ -117,15 +122,34 @@ def map_tasks(
         if shared_path is not None:
             check_shared_path(client, shared_path)
         keys = [f"{_key_prefix(description)}-{index}-{secrets.token_hex(4)}" for index in range(len(items))]
-        futures = client.map(fn, items, key=keys, retries=retries, pure=False)
+        futures = client.map(partial(_input_errors_returned, fn), items, key=keys, retries=retries,
+                             pure=False)
         try:
             for future in as_completed(futures):
-                future.result()  # raises the task's own error at once, after its retries
+                _raise_input_error(future.result())  # a task's own error raises here, after its retries
                 if progress is not None:
                     progress(1)
             return [future.result() for future in futures]
         finally:
             client.cancel(futures)
+
+
+@dataclass(frozen=True)
+class _BadInput:
+    message: str
+
+
+def _input_errors_returned(fn: Callable[[Item], Result], item: Item) -> Result | _BadInput:
+    """Bad input is returned, not raised: it would fail again, so Dask must not retry it."""
+    try:
+        return fn(item)
+    except InputError as err:
+        return _BadInput(err.render())
+
+
+def _raise_input_error(result: Any) -> None:
+    if isinstance(result, _BadInput):
+        raise InputError(result.message)
 
 
 def _key_prefix(description: str) -> str:
@@ -152,7 +176,7 @@ def dask_client(engine: EngineSpec) -> Iterator[Any]:
             warnings.filterwarnings("ignore", message="Port .* is already in use")
             cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=logging.ERROR,
-                                   env={"NUMBA_NUM_THREADS": numba_threads})
+                                   env={"NUMBA_NUM_THREADS": numba_threads, CORES_ENV: numba_threads})
         with cluster, Client(cluster) as client:
             yield client
         return
@@ -168,6 +192,16 @@ def dask_client(engine: EngineSpec) -> Iterator[Any]:
             raise InputError(f"the Dask scheduler has no workers after {WORKERS_TIMEOUT_S} s",
                              where=f"--scheduler {engine.scheduler}") from err
         yield client
+
+
+def cores_per_task() -> int:
+    """Threads one task may use: this machine's cores, shared among a local cluster's processes.
+
+    >>> cores_per_task() >= 1
+    True
+    """
+    value = os.environ.get(CORES_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
 
 
 def check_shared_path(client: Any, folder: str | os.PathLike) -> None:
@@ -203,7 +237,7 @@ def _read_probe(path: str) -> str | None:
 
 
 _CACHE: dict[Hashable, Any] = {}
-_CACHE_LOCK = threading.Lock()
+_CACHE_LOCK = threading.RLock()  # re-entrant: a factory may use worker_cached itself
 
 
 def worker_cached(key: Hashable, factory: Callable[[], Result]) -> Result:
@@ -215,6 +249,8 @@ def worker_cached(key: Hashable, factory: Callable[[], Result]) -> Result:
     >>> first = worker_cached(("doc", 1), lambda: calls.append(1) or [0.5])
     >>> worker_cached(("doc", 1), lambda: calls.append(1) or [0.5]) is first, len(calls)
     (True, 1)
+    >>> worker_cached(("doc", 2), lambda: worker_cached(("doc", 1), list) + [1.0])  # nested use
+    [0.5, 1.0]
     """
     with _CACHE_LOCK:
         if key not in _CACHE:

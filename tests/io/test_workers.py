@@ -104,9 +104,22 @@ def test_scheduler_retries_a_failed_task(thread_cluster, tmp_path):
                   description="flaky", retries=0)
 
 
-def test_scheduler_task_error_keeps_its_type(thread_cluster):
-    with pytest.raises(InputError, match="items.txt:3: item three is bad"):
-        map_tasks(fail_on_three, [1, 2, 3, 4], engine=thread_cluster, description="x", retries=0)
+def bad_input_once(args: tuple[str, int]) -> int:
+    """Bad input the first time (a marker file counts the tries): not retried."""
+    marker, x = args
+    with open(marker, "a") as tries:
+        tries.write("x")
+    raise InputError("bad", where=f"item {x}")
+
+
+def test_scheduler_bad_input_is_one_error_and_not_retried(thread_cluster, tmp_path):
+    with pytest.raises(InputError, match="items.txt:3: item three is bad") as err:
+        map_tasks(fail_on_three, [1, 2, 3, 4], engine=thread_cluster, description="x")
+    assert err.value.exit_code == 2
+    marker = tmp_path / "tries"
+    with pytest.raises(InputError, match="item 5: bad"):
+        map_tasks(bad_input_once, [(str(marker), 5)], engine=thread_cluster, description="x", retries=2)
+    assert marker.read_text() == "x"
 
 
 def test_workers_that_cannot_see_the_folder(thread_cluster, tmp_path, monkeypatch):
@@ -133,6 +146,8 @@ def test_missing_dask_extra_names_it(monkeypatch):
     with pytest.raises(extras.MissingExtra, match=r"pip install 'mstool\[dask\]'") as err:
         map_tasks(square, [1], engine=EngineSpec(None, 2), description="preprocess")
     assert err.value.exit_code == 2
+    with pytest.raises(extras.MissingExtra, match=r"the Dask engine \(dask: 2 local processes\) needs"):
+        engine_from_options(None, 2)
     assert map_tasks(square, [2], engine=EngineSpec(), description="x") == [4]  # in-process needs no Dask
 
 

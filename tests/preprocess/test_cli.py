@@ -123,6 +123,11 @@ def test_shards_merge_into_a_virtual_dataset(folder, tmp_path, small):
         assert np.array_equal(a["source"][()], b["source"][()])
         assert np.array_equal(a["labels"][()], b["labels"][()])
     assert read_artifact(merged, "images").meta.count == 8
+    copied = tmp_path / "copied.h5"
+    result = run_cli("preprocess", "merge", *parts, "-o", copied, "--consolidate")
+    assert result.exit_code == 0, result.stderr
+    with h5py.File(whole) as a, h5py.File(copied) as b:
+        assert not b["images"].is_virtual and np.array_equal(a["images"][()], b["images"][()])
     incomplete = run_cli("preprocess", "merge", parts[0], parts[2], "-o", tmp_path / "x.h5")
     assert incomplete.exit_code == 2 and "expected shards 0..2" in incomplete.stderr
 

@@ -62,6 +62,7 @@ class PreprocessOptions:
     device: str = "cpu"
     labels: Path | None = None
     raw_writes: bool = True  # uncompressed chunks by pwrite at preallocated offsets (else HDF5 calls)
+    allow_empty: bool = False  # write an artifact of 0 images when every input is skipped (a shard)
 
 
 @dataclass
@@ -280,7 +281,7 @@ def _preprocess_locked(
                         on_image()
         finally:
             writer.close()
-        if writer.count == 0:
+        if writer.count == 0 and not options.allow_empty:
             raise WorkFailed(f"none of the {len(items)} inputs could be decoded; nothing written")
         art.meta = writer.finish(shard=options.shard)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start

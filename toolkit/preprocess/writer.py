@@ -106,10 +106,12 @@ class ImagesWriter:
         self.images.resize(self.count, axis=0)
         records = self.records
         self.h5.create_dataset("source", data=np.array(records["source"], dtype=h5py.string_dtype()))
-        self.h5.create_dataset("original_size", data=np.array(records["original_size"], np.int32))
-        self.h5.create_dataset("scale", data=np.array(records["scale"], np.float64))
-        self.h5.create_dataset("padding", data=np.array(records["padding"], np.int32))
-        self.h5.create_dataset("affine", data=np.array(records["affine"], np.float64))
+        # reshape: a shard whose inputs were all skipped still has (0, 2) and (0, 4) records
+        sizes = np.array(records["original_size"], np.int32).reshape(-1, 2)
+        self.h5.create_dataset("original_size", data=sizes)
+        self.h5.create_dataset("scale", data=np.array(records["scale"], np.float64).reshape(-1, 2))
+        self.h5.create_dataset("padding", data=np.array(records["padding"], np.int32).reshape(-1, 4))
+        self.h5.create_dataset("affine", data=np.array(records["affine"], np.float64).reshape(-1, 4))
         if len(records["labels"]) == self.count and self.class_names:
             self.h5.create_dataset("labels", data=np.array(records["labels"], np.int64))
         height, width = self.image_shape[1:] if self.recipe.output.layout == "CHW" else self.image_shape[:2]

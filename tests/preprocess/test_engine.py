@@ -1,0 +1,155 @@
+"""``mstool preprocess`` on Dask: shard tasks merged into the same artifact as the in-process run."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import h5py
+import pytest
+
+from mstool.toolkit.preprocess.tasks import task_count
+from mstool.toolkit.workers import EngineSpec
+from tests.conftest import run_cli
+from tests.preprocess.images import write_demo_set
+
+distributed = pytest.importorskip("distributed")
+
+SMALL_RECIPE = """
+recipe: preprocess
+ops:
+  - {op: resize_shorter, size: 40}
+  - {op: center_crop, height: 32, width: 32}
+  - {op: normalize, scale: 0.00392156862745098, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]}
+"""
+DATASETS = ("images", "labels", "source", "original_size", "scale", "padding", "affine")
+
+
+@pytest.fixture
+def case(tmp_path, monkeypatch):
+    """The demo set plus a file that does not decode, the recipe, and the in-process artifact."""
+    monkeypatch.chdir(tmp_path)  # relative inputs, as a user types them
+    write_demo_set(tmp_path / "imgs")
+    (tmp_path / "imgs" / "blocks" / "broken.jpg").write_bytes(b"\xff\xd8 not a jpeg")
+    (tmp_path / "small.yaml").write_text(SMALL_RECIPE)
+    result = run_cli("preprocess", "imgs", "-o", "ref.h5", "-r", "small.yaml", "--json")
+    assert result.exit_code == 0, result.stderr
+    return tmp_path
+
+
+def assert_same_artifact(reference: Path, other: Path) -> None:
+    with h5py.File(reference) as a, h5py.File(other) as b:
+        for name in DATASETS:
+            x, y = a[name][()], b[name][()]
+            assert x.dtype == y.dtype and x.shape == y.shape, name
+            assert (x.tolist() == y.tolist()) if x.dtype == object else (x.tobytes() == y.tobytes()), name
+        meta_a, meta_b = (json.loads(f.attrs["mstool_meta"]) for f in (a, b))
+    assert meta_a == meta_b
+    assert meta_a["count"] == 8 and len(meta_a["skipped"]) == 1
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name or p.suffix == ".lock")
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_local_processes_write_the_in_process_artifact(case, processes):
+    result = run_cli("preprocess", "imgs", "-o", "out.h5", "-r", "small.yaml", "--processes", processes,
+                     "--tasks", 3, "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert summary["images"] == 8 and summary["skipped"] == 1
+    assert summary["engine"] == f"dask: {processes} local process{'es' if processes > 1 else ''}"
+    assert_same_artifact(case / "ref.h5", case / "out.h5")
+    with h5py.File(case / "out.h5") as h5:
+        assert h5["images"].is_virtual
+    assert len(list(case.glob("out.h5.shard-*-of-3.h5"))) == 3
+    assert leftovers(case) == []
+
+
+@pytest.fixture(scope="module")
+def thread_cluster():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                       dashboard_address=None)
+    yield cluster.scheduler_address
+    cluster.close()
+
+
+def test_scheduler_consolidate_and_a_rerun_replace_the_shards(case, thread_cluster):
+    args = ["preprocess", "imgs", "-o", "out.h5", "-r", "small.yaml", "--scheduler", thread_cluster]
+    assert run_cli(*args, "--tasks", 4).exit_code == 0
+    first = sorted(case.glob("out.h5.shard-*.h5"))
+    assert len(first) == 4
+    again = run_cli(*args, "--tasks", 2)
+    assert again.exit_code == 2 and "exists; pass --overwrite" in again.stderr
+    assert run_cli(*args, "--tasks", 2, "--overwrite").exit_code == 0
+    second = sorted(case.glob("out.h5.shard-*.h5"))
+    assert len(second) == 2 and not set(first) & set(second)  # the earlier run's shards are gone
+    assert_same_artifact(case / "ref.h5", case / "out.h5")
+    assert run_cli(*args, "--tasks", 5, "--overwrite", "--consolidate").exit_code == 0
+    assert list(case.glob("out.h5.shard-*")) == []
+    with h5py.File(case / "out.h5") as h5:
+        assert not h5["images"].is_virtual
+    assert_same_artifact(case / "ref.h5", case / "out.h5")
+
+
+def test_bad_engine_input_is_one_line_exit_2(case, thread_cluster):
+    base = ["preprocess", "imgs", "-r", "small.yaml"]
+    result = run_cli(*base, "-o", "x.h5", "--scheduler", "tcp://127.0.0.1:9")
+    assert result.exit_code == 2 and "tcp://127.0.0.1:9" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = run_cli(*base, "-o", "x.h5", "--scheduler", thread_cluster, "--shard", "0/2")
+    assert result.exit_code == 2 and "--shard" in result.stderr
+    result = run_cli(*base, "-o", "x.h5", "--scheduler", thread_cluster, "--tasks", 99)
+    assert result.exit_code == 2 and "--tasks" in result.stderr
+    result = run_cli(*base, "-o", "x.h5", "--scheduler", thread_cluster, "--strict")
+    assert result.exit_code == 2 and "broken.jpg" in result.stderr
+    assert not (case / "x.h5").exists() and list(case.glob("x.h5*")) == []
+
+
+def test_task_count_keeps_tasks_between_32_and_1024_images():
+    assert task_count(40_000, EngineSpec(processes=2)) == 40
+    assert task_count(1000, EngineSpec(processes=2)) == 8
+    assert task_count(5, EngineSpec(scheduler="tcp://x:1")) == 1
+
+
+def die_during_first_shard(marker: str) -> None:
+    """Run on every worker: the first shard task to reach its second image kills its process."""
+    from mstool.toolkit.preprocess import tasks
+
+    original = tasks.preprocess_images
+
+    def dying(inputs, output, recipe, options, on_skip=None, on_image=None):
+        written = []
+
+        def after_image():
+            written.append(1)
+            if len(written) == 2:
+                try:
+                    fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                except FileExistsError:
+                    return
+                os.write(fd, str(os.getpid()).encode())
+                os.close(fd)
+                os._exit(1)  # the worker process dies mid-write, holding the shard's lock
+
+        return original(inputs, output, recipe, options, on_skip, after_image)
+
+    tasks.preprocess_images = dying
+
+
+def test_a_killed_worker_loses_nothing(case):
+    """Kill one of 2 worker processes in the middle of a shard: Dask reruns the shard elsewhere."""
+    marker = case / "killed"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        pids = set(client.run(os.getpid).values())
+        client.run(die_during_first_shard, str(marker))
+        result = run_cli("preprocess", "imgs", "-o", "out.h5", "-r", "small.yaml",
+                         "--scheduler", cluster.scheduler_address, "--tasks", 2, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert marker.exists() and int(marker.read_text()) in pids  # a worker did die mid-shard
+    assert result.json()["images"] == 8
+    assert_same_artifact(case / "ref.h5", case / "out.h5")
+    assert leftovers(case) == []

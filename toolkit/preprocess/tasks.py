@@ -1,0 +1,140 @@
+"""preprocess on the batch engine: contiguous shards of the sorted inputs as tasks, merged here.
+
+Each task is the ``--shard i/N`` run writing ``OUT.shard-<run>-<i>-of-<N>.h5`` next to the
+output; the client joins them with :func:`~mstool.toolkit.preprocess.merge.merge_shards`.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mstool.schemas.preprocess import PreprocessRecipe
+from mstool.toolkit.errors import InputError
+from mstool.toolkit.io import check_writable, output_lock
+from mstool.toolkit.preprocess.geometry import GeometryError, fixed_output_shape
+from mstool.toolkit.preprocess.merge import merge_shards
+from mstool.toolkit.preprocess.pipeline import (
+    PreprocessOptions,
+    PreprocessReport,
+    gather_items,
+    preprocess_images,
+)
+from mstool.toolkit.workers import EngineSpec, cores_per_task, map_tasks
+
+TASKS_PER_PROCESS = 4  # a few tasks per worker: a slow or lost worker delays a small share
+MIN_IMAGES_PER_TASK = 32  # below this, opening and syncing a shard file costs more than it saves
+MAX_IMAGES_PER_TASK = 1024  # a retried task redoes at most this much
+UNKNOWN_CLUSTER_PROCESSES = 8
+
+
+def task_count(images: int, engine: EngineSpec) -> int:
+    """How many shards ``images`` inputs become on ``engine``.
+
+    >>> task_count(128, EngineSpec(processes=2)), task_count(10, EngineSpec(processes=2))
+    (4, 1)
+    >>> task_count(100_000, EngineSpec(processes=2))
+    98
+    """
+    processes = engine.processes or UNKNOWN_CLUSTER_PROCESSES
+    wanted = max(TASKS_PER_PROCESS * processes, math.ceil(images / MAX_IMAGES_PER_TASK))
+    return max(1, min(wanted, images // MIN_IMAGES_PER_TASK, images))
+
+
+def shard_path(output: Path, run: str, index: int, count: int) -> Path:
+    """Where task ``index`` of ``count`` writes, next to ``output``.
+
+    >>> shard_path(Path("/data/out.h5"), "ab12", 3, 8).name
+    'out.h5.shard-ab12-3-of-8.h5'
+    """
+    return output.with_name(f"{output.name}.shard-{run}-{index}-of-{count}.h5")
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """One task: the whole input list (each task sorts and slices it the same way) and its shard.
+
+    ``inputs`` are as the user gave them (so ``source`` records match the in-process run);
+    a worker in another folder than the client's ``cwd`` reads them from there.
+    """
+
+    inputs: tuple[Path, ...]
+    cwd: Path
+    output: Path
+    recipe: PreprocessRecipe
+    options: PreprocessOptions
+
+
+def run_shard(task: ShardTask) -> dict:
+    """Run one shard (on a worker); returns its report's summary."""
+    options = task.options
+    if options.workers <= 0:
+        options = replace(options, workers=cores_per_task())
+    inputs = list(task.inputs)
+    if Path.cwd() != task.cwd:
+        inputs = [task.cwd / path for path in inputs]
+    return preprocess_images(inputs, task.output, task.recipe, options).summary()
+
+
+def preprocess_on_engine(
+    inputs: list[Path],
+    output: Path,
+    recipe: PreprocessRecipe,
+    options: PreprocessOptions,
+    engine: EngineSpec,
+    *,
+    tasks: int | None = None,
+    consolidate: bool = False,
+    on_task: Callable[[int], None] | None = None,
+) -> PreprocessReport:
+    """:func:`preprocess_images` as ``tasks`` shard tasks on ``engine``, merged into ``output``.
+
+    The artifact holds the same images, records and labels, in the same order, as the
+    in-process run: a virtual dataset over the shard files (kept next to it), or one copied
+    dataset with ``consolidate`` (the shards are then removed). ``options.workers`` 0 lets
+    each task use its worker's share of the cores. ``on_task(1)`` is called per finished task.
+    """
+    if options.shard is not None:
+        raise InputError("--shard and the Dask engine exclude each other: the engine makes the shards",
+                         where="--shard")
+    output = Path(output).absolute()
+    check_writable(output, overwrite=options.overwrite)
+    try:
+        fixed_output_shape(recipe.ops)
+    except GeometryError as err:
+        raise InputError(str(err), where="recipe ops") from err
+    with output_lock(output):
+        items, _ = gather_items(inputs, options)  # bad inputs stop here, before a cluster starts
+        count = tasks or task_count(len(items), engine)
+        if not 1 <= count <= len(items):
+            raise InputError(f"must be 1..{len(items)} (the number of inputs), got {count}", where="--tasks")
+        run = secrets.token_hex(3)
+        shards = [shard_path(output, run, index, count) for index in range(count)]
+        labels = Path(options.labels).absolute() if options.labels is not None else None
+        shard_options = replace(options, shard=None, overwrite=True, allow_empty=True, labels=labels)
+        work = [ShardTask(tuple(Path(p) for p in inputs), Path.cwd(), path, recipe,
+                          replace(shard_options, shard=(index, count)))
+                for index, path in enumerate(shards)]
+        start = time.perf_counter()
+        try:
+            summaries = map_tasks(run_shard, work, engine=engine, description="preprocess",
+                                  shared_path=output.parent, progress=on_task)
+            meta = merge_shards(shards, output, overwrite=options.overwrite, consolidate=consolidate)
+        except BaseException:
+            _remove(shards)
+            raise
+        seconds = time.perf_counter() - start
+        _remove([p for p in output.parent.glob(f"{output.name}.shard-*.h5")
+                 if consolidate or p not in shards])
+    cpu = sum(s["images"] / s["images_per_cpu_second"] for s in summaries if s["images_per_cpu_second"])
+    return PreprocessReport(output, meta.count, meta.skipped, seconds, cpu,
+                            tuple(summaries[0]["shape"]), summaries[0]["device"], summaries[0]["workers"])
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
