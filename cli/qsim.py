@@ -223,6 +223,7 @@ def vqe_command(
     from mstool.toolkit.qsim.observables import PauliSum
 
     apply_local_json(json_output)
+    require_extra("qsim-opt", "mstool qsim vqe (its optimisers)")
     cfg = load_recipe(recipe, VqeRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
@@ -275,6 +276,7 @@ def qaoa_command(
     from mstool.toolkit.qsim.algorithms import read_edges, run_qaoa
 
     apply_local_json(json_output)
+    require_extra("qsim-opt", "mstool qsim qaoa (its optimisers)")
     cfg = load_recipe(recipe, QaoaRecipe, set_)
     if output is not None:
         check_writable(output, overwrite=overwrite)
