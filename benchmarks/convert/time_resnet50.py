@@ -3,9 +3,9 @@
 The ONNX model is built in a temp folder from ``keras.applications.ResNet50(weights=None)``
 (no download; batch dim dynamic). Each of ``--repeat`` conversions then runs in a fresh Python
 process: ``convert_onnx(..., verify=False)`` (load, convert, write model.py + weights + report),
-timed inside the process after TensorFlow is imported, with the process's peak RSS and its whole
-wall time (imports included). The last run verifies against onnxruntime at two shapes. Prints
-each run, the median and the load average.
+timed inside the process after TensorFlow is imported, with the process's peak RSS (VmHWM,
+Linux) and its whole wall time (imports included). The last run also verifies against onnxruntime
+at two shapes. Prints each run, the median and the load average.
 
 Run: .venv/bin/python benchmarks/convert/time_resnet50.py [--repeat 3]
 """
@@ -24,14 +24,15 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-CHILD = """
-import json, resource, sys, time
+CHILD = r"""
+import json, re, sys, time
 import tensorflow, keras  # imported before the clock starts
 from mstool.toolkit.convert import convert_onnx
 started, cpu = time.perf_counter(), time.process_time()
 report = convert_onnx(sys.argv[1], sys.argv[2], verify=False, overwrite=True)
 wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: the latter carries the parent's peak across fork + exec
+rss = int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1)) / 1024
 error = None
 if sys.argv[3] == "verify":
     verified = convert_onnx(sys.argv[1], sys.argv[2], overwrite=True)

@@ -198,6 +198,17 @@ def test_resize_modes_without_a_keras_layer(attrs):
     check_against_onnxruntime(model)
 
 
+@pytest.mark.parametrize("mode", ["linear", "cubic"])
+@pytest.mark.parametrize("scale", [0.6, 0.45, 1.7])
+def test_resize_align_corners_by_scales_uses_the_whole_output_length(mode, scale):
+    # 10 * 0.45 = 4.5 -> 4 outputs: onnxruntime spaces them over (4 - 1), not (4.5 - 1)
+    nodes = [node("Resize", ["x", "", "scales"], ["y"], mode=mode,
+                  coordinate_transformation_mode="align_corners")]
+    model = make_model(nodes, [("x", F, [1, 2, 7, 10])], [("y", None, None)],
+                       [const("scales", np.array([1, 1, scale, scale], F))], opset=18)
+    check_against_onnxruntime(model)
+
+
 def test_average_pool_excluding_pads_and_ceil_mode():
     nodes = [node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 0, 1, 0],
                   ceil_mode=1)]
