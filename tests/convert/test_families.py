@@ -237,6 +237,21 @@ def test_max_pool_indices_follow_a_dynamic_batch():
     assert expected[1].max() > 2 * 3 * 4 * 3  # indices count the batch and channel planes before
 
 
+@pytest.mark.parametrize("output_shape, attrs", [
+    ([10, 8], {}),  # past the full output (9, 7): the extra cells hold the bias only
+    ([7, 6], {}),  # inside it: cropped, the odd cell at the end
+    ([7, 6], {"auto_pad": "SAME_UPPER"}),  # ... at the start
+    ([10, 8], {"output_padding": [1, 1]}),
+])
+@pytest.mark.parametrize("keep_layout", [False, True])
+def test_conv_transpose_output_shape(output_shape, attrs, keep_layout):
+    nodes = [node("ConvTranspose", ["x", "wt", "bias"], ["y"], strides=[3, 2], output_shape=output_shape,
+                  **attrs)]
+    model = make_model(nodes, [("x", F, [2, 2, 3, 3])], [("y", None, None)],
+                       [const("wt", w(2, 3, 3, 3)), const("bias", w(3))])
+    check_against_onnxruntime(model, keep_layout=keep_layout)
+
+
 def test_average_pool_excluding_pads_and_ceil_mode():
     nodes = [node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 0, 1, 0],
                   ceil_mode=1)]
