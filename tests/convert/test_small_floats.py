@@ -61,14 +61,16 @@ def test_e8m0_cast_matches_onnxruntime(saturate):
     assert got[np.flatnonzero(VALUES == F(1.1))[0]] == 2.0  # rounds up by default
 
 
-@pytest.mark.parametrize("mode, expected", [("down", [1.0, 1.0, 2.0, 2.0]),
-                                            ("nearest", [1.0, 2.0, 2.0, 4.0])])
-def test_e8m0_round_modes(mode, expected):
-    node = helper.make_node("Cast", ["x"], ["y"], to=TensorProto.FLOAT8E8M0, round_mode=mode)
-    model = narrow_model([node], [("x", TensorProto.FLOAT, [4])], [("y", TensorProto.FLOAT8E8M0, [4])])
+@pytest.mark.parametrize("mode, expected", [("up", [2.0, 2.0, 2.0, 4.0, 1.0, 8.0]),
+                                            ("down", [1.0, 1.0, 2.0, 2.0, 0.5, 4.0]),
+                                            ("nearest", [1.0, 2.0, 2.0, 4.0, 0.5, 4.0])])
+def test_e8m0_round_modes_match_onnxruntime(mode, expected):
     from mstool.toolkit.convert import onnx_to_keras_model
 
-    x = np.array([1.1, 1.5, 2.0, 3.0], F)
+    node = helper.make_node("Cast", ["x"], ["y"], to=TensorProto.FLOAT8E8M0, round_mode=mode)
+    model = narrow_model([node], [("x", TensorProto.FLOAT, [6])], [("y", TensorProto.FLOAT8E8M0, [6])])
+    x = np.array([1.1, 1.5, 2.0, 3.0, 0.7, 5.9], F)
+    assert onnxruntime(model, {"x": x})[0].tolist() == expected
     assert np.asarray(onnx_to_keras_model(model)(x)).tolist() == expected
 
 
