@@ -96,3 +96,25 @@ def test_fnuz_output_is_verified_against_onnxruntime(tmp_path):
     report = convert_onnx(model, tmp_path / "out")
     assert report["status"] == "ok", report
     assert report["verification"]["max_abs_error"] == {"y": 0.0}
+
+
+@pytest.mark.parametrize("onnx_type", [TensorProto.FLOAT8E4M3FNUZ, TensorProto.INT4])
+def test_constant_cast_like_folds_with_the_target_types_rule(onnx_type):
+    """A CastLike of constants folds at conversion time: into the like-input's ONNX type (int4,
+    float8 FNUZ), not into the dtype that carries it (int8, float32)."""
+    from onnx import numpy_helper
+
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    values = np.array([0.47, 9.5, 300.0, -2.5], F)
+    like = np.zeros(1, F).astype(helper.tensor_dtype_to_np_dtype(onnx_type))
+    saturate = {"saturate": 0} if onnx_type == TensorProto.FLOAT8E4M3FNUZ else {}  # 300 -> NaN
+    nodes = [helper.make_node("CastLike", ["c", "like"], ["cast"], **saturate),
+             helper.make_node("Cast", ["cast"], ["wide"], to=TensorProto.FLOAT),
+             helper.make_node("Add", ["x", "wide"], ["y"])]
+    model = narrow_model(nodes, [("x", TensorProto.FLOAT, [4])], [("y", TensorProto.FLOAT, [4])],
+                         initializers=[numpy_helper.from_array(values, "c"),
+                                       numpy_helper.from_array(like, "like")])
+    x = np.zeros(4, F)
+    expected = onnxruntime(model, {"x": x})[0]
+    np.testing.assert_array_equal(np.asarray(onnx_to_keras_model(model)(x)), expected)

@@ -73,6 +73,18 @@ def _attribute_constant(node: Any) -> np.ndarray:
     raise Unsupported(f"Constant attribute '{attr.name}' is not supported")
 
 
+def _carried_cast_like(node: Any, like: int | None) -> Any:
+    """A CastLike whose target type is carried in another dtype (int4 in int8, float8 FNUZ in
+    float32) as the equivalent Cast, so folding applies that type's rule, not the carrier's."""
+    from onnx import helper
+
+    if node.op_type != "CastLike" or not (like in NARROW_INTS or is_small_float(like)):
+        return node
+    cast = helper.make_node("Cast", [node.input[0]], list(node.output), name=node.name, to=like)
+    cast.attribute.extend(a for a in node.attribute if a.name in ("saturate", "round_mode"))
+    return cast
+
+
 def fold_node(node: Any, values: list[np.ndarray | None], opset: int) -> list[np.ndarray]:
     """Evaluate one node on constant inputs with onnx's reference implementation.
 
@@ -241,7 +253,7 @@ def _convert_node(builder: Builder, node: Any, opset: int) -> str:
         return "constant"
     if node.op_type not in NEVER_FOLD and all(builder.is_const(n) for n in inputs):
         values = [builder.constants[n] if n else None for n in node.input]
-        folded = fold_node(node, values, opset)
+        folded = fold_node(_carried_cast_like(node, builder.onnx_dtypes.get(node.input[-1])), values, opset)
         if sum(v.size for v in folded) <= FOLD_SIZE_LIMIT:
             for out, value in zip(node.output, folded, strict=False):
                 builder.constants[out] = to_carrier(value)
