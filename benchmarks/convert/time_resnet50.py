@@ -36,8 +36,8 @@ rss = int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1
 error = None
 if sys.argv[3] == "verify":
     verified = convert_onnx(sys.argv[1], sys.argv[2], overwrite=True)
-    error = max(verified["verification"]["max_abs_error"].values())
-print(json.dumps({"wall": wall, "cpu": cpu, "rss_mib": rss, "status": report["status"], "error": error}))
+    error = max(verified.verification["max_abs_error"].values())
+print(json.dumps({"wall": wall, "cpu": cpu, "rss_mib": rss, "status": report.status, "error": error}))
 """
 
 

@@ -94,8 +94,8 @@ def test_fnuz_output_is_verified_against_onnxruntime(tmp_path):
     model = narrow_model(nodes, [("x", TensorProto.FLOAT, [2, 8])],
                          [("y", TensorProto.FLOAT8E4M3FNUZ, [2, 8])])
     report = convert_onnx(model, tmp_path / "out")
-    assert report["status"] == "ok", report
-    assert report["verification"]["max_abs_error"] == {"y": 0.0}
+    assert report.status == "ok", report
+    assert report.verification["max_abs_error"] == {"y": 0.0}
 
 
 @pytest.mark.parametrize("onnx_type", [TensorProto.FLOAT8E4M3FNUZ, TensorProto.INT4])
