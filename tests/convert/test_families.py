@@ -198,6 +198,60 @@ def test_resize_modes_without_a_keras_layer(attrs):
     check_against_onnxruntime(model)
 
 
+@pytest.mark.parametrize("mode", ["linear", "cubic"])
+@pytest.mark.parametrize("scale", [0.6, 0.45, 1.7])
+def test_resize_align_corners_by_scales_uses_the_whole_output_length(mode, scale):
+    # 10 * 0.45 = 4.5 -> 4 outputs: onnxruntime spaces them over (4 - 1), not (4.5 - 1)
+    nodes = [node("Resize", ["x", "", "scales"], ["y"], mode=mode,
+                  coordinate_transformation_mode="align_corners")]
+    model = make_model(nodes, [("x", F, [1, 2, 7, 10])], [("y", None, None)],
+                       [const("scales", np.array([1, 1, scale, scale], F))], opset=18)
+    check_against_onnxruntime(model)
+
+
+@pytest.mark.parametrize("attrs", [
+    {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]},
+    {"kernel_shape": [2, 3], "strides": [1, 2], "dilations": [2, 1], "storage_order": 1},
+    {"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1},
+])
+@pytest.mark.parametrize("keep_layout", [False, True])
+def test_max_pool_indices_match_onnxruntime(attrs, keep_layout):
+    # Relu leaves ties (zeros): the first maximum of a window is the one indexed
+    nodes = [node("Relu", ["x"], ["r"]), node("MaxPool", ["r"], ["y", "i"], **attrs)]
+    model = make_model(nodes, [("x", F, [2, 3, 7, 8])], [("y", None, None), ("i", None, None)])
+    check_against_onnxruntime(model, keep_layout=keep_layout)
+
+
+def test_max_pool_indices_follow_a_dynamic_batch():
+    from mstool.toolkit.convert import onnx_to_keras_model
+
+    nodes = [node("MaxPool", ["x"], ["y", "i"], kernel_shape=[2, 2], strides=[2, 2])]
+    model = make_model(nodes, [("x", F, ["batch", 3, 4, 3])], [("y", None, None), ("i", None, None)])
+    x = np.random.default_rng(1).normal(size=(3, 3, 4, 3)).astype(F)  # batch = channels = width
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    expected = session.run(None, {"x": x})
+    got = onnx_to_keras_model(model)(x)
+    np.testing.assert_array_equal(np.asarray(got[1]), expected[1])
+    assert expected[1].max() > 2 * 3 * 4 * 3  # indices count the batch and channel planes before
+
+
+@pytest.mark.parametrize("output_shape, attrs", [
+    ([10, 8], {}),  # past the full output (9, 7): the extra cells hold the bias only
+    ([7, 6], {}),  # inside it: cropped, the odd cell at the end
+    ([7, 6], {"auto_pad": "SAME_UPPER"}),  # ... at the start
+    ([10, 8], {"output_padding": [1, 1]}),
+])
+@pytest.mark.parametrize("keep_layout", [False, True])
+def test_conv_transpose_output_shape(output_shape, attrs, keep_layout):
+    nodes = [node("ConvTranspose", ["x", "wt", "bias"], ["y"], strides=[3, 2], output_shape=output_shape,
+                  **attrs)]
+    model = make_model(nodes, [("x", F, [2, 2, 3, 3])], [("y", None, None)],
+                       [const("wt", w(2, 3, 3, 3)), const("bias", w(3))])
+    check_against_onnxruntime(model, keep_layout=keep_layout)
+
+
 def test_average_pool_excluding_pads_and_ceil_mode():
     nodes = [node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 0, 1, 0],
                   ceil_mode=1)]

@@ -183,17 +183,6 @@ def test_small_floats_keras_lacks_are_read_exactly_into_float32(onnx_type):
     np.testing.assert_array_equal(got, q.astype(F) * weights.astype(F))
 
 
-def test_casting_into_a_small_float_keras_lacks_is_refused():
-    from mstool.toolkit.convert.graph import convert_graph
-    from mstool.toolkit.convert.loader import load_onnx
-
-    node = helper.make_node("Cast", ["x"], ["y"], name="to_fnuz", to=TensorProto.FLOAT8E4M3FNUZ)
-    model = narrow_model([node], [("x", TensorProto.FLOAT, [4])], [("y", TensorProto.FLOAT8E4M3FNUZ, [4])])
-    graph = convert_graph(load_onnx(model))
-    assert [(u.name, u.op_type) for u in graph.unconverted] == [("to_fnuz", "Cast")]
-    assert "float8_e4m3fnuz" in graph.unconverted[0].reason
-
-
 # What ONNX's Cast spec says for float8 (and onnxruntime does): round to nearest even; with
 # saturate=1 out-of-range values and infinities clip to +-max; with saturate=0 they become NaN
 # (E4M3FN has no infinity) or +-inf (E5M2); NaN stays NaN.

@@ -23,12 +23,13 @@ from mstool.toolkit.convert.loader import LoadedModel
 from mstool.toolkit.convert.narrow import (
     NARROW_INTS,
     carrier_dtype,
-    check_producible,
     narrow_values,
     to_carrier,
 )
+from mstool.toolkit.convert.ops.common import attr_choice
 from mstool.toolkit.convert.safe_code import RESERVED, UnsafeCode, sanitize, shorten, string_literal
 from mstool.toolkit.convert.shape_values import fold_symbolic
+from mstool.toolkit.convert.small_floats import ROUND_MODES, is_small_float, small_float_values
 from mstool.toolkit.errors import InputError
 
 # Ops whose value must not be frozen at conversion time even when their inputs are constant.
@@ -72,16 +73,32 @@ def _attribute_constant(node: Any) -> np.ndarray:
     raise Unsupported(f"Constant attribute '{attr.name}' is not supported")
 
 
+def _carried_cast_like(node: Any, like: int | None) -> Any:
+    """A CastLike whose target type is carried in another dtype (int4 in int8, float8 FNUZ in
+    float32) as the equivalent Cast, so folding applies that type's rule, not the carrier's."""
+    from onnx import helper
+
+    if node.op_type != "CastLike" or not (like in NARROW_INTS or is_small_float(like)):
+        return node
+    cast = helper.make_node("Cast", [node.input[0]], list(node.output), name=node.name, to=like)
+    cast.attribute.extend(a for a in node.attribute if a.name in ("saturate", "round_mode"))
+    return cast
+
+
 def fold_node(node: Any, values: list[np.ndarray | None], opset: int) -> list[np.ndarray]:
     """Evaluate one node on constant inputs with onnx's reference implementation.
 
-    A Cast into a 4- or 2-bit integer follows onnxruntime instead (see ``narrow``).
+    A Cast into a 4- or 2-bit integer or a small float Keras lacks follows onnxruntime instead
+    (see ``narrow`` and ``small_floats``).
     """
     from onnx import helper
     from onnx.reference import ReferenceEvaluator
 
     if node.op_type == "Cast" and ops.attr(node, "to", None) in NARROW_INTS:
         return [narrow_values(values[0], ops.attr(node, "to"))]
+    if node.op_type == "Cast" and is_small_float(ops.attr(node, "to", None)):
+        return [small_float_values(values[0], ops.attr(node, "to"), bool(ops.attr(node, "saturate", 1)),
+                                   attr_choice(node, "round_mode", "up", ROUND_MODES))]
 
     names = [n for n in node.input]
     feeds = {n: v for n, v in zip(names, values, strict=True) if n}
@@ -236,7 +253,7 @@ def _convert_node(builder: Builder, node: Any, opset: int) -> str:
         return "constant"
     if node.op_type not in NEVER_FOLD and all(builder.is_const(n) for n in inputs):
         values = [builder.constants[n] if n else None for n in node.input]
-        folded = fold_node(node, values, opset)
+        folded = fold_node(_carried_cast_like(node, builder.onnx_dtypes.get(node.input[-1])), values, opset)
         if sum(v.size for v in folded) <= FOLD_SIZE_LIMIT:
             for out, value in zip(node.output, folded, strict=False):
                 builder.constants[out] = to_carrier(value)
@@ -364,7 +381,6 @@ def _declare_outputs(builder: Builder, graph: Any) -> list[str]:
             var = builder.view(out.name, None)
         want = out.type.tensor_type.elem_type
         if want:
-            check_producible(helper.tensor_dtype_to_np_dtype(want), f"model output '{out.name}' of type")
             dtype = carrier_dtype(helper.tensor_dtype_to_np_dtype(want))
             if out.name not in builder.constants and builder.dtype(out.name) != dtype:
                 var = f"keras.ops.cast({var}, {string_literal(dtype)})"

@@ -126,7 +126,7 @@ def _check(model: Any, source: str, path: Path | None) -> None:
     import onnx
 
     try:
-        if path is not None and model.ByteSize() > 2**31 - 1:
+        if path is not None:  # the checker reads the file itself: no copy of a large model in Python
             onnx.checker.check_model(str(path))
         else:
             onnx.checker.check_model(model)
@@ -218,6 +218,56 @@ def _label_input_shapes(model: Any, shapes: dict[str, tuple[int | None, ...]],
                     shape.dim.add().dim_value = d
 
 
+# Initializers above this many elements are hidden from shape inference (as typed graph inputs):
+# it copies the model twice through bytes, and only small constants (shapes, axes) feed its
+# data propagation.
+INFERENCE_WEIGHT_LIMIT = 4096
+
+
+def infer_shapes_without_weights(model: Any) -> Any:
+    """``model`` with the shapes ``onnx.shape_inference.infer_shapes(model, data_prop=True)`` gives
+    (value_info, outputs, nodes' subgraphs), inferred on a copy whose large initializers are typed
+    graph inputs instead: the weights (a ResNet-50's 100 MB) are not serialised through bytes and
+    back. ``model`` itself is updated in place and returned.
+
+    >>> from onnx import TensorProto, helper, numpy_helper
+    >>> w = numpy_helper.from_array(np.ones((100, 100), np.float32), "w")
+    >>> graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+    ...     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 100])],
+    ...     [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [w])
+    >>> inferred = infer_shapes_without_weights(helper.make_model(graph))
+    >>> dims = inferred.graph.output[0].type.tensor_type.shape.dim
+    >>> [d.dim_value for d in dims], len(inferred.graph.initializer), len(inferred.graph.input)
+    ([2, 100], 1, 1)
+    """
+    import onnx
+    from onnx import helper
+
+    graph = model.graph
+    large = [t for t in graph.initializer if int(np.prod(t.dims)) > INFERENCE_WEIGHT_LIMIT]
+    if not large:
+        return onnx.shape_inference.infer_shapes(model, data_prop=True)
+    light = onnx.ModelProto(ir_version=model.ir_version)
+    light.opset_import.extend(model.opset_import)
+    light.functions.extend(model.functions)
+    declared = {i.name for i in graph.input}
+    hidden = {t.name for t in large}
+    light.graph.name = graph.name
+    light.graph.node.extend(graph.node)
+    light.graph.input.extend(graph.input)
+    light.graph.input.extend(helper.make_tensor_value_info(t.name, t.data_type, list(t.dims)) for t in large
+                             if t.name not in declared)
+    light.graph.output.extend(graph.output)
+    light.graph.value_info.extend(graph.value_info)
+    light.graph.initializer.extend(t for t in graph.initializer if t.name not in hidden)
+    light.graph.sparse_initializer.extend(graph.sparse_initializer)
+    inferred = onnx.shape_inference.infer_shapes(light, data_prop=True).graph
+    for part in ("node", "output", "value_info"):
+        del getattr(graph, part)[:]
+        getattr(graph, part).extend(getattr(inferred, part))
+    return model
+
+
 def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = None) -> LoadedModel:
     """Parse, check and shape-infer an ONNX model (a path or a ``ModelProto``).
 
@@ -249,12 +299,13 @@ def load_onnx(model: str | os.PathLike | Any, input_shapes: list[str] | None = N
             numeric_dtype(output, "output", source)
     overrides: dict[str | None, tuple[int, ...]] = dict(parse_input_shape(t) for t in input_shapes or [])
     shapes, dtypes, labels, dynamic = _resolve_shapes(proto, source, overrides)
-    original = proto.SerializeToString() if proto.ByteSize() < 2**31 - 1 else None
+    # A model read from a file is run from that file; an in-memory one is kept as bytes.
+    original = proto.SerializeToString() if path is None and proto.ByteSize() < 2**31 - 1 else None
     fixed = onnx.ModelProto()
     fixed.CopyFrom(proto)
     _label_input_shapes(fixed, shapes, labels)
     try:
-        fixed = onnx.shape_inference.infer_shapes(fixed, data_prop=True)
+        infer_shapes_without_weights(fixed)
     except Exception as err:  # noqa: BLE001 - onnx raises several unrelated types here
         raise InputError(f"shape inference failed: {str(err).splitlines()[0]}", where=source) from None
     return LoadedModel(fixed, source, model_opset(proto), shapes, dtypes, dynamic, labels, original,

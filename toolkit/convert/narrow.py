@@ -18,11 +18,11 @@ import numpy as np
 # ONNX element type -> (carrier dtype, bits, signed)
 NARROW_INTS: dict[int, tuple[str, int, bool]] = {22: ("int8", 4, True), 21: ("uint8", 4, False),
                                                  26: ("int8", 2, True), 25: ("uint8", 2, False)}
-# Small float types Keras lacks: every value is exact in float32, so they are read (model inputs,
-# weights) into float32; producing one (a cast or a model output) is refused, not approximated.
-READ_ONLY_FLOATS = {"float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn"}
+# Small float types Keras lacks: every value is exact in float32, so they live in float32 tensors
+# (model inputs, weights and outputs); casts into them are written by ``small_floats``.
+FLOAT32_CARRIED = {"float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn"}
 _NARROW_NAMES = {"int4": "int8", "uint4": "uint8", "int2": "int8", "uint2": "uint8",
-                 **dict.fromkeys(READ_ONLY_FLOATS, "float32")}
+                 **dict.fromkeys(FLOAT32_CARRIED, "float32")}
 
 
 def carrier_dtype(dtype: Any) -> str:
@@ -34,14 +34,6 @@ def carrier_dtype(dtype: Any) -> str:
     """
     name = str(np.dtype(dtype))
     return _NARROW_NAMES.get(name, name)
-
-
-def check_producible(dtype: Any, what: str) -> None:
-    """Refuse to produce a float type Keras lacks (``Unsupported`` names it and ``what``)."""
-    from mstool.toolkit.convert.builder import Unsupported
-
-    if str(np.dtype(dtype)) in READ_ONLY_FLOATS:
-        raise Unsupported(f"{what} {np.dtype(dtype)}: Keras has no such type (it is only read, into float32)")
 
 
 def to_carrier(value: Any) -> np.ndarray:
@@ -105,17 +97,29 @@ def wrap_expr(var: str, onnx_type: int) -> str | None:
     return f'keras.ops.cast(keras.ops.mod({whole}, {2 ** bits}), "{carrier}")'
 
 
-def widen_narrow_outputs(model: Any) -> tuple[Any, dict[str, str]] | None:
-    """A copy of ``model`` whose narrow-integer graph outputs are cast (exactly) to their carriers.
+def _carrier_type(onnx_type: int) -> int | None:
+    """The ONNX type of the carrier of a narrow integer or a float32-carried small float, else None."""
+    from onnx import helper
 
-    onnxruntime cannot hand INT4/INT2 arrays to numpy; the copy returns the same values as
-    int8/uint8. Returns ``(copy, {new output name: original name})``, or None when no output
-    is narrow.
+    if onnx_type in NARROW_INTS:
+        return helper.np_dtype_to_tensor_dtype(np.dtype(NARROW_INTS[onnx_type][0]))
+    if onnx_type and str(helper.tensor_dtype_to_np_dtype(onnx_type)) in FLOAT32_CARRIED:
+        return helper.np_dtype_to_tensor_dtype(np.dtype(np.float32))
+    return None
+
+
+def widen_narrow_outputs(model: Any) -> tuple[Any, dict[str, str]] | None:
+    """A copy of ``model`` whose narrow-integer and small-float graph outputs are cast (exactly)
+    to their carriers.
+
+    onnxruntime cannot hand INT4/INT2 (or float8 FNUZ, E8M0, float4) arrays to numpy as values;
+    the copy returns the same values as int8/uint8 (float32). Returns ``(copy, {new output name:
+    original name})``, or None when no output is of such a type.
     """
     import onnx
     from onnx import helper
 
-    narrow = [o for o in model.graph.output if o.type.tensor_type.elem_type in NARROW_INTS]
+    narrow = [o for o in model.graph.output if _carrier_type(o.type.tensor_type.elem_type) is not None]
     if not narrow:
         return None
     wide = onnx.ModelProto()
@@ -123,9 +127,9 @@ def widen_narrow_outputs(model: Any) -> tuple[Any, dict[str, str]] | None:
     renamed = {}
     for out in wide.graph.output:
         elem = out.type.tensor_type.elem_type
-        if elem not in NARROW_INTS:
+        carrier = _carrier_type(elem)
+        if carrier is None:
             continue
-        carrier = helper.np_dtype_to_tensor_dtype(np.dtype(NARROW_INTS[elem][0]))
         new_name = f"{out.name}__carrier"
         wide.graph.node.append(helper.make_node("Cast", [out.name], [new_name], to=carrier))
         renamed[new_name] = out.name

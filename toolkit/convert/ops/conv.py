@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.codegen import format_call
 from mstool.toolkit.convert.ops.common import attr, attr_choice, const_input
@@ -109,7 +111,6 @@ def block_diagonal(weight: Any, group: int) -> Any:
     >>> block_diagonal(np.ones((4, 1, 1)), 2)[:, :, 0].tolist()
     [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]
     """
-    import numpy as np
 
     c_in, per_group = weight.shape[:2]
     full = np.zeros((c_in, per_group * group, *weight.shape[2:]), weight.dtype)
@@ -138,10 +139,12 @@ def conv_transpose(node: Any, b: Builder) -> None:
     full = [s * (i - 1) + k for s, i, k in zip(strides, in_sizes, span, strict=True)]
     out_shape = attr(node, "output_shape", None)
     auto_pad = attr_choice(node, "auto_pad", "NOTSET", ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"))
-    if out_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
-        target = list(out_shape)[-n:] if out_shape is not None else [i * s for i, s in zip(in_sizes, strides,
-                                                                                                strict=True)]
-        totals = [f + p - t for f, p, t in zip(full, out_pad, target, strict=True)]
+    extend = [0] * n  # output cells past the computed ones: they hold the bias only
+    if out_shape is not None:
+        target = [int(t) for t in list(out_shape)[-n:]]
+        pads, extend = output_shape_pads(full, out_pad, target, auto_pad)
+    elif auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        totals = [f + p - i * s for f, p, i, s in zip(full, out_pad, in_sizes, strides, strict=True)]
         lower = auto_pad == "SAME_LOWER"
         pads = [((t + 1) // 2, t // 2) if lower else (t // 2, t - t // 2) for t in totals]
     else:
@@ -156,19 +159,69 @@ def conv_transpose(node: Any, b: Builder) -> None:
     keras_len = [f + p for f, p in zip(full, keras_pad, strict=True)]
     x = b.view(node.input[0], b.spatial_perm(n + 2))
     kern = weight.transpose(*range(2, n + 2), 1, 0)
+    late_bias = bias is not None and any(extend)
     kwargs = {"filters": int(weight.shape[1]), "kernel_size": tuple(kernel), "strides": tuple(strides),
-              "padding": "valid", "use_bias": bias is not None, "data_format": b.data_format,
-              "dilation_rate": tuple(dilations)}
+              "padding": "valid", "use_bias": bias is not None and not late_bias,
+              "data_format": b.data_format, "dilation_rate": tuple(dilations)}
     if any(keras_pad):
         kwargs["output_padding"] = tuple(keras_pad)
-    weights = [kern] + ([bias] if bias is not None else [])
+    weights = [kern] + ([bias] if bias is not None and not late_bias else [])
     crop = any(s != 0 for s in starts) or stops != keras_len
-    if not crop:
+    if not crop and not any(extend):
         b.layer(node, f"keras.layers.Conv{n}DTranspose", kwargs, x, weights, b.spatial_perm(n + 2))
         return
     raw = b.fresh_name(f"{node.name or 'conv_transpose'}_full")
     b.assign(raw, format_call(f"keras.layers.Conv{n}DTranspose", {**kwargs, "name": raw}, x))
     b.set_layer_weights(raw, weights)
+    if any(extend):
+        _extend_output(node, b, raw if not crop else _cropped(node, b, raw, starts, stops), extend,
+                       bias if late_bias else None)
+        return
+    b.emit(node, f"{raw}[{_window_index(b, starts, stops)}]", b.spatial_perm(n + 2))
+
+
+def output_shape_pads(full: list[int], out_pad: list[int], target: list[int],
+                      auto_pad: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """ConvTranspose ``output_shape``: the (begin, end) crop of the full output and, per axis, how
+    many cells past it the requested shape reaches (they get the bias only), as onnxruntime does:
+    the total crop is ``max(0, full + output_padding - output_shape)``, split with the odd cell at
+    the start (at the end for SAME_UPPER).
+
+    >>> output_shape_pads([9, 7], [0, 0], [10, 8], "NOTSET")
+    ([(0, 0), (0, 0)], [1, 1])
+    >>> output_shape_pads([9], [0], [6], "NOTSET"), output_shape_pads([9], [0], [6], "SAME_UPPER")
+    (([(2, 1)], [0]), ([(1, 2)], [0]))
+    """
+    pads, extend = [], []
+    for f, p, t in zip(full, out_pad, target, strict=True):
+        total = max(0, f + p - t)
+        head = total // 2 if auto_pad == "SAME_UPPER" else total - total // 2
+        pads.append((head, total - head))
+        extend.append(max(0, t - (f + p)))
+    return pads, extend
+
+
+def _window_index(b: Builder, starts: list[int], stops: list[int]) -> str:
     window = [f"{a}:{z}" for a, z in zip(starts, stops, strict=True)]
-    index = ", ".join([":"] + window + [":"]) if not b.keep_layout else ", ".join([":", ":"] + window)
-    b.emit(node, f"{raw}[{index}]", b.spatial_perm(n + 2))
+    return ", ".join([":"] + window + [":"]) if not b.keep_layout else ", ".join([":", ":"] + window)
+
+
+def _cropped(node: Any, b: Builder, raw: str, starts: list[int], stops: list[int]) -> str:
+    target = b.fresh_name(f"{node.name or 'conv_transpose'}_crop")
+    b.assign(target, f"{raw}[{_window_index(b, starts, stops)}]")
+    return target
+
+
+def _extend_output(node: Any, b: Builder, var: str, extend: list[int], bias: Any) -> None:
+    """Zero cells appended at the end of each spatial axis, then the bias added everywhere."""
+    n = len(extend)
+    spatial = [(0, e) for e in extend]
+    widths = [(0, 0), *spatial, (0, 0)] if not b.keep_layout else [(0, 0), (0, 0), *spatial]
+    padded = f"keras.ops.pad({var}, {tuple(widths)})"
+    if bias is None:
+        b.emit(node, padded, b.spatial_perm(n + 2))
+        return
+    shape = [1] * (n + 1) + [-1] if not b.keep_layout else [1, -1] + [1] * n
+    bias_var = b.constant_var(np.asarray(bias).reshape(shape), f"{node.name or 'conv_transpose'}_bias")
+    # the bias first: keras.ops.add(x, b) with b along axis 1 may take TensorFlow's bias_add wrongly
+    b.emit(node, f"keras.ops.add({bias_var}, {padded})", b.spatial_perm(n + 2))

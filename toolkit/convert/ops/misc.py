@@ -9,16 +9,11 @@ import numpy as np
 from mstool.toolkit.convert import dims, dynamic
 from mstool.toolkit.convert.builder import Builder, Unsupported
 from mstool.toolkit.convert.codegen import literal
-from mstool.toolkit.convert.narrow import (
-    NARROW_INTS,
-    carrier_dtype,
-    check_producible,
-    rounding_steps,
-    wrap_expr,
-)
-from mstool.toolkit.convert.ops.common import attr
+from mstool.toolkit.convert.narrow import NARROW_INTS, carrier_dtype, rounding_steps, wrap_expr
+from mstool.toolkit.convert.ops.common import attr, attr_choice
 from mstool.toolkit.convert.ops.registry import add_converter
 from mstool.toolkit.convert.safe_code import string_literal
+from mstool.toolkit.convert.small_floats import ROUND_MODES, is_small_float, small_float_steps
 
 # The largest finite value of the float8 types Keras has.
 FLOAT8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
@@ -27,7 +22,6 @@ FLOAT8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
 def _np_dtype(onnx_type: int) -> str:
     from onnx import helper
 
-    check_producible(helper.tensor_dtype_to_np_dtype(onnx_type), "cast to")
     return carrier_dtype(helper.tensor_dtype_to_np_dtype(onnx_type))
 
 
@@ -42,6 +36,15 @@ def _cast_to(node: Any, b: Builder, onnx_type: int | None, dtype: str) -> None:
                 b.assign(target, expr)
             source = names[-1]
         b.emit(node, wrap_expr(source, onnx_type), b.perm(x))
+        return
+    if is_small_float(onnx_type):  # float8 FNUZ/E8M0 and float4, carried in float32
+        base = node.name or node.output[0]
+        round_mode = attr_choice(node, "round_mode", "up", ROUND_MODES)
+        steps = small_float_steps(source, onnx_type, bool(attr(node, "saturate", 1)), round_mode,
+                                  lambda part: b.fresh_name(f"{base}_{part}"))
+        for target, expr in steps[:-1]:
+            b.assign(target, expr)
+        b.emit(node, steps[-1][1], b.perm(x))
         return
     if dtype in FLOAT8_MAX and "float" in b.dtype(x) and attr(node, "saturate", 1):
         # Saturating float8 cast: out-of-range values (and infinities) become +-max, NaN stays NaN.

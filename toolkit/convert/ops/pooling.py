@@ -28,8 +28,6 @@ def _pool_setup(node: Any, b: Builder):
         raise Unsupported(f"{n}-D pooling is not supported")
     strides = [int(s) for s in attr(node, "strides", [1] * n)]
     dilations = [int(d) for d in attr(node, "dilations", [1] * n)]
-    if len(node.output) > 1 and node.output[1]:
-        raise Unsupported("the Indices output of MaxPool is not supported")
     sizes = list(b.onnx_shape(node.input[0])[2:])
     pads = explicit_pads(node, sizes, kernel, strides, dilations)
     if attr(node, "ceil_mode", 0):
@@ -49,6 +47,9 @@ def _padded(node: Any, b: Builder, x: str, pads: list[tuple[int, int]], n: int, 
 @add_converter("MaxPool", 1)
 def max_pool(node: Any, b: Builder) -> None:
     kernel, strides, dilations, sizes, pads, n = _pool_setup(node, b)
+    if len(node.output) > 1 and node.output[1]:
+        _max_pool_with_indices(node, b, (kernel, strides, dilations), pads)
+        return
     if max(dilations) > 1:
         _dilated_pool(node, b, (kernel, strides, dilations), pads, "max")
         return
@@ -87,15 +88,16 @@ def _window_counts(sizes: list[int], kernel: list[int], strides: list[int], pads
     return counts
 
 
-def _dilated_pool(node: Any, b: Builder, geometry: tuple[list[int], list[int], list[int]],
-                  pads: list[tuple[int, int]], kind: str) -> None:
-    """Dilated pooling as the max (or scaled sum) of one strided slice per kernel offset."""
+def _windows(node: Any, b: Builder, geometry: tuple[list[int], list[int], list[int]],
+             pads: list[tuple[int, int]], fill: str) -> tuple[str, list[int]]:
+    """A variable stacking one strided slice of the (padded) input per kernel offset (row-major
+    offset order, axis 0), and the output's spatial sizes."""
     kernel, strides, dilations = geometry
     n = len(kernel)
     sizes = list(b.onnx_shape(node.input[0])[2:])
     x = b.view(node.input[0], b.spatial_perm(n + 2))
     if any(p != (0, 0) for p in pads):
-        x = _padded(node, b, x, pads, n, '-float("inf")' if kind == "max" else "0.0")
+        x = _padded(node, b, x, pads, n, fill)
     padded = [sz + p0 + p1 for sz, (p0, p1) in zip(sizes, pads, strict=True)]
     geometry_per_dim = list(zip(padded, kernel, dilations, strides, strict=True))
     outs = [(m - (k - 1) * d - 1) // s + 1 for m, k, d, s in geometry_per_dim]
@@ -104,9 +106,83 @@ def _dilated_pool(node: Any, b: Builder, geometry: tuple[list[int], list[int], l
     index = ", ".join([":", *spatial, ":"] if not b.keep_layout else [":", ":", *spatial])
     loops = "".join(f"\n    for i{j} in range(0, {k * d}, {d})"
                     for j, (k, d) in enumerate(zip(kernel, dilations, strict=True)))
-    base = node.name or node.op_type
-    windows = b.fresh_name(f"{base}_windows")
+    windows = b.fresh_name(f"{node.name or node.op_type}_windows")
     b.assign(windows, f"keras.ops.stack([\n    {x}[{index}]{loops}\n])")
+    return windows, outs
+
+
+def window_indices(sizes: list[int], outs: list[int], geometry: tuple[list[int], list[int], list[int]],
+                   pads: list[tuple[int, int]], storage_order: int = 0) -> np.ndarray:
+    """``(kernel offsets, *outs)``: the flat index within one input plane (row-major, or
+    column-major for ``storage_order=1``) of the cell each kernel offset reads at each output.
+
+    >>> window_indices([3, 4], [1, 2], ([2, 2], [2, 2], [1, 1]), [(0, 0), (0, 0)])[:, 0].tolist()
+    [[0, 2], [1, 3], [4, 6], [5, 7]]
+    """
+    kernel, strides, dilations = geometry
+    grids = []
+    for offset in np.ndindex(*kernel):
+        coords = np.meshgrid(*[np.arange(o) * s + k * d - p0 for o, s, k, d, (p0, _) in
+                               zip(outs, strides, offset, dilations, pads, strict=True)], indexing="ij")
+        order = range(len(sizes)) if storage_order == 0 else reversed(range(len(sizes)))
+        flat = np.zeros(outs, np.int64)
+        for axis in order:
+            flat = flat * sizes[axis] + coords[axis]
+        grids.append(flat)
+    return np.stack(grids)
+
+
+def _max_pool_with_indices(node: Any, b: Builder, geometry: tuple[list[int], list[int], list[int]],
+                           pads: list[tuple[int, int]]) -> None:
+    """MaxPool's values and Indices (flat positions in the whole NCHW input, the first maximum of
+    each window) from the stacked windows: an argmax over the kernel offsets picks each cell's index."""
+    n = len(geometry[0])
+    shape = b.onnx_shape(node.input[0])
+    sizes = [int(d) for d in shape[2:]]
+    channels = shape[1]
+    if not isinstance(channels, int):
+        raise Unsupported("MaxPool Indices with a dynamic channel count")
+    windows, outs = _windows(node, b, geometry, pads, '-float("inf")')
+    perm = b.spatial_perm(n + 2)
+    b.emit(node, f"keras.ops.max({windows}, axis=0)", perm)
+    base = node.name or node.op_type
+    choice = b.fresh_name(f"{base}_choice")
+    b.assign(choice, f"keras.ops.argmax({windows}, axis=0)")
+    cells = window_indices(sizes, outs, geometry, pads, int(attr(node, "storage_order", 0)))
+    kernel_axis = np.arange(len(cells)).reshape([-1] + [1] * (n + 2))
+    if b.keep_layout:  # (offsets, 1, 1, *outs)
+        cells, plane = cells[:, None, None], np.arange(channels).reshape([1, -1] + [1] * n)
+    else:  # (offsets, 1, *outs, 1)
+        cells, plane = cells[:, None, ..., None], np.arange(channels).reshape([1] * (n + 1) + [-1])
+    plane_size = int(np.prod(sizes))
+    cells_var = b.constant_var(cells.astype(np.int64), f"{base}_cells")
+    offsets_var = b.constant_var(kernel_axis.astype(np.int64), f"{base}_offsets")
+    channel_var = b.constant_var((plane * plane_size).astype(np.int64), f"{base}_channel_start")
+    picked = b.fresh_name(f"{base}_cell")
+    b.assign(picked, f'keras.ops.sum(keras.ops.where(keras.ops.equal(keras.ops.cast({choice}, "int64"), '
+                     f"{offsets_var}), {cells_var}, 0), axis=0)")
+    batch = b.fresh_name(f"{base}_batch")
+    ones = f'keras.ops.ones_like(keras.ops.cast({picked}{_leading_slice(n)}, "int64"))'
+    b.assign(batch, f"keras.ops.subtract(keras.ops.cumsum({ones}, axis=0), 1)")
+    # The small operand goes first: keras.ops.add(x, b) with b a vector along a middle axis would
+    # take Keras' TensorFlow bias_add shortcut and add it along the wrong axis.
+    b.emit(node, f"keras.ops.add({channel_var}, keras.ops.add("
+                 f"keras.ops.multiply({batch}, {channels * plane_size}), {picked}))", perm, index=1)
+
+
+def _leading_slice(n: int) -> str:
+    """``[:, :1, :1, ...]``: the batch axis whole, every other axis cut to length 1."""
+    return "[" + ", ".join([":"] + [":1"] * (n + 1)) + "]"
+
+
+def _dilated_pool(node: Any, b: Builder, geometry: tuple[list[int], list[int], list[int]],
+                  pads: list[tuple[int, int]], kind: str) -> None:
+    """Dilated pooling as the max (or scaled sum) of one strided slice per kernel offset."""
+    kernel, strides, dilations = geometry
+    n = len(kernel)
+    sizes = list(b.onnx_shape(node.input[0])[2:])
+    windows, outs = _windows(node, b, geometry, pads, '-float("inf")' if kind == "max" else "0.0")
+    base = node.name or node.op_type
     if kind == "max":
         b.emit(node, f"keras.ops.max({windows}, axis=0)", b.spatial_perm(n + 2))
         return

@@ -61,7 +61,13 @@ def _sizes_and_scales(node: Any, b: Builder, shape: tuple[int, ...]) -> tuple[li
 
 def _source_coordinates(size_in: int, size_out: int, scale: float, coord: str,
                         roi: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
-    """Input coordinate of every output position (ONNX's formulas, resized length ``scale * size_in``)."""
+    """Input coordinate of every output position (ONNX's formulas, resized length ``scale * size_in``;
+    ``align_corners`` uses the whole output length ``size_out``, as onnxruntime does: with scale 3/7
+    on 7 cells the 3 outputs sit on cells 0, 3 and 6, not 0, 3.5 and 7).
+
+    >>> _source_coordinates(7, 3, 3 / 7 + 1e-3, "align_corners").tolist()
+    [0.0, 3.0, 6.0]
+    """
     x = np.arange(size_out, dtype=np.float64)
     length = scale * size_in
     if coord == "tf_crop_and_resize":
@@ -70,7 +76,7 @@ def _source_coordinates(size_in: int, size_out: int, scale: float, coord: str,
             return np.full_like(x, 0.5 * (start + end) * (size_in - 1))
         return start * (size_in - 1) + x * (end - start) * (size_in - 1) / (size_out - 1)
     if coord == "align_corners":
-        return np.zeros_like(x) if length == 1 else x * (size_in - 1) / (length - 1)
+        return np.zeros_like(x) if size_out == 1 else x * (size_in - 1) / (size_out - 1)
     if coord == "asymmetric":
         return x / scale
     if coord == "pytorch_half_pixel":
