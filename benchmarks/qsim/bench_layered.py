@@ -9,14 +9,19 @@ bytes moved per pass (the state read and written once) / the stream rate of a nu
 of a state-sized array, measured here before the engines start. Run:
 
     .venv/bin/python benchmarks/qsim/bench_layered.py --sizes 20 24 --threads 2 \
-        --qsim-python /work/bench-qsim/bin/python --repeats 7
+        --qsim-python /work/bench-qsim/bin/python --repeats 7 [--baseline main]
+
+``--baseline REV`` adds mstool as of git revision REV (complex64 and complex128), extracted
+into a temporary folder and imported from there, to measure a change in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,6 +68,17 @@ def bandwidth_bounds(sizes: list[int], rate: float) -> dict:
     return out
 
 
+def baseline_source(rev: str) -> str:
+    """A folder holding the ``mstool`` package (toolkit, schemas) as of git revision ``rev``."""
+    folder = Path(tempfile.mkdtemp(prefix="mstool-baseline-")) / "mstool"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    archive = subprocess.run(["git", "-C", str(runner.REPO_ROOT), "archive", rev, "toolkit", "schemas"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return str(folder.parent)
+
+
 def summary(record: dict, bounds: dict) -> None:
     print("\nmstool / best qsim (median wall; CPU-seconds ratio beside it) and the bandwidth bound")
     for case in record["cases"]:
@@ -91,6 +107,7 @@ def main() -> None:
     parser.add_argument("--fused", type=int, nargs="+", default=[2, 3, 4, 5],
                         help="qsim's max_fused_gate_size values (one engine each)")
     parser.add_argument("--qsim-python", default="/work/bench-qsim/bin/python")
+    parser.add_argument("--baseline", default=None, help="git revision of mstool to time beside this one")
     args = runner.parse_args(parser=parser)
     sizes = [16] if args.quick else args.sizes
     os.environ["NUMBA_NUM_THREADS"] = str(args.threads)
@@ -105,12 +122,19 @@ def main() -> None:
                               threads=args.threads, packages=("qsimcirq", "cirq-core"),
                               kwargs={"max_fused_gate_size": f, "threads": args.threads})
                 for f in args.fused]
+    if args.baseline:
+        source = baseline_source(args.baseline)
+        engines += [runner.Engine(f"mstool@{args.baseline} {dtype}", f"{target}:mstool_engine",
+                                  threads=args.threads, env={"PYTHONPATH": source},
+                                  kwargs={"dtype": dtype, "threads": args.threads})
+                    for dtype in DTYPES]
     cases = [runner.Case(f"n{n}", {"n": n}) for n in sizes]
     record = runner.run("qsim", "bench_layered", engines, cases, args=args, rtol=0.0, atol=1e-5,
                         reference="mstool complex128",
                         notes="timed call = final state only in every engine; digest = 256 sampled "
                               "probabilities + 256 block sums, equal to 1e-5",
                         params={"threads": args.threads, "stream_rate_bytes_per_s": rate,
+                                "baseline": args.baseline,
                                 "bandwidth_bounds": bounds, "layers": 10})
     summary(record, bounds)
 

@@ -50,7 +50,9 @@ def mstool_engine(n: int, dtype: str = "complex64", threads: int = 2):
         state = final_state(circuit, dtype=dtype)
         return lambda: digest(state)
 
-    return {"run": run, "threads": threads, "settings": {"dtype": dtype}}
+    import mstool.toolkit.qsim as package
+
+    return {"run": run, "threads": threads, "settings": {"dtype": dtype, "source": package.__path__[0]}}
 
 
 def qsim_engine(n: int, max_fused_gate_size: int = 3, threads: int = 2):
