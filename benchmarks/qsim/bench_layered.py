@@ -6,10 +6,10 @@ thread count, interleaved with repeats; every timed call returns the final state
 read-out). qsim runs at each ``--fused`` value of ``max_fused_gate_size`` (the sweep that
 picks its best setting per size). The bandwidth bound is the plan's passes over memory x
 bytes moved per pass (the state read and written once) / the stream rate of a numpy copy
-of a state-sized array, measured here before the engines start. Run:
+of a state-sized array (the fastest of 10), measured here before the engines start. Run:
 
     .venv/bin/python benchmarks/qsim/bench_layered.py --sizes 20 24 --threads 2 \
-        --qsim-python /work/bench-qsim/bin/python --repeats 7 [--baseline main]
+        --qsim-python /work/bench-qsim/bin/python --repeats 7 [--baseline main] [--gradient 14 18]
 
 ``--baseline REV`` adds mstool as of git revision REV (complex64 and complex128), extracted
 into a temporary folder and imported from there, to measure a change in the same run.
@@ -35,8 +35,10 @@ import runner  # noqa: E402
 DTYPES = {"complex64": 8, "complex128": 16}
 
 
-def stream_rate(n: int, repeats: int = 5) -> float:
-    """Bytes per second of ``numpy.copyto`` between two 2^n complex64 arrays (read + write)."""
+def stream_rate(n: int, repeats: int = 10) -> float:
+    """Bytes per second of ``numpy.copyto`` between two 2^n complex64 arrays (read + write),
+    from the fastest of ``repeats`` copies (on a busy machine the median measures the
+    scheduler, not the memory)."""
     src = np.ones(1 << n, np.complex64)
     dst = np.empty_like(src)
     np.copyto(dst, src)
@@ -45,7 +47,7 @@ def stream_rate(n: int, repeats: int = 5) -> float:
         t0 = time.perf_counter()
         np.copyto(dst, src)
         times.append(time.perf_counter() - t0)
-    return 2 * src.nbytes / float(np.median(times))
+    return 2 * src.nbytes / min(times)
 
 
 def passes(n: int, dtype: str) -> int:
@@ -108,6 +110,8 @@ def main() -> None:
                         help="qsim's max_fused_gate_size values (one engine each)")
     parser.add_argument("--qsim-python", default="/work/bench-qsim/bin/python")
     parser.add_argument("--baseline", default=None, help="git revision of mstool to time beside this one")
+    parser.add_argument("--gradient", type=int, nargs="*", default=[],
+                        help="also time mstool's adjoint gradient at these sizes (and the baseline's)")
     args = runner.parse_args(parser=parser)
     sizes = [16] if args.quick else args.sizes
     os.environ["NUMBA_NUM_THREADS"] = str(args.threads)
@@ -137,6 +141,22 @@ def main() -> None:
                                 "baseline": args.baseline,
                                 "bandwidth_bounds": bounds, "layers": 10})
     summary(record, bounds)
+    if args.gradient:
+        gradient(args, target)
+
+
+def gradient(args, target: str) -> None:
+    """The adjoint-gradient case of bench.py, this mstool against the baseline's (no anchor)."""
+    engines = [runner.Engine("mstool", f"{target}:gradient_engine", threads=args.threads,
+                             kwargs={"threads": args.threads})]
+    if args.baseline:
+        engines.append(runner.Engine(f"mstool@{args.baseline}", f"{target}:gradient_engine",
+                                     threads=args.threads, env={"PYTHONPATH": baseline_source(args.baseline)},
+                                     kwargs={"threads": args.threads}))
+    cases = [runner.Case(f"gradient n{n}", {"n": n}) for n in args.gradient]
+    runner.run("qsim", "bench_gradient", engines, cases, args=args, rtol=1e-8, atol=1e-10,
+               notes="adjoint gradient of <sum Z>, 6 layers RY/RZ + CNOT chain, complex128",
+               params={"threads": args.threads, "baseline": args.baseline})
 
 
 if __name__ == "__main__":

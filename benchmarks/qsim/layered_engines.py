@@ -74,3 +74,28 @@ def qsim_engine(n: int, max_fused_gate_size: int = 3, threads: int = 2):
 
     return {"run": run, "threads": threads,
             "settings": {"dtype": "complex64", "max_fused_gate_size": max_fused_gate_size}}
+
+
+def gradient_engine(n: int, layers: int = 6, threads: int = 2):
+    """mstool's adjoint gradient of <sum Z> through 6 layers of RY, RZ and a CNOT chain
+    (bench.py's gradient case); the digest is the energy and the gradient."""
+    from mstool.toolkit.qsim.circuit import Circuit
+    from mstool.toolkit.qsim.gradients import expectation_and_gradient
+    from mstool.toolkit.qsim.observables import PauliSum
+
+    circuit = Circuit(n)
+    for layer in range(layers):
+        for q in range(n):
+            circuit.ry(f"y{layer}_{q}", q).rz(f"z{layer}_{q}", q)
+        for q in range(n - 1):
+            circuit.cx(q, q + 1)
+    names = circuit.parameters
+    ham = PauliSum([(1.0, ((q, "Z"),)) for q in range(n)])
+    x = np.random.default_rng(n).uniform(-np.pi, np.pi, size=len(names))
+    values = dict(zip(names, x, strict=True))
+
+    def run():
+        energy, grad = expectation_and_gradient(circuit, ham, values, names)
+        return {"energy": energy, "gradient": grad}
+
+    return {"run": run, "threads": threads, "settings": {"parameters": len(names)}}
