@@ -104,7 +104,7 @@ def summary(record: dict, bounds: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 24])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[20, 24], help="layered sizes (none: skip)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--fused", type=int, nargs="+", default=[2, 3, 4, 5],
                         help="qsim's max_fused_gate_size values (one engine each)")
@@ -115,10 +115,18 @@ def main() -> None:
     args = runner.parse_args(parser=parser)
     sizes = [16] if args.quick else args.sizes
     os.environ["NUMBA_NUM_THREADS"] = str(args.threads)
+    target = str(HERE / "layered_engines.py")
+    if sizes:
+        layered(args, sizes, target)
+    if args.gradient:
+        gradient(args, target)
+
+
+def layered(args, sizes: list[int], target: str) -> None:
+    """The layered circuit on mstool (both precisions), qsim at each fusion size, the baseline."""
     rate = stream_rate(max(sizes))
     bounds = bandwidth_bounds(sizes, rate)
     print(f"numpy copy stream rate {rate / 1e9:.1f} GB/s (read + write, 2^{max(sizes)} complex64)")
-    target = str(HERE / "layered_engines.py")
     engines = [runner.Engine(f"mstool {dtype}", f"{target}:mstool_engine", threads=args.threads,
                              packages=("numba", "numpy"), kwargs={"dtype": dtype, "threads": args.threads})
                for dtype in DTYPES]
@@ -141,8 +149,6 @@ def main() -> None:
                                 "baseline": args.baseline,
                                 "bandwidth_bounds": bounds, "layers": 10})
     summary(record, bounds)
-    if args.gradient:
-        gradient(args, target)
 
 
 def gradient(args, target: str) -> None:
