@@ -53,6 +53,20 @@ def test_blocked_forward_matches_dense_reference_for_every_group_size(n):
     assert psi64.dtype == np.complex64 and np.max(np.abs(psi64 - ref)) < 1e-5
 
 
+def test_complex64_groups_are_wider_and_match_complex128():
+    """A group's buffer has a fixed byte size: 2^17 complex64 or 2^16 complex128 amplitudes;
+    the complex64 run (float32 arithmetic) agrees with the complex128 one to 1e-5."""
+    n = 18
+    circ = random_circuit(n, 60, np.random.default_rng(18), max_controls=1)
+    ops = blocked.forward_ops(circ.ops, None)
+    assert max(blocked.plan(ops, n, itemsize=8).g_nq) == 17
+    assert max(blocked.plan(ops, n, itemsize=16).g_nq) == 16
+    psi128 = final_state(circ)
+    psi64 = final_state(circ, dtype="complex64")
+    assert psi64.dtype == np.complex64
+    assert np.max(np.abs(psi64 - psi128)) < 1e-5
+
+
 def test_blocked_forward_parallel_matches_flat_kernels():
     """2^16 amplitudes: the parallel build, many cosets per group."""
     rng = np.random.default_rng(16)

@@ -26,7 +26,9 @@ from mstool.toolkit.qsim import blocked_kernels as bk
 from mstool.toolkit.qsim.circuit import Operation
 from mstool.toolkit.qsim.gates import GATES, PAULI_X
 
-MAX_GROUP_QUBITS = 15  # 2^15 amplitudes: 512 KiB in the buffer (L2-resident)
+# The buffer of a group: 1 MiB, half of this machine's 2 MiB L2 per core: 2^16 complex128 or
+# 2^17 complex64 amplitudes (chosen on the layered circuit at n = 20 and 22, see docs/qsim.md)
+MAX_GROUP_BYTES = 1 << 20
 MAX_ADJOINT_GROUP_QUBITS = 14  # psi and lambda: 2 x 256 KiB
 SPLIT_FROM_QUBITS = 13  # from here on a group leaves one qubit out: two cosets for two threads
 LOW_QUBITS = 4  # every group holds qubits 0-3: gathers read whole cache lines
@@ -318,13 +320,15 @@ def encode(ops: Sequence[BufferOp], groups, n_slots: int = 0) -> tuple[EncodedGr
     return enc, order_array
 
 
-def group_sizes(n_qubits: int) -> tuple[int, int]:
-    """(max qubits per group, low qubits every group holds) for an ``n_qubits`` state.
+def group_sizes(n_qubits: int, itemsize: int = 16) -> tuple[int, int]:
+    """(max qubits per group, low qubits every group holds) for an ``n_qubits`` state of
+    ``itemsize``-byte amplitudes (16: complex128, 8: complex64).
 
-    >>> group_sizes(20), group_sizes(14), group_sizes(5)
-    ((15, 4), (13, 4), (5, 4))
+    >>> group_sizes(20), group_sizes(20, 8), group_sizes(14), group_sizes(5)
+    ((16, 4), (17, 4), (13, 4), (5, 4))
     """
-    return _cap(MAX_GROUP_QUBITS, n_qubits), min(LOW_QUBITS, n_qubits)
+    limit = (MAX_GROUP_BYTES // itemsize).bit_length() - 1
+    return _cap(limit, n_qubits), min(LOW_QUBITS, n_qubits)
 
 
 def adjoint_group_qubits(n_qubits: int) -> int:
@@ -351,8 +355,9 @@ def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = No
     threads = numba.get_num_threads()
     parallel = psi.shape[0] >= PARALLEL_MIN_AMPLITUDES
     fn = bk.run_groups_parallel if parallel else bk.run_groups_serial
+    mats = enc.mats.astype(psi.dtype, copy=False)  # complex64 states: float32 arithmetic
     return fn(psi, psi if lam is None else lam, 1 if lam is None else 2, n_qubits, enc.g_qubits, enc.g_nq,
-              enc.g_ops, enc.offsets, enc.codes, enc.args, enc.positions, enc.mats, enc.n_slots,
+              enc.g_ops, enc.offsets, enc.codes, enc.args, enc.positions, mats, enc.n_slots,
               4 * threads if parallel else 1)
 
 
@@ -402,17 +407,17 @@ MAX_CACHED_PLANS = 64
 
 
 def plan(ops: Sequence[BufferOp], n_qubits: int, n_slots: int = 0,
-         max_qubits: int | None = None) -> EncodedGroups:
-    """Plan and encode ``ops`` for an ``n_qubits`` state. Plans are cached by the ops'
-    structure (kinds, qubits, slots): a circuit run again with other parameter values
-    only refills the matrices.
+         max_qubits: int | None = None, itemsize: int = 16) -> EncodedGroups:
+    """Plan and encode ``ops`` for an ``n_qubits`` state of ``itemsize``-byte amplitudes
+    (which sets the group size). Plans are cached by the ops' structure (kinds, qubits,
+    slots): a circuit run again with other parameter values only refills the matrices.
 
     >>> from mstool.toolkit.qsim.circuit import Circuit
     >>> enc = plan(forward_ops(Circuit(16).h(0).cx(0, 15).ops, None), 16)
     >>> enc.g_nq.tolist()
     [5]
     """
-    default_max, low = group_sizes(n_qubits)
+    default_max, low = group_sizes(n_qubits, itemsize)
     max_q = max_qubits or default_max
     key = (n_qubits, max_q, low, n_slots,
            tuple((op.code, op.targets, op.controls, op.slot, op.kind) for op in ops))
@@ -452,5 +457,5 @@ def apply_gates(psi: np.ndarray, ops: Sequence[Operation], values: Mapping[str, 
     n_qubits = int(psi.shape[0]).bit_length() - 1
     if not fits(buffer_ops, n_qubits):
         return False
-    run_encoded(psi, plan(buffer_ops, n_qubits))
+    run_encoded(psi, plan(buffer_ops, n_qubits, itemsize=psi.itemsize))
     return True
