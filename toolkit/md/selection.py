@@ -12,16 +12,16 @@ from mstool.toolkit.errors import InputError
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 
 
-def _numbers(text: str, limit: int, what: str, selection: str) -> set[int]:
+def _numbers(text: str, limit: int, what: str, selection: str, field: str) -> set[int]:
     """1-based numbers and ranges (``1-5,9``) as 0-based indices, checked against ``limit``."""
     out: set[int] = set()
     for part in text.split(","):
         match = _RANGE.match(part.strip())
         if match is None:
-            raise InputError(f"restraints.selection '{selection}': '{part}' is not a {what} number or range")
+            raise InputError(f"{field} '{selection}': '{part}' is not a {what} number or range")
         first, last = int(match.group(1)), int(match.group(2) or match.group(1))
         if first < 1 or last > limit or first > last:
-            raise InputError(f"restraints.selection '{selection}': {what}s {part} are outside 1..{limit}")
+            raise InputError(f"{field} '{selection}': {what}s {part} are outside 1..{limit}")
         out.update(range(first - 1, last))
     return out
 
@@ -31,7 +31,7 @@ def _name_matches(name: str, patterns: list[str]) -> bool:
     return any(name == p or (p[-1:] in "=*" and p[-1:] and name.startswith(p[:-1])) for p in patterns)
 
 
-def select_atoms(system, selection: str) -> np.ndarray:
+def select_atoms(system, selection: str, field: str = "restraints.selection") -> np.ndarray:
     """0-based indices of the atoms ``selection`` names; an empty result is an error.
 
     >>> from mstool.toolkit.md.data import bundled
@@ -42,11 +42,11 @@ def select_atoms(system, selection: str) -> np.ndarray:
     """
     text = selection.strip()
     if not text:
-        raise InputError("restraints.selection is empty")
+        raise InputError(f"{field} is empty")
     starts = np.r_[np.asarray(system.residue_starts), system.n_atoms]
     residue_of = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
     if text[0] not in ":@":
-        atoms = _numbers(text, system.n_atoms, "atom", selection)
+        atoms = _numbers(text, system.n_atoms, "atom", selection, field)
         chosen = np.zeros(system.n_atoms, dtype=bool)
         chosen[list(atoms)] = True
     else:
@@ -55,7 +55,7 @@ def select_atoms(system, selection: str) -> np.ndarray:
         if residue_part:
             spec = residue_part[1:]
             if spec and spec[0].isdigit():
-                residues = _numbers(spec, len(starts) - 1, "residue", selection)
+                residues = _numbers(spec, len(starts) - 1, "residue", selection, field)
             else:
                 names = [n.strip() for n in spec.split(",")]
                 residues = {r for r, n in enumerate(system.residue_names) if _name_matches(n.strip(), names)}
@@ -65,5 +65,5 @@ def select_atoms(system, selection: str) -> np.ndarray:
             chosen &= np.array([_name_matches(a.strip(), names) for a in system.atom_names], dtype=bool)
     atoms = np.flatnonzero(chosen)
     if not len(atoms):
-        raise InputError(f"restraints.selection '{selection}' selects no atoms")
+        raise InputError(f"{field} '{selection}' selects no atoms")
     return atoms
