@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from mstool.cli.options import (
     DeviceOption,
@@ -34,6 +35,17 @@ Example: mstool simulate recipes/sponge.yaml --set steps=500 --set output.trajec
 Example: mstool --json simulate recipes/sponge.yaml --set steps=0
 Example: mstool simulate recipes/sponge.yaml --set output.trajectory=run.xtc
 Example: mstool simulate recipes/sponge.yaml --set implicit_solvent.model=obc2 --set restraints.selection=@CA
+Example: mstool simulate analyze ala2_sits.h5 --topology recipes/data/md/ala2_tip3p_ff96.prmtop
+"""
+
+ANALYZE_HELP = """Reweighted phi/psi statistics of a trajectory (plain MD or SITS) at its temperature.
+
+\b
+Populations of the phi basins C7eq/beta and alpha-L/C7ax (0 < phi < 120 deg), the free-energy
+difference between them with block-averaging errors, the number of phi transitions and the
+time of the first alpha-L visit. SITS frames are reweighted with observables/sits_log_weight;
+by default only the frames after sits.fixed_weights_after count for the populations.
+Example: mstool --json simulate analyze ala2_sits.h5 --topology recipes/data/md/ala2_tip3p_ff96.prmtop
 """
 
 
@@ -148,5 +160,70 @@ def _bundled_base() -> Path:
     return data_dir().parent.parent
 
 
+def analyze(
+    trajectory: Annotated[Path, typer.Argument(help="H5MD trajectory written by mstool simulate.")],
+    topology: Annotated[
+        Path | None, typer.Option("--topology", help="The run's prmtop (default: the stored path).")
+    ] = None,
+    start: Annotated[
+        int | None, typer.Option("--start", help="First step in the populations (default: when n_k froze).")
+    ] = None,
+    stop: Annotated[int | None, typer.Option("--stop", help="Last step read (equal-length runs).")] = None,
+    blocks: Annotated[int, typer.Option("--blocks", min=2, help="Blocks for the error bars.")] = 5,
+    histogram: Annotated[
+        Path | None, typer.Option("--histogram", help="Write the reweighted phi/psi histogram (JSON).")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Reweighted phi basin populations and free energies of a trajectory."""
+    apply_local_json(json_output)
+    from mstool.toolkit.md.analysis import analyze_trajectory, stored_topology
+
+    top = topology if topology is not None else stored_topology(trajectory)
+    result = analyze_trajectory(trajectory, top, start_step=start, blocks=blocks, stop_step=stop)
+    grid = result.pop("histogram")
+    if histogram is not None:
+        from mstool.toolkit.io.atomic import atomic_write_text
+        from mstool.toolkit.md.analysis import histogram_json
+
+        atomic_write_text(histogram, histogram_json(grid, result["temperature"]))
+        result["histogram"] = str(histogram)
+    emit(result, _analysis_renderer(result))
+
+
+def _analysis_renderer(result: dict[str, Any]):
+    from mstool.cli.output import key_value_table
+
+    basin = result["basin"]
+    first = result["first_alpha_l_ps"]
+    rows = {
+        "frames (populations)": f"{result['frames']} from step {result['start_step']}",
+        "phi transitions": result["phi_transitions"],
+        "first alpha-L visit": "never" if first is None else f"{first:.1f} ps",
+        "P(alpha-L/C7ax)": f"{basin['population']:.4f} +- {basin['population_error']:.4f}",
+        "dG (alpha-L - C7eq), kJ/mol": "undefined (one basin empty)"
+        if basin["delta_g"] is None
+        else f"{basin['delta_g']:.2f} +- {basin['delta_g_error']:.2f}",
+        "effective samples": f"{basin['effective_samples']:.1f}",
+    }
+
+    def render(console) -> None:
+        console.print(key_value_table(rows, title=f"phi basins at {result['temperature']:g} K"))
+
+    return render
+
+
+class _RunByDefault(TyperGroup):
+    """``mstool simulate [RECIPE] ...`` runs; ``mstool simulate analyze FILE`` analyses."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("simulate", help=HELP)(simulate)
+    group = typer.Typer(cls=_RunByDefault, help=HELP)
+    group.command("run", help=HELP)(simulate)
+    group.command("analyze", help=ANALYZE_HELP)(analyze)
+    app.add_typer(group, name="simulate")

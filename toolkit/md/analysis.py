@@ -39,8 +39,8 @@ class BasinEstimate:
 
     population: float
     population_error: float
-    delta_g: float
-    delta_g_error: float
+    delta_g: float | None
+    delta_g_error: float | None
     blocks: int
     effective_samples: float
 
@@ -69,11 +69,10 @@ def basin_free_energy(
     ]
     population_error = float(np.std(per_block, ddof=1) / np.sqrt(blocks))
     kt = BOLTZMANN * temperature
+    delta_g = delta_g_error = None  # undefined while one basin is empty
     if 0.0 < population < 1.0:
         delta_g = -kt * float(np.log(population / (1.0 - population)))
         delta_g_error = kt * population_error / (population * (1.0 - population))
-    else:
-        delta_g, delta_g_error = float("inf") if population == 0.0 else float("-inf"), float("nan")
     return BasinEstimate(
         population, population_error, delta_g, delta_g_error, blocks, float(1.0 / np.sum(w * w))
     )
@@ -194,11 +193,13 @@ def analyze_trajectory(
     start_step: int | None = None,
     blocks: int = 5,
     bins: int = 36,
+    stop_step: int | None = None,
 ) -> dict:
     """Reweighted phi basin statistics of an H5MD file from ``mstool simulate`` (plain or SITS).
 
     ``start_step`` defaults to the step after which the SITS weights were frozen
-    (``sits.fixed_weights_after``), 0 for plain MD.
+    (``sits.fixed_weights_after``), 0 for plain MD; frames after ``stop_step`` are ignored
+    (to compare runs of equal length).
     """
     from mstool.toolkit.io.artifacts import read_artifact
 
@@ -206,6 +207,8 @@ def analyze_trajectory(
     if start_step is None:
         start_step = int(meta.sits_fixed_weights_after)
     frames = read_frames(Path(trajectory), Path(topology))
+    if stop_step is not None:
+        frames = _until(frames, stop_step)
     # Sampling is judged on the whole run, populations on the frames after the weights froze.
     transitions, first = phi_transitions(frames.phi, frames.times)
     used = frames.steps >= start_step
@@ -227,6 +230,19 @@ def analyze_trajectory(
         "basin": asdict(estimate),
         "histogram": weighted_histogram(phi, psi, log_w, bins),
     }
+
+
+def _until(frames: TrajectoryFrames, stop_step: int) -> TrajectoryFrames:
+    keep = frames.steps <= stop_step
+    return TrajectoryFrames(
+        frames.phi[keep],
+        frames.psi[keep],
+        frames.times[keep],
+        frames.steps[keep],
+        frames.log_weights[keep],
+        frames.temperature,
+        frames.sits,
+    )
 
 
 def stored_topology(trajectory: str | Path) -> Path:
