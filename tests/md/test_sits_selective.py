@@ -18,7 +18,6 @@ from mstool.toolkit.md.integrators import Integrator, State
 from mstool.toolkit.md.sits import SITS
 from mstool.toolkit.md.solute_energy import SoluteEnergy, selected_energy
 from mstool.toolkit.md.units import BOLTZMANN
-from tests.conftest import REPO_ROOT, run_cli
 from tests.md.helpers import numerical_forces
 
 LONG_RANGE = ("reciprocal", "ewald_self", "ewald_exclusion", "dispersion_correction")
