@@ -41,6 +41,17 @@ Example: mstool simulate recipes/sponge.yaml --set output.trajectory=run.xtc
 Example: mstool simulate recipes/sponge.yaml --set implicit_solvent.model=obc2 --set restraints.selection=@CA
 Example: mstool simulate fit recipes/ml_ala2_fit.yaml   (then: mstool simulate recipes/ml_ala2.yaml)
 Example: mstool simulate recipes/sponge.yaml --replicas 4 --processes 2 --set output.trajectory=runs/ala2.h5
+Example: mstool simulate analyze ala2_sits.h5 --topology recipes/data/md/ala2_tip3p_ff96.prmtop
+"""
+
+ANALYZE_HELP = """Reweighted phi/psi statistics of a trajectory (plain MD or SITS) at its temperature.
+
+\b
+Populations of the phi basins C7eq/beta and alpha-L/C7ax (0 < phi < 120 deg), the free-energy
+difference between them with block-averaging errors, the number of phi transitions and the
+time of the first alpha-L visit. SITS frames are reweighted with observables/sits_log_weight;
+by default only the frames after sits.fixed_weights_after count for the populations.
+Example: mstool --json simulate analyze ala2_sits.h5 --topology recipes/data/md/ala2_tip3p_ff96.prmtop
 """
 
 
@@ -240,6 +251,59 @@ def fit(
     emit(result, lambda console: console.print(key_value_table(rows, title="simulate fit")))
 
 
+def analyze(
+    trajectory: Annotated[Path, typer.Argument(help="H5MD trajectory written by mstool simulate.")],
+    topology: Annotated[
+        Path | None, typer.Option("--topology", help="The run's prmtop (default: the stored path).")
+    ] = None,
+    start: Annotated[
+        int | None, typer.Option("--start", help="First step in the populations (default: when n_k froze).")
+    ] = None,
+    stop: Annotated[int | None, typer.Option("--stop", help="Last step read (equal-length runs).")] = None,
+    blocks: Annotated[int, typer.Option("--blocks", min=2, help="Blocks for the error bars.")] = 5,
+    histogram: Annotated[
+        Path | None, typer.Option("--histogram", help="Write the reweighted phi/psi histogram (JSON).")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Reweighted phi basin populations and free energies of a trajectory."""
+    apply_local_json(json_output)
+    from mstool.toolkit.md.analysis import analyze_trajectory, stored_topology
+
+    top = topology if topology is not None else stored_topology(trajectory)
+    result = analyze_trajectory(trajectory, top, start_step=start, blocks=blocks, stop_step=stop)
+    grid = result.pop("histogram")
+    if histogram is not None:
+        from mstool.toolkit.io.atomic import atomic_write_text
+        from mstool.toolkit.md.analysis import histogram_json
+
+        atomic_write_text(histogram, histogram_json(grid, result["temperature"]))
+        result["histogram"] = str(histogram)
+    emit(result, _analysis_renderer(result))
+
+
+def _analysis_renderer(result: dict[str, Any]):
+    from mstool.cli.output import key_value_table
+
+    basin = result["basin"]
+    first = result["first_alpha_l_ps"]
+    rows = {
+        "frames (populations)": f"{result['frames']} from step {result['start_step']}",
+        "phi transitions": result["phi_transitions"],
+        "first alpha-L visit": "never" if first is None else f"{first:.1f} ps",
+        "P(alpha-L/C7ax)": f"{basin['population']:.4f} +- {basin['population_error']:.4f}",
+        "dG (alpha-L - C7eq), kJ/mol": "undefined (one basin empty)"
+        if basin["delta_g"] is None
+        else f"{basin['delta_g']:.2f} +- {basin['delta_g_error']:.2f}",
+        "effective samples": f"{basin['effective_samples']:.1f}",
+    }
+
+    def render(console) -> None:
+        console.print(key_value_table(rows, title=f"phi basins at {result['temperature']:g} K"))
+
+    return render
+
+
 class _SimulateGroup(DefaultRunGroup):
     """``mstool simulate`` with no verb (or no arguments at all) runs a simulation."""
 
@@ -251,4 +315,5 @@ def register(app: typer.Typer) -> None:
     sub = typer.Typer(cls=_SimulateGroup, help=HELP)
     sub.command("run", help=HELP)(simulate)
     sub.command("fit", help=FIT_HELP)(fit)
+    sub.command("analyze", help=ANALYZE_HELP)(analyze)
     app.add_typer(sub, name="simulate")

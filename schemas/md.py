@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, PositiveFloat, PositiveInt
+from pydantic import Field, PositiveFloat, PositiveInt, field_validator, model_validator
 
 from mstool.schemas.base import ArtifactMeta, Recipe, Section
 
@@ -54,14 +54,45 @@ class MinimisationSection(Section):
 
 
 class SitsSection(Section):
-    """Integrated tempering sampling: temperature levels and the n_k weight iteration."""
+    """Integrated tempering sampling: temperature levels and the n_k weight iteration.
+
+    ``selection``: an Amber mask (``:1-3``, ``:ALA,ACE,NME``, ``1-22``); when set, only the
+    selection's internal energy and its nonbonded pairs with everything else are enhanced
+    (selective SITS on a solute); empty enhances the whole potential.
+
+    >>> SitsSection(enabled=True, selection=":1-3").levels
+    20
+    >>> try:
+    ...     SitsSection(temperature_low=400.0, temperature_high=300.0)
+    ... except ValueError as err:
+    ...     print("must be above" in str(err))
+    True
+    """
 
     enabled: bool = False
+    selection: str = ""
     temperature_low: PositiveFloat = 300.0
     temperature_high: PositiveFloat = 600.0
     levels: int = Field(default=20, ge=2)
     update_interval: PositiveInt = 100
     fixed_weights_after: int = Field(default=0, ge=0)  # step after which n_k stop changing (0: never)
+
+    @field_validator("selection")
+    @classmethod
+    def _mask_syntax(cls, value: str) -> str:
+        text = value.strip()
+        if text and not (text[0] in ":@" or text[0].isdigit()):
+            raise ValueError(f"'{value}' is not an Amber mask (':1-3', ':ALA', '@CA', '1-22')")
+        return text
+
+    @model_validator(mode="after")
+    def _ladder(self) -> SitsSection:
+        if self.temperature_high <= self.temperature_low:
+            raise ValueError(
+                f"sits.temperature_high ({self.temperature_high}) must be above "
+                f"sits.temperature_low ({self.temperature_low})"
+            )
+        return self
 
 
 class OutputSection(Section):
@@ -169,6 +200,8 @@ class TrajectoryMeta(ArtifactMeta):
     nonbonded_method: str = ""
     seed: int = 0
     sits: bool = False
+    sits_selection: str = ""
+    sits_fixed_weights_after: int = 0
 
 
 class MLSamplingSection(Section):

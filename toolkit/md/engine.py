@@ -30,6 +30,7 @@ from mstool.toolkit.md.minimize import minimise
 from mstool.toolkit.md.outputs import output_paths, run_outputs
 from mstool.toolkit.md.selection import select_atoms
 from mstool.toolkit.md.sits import SITS
+from mstool.toolkit.md.solute_energy import selected_energy
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
 from mstool.toolkit.md.trajectory_formats import MDAnalysisTrajectoryWriter, trajectory_format
@@ -103,7 +104,11 @@ class Simulation:
         if recipe.sits.enabled:
             s = recipe.sits
             levels = SITS.geometric_levels(s.temperature_low, s.temperature_high, s.levels)
-            self.sits = SITS(forcefield, recipe.temperature, levels, s.update_interval, s.fixed_weights_after)
+            enhanced = selected_energy(system, forcefield, s.selection) if s.selection else None
+            self.sits = SITS(
+                forcefield, recipe.temperature, levels, s.update_interval, s.fixed_weights_after,
+                enhanced=enhanced,
+            )
             self.provider = self.sits
         self.scaler = MoleculeScaler(system) if system.is_periodic else None
         self.barostat = None
@@ -371,6 +376,8 @@ def _trajectory_meta(recipe: SimulateRecipe, n_atoms: int) -> TrajectoryMeta:
         nonbonded_method=recipe.nonbonded.method,
         seed=recipe.seed,
         sits=recipe.sits.enabled,
+        sits_selection=recipe.sits.selection if recipe.sits.enabled else "",
+        sits_fixed_weights_after=recipe.sits.fixed_weights_after if recipe.sits.enabled else 0,
     )
 
 

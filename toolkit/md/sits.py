@@ -3,6 +3,10 @@
 The effective potential ``U_eff = -1/b0 ln sum_k n_k exp(-b_k U)`` mixes temperature levels
 b_k; forces are scaled by ``sum_k p_k b_k / b0``; n_k are re-estimated so every level
 contributes equally. ``log_weight = b0 (U_eff - U)`` reweights frames to the target temperature.
+
+Selective SITS (``enhanced=``, e.g. a :class:`~mstool.toolkit.md.solute_energy.SoluteEnergy`)
+applies the same transform to part of the energy only, ``U = U_rest + U_sel``:
+``U_total = U_rest + U_eff(U_sel)``, forces ``F_rest + factor F_sel``.
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ class SITS:
         update_interval: int = 100,
         fixed_after: int = 0,
         damping: float = 0.5,
+        enhanced=None,
     ) -> None:
         self.provider = provider
+        self.enhanced = enhanced
         self.beta0 = 1.0 / (BOLTZMANN * temperature)
         self.betas = 1.0 / (BOLTZMANN * np.asarray(levels, dtype=float))
         self.log_nk: np.ndarray | None = None
@@ -60,7 +66,11 @@ class SITS:
         return low * (high / low) ** (np.arange(count) / max(1, count - 1))
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
-        energy, forces = self.provider.energy_forces(positions, box)
+        total, forces = self.provider.energy_forces(positions, box)
+        if self.enhanced is None:
+            energy, selected_forces = total, forces
+        else:
+            energy, selected_forces = self.enhanced.energy_forces(positions, box)
         if self.log_nk is None:
             # Start with every level contributing equally at the first energy.
             self.log_nk = self.betas * energy
@@ -76,14 +86,20 @@ class SITS:
         self.samples += 1
         self.evaluations += 1
         self._maybe_update()
+        biased = total - energy + self.effective_potential
         self.last_energies = dict(getattr(self.provider, "last_energies", {}))
         self.last_energies["sits_effective"] = self.effective_potential
-        self.last_energies["potential"] = self.effective_potential
-        return self.effective_potential, forces * self.force_factor
+        self.last_energies["potential"] = biased
+        if self.enhanced is None:
+            return biased, forces * self.force_factor
+        # In place: the provider hands out a fresh force array per call.
+        forces += (self.force_factor - 1.0) * selected_forces
+        return biased, forces
 
     @property
     def log_weight(self) -> float:
-        """ln of the factor that reweights the current configuration to the target temperature."""
+        """ln of the factor that reweights the current configuration to the target temperature
+        (``raw_potential`` is the enhanced energy: all of it, or the selection's part)."""
         return self.beta0 * (self.effective_potential - self.raw_potential)
 
     def _maybe_update(self) -> None:
