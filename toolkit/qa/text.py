@@ -31,8 +31,8 @@ _ABBREVIATION_END = re.compile(
 _LEADING_QUOTE = re.compile(r'^(["\u201d\'])\s+(?=\S)')
 # a word of three or more letters, a full stop, then a number: a sentence end BlingFire misses.
 _STOP_BEFORE_NUMBER = re.compile(r"\b[A-Za-z][a-z]{2,}\.(\s+)(?=\d)")
-_NOT_SENTENCE_WORDS = frozenset("no nos vol vols pp pg fig figs stat ed eds dec jan feb mar apr jun jul aug sep "
-                                "sept oct nov art ch sec op".split())
+_NOT_SENTENCE_WORDS = frozenset("no nos vol vols pp pg fig figs stat ed eds dec jan feb mar apr jun jul aug "
+                                "sep sept oct nov art ch sec op".split())
 _WORD = re.compile(r"[0-9a-z]+(?:'[a-z]+)?")
 
 
