@@ -20,7 +20,7 @@ CHAINS = {
          "Zorvath Nights is a 1987 drama film whose director was Kellan Brightwater."),
         ("Kellan Brightwater",
          "Kellan Brightwater is a film maker; his spouse is the painter Mirela Odenkirk."),
-        ("Mirela Odenkirk", "Mirela Odenkirk is a painter who was born in the harbour town of Talvera."),
+        ("Mirela Odenkirk", "Mirela Odenkirk is a painter who was born in Talvera."),
         ("Talvera", "Talvera is a harbour town whose mayor is Ostin Grell, elected in 2004."),
     ],
     "three": [

@@ -28,7 +28,7 @@ def test_index_ask_eval(tmp_path, bundled_index_file):
     assert any(s["text"].startswith("He was born in Haarlem") for h in top["hops"] for s in h["supporting"])
     human = run_cli("qa", "ask", "In which city was the creator of Python born?",
                     "--index", bundled_index_file)
-    assert "Haarlem" in human.stdout and "hop 2" in human.stdout
+    assert "Haarlem" in human.stdout and "hop 2" in human.stdout and "2 hops" in human.stdout
     report = tmp_path / "report.json"
     ev = run_cli("qa", "eval", BUNDLED / "questions.jsonl", "--index", bundled_index_file,
                  "-o", report, "--json")

@@ -9,15 +9,19 @@ question-agnostic features answer it:
   hop names, the bridge entity, scores high and makes this confident).
 
 ``P(stop | path) = sigmoid(w . [1, coverage, gain, next_confidence])``. A path whose
-P(stop) reaches ``threshold`` ends there; the others grow (every path ends at the
+P(stop) reaches the threshold ends there; the others grow (every path ends at the
 recipe's maximum ``retrieval.hops``). Ended paths of all lengths are then ranked together.
+Ending after the first hop has its own, higher threshold: a single paragraph that
+covers the question is common in two-hop questions too.
 
 The weights are fitted by L2-regularised logistic regression on the development half of
 the shared HotpotQA dev500 questions only (``benchmarks/qa/fit_stop_model.py``; the split
 is :func:`mstool.toolkit.qa.dataset.question_half`): the gold first paragraph is a
-"continue", the gold two-paragraph path a "stop". The threshold is the lowest of a fixed
-grid at which path EM@1 and recall@10 on that half do not fall below those of fixed
-two-hop paths (a wrongly stopped one-hop path is a miss).
+"continue", the gold two-paragraph path a "stop". The first-hop threshold is the lowest
+of a fixed grid at which, with at most 2 hops, path EM@1 (within half a point) and
+recall@10 on that half do not fall below those of fixed two-hop paths (every HotpotQA
+question takes two hops, so a one-hop stop there is a miss). The later-hop threshold is
+the model's own decision point, 0.5, not tuned.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mstool.toolkit.qa.stop_weights import STOP_THRESHOLD, STOP_WEIGHTS
+from mstool.toolkit.qa.stop_weights import FIRST_HOP_THRESHOLD, STOP_THRESHOLD, STOP_WEIGHTS
 
 FEATURES = ("bias", "coverage", "gain", "next_confidence")
 
@@ -35,7 +39,7 @@ FEATURES = ("bias", "coverage", "gain", "next_confidence")
 class StopModel:
     """Logistic stopping score over :data:`FEATURES`.
 
-    >>> model = StopModel((-2.0, 4.0, -6.0, 0.0), threshold=0.5)
+    >>> model = StopModel((-2.0, 4.0, -6.0, 0.0))
     >>> round(model.probability({"coverage": 1.0, "gain": 0.0, "next_confidence": 0.5}), 3)
     0.881
     >>> round(model.probability({"coverage": 0.3, "gain": 0.5, "next_confidence": 0.5}), 3)
@@ -44,6 +48,15 @@ class StopModel:
 
     weights: tuple[float, ...] = STOP_WEIGHTS
     threshold: float = STOP_THRESHOLD
+    first_hop_threshold: float = FIRST_HOP_THRESHOLD
+
+    def threshold_after(self, hops: int) -> float:
+        """The P(stop) a path of ``hops`` paragraphs needs to end there.
+
+        >>> StopModel(threshold=0.5, first_hop_threshold=0.95).threshold_after(1)
+        0.95
+        """
+        return self.first_hop_threshold if hops == 1 else self.threshold
 
     def probability(self, features: dict[str, float]) -> float:
         """P(stop) for one path's features (missing features count as 0)."""

@@ -189,7 +189,7 @@ class PathRetriever:
             for path, row in zip(beam, scores, strict=True):
                 nxt, nprobs = _softmax_top(row, cfg.next_candidates, cfg.temperature)
                 path.stop_probability = self._stop_probability(path, nxt, nprobs, q_terms)
-                if path.stop_probability >= self.stop_model.threshold:
+                if path.stop_probability >= self.stop_model.threshold_after(len(path.paragraphs)):
                     finished.append(path)
                     continue
                 grown += [ReasoningPath(path.paragraphs + [int(p)], path.hop_probs + [float(pr)],
