@@ -66,7 +66,8 @@ def test_append_and_hops_and_reader(tmp_path, tiny_encoder_path):
                   "--hops", "3", "--json")
     assert ask.exit_code == 0, ask.stderr
     doc = ask.json()
-    assert doc["method"] == "reader" and len(doc["paths"][0]["hops"]) == 3
+    # --hops 3 is a maximum: this two-hop question's chain stops after IBM
+    assert doc["method"] == "reader" and [h["title"] for h in doc["paths"][0]["hops"]] == ["Fortran", "IBM"]
     support = " ".join(s["text"] for h in doc["paths"][0]["hops"] for s in h["supporting"])
     assert doc["answer"] and doc["answer"] in support
 
