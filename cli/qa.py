@@ -40,7 +40,9 @@ TokenizerOption = Annotated[Path | None, typer.Option(
 RecipeOption = Annotated[Path | None, typer.Option("--recipe", "-r", help="A qa recipe (YAML).")]
 ReaderOption = Annotated[Path | None, typer.Option(
     "--reader", help="SQuAD-style ONNX reader (start/end logits) used for span answers.")]
-HopsOption = Annotated[int | None, typer.Option("--hops", help="Paragraphs per reasoning path (1-4).")]
+HopsOption = Annotated[int | None, typer.Option(
+    "--hops", help="Most paragraphs per reasoning path (1-4); a chain stops earlier when another hop adds "
+    "no evidence.")]
 
 
 def _recipe(recipe: Path | None, overrides: list[str] | None, hops: int | None = None):
@@ -145,8 +147,9 @@ def _render_answer(result: dict[str, Any], console: Console) -> None:
     console.print(f"[bold green]A: {result['answer']}[/bold green]  "
                   f"[dim]({result['question_type']}, {result['answer_type']}, {result['method']})[/dim]")
     for path in result["paths"]:
-        tree = Tree(f"[bold]path {path['rank']}[/bold]  score {path['score']:.3f}  "
-                    f"[dim]{path['features']}[/dim]")
+        hops = len(path["hops"])
+        tree = Tree(f"[bold]path {path['rank']}[/bold]  {hops} hop{'s' * (hops > 1)}  "
+                    f"score {path['score']:.3f}  [dim]{path['features']}[/dim]")
         for hop in path["hops"]:
             label = Text.assemble(f"hop {hop['hop']}: ", (hop["title"], "cyan"),
                                   f"  p={hop['probability']:.3f}", (_document_note(hop), "dim"))

@@ -31,7 +31,8 @@ def test_top_path_holds_both_gold_paragraphs(bundled_index, minilm):
 def test_paths_are_scored_and_sorted(bundled_index, minilm):
     retriever = PathRetriever(bundled_index, minilm, RetrievalSettings(hops=3, beam=5, top_paths=6))
     paths = retriever.retrieve("Where is the company that developed Fortran headquartered?")
-    assert all(len(p.paragraphs) == 3 and len(set(p.paragraphs)) == 3 for p in paths)
+    assert all(1 <= len(p.paragraphs) <= 3 and len(set(p.paragraphs)) == len(p.paragraphs) for p in paths)
+    assert any(len(p.paragraphs) == 3 for p in paths)
     scores = [p.score for p in paths]
     assert scores == sorted(scores, reverse=True)
     for path in paths:

@@ -1,11 +1,14 @@
-"""Multi-hop path retrieval: hybrid hop 1, conditioned later hops, beam search, path reranking.
+"""Multi-hop path retrieval: hybrid hop 1, conditioned later hops, beam search over 1 to 4 hops, reranking.
 
 Every hop's scores are z-normalised over the corpus (BM25 and cosine become
 comparable), mixed, and turned into a distribution by a softmax over the top
 candidates: P(p1|q), then P(p2|q,p1) from a query reformulated with p1 (question
 terms p1 already covers are down-weighted; the dense query moves towards p1)
-plus title-mention links from p1. Paths are scored by the sum of log
-probabilities and reranked by how much of the question the whole path covers.
+plus title-mention links from p1 (the bridge entity hop k names is the strongest
+signal for hop k+1). A path may end after any hop: a calibrated stopping score
+(:mod:`mstool.toolkit.qa.chains`) weighs what another hop would add. Paths are scored
+by the sum of log probabilities, their length log-likelihood, and how much of the
+question the whole path covers.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 from mstool.schemas.qa import RetrievalSettings
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.qa.chains import StopModel, stop_features
 from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.kernels import bm25_scores_many
 from mstool.toolkit.qa.text import fold, strip_disambiguation, terms
@@ -45,6 +49,8 @@ class ReasoningPath:
     log_prob: float
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+    stop_probability: float | None = None
+    stop_features: dict[str, float] = field(default_factory=dict)
 
 
 def _zscore(scores: np.ndarray) -> np.ndarray:
@@ -68,8 +74,9 @@ class PathRetriever:
     """Retrieve reasoning paths of ``settings.hops`` paragraphs from a :class:`QAIndex`."""
 
     def __init__(self, index: QAIndex, encoder, settings: RetrievalSettings | None = None,
-                 weights: PathWeights | None = None) -> None:
+                 weights: PathWeights | None = None, stop_model: StopModel | None = None) -> None:
         self.index = index
+        self.stop_model = stop_model or StopModel()
         self.encoder = encoder
         self.settings = settings or RetrievalSettings()
         self.weights = weights or PathWeights()
@@ -161,7 +168,12 @@ class PathRetriever:
         return sources[bounds[target]:bounds[target + 1]]
 
     def retrieve(self, question: str) -> list[ReasoningPath]:
-        """Beam search over paths; the best ``top_paths`` after reranking, best first."""
+        """Beam search over paths of 1 to ``hops`` paragraphs; the best ``top_paths``, best first.
+
+        After each hop a beam path whose P(stop) reaches the calibrated threshold ends there
+        (a candidate answer path); the others grow. Every path still in the beam ends at
+        ``hops``. See :mod:`mstool.toolkit.qa.chains`.
+        """
         cfg = self.settings
         hybrid, _, _ = self.first_hop_scores(question)
         q_terms, q_vec = self._last
@@ -170,17 +182,33 @@ class PathRetriever:
         beam = [ReasoningPath([int(p)], [float(pr)], float(np.log(pr)))
                 for p, pr in zip(top, probs, strict=True)]
         beam = beam[: max(cfg.beam, 1)]
+        finished: list[ReasoningPath] = []
         for _ in range(cfg.hops - 1):
             scores = self._next_hop_scores([b.paragraphs for b in beam], q_terms, q_vec, title_bonus)
             grown = []
             for path, row in zip(beam, scores, strict=True):
                 nxt, nprobs = _softmax_top(row, cfg.next_candidates, cfg.temperature)
+                path.stop_probability = self._stop_probability(path, nxt, nprobs, q_terms)
+                if path.stop_probability >= self.stop_model.threshold_after(len(path.paragraphs)):
+                    finished.append(path)
+                    continue
                 grown += [ReasoningPath(path.paragraphs + [int(p)], path.hop_probs + [float(pr)],
                                         path.log_prob + float(np.log(max(pr, 1e-300))))
                           for p, pr in zip(nxt, nprobs, strict=True)]
             beam = self._dedupe(sorted(grown, key=lambda p: -p.log_prob))[: max(cfg.beam, cfg.top_paths) * 4]
-        self._all_paths = self.rerank(beam, q_terms, title_bonus)
+            if not beam:
+                break
+        finished += beam
+        self._all_paths = self.rerank(self._dedupe(finished), q_terms, title_bonus)
         return self._all_paths[: cfg.top_paths]
+
+    def _stop_probability(self, path: ReasoningPath, nxt: np.ndarray, nprobs: np.ndarray,
+                          q_terms: np.ndarray) -> float:
+        """P(the chain ends at ``path``) from its coverage and what its next candidates would add."""
+        covered = frozenset().union(*(self.doc_terms[p] for p in path.paragraphs))
+        path.stop_features = stop_features(covered, [self.doc_terms[int(p)] for p in nxt], nprobs,
+                                           q_terms, self.index.idf)
+        return self.stop_model.probability(path.stop_features)
 
     @staticmethod
     def _dedupe(paths: list[ReasoningPath]) -> list[ReasoningPath]:
@@ -206,6 +234,8 @@ class PathRetriever:
                 coverage += self.weights.path_dense * float(joint @ self._last[1]) / max(
                     float(np.linalg.norm(joint)), 1e-9)
             path.features = {"log_prob": path.log_prob, "coverage": coverage, "repeated_entity": repeats}
+            if path.stop_probability is not None:
+                path.features["stop_probability"] = path.stop_probability
             path.score = path.log_prob + self.weights.coverage * coverage - self.weights.same_entity * repeats
         return sorted(paths, key=lambda p: -p.score)
 
