@@ -68,13 +68,14 @@ def main() -> None:
     args = parser.parse_args()
 
     from mstool.toolkit.audit.detectors import evaluate_detection, keras_layer_features
-    from mstool.toolkit.audit.models import Preprocess, load_classifier
+    from mstool.toolkit.audit.models import Preprocess, check_compatible, load_classifier
 
     x, y = read_mnist()
     start = time.perf_counter()
     path = train_model(args.epochs)
     clf = load_classifier(path, Preprocess())
     x_eval, y_eval = x[8000:8000 + args.samples], y[8000:8000 + args.samples]
+    check_compatible(clf, x_eval, y_eval, "mnist")
     clean = float((clf.predict(x_eval, count=False) == y_eval).mean())
     train = (x[:args.gaussians], y[:args.gaussians])
     runs = []
