@@ -106,6 +106,9 @@ def main() -> None:
             rate = "-" if a["detection_rate"] is None else f"{a['detection_rate']:.2f}"
             print(f"| {run['name']} | {a['attack']} | {a['adversarials']} | {a['roc_auc']:.3f} | {rate} | "
                   f"{a['accuracy']:.2f} | {a['guarded_accuracy']:.2f} |")
+    for run in runs:
+        print(f"{run['name']}: false positives {run['false_positive_rate']:.3f} on "
+              f"{run['samples']['test']} test images, guarded robust accuracy {run['guarded_robust_accuracy']:.3f}, {run['seconds']} s")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ def test_mahalanobis_flags_a_shifted_distribution_and_matches_the_formula():
     assert det.scores(x[300:301])[0] == pytest.approx(min(v @ det.precision @ v for v in d), rel=1e-6)
     import tensorflow as tf
 
-    np.testing.assert_allclose(det.score_tf(tf.constant(x[300:305])).numpy(), det.scores(x[300:305]), rtol=1e-4)
+    in_tf = det.score_tf(tf.constant(x[300:305])).numpy()
+    np.testing.assert_allclose(in_tf, det.scores(x[300:305]), rtol=1e-4)
 
 
 @pytest.mark.parametrize("detector", ["mahalanobis", "feature_squeezing"])
@@ -58,6 +59,7 @@ def test_adaptive_attack_lowers_the_guarded_accuracy(detector, digits_clf):
     # the non-adaptive attack is often caught; attacking the detector too gets through more
     assert adaptive["guarded_accuracy"] < naive["guarded_accuracy"] - 0.1, result
     assert adaptive["detection_rate"] < naive["detection_rate"]
+    assert result["guarded_robust_accuracy"] <= adaptive["guarded_accuracy"]
 
 
 def test_guarded_accuracy_counts_correct_or_flagged(linear_model):

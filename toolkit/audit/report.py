@@ -101,6 +101,8 @@ def _detection_table(d: dict) -> Table:
         for a in d["attacks"]
     ]
     title = f"Detection: {d['detector']}, false positives {d['false_positive_rate']:.3f}"
+    if d.get("guarded_robust_accuracy") is not None:
+        title += f", guarded robust accuracy {d['guarded_robust_accuracy']:.3f} (worst case over eps attacks)"
     header = ["attack", "budget", "adversarials", "ROC AUC", "detected", "accuracy", "guarded accuracy"]
     return title, header, rows
 
