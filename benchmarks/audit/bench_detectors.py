@@ -108,7 +108,8 @@ def main() -> None:
                   f"{a['accuracy']:.2f} | {a['guarded_accuracy']:.2f} |")
     for run in runs:
         print(f"{run['name']}: false positives {run['false_positive_rate']:.3f} on "
-              f"{run['samples']['test']} test images, guarded robust accuracy {run['guarded_robust_accuracy']:.3f}, {run['seconds']} s")
+              f"{run['samples']['test']} test images, guarded robust accuracy "
+              f"{run['guarded_robust_accuracy']:.3f}, {run['seconds']} s")
 
 
 if __name__ == "__main__":
