@@ -94,3 +94,23 @@ def test_detector_bad_input_is_one_line_exit_2(sets, message, digits_dir, tmp_pa
     assert res.exit_code == 2, res.stderr
     assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o" / "report.json").exists()
+
+
+@pytest.mark.slow  # TensorFlow start, PGD, CW and the adaptive attack: ~15-30 s on 2 busy cores
+def test_mahalanobis_detector_from_the_shell(digits_dir, tmp_path):
+    from tests.conftest import REPO_ROOT
+
+    train = REPO_ROOT / "recipes" / "data" / "train" / "digits_train.npz"
+    model, data = DEMO / "digits_cnn.keras", digits_dir / "digits.npz"
+    res = run_cli("--json", "audit", "--model", model, "--data", data,
+                  "--attack", "fgsm", "--eps", "0.1", "--quick", "--limit", "40", "-o", tmp_path / "o",
+                  "--set", f"detector={{eps: 0.15, name: mahalanobis, layer: dense, data: {train}, "
+                  "data_limit: 300, adaptive_steps: 10}")
+    assert res.exit_code == 0, res.stderr
+    detection = res.json()["detection"]
+    assert detection["name"] == "mahalanobis" and detection["samples"]["gaussians"] == 300
+    rows = {a["attack"]: a for a in detection["attacks"]}
+    assert set(rows) == {"pgd", "cw", "adaptive pgd"} and rows["cw"]["budget"] is None
+    assert detection["guarded_robust_accuracy"] <= min(rows["pgd"]["guarded_accuracy"],
+                                                       rows["adaptive pgd"]["guarded_accuracy"])
+    assert "guarded accuracy" in (tmp_path / "o" / "report.md").read_text()
