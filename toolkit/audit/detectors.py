@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mstool.toolkit.audit.defences import SqueezeDetector, default_detector, roc_auc
-from mstool.toolkit.audit.models import Classifier
+from mstool.toolkit.audit.models import Classifier, check_compatible
 from mstool.toolkit.errors import InputError
 
 DETECTORS = ("feature_squeezing", "mahalanobis")
@@ -192,6 +192,8 @@ def evaluate_detection(
     from mstool.toolkit.audit.attacks.base import resolve_params
 
     check_detector_name(detector)
+    if not clf.num_classes:  # not checked yet: the attacks need it
+        check_compatible(clf, x, y, "data")
     correct = np.flatnonzero(clf.predict(x, count=False) == y)
     splits = split_rows(correct, detector == "mahalanobis" and train is None)
     if len(splits.validation) < 2 or len(splits.test) < 2:
