@@ -85,6 +85,8 @@ def test_guarded_accuracy_counts_correct_or_flagged(linear_model):
         (["--set", "detector={eps: 0.1, name: mahalanobis}", "--set", "model.whitebox=false"],
          "detector 'mahalanobis' needs a model with gradients (PGD, CW and the adaptive attack"),
         (["--set", "detector={eps: 0.1, name: mahalanobis, layer: dens}"], "did you mean dense"),
+        (["--set", "detector={eps: 0.1, name: mahalanobis, layer: dense}", "--set", "defence={name: median}"],
+         "would bypass the defence 'median'"),
     ],
 )
 def test_detector_bad_input_is_one_line_exit_2(sets, message, digits_dir, tmp_path):

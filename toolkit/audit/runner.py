@@ -322,6 +322,10 @@ def _detector_inputs(recipe: AuditRecipe, clf: Classifier, base: Path) -> tuple:
     section = recipe.detector
     if section.name != "mahalanobis":
         return None, None
+    if recipe.defence is not None and section.layer != "logits":
+        raise InputError(f"layer '{section.layer}' would bypass the defence '{recipe.defence.name}' in front "
+                         "of the model; use layer: logits (the defended model's logits)",
+                         where="detector.layer")
     features = keras_layer_features(resolve_path(recipe.model.path, base), section.layer, clf)
     if section.data is None:
         return features, None
