@@ -124,10 +124,28 @@ class DefenceSection(Section):
 
 
 class DetectorSection(Section):
-    """A feature-squeezing detector scored against PGD adversarials at ``eps`` (ROC AUC)."""
+    """An adversarial-example detector scored against PGD at ``eps`` and CW (ROC AUC, detection
+    rate at ``false_positive_rate`` set on clean validation samples), and the robust accuracy of
+    the detector-guarded model against those attacks and, with ``adaptive``, against PGD on
+    the classifier and the detector together.
+
+    ``name``: ``feature_squeezing`` or ``mahalanobis`` (Gaussians on ``layer``'s features:
+    ``logits`` or a Keras layer name, fitted on the clean training samples in ``data``, or on
+    a quarter of the audit samples when ``data`` is not given).
+
+    >>> DetectorSection(eps=0.3, name="mahalanobis").adaptive_lambdas
+    [1.0, 10.0]
+    """
 
     eps: float = Field(gt=0)
     false_positive_rate: float = Field(default=0.05, gt=0, lt=1)
+    name: str = "feature_squeezing"
+    layer: str = "logits"
+    data: str | None = None
+    data_limit: int = Field(default=2000, ge=10)
+    adaptive: bool = True
+    adaptive_steps: int | None = Field(default=None, ge=1)  # default 100 (20 with quick)
+    adaptive_lambdas: list[float] = [1.0, 10.0]
 
 
 class HardenSection(Section):

@@ -145,6 +145,24 @@ class SqueezeDetector:
             out = np.maximum(out, np.abs(p - self.clf.probabilities(squeezed, count=False)).sum(axis=1))
         return out
 
+    def score_tf(self, t):  # noqa: ANN001, ANN201 - tf tensors
+        """The score as a tf function of data-space inputs; the squeezers pass gradients
+        straight through (BPDA), so an adaptive attack can descend it."""
+        import tensorflow as tf
+
+        low, high = self.clf.clip
+        p = tf.nn.softmax(self.clf.tf_logits(t))
+        out = tf.zeros(tf.shape(t)[:1])
+        for name, params in self.squeezers:
+            transform = get_transform(name, params)
+            squeezed = tf.numpy_function(
+                lambda a, f=transform: f(a, low, high).astype(np.float32), [t], tf.float32
+            )
+            squeezed.set_shape(t.shape)
+            q = tf.nn.softmax(self.clf.tf_logits(t + tf.stop_gradient(squeezed - t)))
+            out = tf.maximum(out, tf.reduce_sum(tf.abs(p - q), axis=1))
+        return out
+
     def fit(self, x_clean: np.ndarray, false_positive_rate: float = 0.05) -> SqueezeDetector:
         """Set the threshold so that ``false_positive_rate`` of clean inputs are flagged."""
         self.threshold = float(np.quantile(self.scores(x_clean), 1.0 - false_positive_rate))
@@ -182,40 +200,10 @@ def evaluate_detector(
     seed: int = 0,
     quick: bool = False,
     attacks: tuple[str, ...] = ("pgd", "cw"),
+    **options,
 ) -> dict:
-    """Fit the feature-squeezing detector on half the correctly classified samples, then score
-    the other half against their successful adversarials (PGD at ``eps``; CW unbounded).
+    """Score a detector (feature squeezing unless ``detector="mahalanobis"``) against PGD at
+    ``eps`` and CW: see :func:`mstool.toolkit.audit.detectors.evaluate_detection`."""
+    from mstool.toolkit.audit.detectors import evaluate_detection
 
-    Returns the ROC AUC, and the false-positive and detection rates at the fitted threshold.
-    """
-    from mstool.toolkit.audit.attacks import AttackJob, get_attack, run_attack
-    from mstool.toolkit.audit.attacks.base import resolve_params
-
-    correct = np.flatnonzero(clf.predict(x, count=False) == y)
-    fit_rows, test_rows = correct[: len(correct) // 2], correct[len(correct) // 2 :]
-    if len(fit_rows) < 2 or len(test_rows) < 2:
-        raise InputError("the detector needs at least 4 correctly classified samples", where="detector")
-    detector = default_detector(clf).fit(x[fit_rows], false_positive_rate)
-    clean_scores = detector.scores(x[test_rows])
-    out = {
-        "detector": "feature squeezing: 1-bit depth, 2x2 median (Xu et al. 2018)",
-        "threshold": detector.threshold,
-        "false_positive_rate": float((clean_scores > detector.threshold).mean()),
-        "attacks": [],
-    }
-    for i, name in enumerate(attacks):
-        spec = get_attack(name)
-        job = AttackJob(clf, x[test_rows], y[test_rows], eps if spec.budget == "eps" else None,
-                        np.random.default_rng([seed, 300, i]), norm=spec.norm,
-                        params=resolve_params(spec, {}, "detector", quick))
-        x_adv = run_attack(spec, job)
-        fooled = clf.predict(x_adv, count=False) != y[test_rows]
-        scores = detector.scores(x_adv[fooled])
-        out["attacks"].append({
-            "attack": name,
-            "budget": eps if spec.budget == "eps" else None,
-            "adversarials": int(fooled.sum()),
-            "roc_auc": roc_auc(clean_scores, scores),
-            "detection_rate": float((scores > detector.threshold).mean()) if len(scores) else None,
-        })
-    return out
+    return evaluate_detection(clf, x, y, eps, false_positive_rate, seed, quick, attacks, **options)

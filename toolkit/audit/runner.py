@@ -18,7 +18,8 @@ from mstool.toolkit.audit.attacks import attack_norm, get_attack, within_thresho
 from mstool.toolkit.audit.attacks.base import random_targets, resolve_params
 from mstool.toolkit.audit.attacks.perturbations import get_perturbation
 from mstool.toolkit.audit.data import check_range, declared_range, load_images, select_samples
-from mstool.toolkit.audit.defences import defended_classifier, evaluate_detector, get_transform
+from mstool.toolkit.audit.defences import defended_classifier, get_transform
+from mstool.toolkit.audit.detectors import check_detector_name, evaluate_detection, keras_layer_features
 from mstool.toolkit.audit.metrics import clever_scores, evaluate, transfer
 from mstool.toolkit.audit.models import Classifier, Preprocess, check_compatible, load_classifier
 from mstool.toolkit.audit.standard import check_budget, standard_evaluation
@@ -62,6 +63,7 @@ class _Context:
     perturbed: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     source: ModelSource | None = None  # how a worker process loads ``clf`` itself
+    detector_inputs: tuple = (None, None)  # Mahalanobis: (features_tf, clean training samples)
 
 
 def _preprocess(recipe: AuditRecipe) -> Preprocess:
@@ -103,6 +105,8 @@ def _validate_sections(recipe: AuditRecipe) -> None:
         get_perturbation(section.name, where=f"perturbations[{i}].name")
     if recipe.defence is not None:
         get_transform(recipe.defence.name, recipe.defence.params, where="defence")
+    if recipe.detector is not None:
+        check_detector_name(recipe.detector.name)
 
 
 def _needs_gradients(recipe: AuditRecipe) -> bool:
@@ -123,6 +127,17 @@ def _defend(clf: Classifier, recipe: AuditRecipe, notes: list[str]) -> Classifie
     return defended_classifier(clf, defence.name, defence.params, defence.adaptive)
 
 
+def _refuse_blackbox_detector(recipe: AuditRecipe, notes: list[str]) -> None:
+    section = recipe.detector
+    reason = "; ".join(notes) or "model.whitebox is false"
+    needs = "PGD, CW and the adaptive attack on the detector" if section.adaptive else "PGD and CW"
+    raise InputError(
+        f"detector '{section.name}' needs a model with gradients ({needs} run white-box), "
+        f"but {recipe.model.path} is audited black-box ({reason})",
+        where="detector.adaptive" if section.adaptive else "detector",
+    )
+
+
 def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     """Load, check and sample: every bad input fails here, before the attacks run."""
     _validate_sections(recipe)
@@ -138,6 +153,8 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     clf = _load_model(recipe.model, recipe, base, notes, x, y, str(data_path))
     if recipe.defence is not None:
         clf = _defend(clf, recipe, notes)
+    if recipe.detector is not None and not clf.whitebox:
+        _refuse_blackbox_detector(recipe, notes)
     second, second_pred = None, None
     if recipe.second_model is not None:
         second = _load_model(recipe.second_model, recipe, base, notes, x, y, str(data_path))
@@ -153,8 +170,9 @@ def prepare(recipe: AuditRecipe, base: Path) -> _Context:
     model = recipe.model
     source = ModelSource.describe(clf, resolve_path(model.path, base), model.format, model.whitebox,
                                   recipe.batch_size, model.trust, recipe.defence)
+    detector_inputs = _detector_inputs(recipe, clf, base) if recipe.detector is not None else (None, None)
     return _Context(recipe, clf, x, y, clf.predict(x, count=False), second, second_pred, warnings=notes,
-                    source=source)
+                    source=source, detector_inputs=detector_inputs)
 
 
 def _row_from(
@@ -299,11 +317,35 @@ def _run_standard(ctx: _Context, step: Callable[[str], None]) -> None:
     )
 
 
+def _detector_inputs(recipe: AuditRecipe, clf: Classifier, base: Path) -> tuple:
+    """Mahalanobis features and clean training samples, checked before any work starts."""
+    section = recipe.detector
+    if section.name != "mahalanobis":
+        return None, None
+    if recipe.defence is not None and section.layer != "logits":
+        raise InputError(f"layer '{section.layer}' would bypass the defence '{recipe.defence.name}' in front "
+                         "of the model; use layer: logits (the defended model's logits)",
+                         where="detector.layer")
+    features = keras_layer_features(resolve_path(recipe.model.path, base), section.layer, clf)
+    if section.data is None:
+        return features, None
+    path = resolve_path(section.data, base)
+    x, y = load_images(path, recipe.data.layout)
+    rows = select_samples(y, section.data_limit, recipe.seed, True)
+    check_range(x[rows], recipe.preprocess.input_range, str(path))
+    check_compatible(clf, x[rows[:8]], y[rows[:8]], str(path))
+    return features, (x[rows], y[rows])
+
+
 def _run_detector(ctx: _Context, step: Callable[[str], None]) -> None:
     section = ctx.recipe.detector
-    step(f"detector eps={section.eps:g}")
-    ctx.detection = evaluate_detector(
-        ctx.clf, ctx.x, ctx.y, section.eps, section.false_positive_rate, ctx.recipe.seed, ctx.recipe.quick
+    step(f"detector {section.name} eps={section.eps:g}")
+    features, train = ctx.detector_inputs
+    options = {"lambdas": tuple(section.adaptive_lambdas), "steps": section.adaptive_steps}
+    ctx.detection = evaluate_detection(
+        ctx.clf, ctx.x, ctx.y, section.eps, section.false_positive_rate, ctx.recipe.seed, ctx.recipe.quick,
+        detector=section.name, features_tf=features, train=train, adaptive=section.adaptive,
+        adaptive_options=options,
     )
 
 
