@@ -47,6 +47,9 @@ class ModelSection(Section):
                     "and classes as keyword arguments if it takes them); runs your file as python would")
     init_weights: str | None = Field(None, description="start from these weights: .weights.h5 or .keras")
     freeze: list[str] = Field([], description="layer name prefixes to keep frozen (not trained)")
+    sync_batch_norm: bool = Field(
+        False, description="batch normalization over the global batch: every BatchNormalization layer "
+                           "(built-in or your own model) sums its batch statistics across replicas")
 
 
 class OptimizerSection(Section):

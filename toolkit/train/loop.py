@@ -151,7 +151,7 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
     import keras
 
     from mstool.toolkit.train.models import build_model
-    from mstool.toolkit.train.models.layers import normalization
+    from mstool.toolkit.train.models.layers import normalization, synchronize_batch_norm
     from mstool.toolkit.train.models.user import (
         check_model_fits,
         ends_in_softmax,
@@ -183,6 +183,8 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
             if plan.init_weights is not None:
                 load_initial_weights(model, plan.init_weights)
             freeze_layers(model, recipe.model.freeze)
+            if recipe.model.sync_batch_norm:
+                synchronize_batch_norm(model, "model.sync_batch_norm")
             optimizer = Optimizer(config, schedule, scaling)
             optimizer.build([v.value for v in model.trainable_variables])
     finally:
