@@ -27,6 +27,10 @@ class DataSection(Section):
     memory_budget_mb: int = Field(
         2048, ge=1, description="an images artifact up to this size (stored dtype) is read into memory "
                                 "once; a larger one through a cache of contiguous blocks of this size")
+    shards: int | None = Field(
+        None, ge=1, description="split the training file into this many contiguous, chunk-aligned ranges; "
+                                "each global batch takes batch_size/shards examples from every range and "
+                                "each worker reads only its own ranges (a multiple of the replica count)")
     augment: AugmentSection = AugmentSection()
 
 

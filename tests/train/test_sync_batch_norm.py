@@ -38,9 +38,11 @@ def _recipe(tmp_path, sync: bool, model: dict | None = None) -> TrainRecipe:
         "run": {"batch_size": 32, "max_steps": 3, "mode": "graph"}})
 
 
-@pytest.mark.parametrize("sync", [True, False])
-def test_two_workers_equal_one_worker_on_the_global_batch_only_with_sync_batch_norm(tmp_path, sync):
+@pytest.mark.parametrize(("sync", "mode"), [
+    (True, "graph"), pytest.param(True, "eager", marks=pytest.mark.slow), (False, "graph")])
+def test_two_workers_equal_one_worker_on_the_global_batch_only_with_sync_batch_norm(tmp_path, sync, mode):
     recipe = _recipe(tmp_path, sync)
+    recipe.run.mode = mode
     launch_local(recipe, tmp_path / "two", 2, export=False)
     train(recipe, tmp_path / "one", export=False)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")

@@ -106,6 +106,14 @@ def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: 
     if spe == 0:
         raise InputError(f"batch_size {batch} is larger than the {train.count} training examples",
                          where=train.where)
+    if recipe.data.shards:
+        from mstool.toolkit.train.shards import check_shards, sharded_steps
+
+        check_shards(recipe.data.shards, replicas, batch)
+        spe = sharded_steps(train, recipe.data.shards, batch)
+        if spe == 0:
+            raise InputError(f"data.shards {recipe.data.shards}: a shard holds fewer than "
+                             f"{batch // recipe.data.shards} examples", where="data.shards")
     total = spe * recipe.run.epochs
     if recipe.run.max_steps:
         total = min(total, recipe.run.max_steps)
@@ -220,6 +228,7 @@ class RunState:
     loss_scale: float | None = None
     logs: RunLogs | None = None
     early_stopping: EarlyStopping | None = None
+    train_reads: Source | None = None  # data.shards: the training data, read only in this worker's ranges
 
 
 def _save(state: RunState, position: Position) -> None:
@@ -236,6 +245,8 @@ def _epoch_dataset(state: RunState, epoch: int, skip: int):
     from mstool.toolkit.train.pipeline import train_dataset
 
     recipe, plan = state.recipe, state.plan
+    if recipe.data.shards:
+        return _sharded_epoch_dataset(state, epoch, skip)
 
     def make(context):
         return train_dataset(
@@ -246,6 +257,22 @@ def _epoch_dataset(state: RunState, epoch: int, skip: int):
             flip=recipe.data.augment.flip)
 
     return state.placement.strategy.distribute_datasets_from_function(make)
+
+
+def _sharded_epoch_dataset(state: RunState, epoch: int, skip: int):
+    from mstool.toolkit.train.pipeline import sharded_train_dataset
+
+    recipe, plan, placement = state.recipe, state.plan, state.placement
+
+    def make(context):
+        return sharded_train_dataset(
+            state.train_reads, recipe.data.shards, epoch=epoch, seed=recipe.run.seed,
+            global_batch=plan.global_batch, steps=plan.steps_per_epoch,
+            first_replica=placement.worker * plan.local_replicas, local_replicas=plan.local_replicas,
+            replicas=placement.replicas, skip=skip, crop_padding=recipe.data.augment.crop_padding,
+            flip=recipe.data.augment.flip)
+
+    return placement.strategy.distribute_datasets_from_function(make)
 
 
 def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
@@ -437,6 +464,11 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
                              where="early_stopping")
         rule = recipe.early_stopping
         state.early_stopping = EarlyStopping(rule.monitor, rule.patience, rule.min_delta)
+    if recipe.data.shards:
+        from mstool.toolkit.train.shards import worker_ranges
+
+        state.train_reads = train_src.restricted(worker_ranges(
+            train_src, recipe.data.shards, placement.worker * local, local, placement.replicas))
     state.stop_at = min(plan.total_steps, until_step or plan.total_steps)
     state.logs = RunLogs(output_dir, plan.steps_per_epoch, _tensorboard_dir(recipe, output_dir, base_dir)
                          if placement.is_chief else None)
