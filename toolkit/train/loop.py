@@ -448,6 +448,10 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
     placement = make_placement(recipe.run.strategy, recipe.run.connect_timeout, recipe.run.gradient_pack_mb)
     local = max(1, len(placement.strategy.extended.worker_devices))
     plan = make_plan(recipe, train_src, val_src, placement.replicas, local)
+    if recipe.model.sync_batch_norm and local > 1:
+        raise InputError(f"model.sync_batch_norm needs one replica per process ({local} here, strategy "
+                         f"{recipe.run.strategy}): use --workers N for data parallelism",
+                         where="model.sync_batch_norm")
     plan.model_path, plan.init_weights = model_files(recipe, Path(base_dir))
     if placement.is_chief:
         output_dir.mkdir(parents=True, exist_ok=True)
