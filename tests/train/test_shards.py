@@ -103,3 +103,14 @@ def test_two_workers_on_their_own_chunks_match_one_worker(tmp_path):
     train(recipe, tmp_path / "one", export=False)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
+
+
+def test_sharded_run_resumes_bit_identically(tmp_path):
+    recipe = small_recipe(batch_size=32, max_steps=4)
+    recipe.data.train, recipe.data.shards = str(_artifact(tmp_path, count=320)), 4
+    recipe.checkpoint.every = 0
+    train(recipe, tmp_path / "whole", export=False)
+    train(recipe, tmp_path / "parts", export=False, until_step=3)
+    train(recipe, tmp_path / "parts", export=False, resume=True)
+    whole = checkpoint_weights(tmp_path / "whole" / "checkpoint.h5")
+    assert max_abs_diff(whole, checkpoint_weights(tmp_path / "parts" / "checkpoint.h5")) == 0.0
