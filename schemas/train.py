@@ -27,6 +27,10 @@ class DataSection(Section):
     memory_budget_mb: int = Field(
         2048, ge=1, description="an images artifact up to this size (stored dtype) is read into memory "
                                 "once; a larger one through a cache of contiguous blocks of this size")
+    shards: int | None = Field(
+        None, ge=1, description="split the training file into this many contiguous, chunk-aligned ranges; "
+                                "each global batch takes batch_size/shards examples from every range and "
+                                "each worker reads only its own ranges (a multiple of the replica count)")
     augment: AugmentSection = AugmentSection()
 
 
@@ -47,6 +51,9 @@ class ModelSection(Section):
                     "and classes as keyword arguments if it takes them); runs your file as python would")
     init_weights: str | None = Field(None, description="start from these weights: .weights.h5 or .keras")
     freeze: list[str] = Field([], description="layer name prefixes to keep frozen (not trained)")
+    sync_batch_norm: bool = Field(
+        False, description="batch normalization over the global batch: every BatchNormalization layer "
+                           "(built-in or your own model) sums its batch statistics across replicas")
 
 
 class OptimizerSection(Section):

@@ -17,6 +17,14 @@ half the data, shuffle buffer 1024: the window fits);
 and the previous reader (h5py fancy indexing per batch), for comparison.
 
     .venv/bin/python benchmarks/train/hdf5_input.py --count 4096 --steps 48 --repeats 3
+
+With ``--workers N`` (N > 1) it instead launches ``mstool train`` on N local workers for
+each input, interleaved, and reports the run's own images/s (global batch / median step
+time) and the launch's wall time: ``.npz``; the artifact with ``data.shards: N`` (each
+worker reads only its own chunk ranges); the artifact without shards (every worker reads
+the whole file into memory).
+
+    .venv/bin/python benchmarks/train/hdf5_input.py --workers 2 --count 4096 --steps 48 --repeats 2
 """
 
 from __future__ import annotations
@@ -124,6 +132,44 @@ def train_rates(source, args, out: Path) -> tuple[float, float]:
     return summary.images_per_second, loop_rate
 
 
+WORKER_KINDS = (".npz", "HDF5, data.shards = workers", "HDF5, no shards (whole file each)")
+
+
+def worker_rate(kind: str, npz: Path, artifact: Path, args, out: Path) -> tuple[float, float]:
+    """``(images/s, wall seconds)`` of one ``--workers`` launch on this input."""
+    from mstool.schemas.train import TrainRecipe
+    from mstool.toolkit.train.launcher import launch_local
+
+    data = {"train": str(npz if kind == ".npz" else artifact), "val_split": 0.0,
+            "shuffle_buffer": args.shuffle_buffer}
+    if "shards" in kind and "no shards" not in kind:
+        data["shards"] = args.workers
+    recipe = TrainRecipe(
+        data=data, model={"name": "small_cnn", "width": args.width},
+        optimizer={"name": "sgd", "lr": 0.01, "schedule": "constant"},
+        run={"batch_size": args.batch, "max_steps": args.steps, "mode": "graph", "seed": 0})
+    started = time.perf_counter()
+    summary = launch_local(recipe, out, args.workers, export=False)
+    return summary.images_per_second, time.perf_counter() - started
+
+
+def main_workers(args, npz: Path, artifact: Path, tmp: Path) -> None:
+    rows = {kind: ([], []) for kind in WORKER_KINDS}
+    for repeat in range(args.repeats):  # interleaved, so load changes hit every input alike
+        for number, kind in enumerate(WORKER_KINDS):
+            rate, wall = worker_rate(kind, npz, artifact, args, tmp / f"workers-{repeat}-{number}")
+            rows[kind][0].append(rate)
+            rows[kind][1].append(wall)
+    print(f"\n{args.count} images {args.size}x{args.size}x3 uint8, small CNN width {args.width}, "
+          f"{args.workers} workers, global batch {args.batch}, {args.steps} steps, median of {args.repeats}; "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} (shared machine)")
+    base = statistics.median(rows[".npz"][0])
+    print(f"{'input':36s} {'train img/s':>12s} {'wall s':>7s} {'vs .npz':>8s}")
+    for kind in WORKER_KINDS:
+        rate, wall = (statistics.median(values) for values in rows[kind])
+        print(f"{kind:36s} {rate:12.0f} {wall:7.1f} {rate / base:8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=4096)
@@ -135,9 +181,13 @@ def main() -> None:
     parser.add_argument("--shuffle-buffer", type=int, default=1024)
     parser.add_argument("--skip-streamed", action="store_true",
                         help="leave out the streamed row (when the shuffle window exceeds its cache)")
+    parser.add_argument("--workers", type=int, default=1, help="> 1: launch this many local workers per run")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="train-hdf5-bench-"))
     npz, artifact = write_data(tmp, args.count, args.size)
+    if args.workers > 1:
+        main_workers(args, npz, artifact, tmp)
+        return
     kinds = [".npz", "HDF5, in memory", "HDF5, streamed (half in cache)", "HDF5, previous reader"]
     if args.skip_streamed:
         kinds.remove("HDF5, streamed (half in cache)")

@@ -106,6 +106,14 @@ def make_plan(recipe: TrainRecipe, train: Source, val: Source | None, replicas: 
     if spe == 0:
         raise InputError(f"batch_size {batch} is larger than the {train.count} training examples",
                          where=train.where)
+    if recipe.data.shards:
+        from mstool.toolkit.train.shards import check_shards, sharded_steps
+
+        check_shards(recipe.data.shards, replicas, batch)
+        spe = sharded_steps(train, recipe.data.shards, batch)
+        if spe == 0:
+            raise InputError(f"data.shards {recipe.data.shards}: a shard holds fewer than "
+                             f"{batch // recipe.data.shards} examples", where="data.shards")
     total = spe * recipe.run.epochs
     if recipe.run.max_steps:
         total = min(total, recipe.run.max_steps)
@@ -151,7 +159,7 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
     import keras
 
     from mstool.toolkit.train.models import build_model
-    from mstool.toolkit.train.models.layers import normalization
+    from mstool.toolkit.train.models.layers import normalization, synchronize_batch_norm
     from mstool.toolkit.train.models.user import (
         check_model_fits,
         ends_in_softmax,
@@ -183,6 +191,8 @@ def _build(recipe: TrainRecipe, plan: Plan, strategy, shape: tuple[int, int, int
             if plan.init_weights is not None:
                 load_initial_weights(model, plan.init_weights)
             freeze_layers(model, recipe.model.freeze)
+            if recipe.model.sync_batch_norm:
+                synchronize_batch_norm(model, "model.sync_batch_norm")
             optimizer = Optimizer(config, schedule, scaling)
             optimizer.build([v.value for v in model.trainable_variables])
     finally:
@@ -218,6 +228,7 @@ class RunState:
     loss_scale: float | None = None
     logs: RunLogs | None = None
     early_stopping: EarlyStopping | None = None
+    train_reads: Source | None = None  # data.shards: the training data, read only in this worker's ranges
 
 
 def _save(state: RunState, position: Position) -> None:
@@ -234,6 +245,8 @@ def _epoch_dataset(state: RunState, epoch: int, skip: int):
     from mstool.toolkit.train.pipeline import train_dataset
 
     recipe, plan = state.recipe, state.plan
+    if recipe.data.shards:
+        return _sharded_epoch_dataset(state, epoch, skip)
 
     def make(context):
         return train_dataset(
@@ -244,6 +257,22 @@ def _epoch_dataset(state: RunState, epoch: int, skip: int):
             flip=recipe.data.augment.flip)
 
     return state.placement.strategy.distribute_datasets_from_function(make)
+
+
+def _sharded_epoch_dataset(state: RunState, epoch: int, skip: int):
+    from mstool.toolkit.train.pipeline import sharded_train_dataset
+
+    recipe, plan, placement = state.recipe, state.plan, state.placement
+
+    def make(context):
+        return sharded_train_dataset(
+            state.train_reads, recipe.data.shards, epoch=epoch, seed=recipe.run.seed,
+            global_batch=plan.global_batch, steps=plan.steps_per_epoch,
+            first_replica=placement.worker * plan.local_replicas, local_replicas=plan.local_replicas,
+            replicas=placement.replicas, skip=skip, crop_padding=recipe.data.augment.crop_padding,
+            flip=recipe.data.augment.flip)
+
+    return placement.strategy.distribute_datasets_from_function(make)
 
 
 def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
@@ -419,6 +448,10 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
     placement = make_placement(recipe.run.strategy, recipe.run.connect_timeout, recipe.run.gradient_pack_mb)
     local = max(1, len(placement.strategy.extended.worker_devices))
     plan = make_plan(recipe, train_src, val_src, placement.replicas, local)
+    if recipe.model.sync_batch_norm and local > 1:
+        raise InputError(f"model.sync_batch_norm needs one replica per process ({local} here, strategy "
+                         f"{recipe.run.strategy}): use --workers N for data parallelism",
+                         where="model.sync_batch_norm")
     plan.model_path, plan.init_weights = model_files(recipe, Path(base_dir))
     if placement.is_chief:
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -435,6 +468,11 @@ def train(recipe: TrainRecipe, output_dir: str | os.PathLike, *, resume: bool = 
                              where="early_stopping")
         rule = recipe.early_stopping
         state.early_stopping = EarlyStopping(rule.monitor, rule.patience, rule.min_delta)
+    if recipe.data.shards:
+        from mstool.toolkit.train.shards import worker_ranges
+
+        state.train_reads = train_src.restricted(worker_ranges(
+            train_src, recipe.data.shards, placement.worker * local, local, placement.replicas))
     state.stop_at = min(plan.total_steps, until_step or plan.total_steps)
     state.logs = RunLogs(output_dir, plan.steps_per_epoch, _tensorboard_dir(recipe, output_dir, base_dir)
                          if placement.is_chief else None)

@@ -87,6 +87,28 @@ def train_dataset(source: Source, *, epoch: int, seed: int, per_worker_batch: in
     return dataset.prefetch(2).with_options(options)
 
 
+def sharded_train_dataset(source: Source, shards: int, *, epoch: int, seed: int, global_batch: int,
+                          steps: int, first_replica: int, local_replicas: int, replicas: int, skip: int = 0,
+                          crop_padding: int = 0, flip: bool = False):
+    """One epoch of this worker's batches under ``data.shards`` (see :mod:`mstool.toolkit.train.shards`):
+    for each step, one batch per local replica, after ``skip`` steps."""
+    import tensorflow as tf
+
+    from mstool.toolkit.train.shards import replica_batches
+
+    per_replica = [replica_batches(source, shards, global_batch=global_batch, steps=steps, epoch=epoch,
+                                   seed=seed, replica=first_replica + r, replicas=replicas)
+                   for r in range(local_replicas)]
+    batches = np.stack(per_replica, axis=1)[skip:].reshape(-1, global_batch // replicas)
+    dataset = tf.data.Dataset.from_tensor_slices(batches).map(_reader(source))
+    if crop_padding or flip:
+        dataset = dataset.map(_augmenter(seed, epoch, crop_padding, flip, source.shape))
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF
+    options.deterministic = True
+    return dataset.prefetch(2).with_options(options)
+
+
 def eval_dataset(source: Source, *, batch: int, worker: int = 0, workers: int = 1):
     """This worker's share of ``source`` in order, in batches of ``batch`` (last one may be short)."""
     import tensorflow as tf

@@ -36,9 +36,23 @@ class Source:
     shape: tuple[int, int, int]
     labels: np.ndarray
     class_names: list[str] = field(default_factory=list)
+    chunk_rows: int = 1  # rows per storage chunk of the file (1: no chunks)
 
     def read(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
+
+    def file_rows(self) -> np.ndarray:
+        """The row of the underlying file that holds each example."""
+        return np.arange(self.count, dtype=np.int64)
+
+    @property
+    def file_count(self) -> int:
+        """Rows in the underlying file."""
+        return self.count
+
+    def restricted(self, ranges: list[tuple[int, int]]) -> Source:
+        """A copy that reads only these file row ranges (in-memory sources return themselves)."""
+        return self
 
     @property
     def classes(self) -> int:
@@ -78,6 +92,12 @@ class ArtifactSource(Source):
             images = images.transpose(0, 2, 3, 1)
         return np.ascontiguousarray(images), self.labels[indices]
 
+    def restricted(self, ranges: list[tuple[int, int]]) -> ArtifactSource:
+        return ArtifactSource(self.where, self.count, self.shape, self.labels, self.class_names,
+                              self.chunk_rows, path=self.path, layout=self.layout, scale=self.scale,
+                              budget_bytes=self.budget_bytes,
+                              _reader=PixelReader(self.path, self.budget_bytes, ranges=ranges))
+
 
 @dataclass
 class SubsetSource(Source):
@@ -88,6 +108,17 @@ class SubsetSource(Source):
 
     def read(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.base.read(self.index[indices])
+
+    def file_rows(self) -> np.ndarray:
+        return self.base.file_rows()[self.index]
+
+    @property
+    def file_count(self) -> int:
+        return self.base.file_count
+
+    def restricted(self, ranges: list[tuple[int, int]]) -> SubsetSource:
+        return SubsetSource(self.where, self.count, self.shape, self.labels, self.class_names,
+                            self.chunk_rows, base=self.base.restricted(ranges), index=self.index)
 
 
 def _as_nhwc(x: np.ndarray, where: str) -> np.ndarray:
@@ -205,13 +236,14 @@ def load_artifact(path: Path, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> Artif
         count = h5["images"].shape[0]
         labels = _check_labels(h5["labels"][...], count, f"{path}:labels")
         dataset_dtype = h5["images"].dtype
+        chunk_rows = h5["images"].chunks[0] if h5["images"].chunks else 1
     shape = (meta.height, meta.width, meta.channels)
     names = list(meta.class_names)
     if names and labels.max() >= len(names):
         raise InputError(f"label {int(labels.max())} but only {len(names)} class_names", where=str(path))
     scale = 1.0 / 255.0 if dataset_dtype == np.uint8 and meta.value_range[1] <= 1.0 else 1.0
-    return ArtifactSource(str(path), count, shape, labels, names, path=path, layout=meta.layout, scale=scale,
-                          budget_bytes=budget_bytes)
+    return ArtifactSource(str(path), count, shape, labels, names, chunk_rows, path=path, layout=meta.layout,
+                          scale=scale, budget_bytes=budget_bytes)
 
 
 def open_source(path: str | Path, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> Source:
@@ -252,6 +284,6 @@ def split_source(source: Source, fraction: float, seed: int) -> tuple[Source, So
 
     def subset(index: np.ndarray, tag: str) -> SubsetSource:
         return SubsetSource(f"{source.where}[{tag}]", len(index), source.shape, source.labels[index],
-                            source.class_names, base=source, index=index)
+                            source.class_names, source.chunk_rows, base=source, index=index)
 
     return subset(train_idx, "train"), subset(val_idx, "val")

@@ -81,3 +81,26 @@ def batch_norm(name: str, **kwargs) -> keras.layers.Layer:
     if kind == "fused":
         return FusedBatchNormalization(name=name, **kwargs)
     return layers.BatchNormalization(name=name, **kwargs)
+
+
+def synchronize_batch_norm(model: keras.Model, where: str = "model") -> int:
+    """Make every BatchNormalization layer of ``model`` use the statistics of the global batch.
+
+    In training under a tf.distribute strategy each layer then all-reduces its batch sums
+    across replicas (Keras's ``synchronized=True``; outside a strategy nothing changes).
+    Returns the number of layers; a model without one is an input error.
+
+    >>> inputs = keras.Input((4, 4, 1))
+    >>> model = keras.Model(inputs, layers.BatchNormalization()(layers.Conv2D(2, 3)(inputs)))
+    >>> synchronize_batch_norm(model)
+    1
+    """
+    from mstool.toolkit.errors import InputError
+
+    found = [layer for layer in model._flatten_layers(include_self=False)
+             if isinstance(layer, layers.BatchNormalization)]
+    if not found:
+        raise InputError("sync_batch_norm is set but the model has no BatchNormalization layer", where=where)
+    for layer in found:
+        layer.synchronized = True
+    return len(found)
