@@ -153,10 +153,20 @@ class NeighborList:
     """
 
     def __init__(
-        self, n_atoms: int, cutoff: float, skin: float, excluded: np.ndarray, half: bool = False
+        self,
+        n_atoms: int,
+        cutoff: float,
+        skin: float,
+        excluded: np.ndarray,
+        half: bool = False,
+        sorted_numbering: bool = False,
     ) -> None:
         self.n_atoms = n_atoms
         self.half = half
+        # With ``sorted_numbering`` a column-search table numbers atoms in column order: row and
+        # partner s are atom ``numbering[s]`` (for kernels that gain from spatial locality).
+        self.sorted_numbering = sorted_numbering
+        self.numbering = np.arange(n_atoms, dtype=np.int64)
         self.cutoff = cutoff
         self.skin = skin
         self.excl_start, self.excl_list = exclusion_csr(n_atoms, excluded)
@@ -239,6 +249,7 @@ class NeighborList:
                     self._table_buffer(),
                     self.half,
                     chunks,
+                    self.sorted_numbering,
                 )
             else:
                 table, counts = pick(kernels, "all_pairs_list", self.n_atoms)(
@@ -256,6 +267,8 @@ class NeighborList:
                 break
             self.capacity = int(math.ceil(most * 1.25)) + 8
         self.table, self.counts = table, counts
+        sorted_table = columns is not None and self.sorted_numbering
+        self.numbering = self.order if sorted_table else np.arange(self.n_atoms, dtype=np.int64)
         self.ref_positions = positions.copy()
         self.ref_box = None if box is None else np.array(box, dtype=float)
         self.builds += 1
@@ -268,7 +281,8 @@ class NeighborList:
         return self.table
 
     def get(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """The (table, counts) arrays, rebuilding first when needed."""
+        """The (table, counts) arrays, rebuilding first when needed (atoms numbered by
+        :attr:`numbering`)."""
         if self.needs_rebuild(positions, box):
             self.build(positions, box)
         return self.table, self.counts

@@ -105,6 +105,7 @@ class NonbondedForce:
             settings.skin if self.periodic else 1e6,
             self.excluded,
             half=half,
+            sorted_numbering=half and not self.triclinic,
         )
         self.dispersion = (
             dispersion_coefficient(system, settings.cutoff)
@@ -150,6 +151,7 @@ class NonbondedForce:
             self.params,
             *self.pair_tables,
             pair_out,
+            *((self.neighbors.numbering,) if self.neighbors.sorted_numbering else ()),
         )
         if pair_out is not forces:
             forces += pair_out
