@@ -211,6 +211,7 @@ class NeighborList:
                 self.excl_list,
                 self._table_buffer(),
                 kind,
+                distinct_steps,
             )
             if not len(counts) or int(counts.max()) <= self.capacity:
                 return table, counts

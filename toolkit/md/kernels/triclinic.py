@@ -58,9 +58,12 @@ def _nearest_r2(dx, dy, dz, box):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _bin_fractional(pos, recip, ncell):
+def _bin_fractional(pos, box, recip, ncell):
+    """(cell of each atom, cell start, atoms in cell order, positions moved into the cell in
+    cell order (3, n))."""
     n = pos.shape[0]
     cell_of = np.empty(n, dtype=np.int64)
+    inside = np.empty((n, 3))
     for i in range(n):
         idx = 0
         for d in range(3):
@@ -70,6 +73,14 @@ def _bin_fractional(pos, recip, ncell):
             if c >= ncell[d]:
                 c = ncell[d] - 1
             idx = idx * ncell[d] + c
+            if d == 0:
+                inside[i, 0] = f * box[0, 0]
+                inside[i, 1] = f * box[0, 1]
+                inside[i, 2] = f * box[0, 2]
+            else:
+                inside[i, 0] += f * box[d, 0]
+                inside[i, 1] += f * box[d, 1]
+                inside[i, 2] += f * box[d, 2]
         cell_of[i] = idx
     total = ncell[0] * ncell[1] * ncell[2]
     start = np.zeros(total + 1, dtype=np.int64)
@@ -82,13 +93,17 @@ def _bin_fractional(pos, recip, ncell):
     for i in range(n):
         order[fill[cell_of[i]]] = i
         fill[cell_of[i]] += 1
-    return cell_of, start, order
+    sorted_inside = np.empty((3, n))
+    for s in range(n):
+        for k in range(3):
+            sorted_inside[k, s] = inside[order[s], k]
+    return cell_of, start, order, sorted_inside
 
 
 FULL, HALF_SHELL, HALF_ALL = 0, 1, 2  # list kinds of :func:`cell_list`
 
 
-def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, table, half):
+def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, table, half, fixed_images):
     """Neighbours within ``rlist`` from a cell list in fractional coordinates; rows of ``table``
     (n, capacity) are filled in place, returns (table, counts).
 
@@ -96,10 +111,16 @@ def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, tab
     atoms; HALF_SHELL (``offsets`` one of each +/- pair of steps, distinct cells) lists it once,
     in the own cell only partners j > i; HALF_ALL (``offsets`` every distinct cell) takes
     j > i everywhere. The reduced-vector image is the nearest one below half the smallest
-    width, so the 27 images around it are tried only when ``rlist`` reaches beyond that."""
+    width, so the 27 images around it are tried only when ``rlist`` reaches beyond that.
+    With ``fixed_images`` (every step reaches a distinct cell, cells at least ``rlist / 3``
+    high: one image of a partner within reach) each step's lattice shift is taken from the
+    cell wrap, and no image search is done per candidate."""
     n = pos.shape[0]
     capacity = table.shape[1]
-    cell_of, start, order = _bin_fractional(pos, recip, ncell)
+    cell_of, start, order, inside = _bin_fractional(pos, box, recip, ncell)
+    rank = np.empty(n, dtype=np.int64)
+    for s in range(n):
+        rank[order[s]] = s
     counts = np.zeros(n, dtype=np.int64)
     r2max = rlist * rlist
     half_width = 0.5 * min(box[0, 0], box[1, 1], box[2, 2])
@@ -109,24 +130,35 @@ def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, tab
         cz = ci % ncell[2]
         cy = (ci // ncell[2]) % ncell[1]
         cx = ci // (ncell[1] * ncell[2])
+        xi = inside[0, rank[i]]
+        yi = inside[1, rank[i]]
+        zi = inside[2, rank[i]]
         c = 0
         for o in range(offsets.shape[0]):
             own_cell = offsets[o, 0] == 0 and offsets[o, 1] == 0 and offsets[o, 2] == 0
             upper_only = half == HALF_ALL or (half == HALF_SHELL and own_cell)
-            nx = (cx + offsets[o, 0]) % ncell[0]
-            ny = (cy + offsets[o, 1]) % ncell[1]
-            nz = (cz + offsets[o, 2]) % ncell[2]
+            ux, uy, uz = cx + offsets[o, 0], cy + offsets[o, 1], cz + offsets[o, 2]
+            nx = ux % ncell[0]
+            ny = uy % ncell[1]
+            nz = uz % ncell[2]
             cell = (nx * ncell[1] + ny) * ncell[2] + nz
+            # Lattice shift of the searched cell's image (distinct steps: the image is fixed).
+            wa, wb, wc = (ux - nx) // ncell[0], (uy - ny) // ncell[1], (uz - nz) // ncell[2]
+            ox = wa * box[0, 0] + wb * box[1, 0] + wc * box[2, 0] - xi
+            oy = wb * box[1, 1] + wc * box[2, 1] - yi
+            oz = wc * box[2, 2] - zi
             for s in range(start[cell], start[cell + 1]):
                 j = order[s]
                 if j == i or (upper_only and j < i):
                     continue
-                dx, dy, dz = min_image(
-                    pos[j, 0] - pos[i, 0], pos[j, 1] - pos[i, 1], pos[j, 2] - pos[i, 2], box
-                )
-                r2 = dx * dx + dy * dy + dz * dz
-                if beyond_half_width and r2 >= r2max:
-                    r2 = _nearest_r2(dx, dy, dz, box)
+                if fixed_images:
+                    dx, dy, dz = inside[0, s] + ox, inside[1, s] + oy, inside[2, s] + oz
+                    r2 = dx * dx + dy * dy + dz * dz
+                else:
+                    dx, dy, dz = min_image(inside[0, s] - xi, inside[1, s] - yi, inside[2, s] - zi, box)
+                    r2 = dx * dx + dy * dy + dz * dz
+                    if beyond_half_width and r2 >= r2max:
+                        r2 = _nearest_r2(dx, dy, dz, box)
                 if r2 < r2max and not _is_excluded(excl_start, excl_list, i, j):
                     if c < capacity:
                         table[i, c] = j
