@@ -107,6 +107,9 @@ class NonbondedForce:
             half=half,
             sorted_numbering=half and not self.triclinic,
         )
+        if self.neighbors.sorted_numbering:  # the kernel reads the table's atom numbering too
+            by_index = self.pair_kernel
+            self.pair_kernel = lambda *args: by_index(*args, self.neighbors.numbering)
         self.dispersion = (
             dispersion_coefficient(system, settings.cutoff)
             if self.periodic and settings.dispersion_correction
@@ -151,7 +154,6 @@ class NonbondedForce:
             self.params,
             *self.pair_tables,
             pair_out,
-            *((self.neighbors.numbering,) if self.neighbors.sorted_numbering else ()),
         )
         if pair_out is not forces:
             forces += pair_out
