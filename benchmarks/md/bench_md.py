@@ -6,8 +6,8 @@ venv; the timed call is ``steps`` integration steps, interleaved with repeats. T
 check compares the potential energy of the input coordinates (same system, same force field)
 and the step count. Run:
 
-    .venv/bin/python benchmarks/md/bench_md.py --systems ala2_vacuum ala2_tip3p dhfr --steps 200 \
-        --threads 2 --openmm-python /work/bench-md/bin/python
+    .venv/bin/python benchmarks/md/bench_md.py --systems ala2_vacuum ala2_tip3p dhfr trpzip2_truncoct \
+        --steps 200 --threads 2 --openmm-python /work/bench-md/bin/python
 """
 
 from __future__ import annotations
@@ -19,10 +19,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[2] / "shared" / "data" / "md"
-SYSTEMS = {
+SYSTEMS = {  # folder (under shared/data/md, or a path from shared/data/md), topology, coordinates, method
     "ala2_vacuum": ("ala2_vacuum_ff96", "alanine-dipeptide.prmtop", "alanine-dipeptide.crd", "nocutoff"),
     "ala2_tip3p": ("ala2_tip3p_ff96", "alanine-dipeptide.prmtop", "alanine-dipeptide.crd", "pme"),
     "dhfr": ("dhfr_jac_tip3p", "JAC.prmtop", "JAC.rst7", "pme"),
+    # Truncated octahedron (5,827 atoms): the box vectors come from the restart file.
+    "trpzip2_truncoct": (
+        "../md_breadth/trpzip2_truncoct_tip3p",
+        "tz2.truncoct.parm7",
+        "tz2.truncoct.rst7",
+        "pme",
+    ),
 }
 SKIN = float(os.environ.get("MSTOOL_BENCH_SKIN", "0.2"))  # nm, Verlet skin of mstool's neighbour list
 DT_PS = 0.002

@@ -50,7 +50,7 @@ def test_half_list_kernel_matches_full_list_kernel(name):
     box = water.box if term.periodic else np.ones(3)
     rlist = term.settings.cutoff + 0.2 if term.periodic else 1e6
     full = NeighborList(water.n_atoms, rlist, 0.0, term.excluded, half=False)
-    half = NeighborList(water.n_atoms, rlist, 0.0, term.excluded, half=True)
+    half = NeighborList(water.n_atoms, rlist, 0.0, term.excluded, half=True, sorted_numbering=True)
     nl_box = box if term.periodic else None
     ref_forces = np.zeros_like(pos)
     e_ref = kernels.pair_forces_serial(
@@ -59,7 +59,8 @@ def test_half_list_kernel_matches_full_list_kernel(name):
     knots = kernels.hermite_knots(*term.ewald_tables)
     for kernel, chunks in ((kernels.pair_forces_half_serial, 1), (kernels.pair_forces_half_parallel, 3)):
         forces = np.zeros_like(pos)
-        energies = kernel(*_arguments(term, *half.get(pos, nl_box), pos, box), knots, forces, chunks)
+        args = _arguments(term, *half.get(pos, nl_box), pos, box)
+        energies = kernel(*args, knots, forces, half.numbering, chunks)
         assert energies[0] == pytest.approx(e_ref[0], rel=1e-11)
         assert energies[1] == pytest.approx(e_ref[1], rel=1e-11)
         assert np.abs(forces - ref_forces).max() < 1e-8 * np.abs(ref_forces).max()

@@ -115,17 +115,19 @@ def _cell_offsets(cell_vectors: tuple, rlist: float, reach: int) -> np.ndarray:
     return np.array(kept, dtype=np.int64)
 
 
-def triclinic_search(box: np.ndarray, rlist: float) -> tuple[np.ndarray, np.ndarray]:
-    """(cells per edge, cell steps to search) for a triclinic cell list.
+def triclinic_search(box: np.ndarray, rlist: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(cells per edge, cell steps to search, whether opposite steps reach distinct cells) for a
+    triclinic cell list.
 
     Cells are at least ``rlist / 3`` high (``rlist / 2`` in smaller boxes) and the steps pruned
     to those that can reach within ``rlist``; a box with under 5 cells on an edge gets cells
-    ``rlist`` high and every distinct step. The pruning is done once per 2 % band of box
+    ``rlist`` high and every distinct step (its +/- steps may meet in one cell, so a half list
+    there filters by atom index instead of by step). The pruning is done once per 2 % band of box
     scale, on the smallest box of the band, so it stays valid while a barostat rescales.
 
-    >>> ncell, steps = triclinic_search(np.diag([4.0, 4.0, 4.0]), 1.0)
-    >>> ncell.tolist(), len(steps)
-    ([12, 12, 12], 335)
+    >>> ncell, steps, distinct = triclinic_search(np.diag([4.0, 4.0, 4.0]), 1.0)
+    >>> ncell.tolist(), len(steps), distinct
+    ([12, 12, 12], 335, True)
     """
     heights = 1.0 / np.linalg.norm(np.linalg.inv(box), axis=0)  # plane spacing along each edge
     for reach in (3, 2):
@@ -134,10 +136,10 @@ def triclinic_search(box: np.ndarray, rlist: float) -> tuple[np.ndarray, np.ndar
             band = math.floor(math.log(box[0][0] / rlist) / math.log(1.02))
             smallest = np.asarray(box) * (rlist * 1.02**band / box[0][0])
             cells = np.round(smallest / ncell[:, None], 12)
-            return ncell, _cell_offsets(tuple(cells.ravel().tolist()), float(rlist), reach)
+            return ncell, _cell_offsets(tuple(cells.ravel().tolist()), float(rlist), reach), True
     ncell = np.maximum(1, np.floor(heights / rlist)).astype(np.int64)
     steps = [(-1, 0, 1) if k >= 3 else tuple(range(k)) for k in ncell]
-    return ncell, np.array(list(itertools.product(*steps)), dtype=np.int64)
+    return ncell, np.array(list(itertools.product(*steps)), dtype=np.int64), False
 
 
 class NeighborList:
@@ -151,10 +153,20 @@ class NeighborList:
     """
 
     def __init__(
-        self, n_atoms: int, cutoff: float, skin: float, excluded: np.ndarray, half: bool = False
+        self,
+        n_atoms: int,
+        cutoff: float,
+        skin: float,
+        excluded: np.ndarray,
+        half: bool = False,
+        sorted_numbering: bool = False,
     ) -> None:
         self.n_atoms = n_atoms
         self.half = half
+        # With ``sorted_numbering`` a column-search table numbers atoms in column order: row and
+        # partner s are atom ``numbering[s]`` (for kernels that gain from spatial locality).
+        self.sorted_numbering = sorted_numbering
+        self.numbering = np.arange(n_atoms, dtype=np.int64)
         self.cutoff = cutoff
         self.skin = skin
         self.excl_start, self.excl_list = exclusion_csr(n_atoms, excluded)
@@ -175,16 +187,31 @@ class NeighborList:
         return first + second > self.skin
 
     def _build_triclinic(self, positions: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Full list in a triclinic cell: cells in fractional coordinates, searched over the
-        neighbouring cells that can hold a partner within ``rlist``."""
+        """List in a triclinic cell: cells in fractional coordinates, searched over the
+        neighbouring cells that can hold a partner within ``rlist`` (one of each +/- pair of
+        steps for a half list)."""
         rlist = self.cutoff + self.skin
         box = np.ascontiguousarray(box, dtype=float)
         recip = np.ascontiguousarray(np.linalg.inv(box))
-        ncell, offsets = triclinic_search(box, rlist)
+        ncell, offsets, distinct_steps = triclinic_search(box, rlist)
+        kind = triclinic_kernels.FULL
+        if self.half:
+            kind = triclinic_kernels.HALF_SHELL if distinct_steps else triclinic_kernels.HALF_ALL
+            offsets = half_shell(offsets) if distinct_steps else offsets
         build = pick(triclinic_kernels, "cell_list", self.n_atoms)
         while True:
             table, counts = build(
-                positions, box, recip, rlist, ncell, offsets, self.excl_start, self.excl_list, self.capacity
+                positions,
+                box,
+                recip,
+                rlist,
+                ncell,
+                offsets,
+                self.excl_start,
+                self.excl_list,
+                self._table_buffer(),
+                kind,
+                distinct_steps,
             )
             if not len(counts) or int(counts.max()) <= self.capacity:
                 return table, counts
@@ -223,6 +250,7 @@ class NeighborList:
                     self._table_buffer(),
                     self.half,
                     chunks,
+                    self.sorted_numbering,
                 )
             else:
                 table, counts = pick(kernels, "all_pairs_list", self.n_atoms)(
@@ -240,6 +268,8 @@ class NeighborList:
                 break
             self.capacity = int(math.ceil(most * 1.25)) + 8
         self.table, self.counts = table, counts
+        sorted_table = columns is not None and self.sorted_numbering
+        self.numbering = self.order if sorted_table else np.arange(self.n_atoms, dtype=np.int64)
         self.ref_positions = positions.copy()
         self.ref_box = None if box is None else np.array(box, dtype=float)
         self.builds += 1
@@ -252,7 +282,8 @@ class NeighborList:
         return self.table
 
     def get(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """The (table, counts) arrays, rebuilding first when needed."""
+        """The (table, counts) arrays, rebuilding first when needed (atoms numbered by
+        :attr:`numbering`)."""
         if self.needs_rebuild(positions, box):
             self.build(positions, box)
         return self.table, self.counts

@@ -269,10 +269,28 @@ def _atom_row(p, i, home, grid, steps, reach_z, edges, start, xyz, order, mark, 
 
 
 def column_list(
-    order, start, scol, rank, sx, sy, sz, box, ncol, steps, rlist, excl_start, excl_list, table, half, chunks
+    order,
+    start,
+    scol,
+    rank,
+    sx,
+    sy,
+    sz,
+    box,
+    ncol,
+    steps,
+    rlist,
+    excl_start,
+    excl_list,
+    table,
+    half,
+    chunks,
+    sorted_numbering=False,
 ):
     """Neighbours within ``rlist`` from columns sorted by :func:`sort_into_columns`; returns
     (table, counts), rows of ``table`` (n, capacity) filled in place (reused between builds).
+    With ``sorted_numbering`` rows and partners are numbered in column order (row ``s`` is
+    atom ``order[s]``), else by the atoms' own indices.
 
     ``steps`` (k, 2) are the column steps to search, each within ``2 reach + 1 <= ncol``;
     with ``half`` only one of each pair of opposite steps (see :func:`column_steps`) and, in
@@ -288,6 +306,7 @@ def column_list(
     r2max = rlist * rlist
     xyz = (sx, sy, sz)
     counts = np.zeros(n, dtype=np.int64)
+    ids = np.arange(n) if sorted_numbering else order
     size = (ncx * ncy + chunks - 1) // chunks
     for k in numba.prange(chunks):
         mark = np.full(n, -1, dtype=np.int64)  # mark[q] == p: q is excluded from p's row
@@ -307,8 +326,9 @@ def column_list(
                 for e in range(excl_start[i], excl_start[i + 1]):
                     mark[rank[excl_list[e]]] = p
                 mark[p] = p
-                counts[i] = _atom_row(
-                    p, i, home, grid, steps, reach_z, edges, start, xyz, order, mark, r2max, half, table
+                row = p if sorted_numbering else i
+                counts[row] = _atom_row(
+                    p, row, home, grid, steps, reach_z, edges, start, xyz, ids, mark, r2max, half, table
                 )
     return table, counts
 

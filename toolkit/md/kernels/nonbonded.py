@@ -358,11 +358,16 @@ def _row_forces(i, inputs, scratch, buf):
 
 
 def pair_forces_half(
-    pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, knots, forces, n_chunks
+    pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, knots, forces, order, n_chunks
 ):
     """Like :func:`pair_forces` over a half list (each pair once), atoms dealt round-robin to
     ``n_chunks`` workers with private force buffers summed at the end and added into
     ``forces``. Ewald real space reads the rows of :func:`hermite_knots` (``params[7]`` is 1 / table spacing).
+
+    ``table`` and ``counts`` number atoms by ``order`` (row and partner ``s`` are atom
+    ``order[s]``; ``np.arange(n)`` for the atoms' own numbering): with atoms numbered in
+    space-filling order (the column order of the list build) the partners' records and force
+    rows lie close in memory (DHFR pair sum 84 -> 70 ms CPU per step).
 
     Per atom: partner offsets are computed over copied-out rows, the partners within the
     cutoff indexed, their parameters packed and force / r computed (vectorised for Ewald
@@ -376,8 +381,8 @@ def pair_forces_half(
     buffers = np.zeros((n_chunks, n, 3))
     e_coul = np.zeros(n_chunks)
     e_lj = np.zeros(n_chunks)
-    packed = _packed(pos, box, periodic, charges, params[6])
-    inputs = (packed, box, periodic, table, counts, types, lj_a, lj_b, has_lj, params, knots)
+    packed = _packed(pos[order], box, periodic, charges[order], params[6])
+    inputs = (packed, box, periodic, table, counts, types[order], lj_a, lj_b, has_lj, params, knots)
     for t in numba.prange(n_chunks):
         scratch = (
             np.empty((5, width)),  # dx, dy, dz, r^2, kc q_j per list partner
@@ -393,11 +398,12 @@ def pair_forces_half(
             e_l += el
         e_coul[t] = e_c
         e_lj[t] = e_l
-    for i in numba.prange(n):
+    for s in numba.prange(n):
+        i = order[s]
         for d in range(3):
             total = 0.0
             for t in range(n_chunks):
-                total += buffers[t, i, d]
+                total += buffers[t, s, d]
             forces[i, d] += total
     return e_coul.sum(), e_lj.sum()
 

@@ -1,5 +1,6 @@
 """Numba kernels for triclinic cells (truncated octahedra, crystal cells): minimum image with
-reduced box vectors, a cell list in fractional coordinates and the LJ + Coulomb pair sum.
+reduced box vectors, a cell list in fractional coordinates and the half-list LJ + Coulomb
+pair sum.
 
 Orthorhombic boxes keep their own faster kernels; these run only when the box has angles.
 ``box`` is (3, 3) with rows a, b, c in reduced form; ``recip`` is its inverse.
@@ -14,7 +15,14 @@ import numpy as np
 
 from mstool.toolkit.md.kernels import compile_variants
 from mstool.toolkit.md.kernels.neighbors import _is_excluded
-from mstool.toolkit.md.kernels.nonbonded import _pair_terms
+from mstool.toolkit.md.kernels.nonbonded import (
+    EWALD,
+    _ewald_near,
+    _gather_near,
+    _generic_near,
+    _near_indices,
+    _scatter_near,
+)
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -50,9 +58,12 @@ def _nearest_r2(dx, dy, dz, box):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _bin_fractional(pos, recip, ncell):
+def _bin_fractional(pos, box, recip, ncell):
+    """(cell of each atom, cell start, atoms in cell order, positions moved into the cell in
+    cell order (3, n))."""
     n = pos.shape[0]
     cell_of = np.empty(n, dtype=np.int64)
+    inside = np.empty((n, 3))
     for i in range(n):
         idx = 0
         for d in range(3):
@@ -62,6 +73,14 @@ def _bin_fractional(pos, recip, ncell):
             if c >= ncell[d]:
                 c = ncell[d] - 1
             idx = idx * ncell[d] + c
+            if d == 0:
+                inside[i, 0] = f * box[0, 0]
+                inside[i, 1] = f * box[0, 1]
+                inside[i, 2] = f * box[0, 2]
+            else:
+                inside[i, 0] += f * box[d, 0]
+                inside[i, 1] += f * box[d, 1]
+                inside[i, 2] += f * box[d, 2]
         cell_of[i] = idx
     total = ncell[0] * ncell[1] * ncell[2]
     start = np.zeros(total + 1, dtype=np.int64)
@@ -74,41 +93,72 @@ def _bin_fractional(pos, recip, ncell):
     for i in range(n):
         order[fill[cell_of[i]]] = i
         fill[cell_of[i]] += 1
-    return cell_of, start, order
+    sorted_inside = np.empty((3, n))
+    for s in range(n):
+        for k in range(3):
+            sorted_inside[k, s] = inside[order[s], k]
+    return cell_of, start, order, sorted_inside
 
 
-def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, capacity):
-    """Full neighbour list within ``rlist``: cells in fractional coordinates at least ``rlist``
-    high, so every partner lies in one of the ``offsets`` cells (27, or fewer distinct ones
-    when an edge has under 3 cells)."""
+FULL, HALF_SHELL, HALF_ALL = 0, 1, 2  # list kinds of :func:`cell_list`
+
+
+def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, table, half, fixed_images):
+    """Neighbours within ``rlist`` from a cell list in fractional coordinates; rows of ``table``
+    (n, capacity) are filled in place, returns (table, counts).
+
+    Every partner lies in one of the ``offsets`` cells. ``half``: FULL lists each pair for both
+    atoms; HALF_SHELL (``offsets`` one of each +/- pair of steps, distinct cells) lists it once,
+    in the own cell only partners j > i; HALF_ALL (``offsets`` every distinct cell) takes
+    j > i everywhere. The reduced-vector image is the nearest one below half the smallest
+    width, so the 27 images around it are tried only when ``rlist`` reaches beyond that.
+    With ``fixed_images`` (every step reaches a distinct cell, cells at least ``rlist / 3``
+    high: one image of a partner within reach) each step's lattice shift is taken from the
+    cell wrap, and no image search is done per candidate."""
     n = pos.shape[0]
-    cell_of, start, order = _bin_fractional(pos, recip, ncell)
-    table = np.empty((n, capacity), dtype=np.int32)
+    capacity = table.shape[1]
+    cell_of, start, order, inside = _bin_fractional(pos, box, recip, ncell)
+    rank = np.empty(n, dtype=np.int64)
+    for s in range(n):
+        rank[order[s]] = s
     counts = np.zeros(n, dtype=np.int64)
     r2max = rlist * rlist
     half_width = 0.5 * min(box[0, 0], box[1, 1], box[2, 2])
-    exact2 = half_width * half_width
+    beyond_half_width = r2max > half_width * half_width
     for i in numba.prange(n):
         ci = cell_of[i]
         cz = ci % ncell[2]
         cy = (ci // ncell[2]) % ncell[1]
         cx = ci // (ncell[1] * ncell[2])
+        xi = inside[0, rank[i]]
+        yi = inside[1, rank[i]]
+        zi = inside[2, rank[i]]
         c = 0
         for o in range(offsets.shape[0]):
-            nx = (cx + offsets[o, 0]) % ncell[0]
-            ny = (cy + offsets[o, 1]) % ncell[1]
-            nz = (cz + offsets[o, 2]) % ncell[2]
+            own_cell = offsets[o, 0] == 0 and offsets[o, 1] == 0 and offsets[o, 2] == 0
+            upper_only = half == HALF_ALL or (half == HALF_SHELL and own_cell)
+            ux, uy, uz = cx + offsets[o, 0], cy + offsets[o, 1], cz + offsets[o, 2]
+            nx = ux % ncell[0]
+            ny = uy % ncell[1]
+            nz = uz % ncell[2]
             cell = (nx * ncell[1] + ny) * ncell[2] + nz
+            # Lattice shift of the searched cell's image (distinct steps: the image is fixed).
+            wa, wb, wc = (ux - nx) // ncell[0], (uy - ny) // ncell[1], (uz - nz) // ncell[2]
+            ox = wa * box[0, 0] + wb * box[1, 0] + wc * box[2, 0] - xi
+            oy = wb * box[1, 1] + wc * box[2, 1] - yi
+            oz = wc * box[2, 2] - zi
             for s in range(start[cell], start[cell + 1]):
                 j = order[s]
-                if j == i:
+                if j == i or (upper_only and j < i):
                     continue
-                dx, dy, dz = min_image(
-                    pos[j, 0] - pos[i, 0], pos[j, 1] - pos[i, 1], pos[j, 2] - pos[i, 2], box
-                )
-                r2 = dx * dx + dy * dy + dz * dz
-                if r2 >= exact2 and r2 >= r2max:
-                    r2 = _nearest_r2(dx, dy, dz, box)
+                if fixed_images:
+                    dx, dy, dz = inside[0, s] + ox, inside[1, s] + oy, inside[2, s] + oz
+                    r2 = dx * dx + dy * dy + dz * dz
+                else:
+                    dx, dy, dz = min_image(inside[0, s] - xi, inside[1, s] - yi, inside[2, s] - zi, box)
+                    r2 = dx * dx + dy * dy + dz * dz
+                    if beyond_half_width and r2 >= r2max:
+                        r2 = _nearest_r2(dx, dy, dz, box)
                 if r2 < r2max and not _is_excluded(excl_start, excl_list, i, j):
                     if c < capacity:
                         table[i, c] = j
@@ -117,61 +167,111 @@ def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, cap
     return table, counts
 
 
-def pair_forces(
-    pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, table_g, table_dg, forces
-):
-    """The full-list pair sum of :func:`kernels.nonbonded.pair_forces` with the triclinic
-    minimum image; sets ``forces`` and returns (Coulomb energy, LJ energy)."""
-    n = pos.shape[0]
+@numba.njit(cache=True, error_model="numpy")
+def _packed_in_cell(pos, box, charges, kc):
+    """Rows (x, y, z, kc q) with positions moved into the reduced cell (fractional coordinates
+    in [0, 1)); box rows a, b, c are lower triangular, so the fractions come by substitution."""
+    out = np.empty((pos.shape[0], 4))
+    for i in range(pos.shape[0]):
+        x, y, z = pos[i, 0], pos[i, 1], pos[i, 2]
+        fc = math.floor(z / box[2, 2])
+        x -= fc * box[2, 0]
+        y -= fc * box[2, 1]
+        z -= fc * box[2, 2]
+        fb = math.floor(y / box[1, 1])
+        x -= fb * box[1, 0]
+        y -= fb * box[1, 1]
+        x -= math.floor(x / box[0, 0]) * box[0, 0]
+        out[i, 0] = x
+        out[i, 1] = y
+        out[i, 2] = z
+        out[i, 3] = charges[i] * kc
+    return out
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _row_offsets(i, packed, box, row, count, rows):
+    """Minimum-image offsets to atom ``i``'s list partners and their r^2 into ``rows[0:4]``,
+    scaled charges into ``rows[4]`` (partner records copied out first, as in the orthorhombic
+    kernel, so the image arithmetic runs over contiguous rows)."""
+    xs, ys, zs, r2, qs = rows[0], rows[1], rows[2], rows[3], rows[4]
+    for s in range(count):
+        j = row[s]
+        xs[s] = packed[j, 0]
+        ys[s] = packed[j, 1]
+        zs[s] = packed[j, 2]
+        qs[s] = packed[j, 3]
+    xi, yi, zi = packed[i, 0], packed[i, 1], packed[i, 2]
+    for s in range(count):
+        dx, dy, dz = min_image(xi - xs[s], yi - ys[s], zi - zs[s], box)
+        xs[s] = dx
+        ys[s] = dy
+        zs[s] = dz
+        r2[s] = dx * dx + dy * dy + dz * dz
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _row_forces(i, inputs, scratch, buf):
+    """(Coulomb, LJ) energy of atom ``i``'s half-list row; its forces are added to ``buf``."""
+    packed, box, table, counts, types, lj_a, lj_b, has_lj, params, knots = inputs
+    rows, work, near, knot = scratch
+    row = table[i]
     rcut = params[0]
-    mode = int(params[1])
-    k_rf, c_rf, rswitch, kc, inv_h = params[3], params[4], params[5], params[6], params[7]
-    rc2 = rcut * rcut
-    use_switch = rswitch > 0.0 and rswitch < rcut
-    e_coul = np.zeros(n)
-    e_lj = np.zeros(n)
+    _row_offsets(i, packed, box, row, counts[i], rows)
+    c = _near_indices(counts[i], rows[3], rcut * rcut, near)
+    ti = types[i]
+    with_lj = has_lj[ti]
+    _gather_near(c, near, row, rows, work, packed[i, 3] / params[6], ti, types, lj_a, lj_b, with_lj)
+    if int(params[1]) == EWALD and not (params[5] > 0.0 and params[5] < rcut):
+        ec, el = _ewald_near(c, work, knot, knots, params[7], with_lj)
+    else:
+        ec, el = _generic_near(c, work, knots, params)
+    _scatter_near(i, c, near, row, rows, work[4], buf)
+    return ec, el
+
+
+def pair_forces_half(
+    pos, box, periodic, table, counts, charges, types, lj_a, lj_b, params, knots, forces, n_chunks
+):
+    """:func:`kernels.nonbonded.pair_forces_half` (half list, per-worker force buffers, Ewald
+    rows of ``hermite_knots``) with the triclinic minimum image; adds into ``forces`` and
+    returns (Coulomb energy, LJ energy). ``periodic`` is always true here (kept for the
+    common signature)."""
+    n = pos.shape[0]
+    width = table.shape[1]
+    has_lj = np.empty(lj_a.shape[0], dtype=np.bool_)
+    for t in range(lj_a.shape[0]):
+        has_lj[t] = np.any(lj_a[t] != 0.0) or np.any(lj_b[t] != 0.0)
+    buffers = np.zeros((n_chunks, n, 3))
+    e_coul = np.zeros(n_chunks)
+    e_lj = np.zeros(n_chunks)
+    packed = _packed_in_cell(pos, box, charges, params[6])
+    inputs = (packed, box, table, counts, types, lj_a, lj_b, has_lj, params, knots)
+    for t in numba.prange(n_chunks):
+        scratch = (
+            np.empty((5, width)),  # dx, dy, dz, r^2, kc q_j per list partner
+            np.empty((11, width)),  # per near pair: r^2, q q, A, B, force / r, table values, 1 / r
+            np.empty(width, dtype=np.int64),  # near partners' places in the row
+            np.empty(width, dtype=np.int64),  # table knot
+        )
+        e_c = 0.0
+        e_l = 0.0
+        for i in range(t, n, n_chunks):
+            ec, el = _row_forces(i, inputs, scratch, buffers[t])
+            e_c += ec
+            e_l += el
+        e_coul[t] = e_c
+        e_lj[t] = e_l
     for i in numba.prange(n):
-        fx = 0.0
-        fy = 0.0
-        fz = 0.0
-        ec = 0.0
-        el = 0.0
-        qi = charges[i] * kc
-        ti = types[i]
-        for s in range(counts[i]):
-            j = table[i, s]
-            dx, dy, dz = min_image(pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1], pos[i, 2] - pos[j, 2], box)
-            r2 = dx * dx + dy * dy + dz * dz
-            if r2 >= rc2:
-                continue
-            tj = types[j]
-            e, elj, f_over_r = _pair_terms(
-                r2,
-                qi * charges[j],
-                lj_a[ti, tj],
-                lj_b[ti, tj],
-                mode,
-                table_g,
-                table_dg,
-                inv_h,
-                k_rf,
-                c_rf,
-                use_switch,
-                rswitch,
-                rcut,
-            )
-            ec += e
-            el += elj
-            fx += f_over_r * dx
-            fy += f_over_r * dy
-            fz += f_over_r * dz
-        forces[i, 0] = fx
-        forces[i, 1] = fy
-        forces[i, 2] = fz
-        e_coul[i] = 0.5 * ec
-        e_lj[i] = 0.5 * el
+        for d in range(3):
+            total = 0.0
+            for t in range(n_chunks):
+                total += buffers[t, i, d]
+            forces[i, d] += total
     return e_coul.sum(), e_lj.sum()
 
 
 cell_list_parallel, cell_list_serial = compile_variants(cell_list, error_model="numpy")
-pair_forces_parallel, pair_forces_serial = compile_variants(pair_forces, error_model="numpy", fastmath=True)
+pair_forces_half_parallel, pair_forces_half_serial = compile_variants(
+    pair_forces_half, error_model="numpy", fastmath=True
+)
