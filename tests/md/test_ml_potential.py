@@ -213,3 +213,30 @@ def test_shipped_recipe_runs_md_with_the_learned_potential(tmp_path, monkeypatch
     energies = out["energies"]
     assert energies["potential"] == pytest.approx(energies["ml"]) and energies["bond"] == 0.0
     assert np.isfinite(energies["ml"])
+
+
+def test_repulsion_guard_pushes_close_atoms_apart_and_vanishes_beyond_its_radius():
+    pos = np.array([[0.0, 0.0, 0.0], [0.05, 0.0, 0.0], [0.5, 0.0, 0.0]])
+    z = np.array([6, 6, 1])
+    guarded = MLPotentialForce(small_model(), atomic_numbers=z)
+    bare = MLPotentialForce(small_model(repulsion_strength=0.0), atomic_numbers=z)
+    e_guarded, f_guarded = guarded.energy_forces(pos, None)
+    e_bare, f_bare = bare.energy_forces(pos, None)
+    r = 0.05 / 0.08
+    assert e_guarded - e_bare == pytest.approx(100.0 * (r ** -12 - 1 + 12 * (r - 1)), rel=1e-9)
+    assert f_guarded[1, 0] - f_bare[1, 0] > 1e4  # atom 1 pushed away from atom 0 (+x)
+    reference = numerical_forces(guarded, pos, None, h=1e-7)
+    assert np.abs(f_guarded - reference).max() < 1e-5 * np.abs(reference).max()
+    far = pos * np.array([[1.0], [2.0], [1.0]])  # 0.1 nm apart: beyond the guard
+    assert guarded.energy_forces(far, None)[0] == pytest.approx(bare.energy_forces(far, None)[0], abs=1e-12)
+
+
+def test_minimising_with_the_shipped_model_does_not_fuse_atoms():
+    from mstool.toolkit.md.minimize import minimise
+
+    system = load_amber(*ALA2)
+    path = REPO_ROOT / "recipes" / "data" / "md" / "ala2_ani.keras"
+    term = MLPotentialForce.from_file(path, atomic_numbers=atomic_numbers_of(system))
+    pos, _, _ = minimise(term, system.positions, None, 50, 50, 10.0)
+    distances = np.linalg.norm(pos[:, None] - pos[None], axis=-1) + np.eye(len(pos))
+    assert distances.min() > 0.07  # without the guard this minimisation brings CA and CB to 0.004 nm
