@@ -41,7 +41,7 @@ def spawn(args: list[str], cwd: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def kill_at(proc: subprocess.Popen, ready, delay: float, timeout: float = 90.0) -> str:
+def kill_at(proc: subprocess.Popen, ready, delay: float, timeout: float = 240.0) -> str:
     """SIGKILL ``proc`` ``delay`` seconds after ``ready()`` first holds; says how it went."""
     deadline = time.monotonic() + timeout
     while not ready() and proc.poll() is None:
@@ -158,7 +158,7 @@ def test_simulate_overwrite_killed_anywhere_keeps_the_previous_or_the_new_trajec
                                          fresh_file_of=os.stat(traj).st_ino)
         run = kill_at(proc, ready, delay)
         assert run == "killed", run
-        recover(traj)  # what the next run on this trajectory does first
+        recover(traj, committed_by=ckpt)  # what the next run on this trajectory does first
         if digest(traj) == previous:
             outcome = "previous trajectory intact"
         else:

@@ -196,6 +196,30 @@ def test_a_kill_at_any_rename_of_the_backup_is_undone_by_the_next_run(tmp_path, 
         assert not any(p.is_dir() for p in folder.iterdir())
 
 
+@pytest.mark.parametrize("had_checkpoint", [True, False])
+def test_a_run_killed_between_its_first_checkpoint_and_commit_counts_as_committed(tmp_path, had_checkpoint):
+    traj, ckpt = tmp_path / "t.h5", tmp_path / "t.chk.npz"
+    traj.write_text("old frames")
+    if had_checkpoint:
+        ckpt.write_text("old checkpoint")
+    Backup.start(traj, [ckpt])
+    traj.write_text("new frames")
+    ckpt.write_text("new checkpoint")  # killed here, before commit
+    assert recover(traj, committed_by=ckpt) == "cleaned"
+    assert _files(tmp_path) == {"t.h5": "new frames", "t.chk.npz": "new checkpoint"}
+    assert not any(p.is_dir() for p in tmp_path.iterdir())
+
+
+def test_without_a_new_checkpoint_the_previous_files_come_back(tmp_path):
+    traj, ckpt = tmp_path / "t.h5", tmp_path / "t.chk.npz"
+    traj.write_text("old frames")
+    ckpt.write_text("old checkpoint")
+    Backup.start(traj, [ckpt])
+    traj.write_text("new frames, no checkpoint yet")
+    assert recover(traj, committed_by=ckpt) == "restored"
+    assert _files(tmp_path) == {"t.h5": "old frames", "t.chk.npz": "old checkpoint"}
+
+
 def test_rollback_brings_the_previous_files_back(tmp_path):
     traj, ckpt = tmp_path / "t.h5", tmp_path / "t.chk.npz"
     traj.write_text("old")

@@ -44,11 +44,14 @@ def _remove_folder(folder: Path) -> None:
     os.rmdir(folder)
 
 
-def recover(primary: str | os.PathLike) -> str | None:
+def recover(primary: str | os.PathLike, committed_by: str | os.PathLike | None = None) -> str | None:
     """Undo or finish an ``--overwrite`` run that died; call with the output's lock held.
 
     Returns ``"restored"`` (the previous files are back), ``"cleaned"`` (the new run had
-    committed; its leftover backup was removed) or None (nothing to do).
+    committed; its leftover backup was removed) or None (nothing to do). ``committed_by`` is
+    the file whose presence, once every old file was set aside, means the new run is
+    resumable (its checkpoint, written atomically): a run killed between writing it and
+    committing is treated as committed, so a checkpoint on disk is never taken back.
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp()) / "t.h5"
@@ -71,6 +74,11 @@ def recover(primary: str | os.PathLike) -> str | None:
     except (OSError, ValueError):
         entries = []  # died before the manifest: nothing was moved yet
     all_moved = (folder / MOVED).exists()
+    if all_moved and committed_by is not None and Path(committed_by).exists():
+        os.replace(folder, done)  # the same two steps as Backup.commit
+        fsync_directory(done.parent)
+        _remove_folder(done)
+        return "cleaned"
     for entry in entries:
         stored, original = folder / entry["key"], Path(entry["path"])
         if stored.exists():

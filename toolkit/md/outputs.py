@@ -49,7 +49,7 @@ def run_outputs(trajectory: Path, checkpoint: Path, *, replace: bool) -> Iterato
     with output_lock(trajectory):
         with output_lock(checkpoint):  # a run killed while writing its checkpoint left this lock:
             pass  # taken (the dead run's file is reused) and released, it is removed
-        recover(trajectory)
+        recover(trajectory, committed_by=checkpoint)
         backup = None
         if replace and (trajectory.exists() or checkpoint.exists()):
             backup = Backup.start(trajectory, [checkpoint])
