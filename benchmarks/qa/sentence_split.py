@@ -1,8 +1,9 @@
 """Sentence splitters against HotpotQA's own sentence lists: exact-split rate and speed.
 
 The paragraphs are split in two by the question that brings them (first seen wins):
-the development half (:func:`mstool.toolkit.qa.dataset.question_half`) chose mstool's
-post-rules; the held-out half is reported once.
+the development half (:func:`mstool.toolkit.qa.dataset.question_half`) chose the splitter
+and mstool's post-rules; the held-out half is reported once. pysbd and spaCy are measured
+when installed (neither is a dependency).
 
 Run: python benchmarks/qa/sentence_split.py /work/shared/data/qa/hotpotqa_dev500.jsonl
 """
@@ -50,6 +51,14 @@ def splitters() -> dict:
             return [s.strip() for s in blingfire.text_to_sentences(text).splitlines() if s.strip()]
 
         found["blingfire"] = bling
+    except ImportError:
+        pass
+    try:
+        import spacy
+
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")  # rule-based; spaCy's trained senter needs a model package not on PyPI
+        found["spaCy sentencizer"] = lambda t: [s.text.strip() for s in nlp(t).sents if s.text.strip()]
     except ImportError:
         pass
     from mstool.toolkit.qa.text import split_sentences

@@ -31,6 +31,13 @@ _ABBREVIATION_END = re.compile(
 _LEADING_QUOTE = re.compile(r'^(["\u201d\'])\s+(?=\S)')
 # a word of three or more letters, a full stop, then a number: a sentence end BlingFire misses.
 _STOP_BEFORE_NUMBER = re.compile(r"\b[A-Za-z][a-z]{2,}\.(\s+)(?=\d)")
+# a company suffix ("Inc.", "Co.", "Bros.") before a capital or a number ends the sentence, as the
+# HotpotQA sentence lists have it ("... via Warner Bros. | Records ...");
+_COMPANY_END = re.compile(r"(?:^|\s)(?:Inc|Co|Corp|Ltd|Bros|Pub\.L|L\.P|Stat)\.\s+(?=[A-Z0-9])")
+# "!" or "?" ends a sentence even before a lower-case word ("Get Christie Love! | is a 1974 film");
+_BANG_BEFORE_LOWER = re.compile(r"[!?](\s+)(?=[a-z0-9(\[])")
+# a regnal or ordinal Roman numeral after a name is no initial ("World War I. | A collection").
+_ROMAN_END = re.compile(r"(?:^|\s)[A-Z][a-z]+\s(?:I|II|III|IV)\.$")
 _NOT_SENTENCE_WORDS = frozenset("no nos vol vols pp pg fig figs stat ed eds dec jan feb mar apr jun jul aug "
                                 "sep sept oct nov art ch sec op".split())
 _WORD = re.compile(r"[0-9a-z]+(?:'[a-z]+)?")
@@ -118,11 +125,28 @@ def _post_rules(pieces: list[str]) -> list[str]:
             if quote and sentences:
                 sentences[-1] += " " + quote.group(1)
                 part = part[quote.end():]
-            if sentences and _ABBREVIATION_END.search(sentences[-1]):
+            last = sentences[-1] if sentences else ""
+            if last and _ABBREVIATION_END.search(last) and not _ROMAN_END.search(last):
                 sentences[-1] += " " + part
             else:
                 sentences.append(part)
-    return sentences
+    return [piece for sentence in sentences for piece in _split_after_marks(sentence)]
+
+
+def _split_after_marks(sentence: str) -> list[str]:
+    """Split after a company suffix before a capital, and after '!'/'?' before a lower-case word.
+
+    >>> _split_after_marks("It came out via Warner Bros. Records sold it. Who Goes There? is a book.")
+    ['It came out via Warner Bros.', 'Records sold it. Who Goes There?', 'is a book.']
+    """
+    cuts = [m.end() for m in _COMPANY_END.finditer(sentence)]
+    cuts += [m.end(1) for m in _BANG_BEFORE_LOWER.finditer(sentence)]
+    parts, start = [], 0
+    for cut in sorted(cuts):
+        parts.append(sentence[start:cut].strip())
+        start = cut
+    parts.append(sentence[start:].strip())
+    return [p for p in parts if p]
 
 
 def _split_before_numbers(piece: str) -> list[str]:
