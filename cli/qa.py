@@ -201,6 +201,8 @@ def ask_command(
 def _render_eval(summary: dict[str, Any], console: Console) -> None:
     table = Table("metric", "value", title="qa eval")
     for key, value in summary.items():
+        if isinstance(value, dict):  # answer F1 by answer type / by hop count
+            value = ", ".join(f"{k}: {v['answer_f1']} ({v['questions']})" for k, v in value.items())
         if key not in ("report", "predictions"):
             table.add_row(key, "-" if value is None else str(value))
     console.print(table)

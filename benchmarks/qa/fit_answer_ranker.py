@@ -11,7 +11,8 @@ pick, with an L2 pull towards hand-set prior weights, and are written to
 inside the development half (``--cv``). The held-out half is only scored, never fitted.
 
     python benchmarks/qa/fit_answer_ranker.py --index dev500.qaidx.h5 \\
-        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--cv 1,0.3,0.1] [--write]
+        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--cv 1,0.3,0.1] [--write] \\
+        [--similarity] [--feature-sets] [--features NAME] [--development-only]
 """
 
 from __future__ import annotations
@@ -49,19 +50,41 @@ def top_paths(index, questions, cache: Path | None) -> dict[str, list[int]]:
     return paths
 
 
-def build_examples(index, questions, paths, max_tokens: int):
-    """(half, texts, matrix, F1 of each occurrence) for every span-answered question."""
+def build_examples(index, questions, paths, max_tokens: int, encoder=None):
+    """(half, texts, matrix, F1 of each occurrence, answer label, path length) per span-answered question."""
     examples = []
     for q in questions:
         qtype = classify_question(q.question)
         if qtype.answer_type == "yesno" or qtype.options:
             continue
-        texts, matrix = path_candidates(index, paths[q.qid], q.question, qtype, max_tokens)
+        texts, matrix = path_candidates(index, paths[q.qid], q.question, qtype, max_tokens, encoder)
         if not texts:
             continue
         f1 = np.array([best_answer_scores(t, q.answers)[1] for t in texts])
-        examples.append((question_half(q.qid), texts, matrix, f1))
+        examples.append((question_half(q.qid), texts, matrix, f1, qtype.label, len(paths[q.qid])))
     return examples
+
+
+# Feature sets compared by cross-validation on the development half (--feature-sets): the ranker as it
+# was, the question-agnostic cues added without and with the encoder's similarity, and the agnostic cues
+# alone (type agreement, position, overlap with the question and the bridge entity, similarity, length,
+# capitals).
+NEW = ("type_match", "type_clash", "capitalised", "bridge_overlap", "sentence_similarity")
+AGNOSTIC = ("bias_overlap", "lead", "bridge", "inside", "proximity", "position", "sentence_rank",
+            "last_paragraph", "words", "single_word", "count", "type_match", "type_clash", "capitalised",
+            "bridge_overlap", "sentence_similarity", "unasked_title", "path_title", "title_added")
+FEATURE_SETS = {
+    "previous": [f for f in FEATURES if f not in NEW],
+    "previous + typed": [f for f in FEATURES if f != "sentence_similarity"],
+    "previous + typed + similarity": list(FEATURES),
+    "agnostic only": list(AGNOSTIC),
+}
+
+
+def restrict(examples, names: list[str]):
+    """The examples with every feature outside ``names`` set to 0 (so its weight stays at 0)."""
+    keep = np.array([f in names for f in FEATURES], dtype=float)
+    return [(e[0], e[1], e[2] * keep, *e[3:]) for e in examples]
 
 
 # Hand-set starting beliefs (the rules the ranker replaced); the fit is pulled towards them, not to zero,
@@ -84,7 +107,7 @@ def fit(examples, l2: float) -> np.ndarray:
     Per question: log sum_i F1_i exp(s_i) - log sum_j exp(s_j), so every occurrence that overlaps the
     gold answer counts, in proportion to its F1.
     """
-    usable = [(m, f1) for _, _, m, f1 in examples if f1.max() > 0]
+    usable = [(e[2], e[3]) for e in examples if e[3].max() > 0]
     prior = np.array([PRIOR.get(name, 0.0) for name in FEATURES])
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
@@ -106,8 +129,8 @@ def fit(examples, l2: float) -> np.ndarray:
 
 def top1_f1(examples, weights: np.ndarray) -> float:
     """Mean F1 of the top-ranked span."""
-    return float(np.mean([dict(zip(texts, f1, strict=True))[rank_spans(texts, m, weights)[0][0]]
-                          for _, texts, m, f1 in examples]))
+    return float(np.mean([dict(zip(e[1], e[3], strict=True))[rank_spans(e[1], e[2], weights)[0][0]]
+                          for e in examples]))
 
 
 def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3) -> float:
@@ -125,7 +148,9 @@ def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3) -> fl
 
 def report(examples, weights: np.ndarray, label: str) -> None:
     for half in ("development", "held-out"):
-        chosen = [(texts, m, f1) for h, texts, m, f1 in examples if h == half]
+        chosen = [(e[1], e[2], e[3]) for e in examples if e[0] == half]
+        if not chosen:
+            continue
         top = [dict(zip(texts, f1, strict=True))[rank_spans(texts, m, weights)[0][0]]
                for texts, m, f1 in chosen]
         oracle = [f1.max() for _, _, f1 in chosen]
@@ -133,9 +158,10 @@ def report(examples, weights: np.ndarray, label: str) -> None:
               f"(best candidate {100 * np.mean(oracle):.1f})")
 
 
-def write_weights(weights: np.ndarray, l2: float, path: Path) -> None:
+def write_weights(weights: np.ndarray, l2: float, path: Path, features: str) -> None:
     lines = ['"""Answer-span ranker weights, fitted by benchmarks/qa/fit_answer_ranker.py on the',
-             f'development half of the HotpotQA dev500 questions (L2 {l2:g}); do not edit by hand."""', "",
+             f'development half of the HotpotQA dev500 questions (L2 {l2:g}, features "{features}");',
+             'do not edit by hand."""', "",
              "WEIGHTS = {"]
     lines += [f"    {name!r}: {value:.4f}," for name, value in zip(FEATURES, weights, strict=True)]
     lines.append("}")
@@ -152,24 +178,45 @@ def main() -> None:
     parser.add_argument("--cv", help="comma-separated L2 values to cross-validate (5 folds x 3 shuffles, "
                                      "development half only)")
     parser.add_argument("--write", action="store_true", help="write toolkit/qa/ranker_weights.py")
+    parser.add_argument("--similarity", action="store_true",
+                        help="fill the question-sentence similarity feature with the bundled encoder")
+    parser.add_argument("--examples-cache", type=Path, help="pickle of the feature matrices (written once)")
+    parser.add_argument("--feature-sets", action="store_true",
+                        help="cross-validate FEATURE_SETS on the development half (at --l2) and print them")
+    parser.add_argument("--features", default="previous + typed + similarity", choices=list(FEATURE_SETS),
+                        help="the feature set to fit")
+    parser.add_argument("--development-only", action="store_true",
+                        help="print development-half figures only (the held-out half stays unseen)")
     args = parser.parse_args()
     questions = read_questions(args.data)
+    if args.development_only:
+        questions = [q for q in questions if question_half(q.qid) == "development"]
     index = load_index(args.index)
     paths = top_paths(index, questions, args.paths_cache)
-    examples = build_examples(index, questions, paths, QARecipe().answer.max_answer_tokens)
+    if args.examples_cache is not None and args.examples_cache.exists():
+        examples = pickle.loads(args.examples_cache.read_bytes())
+    else:
+        examples = build_examples(index, questions, paths, QARecipe().answer.max_answer_tokens,
+                                  Encoder() if args.similarity else None)
+        if args.examples_cache is not None:
+            args.examples_cache.write_bytes(pickle.dumps(examples))
     current = np.array([WEIGHTS.get(name, 0.0) for name in FEATURES])
     report(examples, current, "current")
     report(examples, np.array([PRIOR.get(name, 0.0) for name in FEATURES]), "prior")
     development = [e for e in examples if e[0] == "development"]
+    for name in FEATURE_SETS if args.feature_sets else []:
+        print(f"cross-validated on the development half, {name} (L2 {args.l2:g}): top-1 span F1 "
+              f"{100 * cross_validate(restrict(development, FEATURE_SETS[name]), args.l2):.2f}")
+    development = restrict(development, FEATURE_SETS[args.features])
     for l2 in [float(v) for v in args.cv.split(",")] if args.cv else []:
         print(f"cross-validated on the development half, L2 {l2:g}: top-1 span F1 "
               f"{100 * cross_validate(development, l2):.2f}")
-    weights = fit(development, args.l2)
-    report(examples, weights, "fitted")
+    weights = fit(development, args.l2) * np.array([f in FEATURE_SETS[args.features] for f in FEATURES])
+    report(restrict(examples, FEATURE_SETS[args.features]), weights, "fitted")
     for name, value in sorted(zip(FEATURES, weights, strict=True), key=lambda kv: -abs(kv[1]))[:12]:
         print(f"  {name:>16} {value:+.3f}")
     if args.write:
-        write_weights(weights, args.l2, REPO / "toolkit" / "qa" / "ranker_weights.py")
+        write_weights(weights, args.l2, REPO / "toolkit" / "qa" / "ranker_weights.py", args.features)
         print("wrote toolkit/qa/ranker_weights.py")
 
 

@@ -112,3 +112,58 @@ def test_fit_recovers_the_planted_preference():
         examples.append(("development", [f"s{k}" for k in range(6)], matrix, f1))
     weights = module.fit(examples, l2=0.01)
     assert weights[planted] > 2.0 and abs(weights[planted]) == np.abs(weights).max()
+
+
+def test_answer_type_prediction_covers_the_seven_labels():
+    from mstool.toolkit.qa.question import ANSWER_LABELS, predict_answer_type
+
+    cases = {
+        "Who directed the film that won in 1990?": "PERSON",
+        "Which American film director made Jaws?": "PERSON",
+        "When was the band's drummer born?": "DATE",
+        "How many members does the orchestra have?": "NUMBER",
+        "In which city is the museum located?": "LOCATION",
+        "Which record label released the album?": "ORG",
+        "Which company owns the brand, Nestle or Kraft?": "ORG",
+        "Are the two films both American?": "YES-NO",
+        "What instrument does the singer play?": "OTHER",
+    }
+    for question, label in cases.items():
+        assert predict_answer_type(question) == label, question
+    assert set(cases.values()) == set(ANSWER_LABELS)
+
+
+def test_typed_candidates_agree_or_clash_with_the_asked_type():
+    feats = _features("Which record label released the album?",
+                      "The album was released by Warner Records in Burbank and produced by Anna Clyne.")
+    assert feats["Warner Records"]["type_match"] == 1.0 and feats["Warner Records"]["type_clash"] == 0.0
+    assert feats["Anna Clyne"]["type_match"] == 0.0 and feats["Anna Clyne"]["type_clash"] == 1.0
+    assert feats["Burbank"]["type_clash"] == 1.0  # a place after "in"
+    other = _features("What instrument does the singer play?", "The singer plays the Fender Stratocaster.")
+    assert all(f["type_match"] == f["type_clash"] == 0.0 for f in other.values())  # OTHER asks no type
+
+
+def test_bridge_overlap_and_capitals():
+    feats = _features("Which city hosted the festival founded by the poet?",
+                      "The Glass Ferns festival moved from Glass Town to Leiden.",
+                      titles=("Poet", "Glass Ferns (festival)"), asked=(0,))
+    assert feats["Glass Ferns"]["bridge_overlap"] == 1.0 and feats["Leiden"]["bridge_overlap"] == 0.0
+    assert feats["Glass Town"]["bridge_overlap"] == 0.5
+    assert feats["Leiden"]["capitalised"] == 1.0
+
+
+def test_sentence_similarity_comes_from_the_encoder(bundled_index):
+    from mstool.toolkit.qa.ranker import path_sentences
+
+    class TwoDimensional:
+        def encode(self, texts):
+            # the question and sentences that mention Python point the same way, the rest orthogonal
+            return np.array([[1.0, 0.0] if "Python" in t else [0.0, 1.0] for t in texts])
+
+    title = {t: i for i, t in enumerate(bundled_index.titles)}
+    path = [title["Python (programming language)"], title["Guido van Rossum"]]
+    plain = path_sentences(bundled_index, path, "Who created Python?")
+    assert all(s.similarity == 0.0 for s in plain)
+    scored = path_sentences(bundled_index, path, "Who created Python?", encoder=TwoDimensional())
+    assert {s.similarity for s in scored} == {0.0, 1.0}
+    assert all(s.similarity == float("Python" in s.text) for s in scored)

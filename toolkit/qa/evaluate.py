@@ -40,7 +40,8 @@ def score_question(system: QASystem, question: EvalQuestion, by_title: dict[str,
     ans = best_answer_scores(answer.text, question.answers)
     row: dict[str, Any] = {"id": question.qid, "question": question.question, "prediction": answer.text,
                            "supporting_facts": [[s.title, s.index] for s in answer.supporting],
-                           "gold": question.answers[0], "answer_em": ans[0], "answer_f1": ans[1]}
+                           "gold": question.answers[0], "answer_em": ans[0], "answer_f1": ans[1],
+                           "answer_type": answer.qtype.label, "hops": len(paths[0].paragraphs)}
     if question.supporting_facts is not None:
         predicted = [(s.title, s.index) for s in answer.supporting]
         sp = supporting_fact_scores(predicted, question.supporting_facts)
@@ -64,11 +65,28 @@ def summarise(rows: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
     for key in keys:
         values = [r[key] for r in rows if key in r]
         summary[key] = round(100.0 * float(np.mean(values)), 2) if values else None
+    summary["answer_f1_by_type"] = answer_f1_by(rows, "answer_type")
+    summary["answer_f1_by_hops"] = answer_f1_by(rows, "hops")
     summary["questions_with_supporting_facts"] = sum("sp_f1" in r for r in rows)
     summary["questions_with_gold_paragraphs"] = sum("path_em_at_1" in r for r in rows)
     summary["seconds"] = round(seconds, 2)
     summary["questions_per_second"] = round(len(rows) / max(seconds, 1e-9), 2)
     return summary
+
+
+def answer_f1_by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, float]]:
+    """Answer F1 (percent) and question count per value of ``key`` (predicted answer type, top path hops).
+
+    >>> rows = [{"hops": 2, "answer_f1": 1.0}, {"hops": 2, "answer_f1": 0.0}, {"hops": 1, "answer_f1": 0.5}]
+    >>> answer_f1_by(rows, "hops")
+    {'1': {'questions': 1, 'answer_f1': 50.0}, '2': {'questions': 2, 'answer_f1': 50.0}}
+    """
+    groups: dict[str, list[float]] = {}
+    for row in rows:
+        if key in row:
+            groups.setdefault(str(row[key]), []).append(row["answer_f1"])
+    return {value: {"questions": len(f1), "answer_f1": round(100.0 * float(np.mean(f1)), 2)}
+            for value, f1 in sorted(groups.items())}
 
 
 def evaluate(system: QASystem, questions: list[EvalQuestion],

@@ -33,7 +33,8 @@ class QASystem:
     def answer_paths(self, question: str) -> tuple[list[ReasoningPath], Answer]:
         """Ranked paths and the answer drawn from the best one."""
         paths = self.retriever.retrieve(question)
-        answer = extract_answer(self.index, paths[0].paragraphs, question, self.recipe.answer, self.reader)
+        answer = extract_answer(self.index, paths[0].paragraphs, question, self.recipe.answer, self.reader,
+                                self.retriever.encoder)
         return paths, answer
 
     def ask(self, question: str, show_paths: int = 3) -> dict[str, Any]:
@@ -62,6 +63,7 @@ def result_dict(index: QAIndex, question: str, paths: list[ReasoningPath], answe
         "answer": answer.text,
         "question_type": answer.qtype.kind,
         "answer_type": answer.qtype.answer_type,
+        "answer_label": answer.qtype.label,
         "method": answer.method,
         "supporting_facts": [[s.title, s.index] for s in answer.supporting],
         "paths": [_path_dict(index, r + 1, p, answer if r == 0 else None) for r, p in enumerate(paths)],

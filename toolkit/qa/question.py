@@ -23,6 +23,14 @@ _PERSON_NOUNS = {"director", "actor", "actress", "singer", "author", "writer", "
                  "architect", "scientist", "physicist", "chemist", "painter", "designer", "manager",
                  "wrestler", "star", "boxer", "senator", "governor", "emperor", "prince", "princess",
                  "general", "lawyer"}
+_ORG_NOUNS = {"company", "corporation", "band", "group", "university", "college", "school", "team", "club",
+              "organization", "organisation", "label", "party", "agency", "airline", "network", "channel",
+              "studio", "studios", "publisher", "manufacturer", "brand", "institution", "institute", "firm",
+              "conglomerate", "retailer", "chain", "franchise", "association", "league", "newspaper",
+              "broadcaster", "subsidiary", "developer", "bank", "restaurant", "orchestra", "duo", "trio"}
+ANSWER_LABELS = ("PERSON", "DATE", "NUMBER", "LOCATION", "ORG", "YES-NO", "OTHER")
+_LABEL_OF_TYPE = {"person": "PERSON", "date": "DATE", "number": "NUMBER", "place": "LOCATION",
+                  "yesno": "YES-NO"}
 _OPTIONS = re.compile(r"[,:]?\s*((?:the\s+)?[^,?]+?)\s+or\s+((?:the\s+)?[^,?]+?)\s*\??\s*$", re.IGNORECASE)
 
 
@@ -32,7 +40,9 @@ class QuestionType:
 
     ``kind`` is 'bridge' or 'comparison'; ``answer_type`` one of person, date,
     number, place, yesno, entity; ``options`` the two named alternatives of an
-    'X or Y' question; ``direction`` 'min'/'max' for comparative questions.
+    'X or Y' question; ``direction`` 'min'/'max' for comparative questions;
+    ``label`` the coarse answer type of :data:`ANSWER_LABELS` (an 'entity' whose
+    head noun names an organisation is ORG, any other entity OTHER).
     """
 
     kind: str
@@ -40,6 +50,7 @@ class QuestionType:
     options: list[str] = field(default_factory=list)
     direction: str | None = None
     head: list[str] = field(default_factory=list)
+    label: str = "OTHER"
 
 
 def _direction(lowered_words: list[str]) -> str | None:
@@ -106,15 +117,28 @@ def classify_question(question: str) -> QuestionType:
     first = lowered[0] if lowered else ""
     options = _options(question)
     direction = _direction(lowered)
-    if first in _YES_NO_OPENERS:
-        return QuestionType("comparison", "yesno", options, direction)
-    if options:
-        return QuestionType("comparison", "entity", options, direction)
     head = _head_words(question.lower())
+    if first in _YES_NO_OPENERS:
+        return QuestionType("comparison", "yesno", options, direction, label="YES-NO")
     answer_type = _answer_type(question.lower(), first)
     if answer_type == "entity" and set(head) & _PERSON_NOUNS:
         answer_type = "person"
-    return QuestionType("bridge", answer_type, [], direction, head)
+    label = _LABEL_OF_TYPE.get(answer_type, "ORG" if set(head) & _ORG_NOUNS else "OTHER")
+    if options:
+        return QuestionType("comparison", "entity", options, direction, label=label)
+    return QuestionType("bridge", answer_type, [], direction, head, label)
+
+
+def predict_answer_type(question: str) -> str:
+    """The coarse answer type a question asks for, from its wh-word and head noun.
+
+    One of PERSON, DATE, NUMBER, LOCATION, ORG, YES-NO, OTHER (:data:`ANSWER_LABELS`).
+
+    >>> [predict_answer_type(q) for q in ("Who directed Jaws?", "Which record label signed the band?",
+    ...                                    "Is Paris in France?", "What is the capital of the country?")]
+    ['PERSON', 'ORG', 'YES-NO', 'OTHER']
+    """
+    return classify_question(question).label
 
 
 def _head_words(lowered: str) -> list[str]:

@@ -39,6 +39,41 @@ _PERSON_LEAD = re.compile(r"\(born\b|\(\s*(?:c\.\s*)?\d{1,2}\s+[A-Z][a-z]+\s+\d{
                           re.IGNORECASE)
 
 
+_ORG_SUFFIX = re.compile(r"(?:Inc\.?|Company|Corporation|Corp\.?|Ltd\.?|University|College|Records|Band|"
+                         r"FC|Club|Party|Group|Studios|Airlines|Airways|Network|Institute|School|Association|League|"
+                         r"Entertainment|Pictures|Press|Bank|Orchestra|Council|Agency|Foundation|Games)$")
+_LOCATION_SUFFIX = re.compile(r"(?:City|County|River|Lake|Island|Islands|Mountain|Mountains|Street|Avenue|"
+                              r"State|Province|Valley|Bay|Sea|Ocean|Peninsula|District|Region|Village|Town)$")
+_LOCATION_PREPOSITIONS = {"in", "at", "near", "from"}
+
+
+def span_label(span: Span, known: str = "", before: str = "") -> str:
+    """A coarse type for a candidate span: PERSON, DATE, NUMBER, LOCATION, ORG or OTHER.
+
+    ``known`` is :func:`lead_class` of the corpus paragraph titled with the span ('' when none);
+    ``before`` the word before it. Shallow cues only: the span's kind, a corpus paragraph about it,
+    organisation and place suffixes, a place preposition, a person-like name.
+
+    >>> cases = [("1956", "date", ""), ("Anna Clyne", "entity", "by"), ("Warner Records", "entity", ""),
+    ...          ("Haarlem", "entity", "in"), ("jazz", "phrase", "")]
+    >>> [span_label(Span(t, k, 0), before=b) for t, k, b in cases]
+    ['DATE', 'PERSON', 'ORG', 'LOCATION', 'OTHER']
+    """
+    if span.kind in ("date", "number"):
+        return span.kind.upper()
+    if known:
+        return "PERSON" if known == "person" else "LOCATION"
+    if _ORG_SUFFIX.search(span.text):
+        return "ORG"
+    if _LOCATION_SUFFIX.search(span.text):
+        return "LOCATION"
+    if looks_like_person(span.text):
+        return "PERSON"
+    if span.text[:1].isupper() and before.lower() in _LOCATION_PREPOSITIONS:
+        return "LOCATION"
+    return "OTHER"
+
+
 def lead_class(lead: str) -> str:
     """'place', 'person' or '' for the lead sentence of a paragraph about an entity.
 
@@ -78,6 +113,7 @@ class SentenceContext:
     bridge: bool
     asked: bool = False
     other_text: str = ""
+    similarity: float = 0.0
 
 
 @dataclass
@@ -93,6 +129,7 @@ class QuestionContext:
     last_paragraph: int
     asks_nationality: bool
     lead_of: Callable[[str], str] = lambda text: ""
+    bridge_words: frozenset[str] = frozenset()
 
 
 def _base_names() -> list[str]:
@@ -106,6 +143,9 @@ def _base_names() -> list[str]:
     names += [f"preposition_{t}" for t in ANSWER_TYPES]
     names += ["known_entity", "known_head"] + [f"known_{c}_{t}" for c in ("place", "person")
                                                for t in ("person", "place", "entity")]
+    # question-agnostic cues: coarse type agreement, capitals, overlap with the bridge entity,
+    # the encoder's question-sentence similarity
+    names += ["type_match", "type_clash", "capitalised", "bridge_overlap", "sentence_similarity"]
     return names
 
 
@@ -179,6 +219,15 @@ def occurrence_features(span: Span, sent: SentenceContext, ctx: QuestionContext)
     }
     lead = ctx.lead_of(span.text)
     known = lead_class(lead) if lead else ""
+    label = span_label(span, known, before[0])
+    typed = qtype.label not in ("OTHER", "YES-NO")
+    values["type_match"] = float(typed and label == qtype.label)
+    values["type_clash"] = float(typed and label not in ("OTHER", qtype.label))
+    tokens = span.text.split()
+    values["capitalised"] = sum(t[:1].isupper() for t in tokens) / max(len(tokens), 1)
+    bridge_words = ctx.bridge_words
+    values["bridge_overlap"] = sum(w in bridge_words for w in span_words) / max(len(span_words), 1)
+    values["sentence_similarity"] = sent.similarity
     values["known_entity"] = float(bool(lead))
     values["known_head"] = float(bool(lead) and bool(head) and stem(head) in {stem(w) for w in words(lead)})
     for name, value in values.items():
@@ -202,7 +251,9 @@ def question_context(question: str, qtype: QuestionType, titles: list[str], path
         unasked_titles={fold(strip_disambiguation(t)) for p, t in zip(path, titles, strict=True)
                         if p not in asked},
         path_titles={fold(strip_disambiguation(t)) for t in titles}, last_paragraph=path[-1],
-        asks_nationality=bool(re.search(r"nationality|national|country", question.lower())))
+        asks_nationality=bool(re.search(r"nationality|national|country", question.lower())),
+        bridge_words=frozenset(w for p, t in zip(path, titles, strict=True) if p not in asked
+                               for w in words(strip_disambiguation(t)) if w not in STOP_WORDS))
 
 
 def span_variants(span: Span, sentence: str = "", q_stems: frozenset[str] | set[str] = frozenset()
@@ -271,9 +322,12 @@ def rank_spans(texts: list[str], matrix: np.ndarray, weights: np.ndarray) -> lis
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
-def path_sentences(index, path: list[int], question: str, asked: set[int] | None = None
-                   ) -> list[SentenceContext]:
-    """Every sentence of the path's paragraphs with its share of the question's idf mass."""
+def path_sentences(index, path: list[int], question: str, asked: set[int] | None = None,
+                   encoder=None) -> list[SentenceContext]:
+    """Every sentence of the path's paragraphs with its share of the question's idf mass.
+
+    With an ``encoder``, each sentence also gets its cosine similarity to the question.
+    """
     asked = asked or set()
     q_idf = {t: float(index.idf[index.term_id[t]]) if t in index.term_id else 1.0 for t in terms(question)}
     total = max(sum(q_idf.values()), 1e-9)
@@ -287,16 +341,23 @@ def path_sentences(index, path: list[int], question: str, asked: set[int] | None
             overlap = sum(w for t, w in q_idf.items() if t in present) / total
             bridge = any(t and t in fold(sentence) for t in others)
             found.append(SentenceContext(sentence, p, i, overlap, bridge, p in asked, other_text))
+    if encoder is not None and found:
+        vectors = encoder.encode([question] + [s.text for s in found])
+        for sent, similarity in zip(found, vectors[1:] @ vectors[0], strict=True):
+            sent.similarity = float(similarity)
     return found
 
 
-def path_candidates(index, path: list[int], question: str, qtype: QuestionType, max_tokens: int
-                    ) -> tuple[list[str], np.ndarray]:
-    """(span texts, feature matrix) of the candidate occurrences in a path's sentences."""
+def path_candidates(index, path: list[int], question: str, qtype: QuestionType, max_tokens: int,
+                    encoder=None) -> tuple[list[str], np.ndarray]:
+    """(span texts, feature matrix) of the candidate occurrences in a path's sentences.
+
+    ``encoder`` (the index's) fills the question-sentence similarity feature; without it that is 0.
+    """
     asked = index.matcher.mentions(question)
     ctx = question_context(question, qtype, [index.titles[p] for p in path], path, asked)
     ctx.lead_of = _lead_lookup(index)
-    sentences = path_sentences(index, path, question, asked)
+    sentences = path_sentences(index, path, question, asked, encoder)
     titles = {p: strip_disambiguation(index.titles[p]) for p in path}
     return occurrences(sentences, ctx, max_tokens, titles)
 
