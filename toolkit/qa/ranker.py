@@ -265,11 +265,13 @@ def span_variants(span: Span, sentence: str = "", q_stems: frozenset[str] | set[
     ["The Beatles'", 'The Beatles', 'Beatles']
     >>> [s.text for s in span_variants(Span("25", "number", 4), "Ran 25 laps.", {"lap"})]
     ['25', '25 laps']
+    >>> [s.text for s in span_variants(Span("8,211", "number", 0), "8,211 at the census", {"at"})]
+    ['8,211']
     """
     found = [span]
     if span.kind == "number":
         unit = re.match(r"\s+([A-Za-z-]+)", sentence[span.start + len(span.text):])
-        if unit and stem(fold(unit.group(1))) in q_stems:
+        if unit and stem(fold(unit.group(1))) in q_stems and fold(unit.group(1)) not in STOP_WORDS:
             found.append(Span(f"{span.text} {unit.group(1)}", "number", span.start))
     text = re.sub(r"(?:'s|’s|'|’)$", "", span.text)
     if text != span.text and text:
