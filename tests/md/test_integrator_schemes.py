@@ -18,20 +18,20 @@ from mstool.toolkit.md.constraints import constraints_for
 from mstool.toolkit.md.data import bundled
 from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
-from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann
+from mstool.toolkit.md.integrators import SCHEMES, Integrator, Move, State, maxwell_boltzmann
 
 REFERENCE = Path(__file__).parent / "data" / "integrator_reference_ala2.npz"
-SCHEMES = ("verlet", "langevin_middle", "baoab", "andersen", "berendsen")
+RECORDED = ("verlet", "langevin_middle", "baoab", "andersen", "berendsen")
 CONSTRAINTS = ("none", "hbonds")
 STEPS = 20
 
 
-def run_ala2(kind: str, constraints: str) -> dict[str, np.ndarray]:
+def run_ala2(kind: str, constraints: str, friction: float = 10.0) -> dict[str, np.ndarray]:
     """Final positions and velocities and the potential at every step of a 20-step run."""
     system = load_amber(*bundled("ala2_vacuum"))
     ff = build_forcefield(system, NonbondedSettings(method="nocutoff"))
     cons = constraints_for(system, constraints)
-    integ = Integrator(kind, 0.002, system.masses, cons, temperature=300.0, friction=10.0, seed=7)
+    integ = Integrator(kind, 0.002, system.masses, cons, temperature=300.0, friction=friction, seed=7)
     positions = system.positions.copy()
     velocities = maxwell_boltzmann(system.masses, 300.0, integ.rng)
     if cons.count:
@@ -46,7 +46,7 @@ def run_ala2(kind: str, constraints: str) -> dict[str, np.ndarray]:
 
 
 @pytest.mark.parametrize("constraints", CONSTRAINTS)
-@pytest.mark.parametrize("kind", SCHEMES)
+@pytest.mark.parametrize("kind", RECORDED)
 def test_scheme_reproduces_the_recorded_trajectory(kind, constraints):
     recorded = np.load(REFERENCE)
     now = run_ala2(kind, constraints)
@@ -56,10 +56,33 @@ def test_scheme_reproduces_the_recorded_trajectory(kind, constraints):
             f"{np.abs(values - expected).max():.3g}"
 
 
+@pytest.mark.parametrize("kind", sorted(SCHEMES))
+def test_every_scheme_is_made_of_known_moves_and_ends_with_current_forces(kind):
+    moves = SCHEMES[kind]
+    assert all(m.name == "forces" or hasattr(Integrator, f"_{m.name}") for m in moves)
+    last_drift = max(i for i, m in enumerate(moves) if m.name == "drift")
+    assert any(m.name == "forces" for m in moves[last_drift:])
+    assert sum(m.fraction for m in moves if m.name == "drift") == 1.0
+
+
+def test_a_new_integrator_is_one_table_entry(monkeypatch):
+    """OBABO (Langevin split around velocity Verlet): with no friction and no constraints its O
+    moves leave the velocities as they are, so it is velocity Verlet to the last bit; with
+    friction it is not."""
+    o_half = Move("thermostat", 0.5)
+    monkeypatch.setitem(SCHEMES, "obabo", (o_half, *SCHEMES["verlet"], o_half))
+    frictionless = run_ala2("obabo", "none", friction=0.0)
+    verlet = run_ala2("verlet", "none", friction=0.0)
+    for name in verlet:
+        assert np.array_equal(frictionless[name], verlet[name]), name
+    damped = run_ala2("obabo", "none")
+    assert not np.array_equal(damped["velocities"], verlet["velocities"])
+
+
 def record() -> None:
     arrays = {
         f"{kind}/{cons}/{name}": values
-        for kind in SCHEMES
+        for kind in RECORDED
         for cons in CONSTRAINTS
         for name, values in run_ala2(kind, cons).items()
     }
