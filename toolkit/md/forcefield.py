@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from mstool.toolkit.errors import InputError
-from mstool.toolkit.md.forces.base import add_term, energy_groups_of
+from mstool.toolkit.md.forces.base import add_terms, energy_groups_of
 from mstool.toolkit.md.forces.bonded import (
     HarmonicAngleForce,
     HarmonicBondForce,
@@ -74,8 +74,7 @@ class ForceField:
         # One force array per evaluation: terms that can add into it do (no per-term arrays).
         total_forces = np.zeros_like(positions)
         energies = dict.fromkeys(self.standard_groups, 0.0)
-        for term in self.terms:
-            add_term(term, positions, box, total_forces, energies)
+        add_terms(self.terms, positions, box, total_forces, energies)
         if self.virtual_sites is not None:
             self.virtual_sites.spread(positions, total_forces)
         energies["potential"] = float(sum(v for k, v in energies.items()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from mstool.toolkit.errors import InputError
-from mstool.toolkit.md.forces.base import add_term
+from mstool.toolkit.md.forces.base import add_terms
 from mstool.toolkit.md.forces.bonded import (
     HarmonicAngleForce,
     HarmonicBondForce,
@@ -124,8 +124,7 @@ class SoluteEnergy:
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
         energies = {}
-        for term in self.bonded:
-            add_term(term, positions, box, forces, energies)
+        add_terms(self.bonded, positions, box, forces, energies)
         nb = self.nonbonded
         if nb is not None:
             periodic = nb.periodic and box is not None

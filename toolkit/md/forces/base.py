@@ -39,30 +39,31 @@ def energy_groups_of(terms: Iterable, first: Iterable[str] = ()) -> tuple[str, .
     return tuple(ordered)
 
 
-def add_term(term, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray,
-             energies: dict[str, float]) -> None:
-    """Evaluate ``term``: its forces added into ``forces``, its energy added to its groups in
-    ``energies``.
+def add_terms(terms: Iterable, positions: np.ndarray, box: np.ndarray | None, forces: np.ndarray,
+              energies: dict[str, float]) -> None:
+    """Evaluate ``terms``: their forces added into ``forces``, each energy added to its term's
+    groups in ``energies``.
 
     >>> class Spring:
     ...     energy_groups = ("spring",)
     ...     def energy_forces(self, positions, box):
     ...         return float(np.sum(positions**2)), -2.0 * positions
     >>> forces, energies = np.zeros((1, 3)), {"spring": 1.0}
-    >>> add_term(Spring(), np.array([[1.0, 0.0, 0.0]]), None, forces, energies)
+    >>> add_terms([Spring()], np.array([[1.0, 0.0, 0.0]]), None, forces, energies)
     >>> energies, forces[0].tolist()
     ({'spring': 2.0}, [-2.0, 0.0, 0.0])
     """
-    add_forces = getattr(term, "add_forces", None)
-    if add_forces is not None:
-        energy = add_forces(positions, box, forces)
-    else:
-        energy, term_forces = term.energy_forces(positions, box)
-        forces += term_forces
-    groups = term.energy_groups
-    if len(groups) == 1:
-        energies[groups[0]] = energies.get(groups[0], 0.0) + energy
-        return
-    split = term.last_energies
-    for group in groups:
-        energies[group] = energies.get(group, 0.0) + split[group]
+    for term in terms:
+        add_forces = getattr(term, "add_forces", None)
+        if add_forces is not None:
+            energy = add_forces(positions, box, forces)
+        else:
+            energy, term_forces = term.energy_forces(positions, box)
+            forces += term_forces
+        groups = term.energy_groups
+        if len(groups) == 1:
+            energies[groups[0]] = energies.get(groups[0], 0.0) + energy
+        else:
+            split = term.last_energies
+            for group in groups:
+                energies[group] = energies.get(group, 0.0) + split[group]
