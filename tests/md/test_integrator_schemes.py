@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pytest
 
+from mstool.schemas.md import SimulateRecipe
 from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.constraints import constraints_for
 from mstool.toolkit.md.data import bundled
@@ -63,6 +65,11 @@ def test_every_scheme_is_made_of_known_moves_and_ends_with_current_forces(kind):
     last_drift = max(i for i, m in enumerate(moves) if m.name == "drift")
     assert any(m.name == "forces" for m in moves[last_drift:])
     assert sum(m.fraction for m in moves if m.name == "drift") == 1.0
+
+
+def test_recipes_name_exactly_the_schemes():
+    allowed = get_args(SimulateRecipe.model_fields["integrator"].annotation)
+    assert set(allowed) == set(SCHEMES)
 
 
 def test_a_new_integrator_is_one_table_entry(monkeypatch):
