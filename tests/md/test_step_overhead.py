@@ -34,23 +34,35 @@ def _plain_thermostat(integ, state, h):
     integ.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
 
+class _PlainMovesIntegrator(Integrator):
+    """The same scheme with its drift and O moves in plain numpy (counted in ``plain_calls``)."""
+
+    plain_calls = 0
+
+    def _drift(self, state, h):
+        self.plain_calls += 1
+        _plain_drift(self, state, h)
+
+    def _thermostat(self, state, h):
+        self.plain_calls += 1
+        _plain_thermostat(self, state, h)
+
+
 @pytest.mark.parametrize("kind", ["langevin_middle", "baoab"])
 def test_steps_match_plain_numpy_moves(kind):
     water = tip3p_box(2)
     ff = build_forcefield(water, NonbondedSettings(method="cutoff", cutoff=0.3))
     constraints = constraints_for(water, "hbonds")
     states, integrators = [], []
-    for _ in range(2):
-        integ = Integrator(kind, 0.002, water.masses, constraints, 300.0, 5.0, seed=11)
+    for cls in (Integrator, _PlainMovesIntegrator):
+        integ = cls(kind, 0.002, water.masses, constraints, 300.0, 5.0, seed=11)
         v = np.random.default_rng(2).normal(scale=0.3, size=water.positions.shape)
         states.append(State(water.positions.copy(), v, water.box))
         integrators.append(integ)
-    plain = integrators[1]
-    plain._drift = lambda state, h: _plain_drift(plain, state, h)
-    plain._thermostat = lambda state, h: _plain_thermostat(plain, state, h)
     for _ in range(5):
         for integ, state in zip(integrators, states, strict=True):
             integ.step(state, ff)
+    assert integrators[1].plain_calls == 5 * 3  # two half drifts and one O move a step
     assert np.array_equal(states[0].positions, states[1].positions)
     assert np.array_equal(states[0].velocities, states[1].velocities)
     integrators[0].temperature = 200.0  # a changed bath temperature must not reuse the old widths

@@ -20,7 +20,7 @@ from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.barostat import MoleculeScaler, MonteCarloBarostat, pressure_bar
 from mstool.toolkit.md.box import box_volume, is_triclinic
 from mstool.toolkit.md.constraints import constraints_for
-from mstool.toolkit.md.forcefield import GROUPS, ForceField, build_forcefield
+from mstool.toolkit.md.forcefield import ForceField, build_forcefield
 from mstool.toolkit.md.forces.gb import ImplicitSolventSettings
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from mstool.toolkit.md.forces.restraints import PositionalRestraintForce
@@ -34,9 +34,6 @@ from mstool.toolkit.md.solute_energy import selected_energy
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.trajectory import TrajectoryWriter
 from mstool.toolkit.md.trajectory_formats import MDAnalysisTrajectoryWriter, trajectory_format
-
-# Energy groups reported only by the runs that have them.
-EXTRA_GROUPS = ("gb", "restraint", "ml")
 
 
 def nonbonded_settings(recipe: SimulateRecipe) -> NonbondedSettings:
@@ -118,18 +115,19 @@ class Simulation:
             self.barostat = MonteCarloBarostat(
                 self.scaler, recipe.barostat.pressure, recipe.temperature, recipe.barostat.frequency, self.rng
             )
-        present = {term.group for term in forcefield.terms}
-        self.energy_groups = (*GROUPS, *(g for g in EXTRA_GROUPS if g in present and g != "ml"), "ml")
         remove = recipe.integrator == "verlet"
         self.dof = system.degrees_of_freedom(self.constraints.count, remove_com=remove)
+
+    @property
+    def energy_groups(self) -> tuple[str, ...]:
+        """The energy groups of the force field's terms: the ``energy_*`` observables."""
+        return self.forcefield.energy_groups
 
     def initial_energies(self) -> dict[str, float]:
         """Per-group energies (kJ/mol) at the input coordinates, before anything moves."""
         self.forcefield.energy_forces(self.system.positions, self.system.box)
         energies = self.forcefield.last_energies
-        extra = tuple(k for k in EXTRA_GROUPS if k in energies)
-        keys = (*GROUPS, *extra, "potential")
-        return {k: float(energies.get(k, 0.0)) for k in keys}
+        return {k: float(energies.get(k, 0.0)) for k in (*self.energy_groups, "potential")}
 
     def initial_state(self) -> State:
         s = self.system

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.forces.base import add_terms, energy_groups_of
 from mstool.toolkit.md.forces.bonded import (
     HarmonicAngleForce,
     HarmonicBondForce,
@@ -18,11 +21,25 @@ from mstool.toolkit.md.forces.lj1264 import IonDipoleForce
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.system import System
 
-GROUPS = ("bond", "angle", "torsion", "cmap", "nonbonded")
+# Every classical force field reports the groups of these terms, as 0.0 where the system has
+# none of them, so that every classical run has the same energy columns.
+CLASSICAL_TERMS = (
+    HarmonicBondForce,
+    HarmonicAngleForce,
+    UreyBradleyForce,
+    PeriodicTorsionForce,
+    HarmonicImproperForce,
+    CMAPForce,
+    NonbondedForce,
+    IonDipoleForce,
+)
 
 
 class ForceField:
     """A list of force terms summed into one ``energy_forces``; ``last_energies`` per group.
+
+    ``energy_groups`` are the groups it reports: ``standard_groups`` (reported as 0.0 when no
+    term fills them), then every group its terms declare, in term order.
 
     >>> from mstool.toolkit.md.data import bundled
     >>> from mstool.toolkit.md.amber import load_amber
@@ -31,10 +48,13 @@ class ForceField:
     >>> e, f = ff.energy_forces(s.positions, None)
     >>> round(ff.last_energies["bond"], 6)
     0.086183
+    >>> ff.energy_groups
+    ('bond', 'angle', 'torsion', 'cmap', 'nonbonded')
     """
 
-    def __init__(self, terms: list, virtual_sites=None) -> None:
+    def __init__(self, terms: list, virtual_sites=None, standard_groups: Iterable[str] = ()) -> None:
         self.terms = list(terms)
+        self.standard_groups = tuple(standard_groups)
         self.last_energies: dict[str, float] = {}
         # Extra points are placed from their parents in ``positions`` before every evaluation
         # and their forces handed back to the parents afterwards.
@@ -43,20 +63,18 @@ class ForceField:
     def add(self, term) -> None:
         self.terms.append(term)
 
+    @property
+    def energy_groups(self) -> tuple[str, ...]:
+        """The groups every evaluation reports (the keys of ``last_energies`` but ``potential``)."""
+        return energy_groups_of(self.terms, first=self.standard_groups)
+
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         if self.virtual_sites is not None:
             self.virtual_sites.place(positions)
         # One force array per evaluation: terms that can add into it do (no per-term arrays).
         total_forces = np.zeros_like(positions)
-        energies = dict.fromkeys(GROUPS, 0.0)
-        for term in self.terms:
-            add_forces = getattr(term, "add_forces", None)
-            if add_forces is not None:
-                energy = add_forces(positions, box, total_forces)
-            else:
-                energy, forces = term.energy_forces(positions, box)
-                total_forces += forces
-            energies[term.group] = energies.get(term.group, 0.0) + energy
+        energies = dict.fromkeys(self.standard_groups, 0.0)
+        add_terms(self.terms, positions, box, total_forces, energies)
         if self.virtual_sites is not None:
             self.virtual_sites.spread(positions, total_forces)
         energies["potential"] = float(sum(v for k, v in energies.items()))
@@ -110,4 +128,4 @@ def build_forcefield(
         terms.append(IonDipoleForce(system, settings))
     if implicit_solvent is not None:
         terms.append(GBForce(system, implicit_solvent))
-    return ForceField(terms, system.virtual_sites)
+    return ForceField(terms, system.virtual_sites, energy_groups_of(CLASSICAL_TERMS))

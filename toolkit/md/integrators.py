@@ -1,15 +1,26 @@
-"""Integrators: velocity Verlet (NVE), Langevin middle scheme (Liu's, SPONGE's default), BAOAB,
-and velocity Verlet with an Andersen or Berendsen thermostat (``friction`` is the collision
-or coupling rate, 1/ps).
+"""Integrators as tables of moves: velocity Verlet (NVE), Langevin middle scheme (Liu's,
+SPONGE's default), BAOAB, and velocity Verlet with an Andersen or Berendsen thermostat
+(``friction`` is the collision or coupling rate, 1/ps).
 
-Each is built from three moves on a :class:`State`: B (kick), A (drift, with SHAKE and
-the matching velocity correction) and O (Ornstein-Uhlenbeck friction + noise).
+Each integrator is one entry of :data:`SCHEMES`: the moves of one step, each with its length as
+a fraction of ``dt``, run in order by :meth:`Integrator.step`. The moves:
+
+- ``kick`` (B): ``v += h F / m``, then the velocity constraints (RATTLE);
+- ``drift`` (A): ``x += h v``, then the position constraints (SHAKE/SETTLE) and the velocity
+  change they imply (constraining needs the positions from before the drift, so it is part of
+  the move);
+- ``thermostat`` (O): Ornstein-Uhlenbeck friction and noise over ``h``, then RATTLE;
+- ``forces``: forces and energies at the current positions (the force provider places virtual
+  sites from their parents first);
+- ``andersen``: collisions with the heat bath over ``h``; ``berendsen``: velocities scaled
+  towards the bath temperature over ``h``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -20,7 +31,28 @@ from mstool.toolkit.md.constraints import Constraints
 from mstool.toolkit.md.kernels import integrate as moves
 from mstool.toolkit.md.units import BOLTZMANN
 
-INTEGRATORS = ("verlet", "langevin_middle", "baoab", "andersen", "berendsen")
+
+class Move(NamedTuple):
+    """One move of a step: its name (a method ``_<name>`` of :class:`Integrator`, or ``forces``)
+    and its length as a fraction of ``dt``."""
+
+    name: str
+    fraction: float = 1.0
+
+
+VERLET = (Move("kick", 0.5), Move("drift"), Move("forces"), Move("kick", 0.5))
+SCHEMES: dict[str, tuple[Move, ...]] = {
+    "verlet": VERLET,
+    "langevin_middle": (
+        Move("kick"), Move("drift", 0.5), Move("thermostat"), Move("drift", 0.5), Move("forces"),
+    ),
+    "baoab": (
+        Move("kick", 0.5), Move("drift", 0.5), Move("thermostat"), Move("drift", 0.5), Move("forces"),
+        Move("kick", 0.5),
+    ),
+    "andersen": (*VERLET, Move("andersen")),
+    "berendsen": (*VERLET, Move("berendsen")),
+}
 MAX_SPEED = 200.0  # nm/ps; thermal speeds at 300 K are a few nm/ps
 
 
@@ -38,8 +70,11 @@ class State:
 
 
 class Integrator:
-    """Moves a :class:`State` by ``dt`` (ps) under a force provider ``energy_forces(pos, box)``.
+    """Moves a :class:`State` by ``dt`` (ps) under a force provider ``energy_forces(pos, box)``,
+    by the moves of the scheme ``kind`` names in :data:`SCHEMES`.
 
+    >>> [(m.name, m.fraction) for m in SCHEMES["verlet"]]
+    [('kick', 0.5), ('drift', 1.0), ('forces', 1.0), ('kick', 0.5)]
     >>> from mstool.toolkit.md.builders import lj_fluid
     >>> from mstool.toolkit.md.forcefield import build_forcefield
     >>> from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
@@ -63,11 +98,14 @@ class Integrator:
         seed: int = 0,
         device: str = "cpu",
     ) -> None:
-        if kind not in INTEGRATORS:
-            raise InputError(f"integrator: unknown '{kind}'; use one of {', '.join(INTEGRATORS)}")
+        if kind not in SCHEMES:
+            raise InputError(f"integrator: unknown '{kind}'; use one of {', '.join(SCHEMES)}")
         if dt <= 0:
             raise InputError(f"dt must be positive, got {dt}")
         self.kind = kind
+        # (bound method, None for the forces; fraction of dt)
+        self._moves = tuple((None if m.name == "forces" else getattr(self, f"_{m.name}"), m.fraction)
+                            for m in SCHEMES[kind])
         self.dt = dt
         self.masses = np.asarray(masses, dtype=float)
         self.inv_mass = inverse_masses(self.masses)[:, None]
@@ -131,49 +169,33 @@ class Integrator:
         moves.friction_noise(state.velocities, a, sigma[:, 0], self._noise_draw)
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
-    def _andersen(self, state: State) -> None:
-        """Each atom collides with the heat bath with probability 1 - exp(-friction dt)."""
-        hit = self.rng.random(len(self.masses)) < -math.expm1(-self.friction * self.dt)
+    def _andersen(self, state: State, h: float) -> None:
+        """Each atom collides with the heat bath with probability 1 - exp(-friction h)."""
+        hit = self.rng.random(len(self.masses)) < -math.expm1(-self.friction * h)
         if hit.any():
             sigma = np.sqrt(BOLTZMANN * self.temperature * self.inv_mass[hit])
             state.velocities[hit] = sigma * self.rng.standard_normal((int(hit.sum()), 3))
             self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
-    def _berendsen(self, state: State) -> None:
+    def _berendsen(self, state: State, h: float) -> None:
         """Scale velocities towards the bath temperature with time constant 1 / friction."""
         dof = 3 * int(np.count_nonzero(self.masses)) - self.constraints.count
         current = temperature_of(self.kinetic_energy(state), dof)
         if current > 0:
-            factor = 1.0 + self.friction * self.dt * (self.temperature / current - 1.0)
+            factor = 1.0 + self.friction * h * (self.temperature / current - 1.0)
             state.velocities *= math.sqrt(max(factor, 0.0))
 
     def step(self, state: State, provider) -> None:
-        """Advance one step; forces in ``state`` are current on entry and on exit."""
+        """Advance one step by the moves of the scheme; forces in ``state`` are current on entry
+        and on exit."""
         if state.forces is None:
             self.compute_forces(state, provider)
         dt = self.dt
-        if self.kind in ("verlet", "andersen", "berendsen"):
-            self._kick(state, 0.5 * dt)
-            self._drift(state, dt)
-            self.compute_forces(state, provider)
-            self._kick(state, 0.5 * dt)
-            if self.kind == "andersen":
-                self._andersen(state)
-            elif self.kind == "berendsen":
-                self._berendsen(state)
-        elif self.kind == "langevin_middle":
-            self._kick(state, dt)
-            self._drift(state, 0.5 * dt)
-            self._thermostat(state, dt)
-            self._drift(state, 0.5 * dt)
-            self.compute_forces(state, provider)
-        else:  # BAOAB
-            self._kick(state, 0.5 * dt)
-            self._drift(state, 0.5 * dt)
-            self._thermostat(state, dt)
-            self._drift(state, 0.5 * dt)
-            self.compute_forces(state, provider)
-            self._kick(state, 0.5 * dt)
+        for move, fraction in self._moves:
+            if move is None:
+                self.compute_forces(state, provider)
+            else:
+                move(state, fraction * dt)
         state.step += 1
         check_finite(state, check_speed=True)
 

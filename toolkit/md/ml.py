@@ -132,7 +132,7 @@ class MLPotentialForce:
     ((3, 3), True)
     """
 
-    group = "ml"
+    energy_groups = ("ml",)
 
     def __init__(self, model, atomic_numbers: np.ndarray | None = None, atoms: np.ndarray | None = None,
                  cutoff: float | None = None, jit_compile: bool = False,

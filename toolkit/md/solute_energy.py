@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from mstool.toolkit.errors import InputError
+from mstool.toolkit.md.forces.base import add_terms
 from mstool.toolkit.md.forces.bonded import (
     HarmonicAngleForce,
     HarmonicBondForce,
@@ -85,7 +86,7 @@ class SoluteEnergy:
     True
     """
 
-    group = "sits_selected"
+    energy_groups = ("sits_selected",)
 
     def __init__(self, system: System, atoms: np.ndarray, nonbonded: NonbondedForce | None) -> None:
         if system.virtual_sites is not None and len(system.virtual_sites):
@@ -123,14 +124,7 @@ class SoluteEnergy:
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
         energies = {}
-        for term in self.bonded:
-            add_forces = getattr(term, "add_forces", None)
-            if add_forces is not None:
-                e = add_forces(positions, box, forces)
-            else:
-                e, f = term.energy_forces(positions, box)
-                forces += f
-            energies[term.group] = energies.get(term.group, 0.0) + e
+        add_terms(self.bonded, positions, box, forces, energies)
         nb = self.nonbonded
         if nb is not None:
             periodic = nb.periodic and box is not None

@@ -146,6 +146,16 @@ class TrajectoryWriter:
         with self._open() as h5:
             h5.visititems(truncate)
             self.frames = h5["particles/all/position/step"].shape[0]
+            self._match_observables(list(h5["observables"]) if "observables" in h5 else [])
+
+    def _match_observables(self, in_file: list[str]) -> None:
+        """On resume: an observable this run reports must be in the file; one the file has and
+        this run does not report (its force term is gone) goes on as NaN, keeping frames aligned."""
+        missing = [name for name in self.observables if name not in in_file]
+        if missing:
+            raise InputError(f"cannot resume: the trajectory has no observable {missing[0]} (it was "
+                             "written with other force terms); start a new run", where=str(self.path))
+        self.observables += [name for name in in_file if name not in self.observables]
 
     def _open(self) -> h5py.File:
         """Open our own file for appending: refuse one swapped in under our name meanwhile."""

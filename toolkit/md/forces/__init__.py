@@ -1,7 +1,7 @@
 """Force terms: each object computes ``energy_forces(positions, box) -> (E, F)`` for one job.
 
-``group`` names the energy bucket it reports into (bond, angle, torsion, cmap,
-nonbonded, external).
+``energy_groups`` names the energy groups it reports into (bond, angle, torsion, cmap,
+nonbonded, gb, restraint, ml, or a new one): a force field reports every group of its terms.
 """
 
 from mstool.toolkit.md.forces.base import ForceTerm

@@ -16,13 +16,12 @@ class HarmonicBondForce:
     (1.0, -20.0)
     """
 
-    group = "bond"
+    energy_groups = ("bond",)
 
-    def __init__(self, atoms: np.ndarray, k: np.ndarray, r0: np.ndarray, group: str = "bond") -> None:
+    def __init__(self, atoms: np.ndarray, k: np.ndarray, r0: np.ndarray) -> None:
         self.atoms = np.ascontiguousarray(atoms, dtype=np.int64)
         self.k = np.ascontiguousarray(k, dtype=float)
         self.r0 = np.ascontiguousarray(r0, dtype=float)
-        self.group = group
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)
@@ -36,8 +35,7 @@ class HarmonicBondForce:
 class UreyBradleyForce(HarmonicBondForce):
     """Urey-Bradley 1-3 springs, reported with the angles."""
 
-    def __init__(self, atoms: np.ndarray, k: np.ndarray, r0: np.ndarray) -> None:
-        super().__init__(atoms, k, r0, group="angle")
+    energy_groups = ("angle",)
 
 
 class HarmonicAngleForce:
@@ -49,7 +47,7 @@ class HarmonicAngleForce:
     True
     """
 
-    group = "angle"
+    energy_groups = ("angle",)
 
     def __init__(self, atoms: np.ndarray, k: np.ndarray, theta0: np.ndarray) -> None:
         self.atoms = np.ascontiguousarray(atoms, dtype=np.int64)
@@ -74,7 +72,7 @@ class PeriodicTorsionForce:
     2.0
     """
 
-    group = "torsion"
+    energy_groups = ("torsion",)
 
     def __init__(self, atoms: np.ndarray, k: np.ndarray, periodicity: np.ndarray, phase: np.ndarray) -> None:
         self.atoms = np.ascontiguousarray(atoms, dtype=np.int64)
@@ -102,7 +100,7 @@ class HarmonicImproperForce:
     1.233701
     """
 
-    group = "torsion"
+    energy_groups = ("torsion",)
 
     def __init__(self, atoms: np.ndarray, k: np.ndarray, psi0: np.ndarray) -> None:
         self.atoms = np.ascontiguousarray(atoms, dtype=np.int64)

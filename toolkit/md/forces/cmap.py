@@ -75,7 +75,7 @@ def patch_coefficients(grid: np.ndarray) -> np.ndarray:
 class CMAPForce:
     """Sum of CMAP corrections over (phi, psi) torsion pairs given by 5 atoms each."""
 
-    group = "cmap"
+    energy_groups = ("cmap",)
 
     def __init__(self, atoms: np.ndarray, map_index: np.ndarray, grids: list[np.ndarray]) -> None:
         self.atoms = np.ascontiguousarray(atoms, dtype=np.int64)

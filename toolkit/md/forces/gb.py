@@ -56,7 +56,7 @@ class GBForce:
     -486.403
     """
 
-    group = "gb"
+    energy_groups = ("gb",)
 
     def __init__(self, system, settings: ImplicitSolventSettings) -> None:
         if settings.model not in GB_MODELS:

@@ -40,7 +40,7 @@ class IonDipoleForce:
     True
     """
 
-    group = "nonbonded"
+    energy_groups = ("nonbonded",)
 
     def __init__(self, system, settings) -> None:
         self.types = np.ascontiguousarray(system.atom_types, dtype=np.int64)

@@ -59,7 +59,7 @@ def dispersion_coefficient(system: System, cutoff: float) -> float:
 class NonbondedForce:
     """All LJ + Coulomb interactions of a :class:`System`; ``last_terms`` holds the split."""
 
-    group = "nonbonded"
+    energy_groups = ("nonbonded",)
 
     def __init__(self, system: System, settings: NonbondedSettings, device: str = "cpu") -> None:
         if settings.method not in METHODS:

@@ -17,7 +17,7 @@ class PositionalRestraintForce:
     (0.5, [-10.0, 0.0, 0.0])
     """
 
-    group = "restraint"
+    energy_groups = ("restraint",)
 
     def __init__(self, atoms: np.ndarray, reference: np.ndarray, force_constant: float) -> None:
         self.atoms = np.asarray(atoms, dtype=np.int64)
