@@ -19,7 +19,7 @@ if not hasattr(np, "row_stack"):  # numba-cuda releases that still register np.r
 from mstool.toolkit.qsim.backend import cuda_available  # noqa: E402
 from mstool.toolkit.qsim.circuit import Circuit, GateSpec  # noqa: E402
 from mstool.toolkit.qsim.observables import PauliSum  # noqa: E402
-from mstool.toolkit.qsim.statevector import Simulator  # noqa: E402
+from mstool.toolkit.qsim.simulator import Simulator  # noqa: E402
 
 TOLERANCE = 1e-9
 
