@@ -155,11 +155,12 @@ def run_circuit(circuit: Circuit, shots: int = 0, seed: int | None = None,
 
     n = circuit.n_qubits
     sim = Simulator(n, dtype, device)
-    if sim.path(circuit).method == "shot-by-shot":
+    path = sim.path(circuit)
+    if path.method == "shot-by-shot":
         return RunResult(n, circuit.n_clbits, None, run_shots(circuit, shots or 1024, seed, values, dtype),
                          shot_by_shot=True)
     validate_circuit(circuit, n)
-    psi = sim.run(Circuit(n, [op for op in circuit.ops if op.is_gate]), values)
+    psi = sim.run(Circuit(n, [op for op in circuit.ops if op.is_gate]), values, path)
     result = RunResult(n, circuit.n_clbits, psi)
     measure_map = [(op.targets[0], op.clbits[0]) for op in circuit.ops if op.name == "measure"]
     if shots:

@@ -72,7 +72,8 @@ def fits_buffer_groups(circuit: Circuit) -> bool:
     >>> fits_buffer_groups(Circuit(3).h(0).cx(0, 1))
     True
     """
-    return all(len(op.qubits) <= blocked.MAX_POSITIONS for op in circuit.ops if op.name != "barrier")
+    limit = blocked.MAX_POSITIONS
+    return all(len(op.targets) + len(op.controls) <= limit or op.name == "barrier" for op in circuit.ops)
 
 
 def choose_path(n_qubits: int, dtype: str, device: str, circuit: Circuit,
@@ -165,20 +166,26 @@ class Simulator:
                       fuse_gates: bool | None = None) -> None:
         """Run a unitary circuit on the current state along :meth:`path` (``fuse_gates``
         forces the kernel calls, with or without fusion, instead of buffer groups)."""
-        validate_circuit(circuit, self.n_qubits)
-        if not circuit.is_unitary:
-            raise InputError("circuit has measurements, resets or channels; use run_shots() or "
-                             "the trajectory simulator")
-        self._apply(self.path(circuit, fuse_gates), circuit, values, self.state)
+        self._apply_unitary(circuit, values, self.path(circuit, fuse_gates))
 
-    def run(self, circuit: Circuit, values: Mapping[str, float] | None = None) -> np.ndarray:
-        """The state ``circuit`` prepares from |0...0> (a NumPy array; also this simulator's state).
+    def _apply_unitary(self, circuit: Circuit, values: Mapping[str, float] | None,
+                       path: ExecutionPath) -> None:
+        validate_circuit(circuit, self.n_qubits)
+        if path.method == "shot-by-shot" or not circuit.is_unitary:
+            raise InputError("circuit has measurements, resets, conditions or channels; use run_circuit(), "
+                             "run_shots() or the trajectory simulator")
+        self._apply(path, circuit, values, self.state)
+
+    def run(self, circuit: Circuit, values: Mapping[str, float] | None = None,
+            path: ExecutionPath | None = None) -> np.ndarray:
+        """The state ``circuit`` prepares from |0...0> (a NumPy array; also this simulator's state);
+        ``path``, when given, is what :meth:`path` returned for this circuit (not chosen again).
 
         >>> Simulator(1).run(Circuit(1).x(0)).real.tolist()
         [0.0, 1.0]
         """
         self.reset()
-        self.apply_circuit(circuit, values)
+        self._apply_unitary(circuit, values, path or self.path(circuit))
         return self.get_state()
 
     def _apply(self, path: ExecutionPath, circuit: Circuit, values: Mapping[str, float] | None,
