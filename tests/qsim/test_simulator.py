@@ -81,3 +81,15 @@ def test_apply_circuit_refuses_measurements_and_conditions():
     conditioned.ops[0] = replace(conditioned.ops[0], condition=((0,), 1))
     with pytest.raises(InputError, match="measurements, resets, conditions"):
         sim.apply_circuit(conditioned)
+
+
+def test_complex64_runs_sample_counts():
+    # float32 probabilities normalised in float32 used to sum past 1 in numpy's float64 check
+    from mstool.toolkit.qsim.execution import run_circuit
+
+    rng = np.random.default_rng(3)
+    for n in (3, 6, 10) * 4:
+        circ = random_circuit(n, 40, rng, symbolic=True, max_controls=2)
+        values = {f"p{k}": float(v) for k, v in enumerate(rng.normal(size=4))}
+        result = run_circuit(circ, shots=50, seed=1, dtype="complex64", values=values)
+        assert sum(result.counts.values()) == 50

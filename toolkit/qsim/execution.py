@@ -59,7 +59,9 @@ def sample_counts(probabilities: np.ndarray, measure_map: list[tuple[int, int]],
     """Counts keyed by the classical bits, highest bit first (Qiskit's order)."""
     qubits = [q for q, _ in measure_map]
     marginal = marginal_probabilities(probabilities, qubits)
-    marginal = np.clip(marginal, 0, None)
+    # normalised in float64: numpy checks the sum of the probabilities in float64, and float32
+    # ones (complex64 states) normalised in float32 can exceed 1 there
+    marginal = np.clip(marginal, 0, None).astype(np.float64)
     hits = rng.multinomial(shots, marginal / marginal.sum())
     counts: dict[str, int] = {}
     for outcome in np.nonzero(hits)[0]:
