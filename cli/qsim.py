@@ -101,17 +101,15 @@ def run_command(
 
     Example: mstool qsim run recipes/data/qsim/ghz3.qasm --shots 1000 --noise depolarizing:0.01 --json
     """
-    import numpy as np
-
-    from mstool.schemas.qsim import QsimResultMeta
-    from mstool.toolkit.io import check_writable
     from mstool.toolkit.qsim.execution import run_circuit
-    from mstool.toolkit.qsim.results import counts_arrays, write_result
 
     apply_local_json(json_output)
-    for path in (statevector, output):
-        if path is not None:
-            check_writable(path, overwrite=overwrite)
+    if statevector is not None or output is not None:  # h5py and the artifact code load only to write
+        from mstool.toolkit.io import check_writable
+
+        for path in (statevector, output):
+            if path is not None:
+                check_writable(path, overwrite=overwrite)
     channel = parse_noise(noise) if noise else None
     circ = load_circuit(circuit, include_dir)
     if channel is not None:
@@ -129,9 +127,23 @@ def run_command(
         summary["probabilities"] = probs.tolist()
     if result.counts:
         summary["counts"] = dict(sorted(result.counts.items()))
+    if statevector is not None or output is not None:
+        _write_run_files(result, summary, circuit, seed, output, statevector, overwrite)
+    emit(summary, _summary_renderer(summary, f"qsim run {circuit.name}"))
+
+
+def _write_run_files(result, summary: dict, circuit: Path, seed: int | None, output: Path | None,
+                     statevector: Path | None, overwrite: bool) -> None:
+    """The qsim-result artifacts of ``qsim run`` (``-o`` and ``--statevector``), named in ``summary``."""
+    import numpy as np
+
+    from mstool.schemas.qsim import QsimResultMeta
+    from mstool.toolkit.qsim.results import counts_arrays, write_result
+
     meta = QsimResultMeta(command="run", source=str(circuit), n_qubits=result.n_qubits,
                           shots=summary["shots"], seed=seed)
-    arrays = {"probabilities": probs, **(counts_arrays(result.counts) if result.counts else {})}
+    arrays = {"probabilities": result.probabilities(),
+              **(counts_arrays(result.counts) if result.counts else {})}
     if output is not None:
         write_result(output, meta, arrays, overwrite=overwrite)
         summary["output"] = str(output)
@@ -144,7 +156,6 @@ def run_command(
         write_result(statevector, meta, {**arrays, "statevector": np.asarray(result.state)},
                      overwrite=overwrite)
         summary["statevector"] = str(statevector)
-    emit(summary, _summary_renderer(summary, f"qsim run {circuit.name}"))
 
 
 def _parse_params(items: list[str] | None) -> dict[str, float]:
@@ -171,6 +182,7 @@ def expect_command(
     param: Annotated[list[str] | None, typer.Option("--param", help="Symbol value name=number "
                                                     "(QASM 3 inputs; repeatable).")] = None,
     include_dir: IncludeDirOption = None,
+    device: DeviceOption = "cpu",
     output: OutputOption = None,
     overwrite: OverwriteOption = False,
     json_output: JsonOption = False,
@@ -191,7 +203,8 @@ def expect_command(
     if output is not None:
         check_writable(output, overwrite=overwrite)
     circ = load_circuit(circuit, include_dir)
-    result = expectation_of_file(circ, hamiltonian, _parse_params(param), grad, source=str(circuit))
+    result = expectation_of_file(circ, hamiltonian, _parse_params(param), grad, source=str(circuit),
+                                 device=device)
     summary = {"circuit": str(circuit), "hamiltonian": str(hamiltonian), "n_qubits": result.n_qubits,
                "energy": result.energy}
     if grad:

@@ -1,6 +1,7 @@
 """qsim on a real GPU: the CUDA kernels against the CPU kernels (max error) and the time of
-each, on a layered circuit, a random circuit over every kernel kind, and <H>.
-Exits non-zero on a mismatch. No TensorFlow.
+each, on a layered circuit, a random circuit over every kernel kind, <H>, and the adjoint
+gradient of a parameterised layered circuit. Exits non-zero on a mismatch. No TensorFlow.
+(Runs under NUMBA_ENABLE_CUDASIM=1 with a few qubits as a smoke test; times are meaningless there.)
 
     python3 benchmarks/qsim/gpu_check.py [--qubits 24]
 """
@@ -19,7 +20,7 @@ if not hasattr(np, "row_stack"):  # numba-cuda releases that still register np.r
 from mstool.toolkit.qsim.backend import cuda_available  # noqa: E402
 from mstool.toolkit.qsim.circuit import Circuit, GateSpec  # noqa: E402
 from mstool.toolkit.qsim.observables import PauliSum  # noqa: E402
-from mstool.toolkit.qsim.statevector import Simulator  # noqa: E402
+from mstool.toolkit.qsim.simulator import Simulator  # noqa: E402
 
 TOLERANCE = 1e-9
 
@@ -50,8 +51,29 @@ def mixed(n: int, n_gates: int = 200) -> Circuit:
     return circ
 
 
+def parameterised(n: int, layers: int = 4) -> tuple[Circuit, dict[str, float]]:
+    """RY, RZ on every qubit (one symbol each) and a CNOT chain, ``layers`` times."""
+    circ = Circuit(n)
+    for layer in range(layers):
+        for q in range(n):
+            circ.ry(f"y{layer}_{q}", q).rz(f"z{layer}_{q}", q)
+        for q in range(n - 1):
+            circ.cx(q, q + 1)
+    rng = np.random.default_rng(3)
+    return circ, {name: float(v) for name, v in zip(circ.parameters, rng.uniform(-3, 3, len(circ.parameters)),
+                                                    strict=True)}
+
+
+def gradient(circ: Circuit, values: dict[str, float], ham: PauliSum, n: int, device: str):
+    sim = Simulator(n, device=device)
+    t0 = time.perf_counter()
+    energy, grad = sim.expectation_and_gradient(circ, ham, values)
+    return energy, grad, time.perf_counter() - t0
+
+
 def run(circ: Circuit, n: int, device: str, fuse: bool) -> tuple[np.ndarray, float, Simulator]:
     sim = Simulator(n, device=device)
+    sim.reset()  # allocate (and copy to the GPU) before the clock starts
     if device == "cuda":
         sim.backend.synchronize()
     t0 = time.perf_counter()
@@ -87,6 +109,17 @@ def main() -> int:
         failed |= not (err < TOLERANCE and e_err < TOLERANCE)
         print(f"{label:<28}{n:>4}{cpu_time:>10.3f}{gpu_time:>10.3f}{cpu_time / gpu_time:>9.1f}"
               f"{err:>13.2e}{e_err:>11.2e}")
+    small_circ, small_values = parameterised(4, 1)
+    small_ham = PauliSum([(1.0, ((0, "Z"),))])
+    gradient(small_circ, small_values, small_ham, 4, "cuda")  # compile the gradient kernels
+    circ, values = parameterised(n)
+    e_cpu, g_cpu, t_cpu = gradient(circ, values, ham, n, "cpu")
+    e_gpu, g_gpu, t_gpu = gradient(circ, values, ham, n, "cuda")
+    g_err = float(np.max(np.abs(g_gpu - g_cpu)))
+    failed |= not (g_err < TOLERANCE and abs(e_gpu - e_cpu) < TOLERANCE)
+    label = f"gradient, {len(values)} params"
+    print(f"{label:<28}{n:>4}{t_cpu:>10.3f}{t_gpu:>10.3f}{t_cpu / t_gpu:>9.1f}"
+          f"{g_err:>13.2e}{abs(e_gpu - e_cpu):>11.2e}   (max |dgrad| in the dpsi column)")
     print("MISMATCH" if failed else "qsim gpu_check ok")
     return 1 if failed else 0
 

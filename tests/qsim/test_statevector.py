@@ -8,7 +8,8 @@ import pytest
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.qsim.circuit import Circuit, GateSpec, UnitaryGate
 from mstool.toolkit.qsim.gradients import final_state
-from mstool.toolkit.qsim.statevector import Simulator, check_memory
+from mstool.toolkit.qsim.simulator import Simulator
+from mstool.toolkit.qsim.statevector import check_memory
 from tests.qsim.dense_reference import reference_state
 from tests.qsim.helpers import N_PARAMS, ONE_QUBIT, TWO_QUBIT, random_circuit
 

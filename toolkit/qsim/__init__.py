@@ -51,7 +51,7 @@ from mstool.toolkit.qsim.observables import PauliSum
 from mstool.toolkit.qsim.parameters import Parameter
 from mstool.toolkit.qsim.qasm import load_qasm, parse_qasm
 from mstool.toolkit.qsim.qasm_export import to_qasm
-from mstool.toolkit.qsim.statevector import Simulator
+from mstool.toolkit.qsim.simulator import Simulator
 
 __all__ = [
     "Circuit", "GateSpec", "Operation", "Parameter", "PauliSum", "Simulator", "UnitaryGate",

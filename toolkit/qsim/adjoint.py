@@ -101,6 +101,17 @@ def _gate(index: int, op: Operation, values: Mapping[str, float]) -> _Gate:
     return _Gate(index, op, udag, kmats, [op.params[j] for j in symbolic])
 
 
+def adjoint_gates(ops: Sequence[Operation], values: Mapping[str, float]) -> list[_Gate]:
+    """Per gate of ``ops`` (circuit order, barriers skipped): its inverse matrix ``udag``, and
+    ``K = dU/dtheta U^dagger`` with the symbolic parameter behind it for each symbolic parameter.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> [(g.op.name, len(g.kmats)) for g in adjoint_gates(Circuit(2).h(0).ry("a", 1).ops, {"a": 0.1})]
+    [('h', 0), ('ry', 1)]
+    """
+    return [_gate(k, op, values) for k, op in enumerate(ops) if op.name != "barrier"]
+
+
 ROTATION_KINDS = {"rx": 1, "ry": 2, "rz": 3}
 
 
@@ -135,7 +146,7 @@ def _runs(gates: list[_Gate]) -> list[list[_Gate]]:
 
 def lower_backward(ops: Sequence[Operation], values: Mapping[str, float], dtype) -> BackwardProgram:
     """Lower the gates ``ops`` (in circuit order) for :func:`backward_sweep`."""
-    gates = [_gate(k, op, values) for k, op in enumerate(ops) if op.name != "barrier"][::-1]
+    gates = adjoint_gates(ops, values)[::-1]
     runs = _runs(gates)
     n_ops = len(runs)
     width = max([len(r[0].op.qubits) for r in runs], default=1)

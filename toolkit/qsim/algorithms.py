@@ -16,7 +16,12 @@ from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.extras import require_extra
 from mstool.toolkit.qsim.ansatz import hardware_efficient, qaoa_maxcut, uccsd
 from mstool.toolkit.qsim.circuit import Circuit
-from mstool.toolkit.qsim.gradients import expectation_and_gradient, final_state, get_expectation_with_grad
+from mstool.toolkit.qsim.gradients import (
+    expectation,
+    expectation_and_gradient,
+    final_state,
+    get_expectation_with_grad,
+)
 from mstool.toolkit.qsim.observables import PauliSum
 from mstool.toolkit.qsim.parameters import Parameter
 from mstool.toolkit.records import Record, optional
@@ -77,9 +82,9 @@ def parameterize_numeric(circuit: Circuit) -> tuple[Circuit, dict[str, float]]:
 
 def expectation_of_file(circuit_path: str | Path | Circuit, hamiltonian_path: str | Path,
                         values: dict[str, float], gradient: bool,
-                        source: str | None = None) -> ExpectationResult:
+                        source: str | None = None, device: str = "cpu") -> ExpectationResult:
     """<H> (and the adjoint gradient) for a QASM circuit (a path, or a parsed circuit read
-    from ``source``); final measurements are ignored."""
+    from ``source``) on ``device`` (cpu, cuda or auto); final measurements are ignored."""
     from mstool.toolkit.qsim.qasm import load_qasm
 
     circuit = circuit_path if isinstance(circuit_path, Circuit) else load_qasm(circuit_path)
@@ -99,10 +104,10 @@ def expectation_of_file(circuit_path: str | Path | Circuit, hamiltonian_path: st
     if gradient and not unitary.parameters:
         unitary, values = parameterize_numeric(unitary)
     if gradient:
-        energy, grad = expectation_and_gradient(unitary, hamiltonian, values)
+        energy, grad = expectation_and_gradient(unitary, hamiltonian, values, device=device)
         names = unitary.parameters
     else:
-        energy = hamiltonian.expectation(final_state(unitary, values))
+        energy = expectation(unitary, hamiltonian, values, device=device)
         grad, names = None, []
     return ExpectationResult(n_qubits=unitary.n_qubits, energy=float(energy), gradient=grad, names=names)
 

@@ -1,4 +1,5 @@
-"""Backend dispatch: the same calls run on the CPU kernels or the CUDA kernels.
+"""Backend dispatch: the same calls run on the CPU kernels or the CUDA kernels
+(:class:`~mstool.toolkit.qsim.simulator.Simulator` picks the path and calls these).
 
 ``select_backend("auto")`` picks CUDA when numba.cuda finds a GPU, else the CPU
 (the probe and the device rule are :mod:`mstool.toolkit.backend`'s).
@@ -30,10 +31,7 @@ class CpuBackend:
         run_call(psi, call)
 
     def pauli_expectation(self, psi, hamiltonian) -> float:
-        from mstool.toolkit.qsim.kernels import pauli_sum_expectation
-
-        flips, phases, coeffs = hamiltonian.kernel_arrays()
-        return float(pauli_sum_expectation(psi, flips, phases, coeffs)) + hamiltonian.constant
+        return hamiltonian.expectation(psi)
 
 
 def select_backend(device: str, where: str = "--device"):

@@ -382,9 +382,9 @@ def adjoint_ops(ops: Sequence[Operation], values: Mapping[str, float]):
     >>> len(fwd), [op.code == bk.DAPPLY1 for op in bwd], [str(p) for p in params]
     (1, [True, True], ['b', 'a'])
     """
-    from mstool.toolkit.qsim.adjoint import PAULIS, _gate
+    from mstool.toolkit.qsim.adjoint import PAULIS, adjoint_gates
 
-    gates = [_gate(k, op, values) for k, op in enumerate(ops) if op.name != "barrier"]
+    gates = adjoint_gates(ops, values)
     forward = fuse_single_qubit([gate_op(g.op, g.udag.conj().T) for g in gates])
     backward: list[BufferOp] = []
     params = []

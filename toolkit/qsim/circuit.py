@@ -316,7 +316,7 @@ class Circuit:
                 return True
             if op.name == "measure":
                 measured.update(op.targets)
-            elif op.is_gate and measured.intersection(op.qubits):
+            elif measured and op.is_gate and not measured.isdisjoint(op.qubits):
                 return True
         return False
 

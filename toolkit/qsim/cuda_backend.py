@@ -79,23 +79,10 @@ def _swap_bits(psi, mask_a, mask_b, positions, cmask, n_groups):
         psi[ib] = tmp
 
 
-@cuda.jit
-def _pauli_expectation(psi, flips, phases, coeffs, partial):
-    shared = cuda.shared.array(THREADS_PER_BLOCK, dtype=np.float64)
-    i = cuda.grid(1)
+@cuda.jit(device=True, inline=True)
+def _store_block_sum(shared, acc, partial):
+    """Sum ``acc`` over the threads of a block into ``partial[block]`` (``shared``: one slot per thread)."""
     tid = cuda.threadIdx.x
-    acc = 0.0
-    if i < psi.shape[0]:
-        ci = psi[i].conjugate()
-        for t in range(coeffs.shape[0]):
-            j = i ^ flips[t]
-            x = j & phases[t]
-            parity = 0
-            while x:
-                parity ^= 1
-                x &= x - 1
-            sign = 1.0 - 2.0 * parity
-            acc += (coeffs[t] * sign * ci * psi[j]).real
     shared[tid] = acc
     cuda.syncthreads()
     stride = THREADS_PER_BLOCK // 2
@@ -106,6 +93,81 @@ def _pauli_expectation(psi, flips, phases, coeffs, partial):
         stride //= 2
     if tid == 0:
         partial[cuda.blockIdx.x] = shared[0]
+
+
+@cuda.jit(device=True, inline=True)
+def _pauli_term_sign(j, phase):
+    x = j & phase
+    parity = 0
+    while x:
+        parity ^= 1
+        x &= x - 1
+    return 1.0 - 2.0 * parity
+
+
+@cuda.jit
+def _pauli_expectation(psi, flips, phases, coeffs, partial):
+    shared = cuda.shared.array(THREADS_PER_BLOCK, dtype=np.float64)
+    i = cuda.grid(1)
+    acc = 0.0
+    if i < psi.shape[0]:
+        ci = psi[i].conjugate()
+        for t in range(coeffs.shape[0]):
+            j = i ^ flips[t]
+            acc += (coeffs[t] * _pauli_term_sign(j, phases[t]) * ci * psi[j]).real
+    _store_block_sum(shared, acc, partial)
+
+
+@cuda.jit
+def _apply_pauli_sum(psi, out, flips, phases, coeffs, constant):
+    """out <- (sum_t coeffs[t] P_t + constant) psi."""
+    i = cuda.grid(1)
+    if i < psi.shape[0]:
+        acc = constant * psi[i]
+        for t in range(coeffs.shape[0]):
+            j = i ^ flips[t]
+            acc += coeffs[t] * _pauli_term_sign(j, phases[t]) * psi[j]
+        out[i] = acc
+
+
+@cuda.jit
+def _inner_real(a, b, partial):
+    shared = cuda.shared.array(THREADS_PER_BLOCK, dtype=np.float64)
+    i = cuda.grid(1)
+    acc = 0.0
+    if i < a.shape[0]:
+        acc = a[i].real * b[i].real + a[i].imag * b[i].imag
+    _store_block_sum(shared, acc, partial)
+
+
+@cuda.jit
+def _matrix_expectation(lam, psi, t0, t1, n_targets, m, positions, cmask, n_groups, partial):
+    """Re <lam|M|psi> for a 1- or 2-qubit matrix M on the amplitudes where the controls read 1
+    (elsewhere M counts as zero: the derivative of a controlled gate)."""
+    shared = cuda.shared.array(THREADS_PER_BLOCK, dtype=np.float64)
+    k = cuda.grid(1)
+    acc = 0.0
+    if k < n_groups:
+        i0 = _base_index(k, positions, cmask)
+        if n_targets == 1:
+            i1 = i0 | (1 << t0)
+            a0 = psi[i0]
+            a1 = psi[i1]
+            acc = (lam[i0].conjugate() * (m[0, 0] * a0 + m[0, 1] * a1)
+                   + lam[i1].conjugate() * (m[1, 0] * a0 + m[1, 1] * a1)).real
+        else:
+            i1 = i0 | (1 << t0)
+            i2 = i0 | (1 << t1)
+            i3 = i1 | (1 << t1)
+            a0 = psi[i0]
+            a1 = psi[i1]
+            a2 = psi[i2]
+            a3 = psi[i3]
+            for r in range(4):
+                row = m[r, 0] * a0 + m[r, 1] * a1 + m[r, 2] * a2 + m[r, 3] * a3
+                j = i0 if r == 0 else (i1 if r == 1 else (i2 if r == 2 else i3))
+                acc += (lam[j].conjugate() * row).real
+    _store_block_sum(shared, acc, partial)
 
 
 def _blocks(n_items: int) -> int:
@@ -159,6 +221,36 @@ class CudaBackend:
         _pauli_expectation[blocks, THREADS_PER_BLOCK](psi, cuda.to_device(flips), cuda.to_device(phases),
                                                       cuda.to_device(coeffs.astype(psi.dtype)), partial)
         return float(partial.copy_to_host().sum()) + hamiltonian.constant
+
+    def apply_hamiltonian(self, psi, hamiltonian):
+        """H|psi> as a new device array."""
+        flips, phases, coeffs = hamiltonian.kernel_arrays()
+        out = cuda.device_array_like(psi)
+        _apply_pauli_sum[_blocks(psi.shape[0]), THREADS_PER_BLOCK](
+            psi, out, cuda.to_device(flips), cuda.to_device(phases), cuda.to_device(coeffs.astype(psi.dtype)),
+            psi.dtype.type(hamiltonian.constant))
+        return out
+
+    def inner_real(self, a, b) -> float:
+        """Re <a|b>."""
+        blocks = _blocks(a.shape[0])
+        partial = cuda.device_array(blocks, dtype=np.float64)
+        _inner_real[blocks, THREADS_PER_BLOCK](a, b, partial)
+        return float(partial.copy_to_host().sum())
+
+    def matrix_expectation(self, lam, psi, targets: tuple[int, ...], controls: tuple[int, ...],
+                           matrix: np.ndarray) -> float:
+        """Re <lam|M|psi> for ``matrix`` M on ``targets``, restricted to where ``controls`` are 1."""
+        call_positions = np.array(sorted(targets + controls), dtype=np.int64)
+        n_groups = psi.shape[0] >> call_positions.shape[0]
+        blocks = _blocks(n_groups)
+        partial = cuda.device_array(blocks, dtype=np.float64)
+        t1 = targets[1] if len(targets) == 2 else 0
+        _matrix_expectation[blocks, THREADS_PER_BLOCK](
+            lam, psi, np.int64(targets[0]), np.int64(t1), np.int64(len(targets)),
+            cuda.to_device(np.ascontiguousarray(matrix, dtype=psi.dtype)), cuda.to_device(call_positions),
+            np.int64(sum(1 << c for c in controls)), n_groups, partial)
+        return float(partial.copy_to_host().sum())
 
     def synchronize(self) -> None:
         cuda.synchronize()

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mstool.toolkit.qsim import kernels
-from mstool.toolkit.qsim.blocked import apply_gates
 from mstool.toolkit.qsim.circuit import Circuit, Operation
 from mstool.toolkit.qsim.fusion import fuse, gate_stream
 from mstool.toolkit.qsim.statevector import check_memory, run_call, validate_circuit, zero_state
@@ -60,7 +59,9 @@ def sample_counts(probabilities: np.ndarray, measure_map: list[tuple[int, int]],
     """Counts keyed by the classical bits, highest bit first (Qiskit's order)."""
     qubits = [q for q, _ in measure_map]
     marginal = marginal_probabilities(probabilities, qubits)
-    marginal = np.clip(marginal, 0, None)
+    # normalised in float64: numpy checks the sum of the probabilities in float64, and float32
+    # ones (complex64 states) normalised in float32 can exceed 1 there
+    marginal = np.clip(marginal, 0, None).astype(np.float64)
     hits = rng.multinomial(shots, marginal / marginal.sum())
     counts: dict[str, int] = {}
     for outcome in np.nonzero(hits)[0]:
@@ -148,26 +149,20 @@ def run_circuit(circuit: Circuit, shots: int = 0, seed: int | None = None,
                 device: str = "cpu") -> RunResult:
     """Run ``circuit``: the state before the final measurements, plus ``shots`` samples.
 
-    Circuits with mid-circuit measurement, reset, ``if`` or channels are run shot by shot
+    The simulator picks the path (:func:`~mstool.toolkit.qsim.simulator.choose_path`): circuits
+    with mid-circuit measurement, reset, ``if`` or channels are run shot by shot on the CPU
     (``shots`` defaults to 1024 then) and carry no single state.
     """
+    from mstool.toolkit.qsim.simulator import Simulator
+
     n = circuit.n_qubits
-    if circuit.has_mid_circuit_ops:
+    sim = Simulator(n, dtype, device)
+    path = sim.path(circuit)
+    if path.method == "shot-by-shot":
         return RunResult(n, circuit.n_clbits, None, run_shots(circuit, shots or 1024, seed, values, dtype),
                          shot_by_shot=True)
-    unitary = Circuit(n, [op for op in circuit.ops if op.is_gate])
     validate_circuit(circuit, n)
-    if device != "cpu":
-        from mstool.toolkit.qsim.statevector import Simulator
-
-        sim = Simulator(n, dtype, device)
-        sim.apply_circuit(unitary, values)
-        psi = sim.get_state()
-    else:
-        psi = zero_state(n, dtype)
-        if not apply_gates(psi, unitary.ops, values):
-            for call in fuse(gate_stream(unitary.ops, values)):
-                run_call(psi, call)
+    psi = sim.run(Circuit(n, [op for op in circuit.ops if op.is_gate]), values, path)
     result = RunResult(n, circuit.n_clbits, psi)
     measure_map = [(op.targets[0], op.clbits[0]) for op in circuit.ops if op.name == "measure"]
     if shots:

@@ -23,7 +23,7 @@ from mstool.toolkit.qsim.circuit import Circuit, Operation
 from mstool.toolkit.qsim.kernels import PARALLEL_MIN_SIZE
 from mstool.toolkit.qsim.observables import PauliSum
 from mstool.toolkit.qsim.parameters import Parameter
-from mstool.toolkit.qsim.statevector import check_memory, run_call, validate_circuit, zero_state
+from mstool.toolkit.qsim.statevector import zero_state
 
 
 def _prepare(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float] | None,
@@ -41,38 +41,43 @@ def _prepare(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float
 
 
 def final_state(circuit: Circuit, values: Mapping[str, float] | None = None,
-                dtype: str = "complex128", n_qubits: int | None = None) -> np.ndarray:
-    """The state a unitary circuit makes from |0...0> (CPU, fused)."""
-    from mstool.toolkit.qsim.statevector import compile_circuit
+                dtype: str = "complex128", n_qubits: int | None = None, device: str = "cpu") -> np.ndarray:
+    """The state a unitary circuit makes from |0...0> (on the path the simulator picks).
+
+    >>> final_state(Circuit(1).x(0)).real.tolist()
+    [0.0, 1.0]
+    """
+    from mstool.toolkit.qsim.simulator import Simulator
 
     n = circuit.n_qubits if n_qubits is None else n_qubits
-    validate_circuit(circuit, n)
-    psi = zero_state(n, dtype)
-    if not blocked.apply_gates(psi, circuit.ops, values):
-        for call in compile_circuit(circuit, values):
-            run_call(psi, call)
-    return psi
+    return Simulator(n, dtype, device).run(circuit, values)
 
 
 def expectation(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float] | None = None,
-                dtype: str = "complex128") -> float:
-    """<H> in the state ``circuit`` prepares."""
+                dtype: str = "complex128", device: str = "cpu") -> float:
+    """<H> in the state ``circuit`` prepares.
+
+    >>> expectation(Circuit(1).x(0), PauliSum.parse("Z0"))
+    -1.0
+    """
+    from mstool.toolkit.qsim.simulator import Simulator
+
     _prepare(circuit, hamiltonian, values, [])
-    return hamiltonian.expectation(final_state(circuit, values, dtype))
+    sim = Simulator(circuit.n_qubits, dtype, device)
+    sim.run(circuit, values)
+    return sim.expectation(hamiltonian)
 
 
 def expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float],
-                             names: Sequence[str] | None = None,
-                             dtype: str = "complex128") -> tuple[float, np.ndarray]:
+                             names: Sequence[str] | None = None, dtype: str = "complex128",
+                             device: str = "cpu") -> tuple[float, np.ndarray]:
     """<H> and its gradient with respect to ``names`` (default: ``circuit.parameters``)
-    by the adjoint method: one forward pass, then one backward pass over the gates."""
-    n, names, values = _prepare(circuit, hamiltonian, values, names)
-    check_memory(n, dtype, copies=2)
-    validate_circuit(circuit, n)
-    result = blocked_expectation_and_gradient(circuit, hamiltonian, values, names, dtype)
-    if result is None:  # a gate too wide for a buffer group
-        return _flat_expectation_and_gradient(circuit, hamiltonian, values, names, dtype)
-    return result
+    by the adjoint method: one forward pass, then one backward pass over the gates
+    (:meth:`mstool.toolkit.qsim.simulator.Simulator.expectation_and_gradient`)."""
+    from mstool.toolkit.qsim.simulator import Simulator
+
+    return Simulator(circuit.n_qubits, dtype, device).expectation_and_gradient(circuit, hamiltonian, values,
+                                                                             names)
 
 
 def blocked_expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, values: Mapping[str, float],

@@ -1,9 +1,12 @@
-"""State vectors: allocation with a memory check, and running circuits through the kernels.
+"""State vectors: allocation with a memory check, and circuits lowered to kernel calls.
+
+Which way a circuit runs is decided in :mod:`mstool.toolkit.qsim.simulator`.
 
 >>> from mstool.toolkit.qsim.circuit import Circuit
->>> sim = Simulator(2)
->>> sim.apply_circuit(Circuit(2).h(0).cx(0, 1))
->>> np.round(sim.probabilities(), 3).tolist()
+>>> psi = zero_state(2)
+>>> for call in compile_circuit(Circuit(2).h(0).cx(0, 1)):
+...     run_call(psi, call)
+>>> np.round(np.abs(psi) ** 2, 3).tolist()
 [0.5, 0.0, 0.0, 0.5]
 """
 
@@ -16,7 +19,6 @@ import numpy as np
 
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.qsim import kernels
-from mstool.toolkit.qsim.blocked import apply_gates
 from mstool.toolkit.qsim.circuit import Circuit
 from mstool.toolkit.qsim.fusion import KernelCall, fuse, gate_stream, lower
 
@@ -103,61 +105,3 @@ def validate_circuit(circuit: Circuit, n_qubits: int) -> None:
             if q >= n_qubits:
                 raise InputError(f"operation {k} ({op.name}) uses qubit {q} but the state has "
                                  f"{n_qubits} qubit(s)")
-
-
-class Simulator:
-    """A state-vector simulator on ``n_qubits`` (``device`` cpu, cuda or auto).
-
-    >>> from mstool.toolkit.qsim.circuit import Circuit
-    >>> sim = Simulator(1)
-    >>> sim.apply_circuit(Circuit(1).rx("a", 0), {"a": np.pi})
-    >>> round(float(sim.probabilities()[1]), 6)
-    1.0
-    """
-
-    def __init__(self, n_qubits: int, dtype: str = "complex128", device: str = "cpu") -> None:
-        from mstool.toolkit.qsim.backend import select_backend
-
-        self.n_qubits = int(n_qubits)
-        self.dtype = dtype
-        self.backend = select_backend(device)
-        self.state = self.backend.to_device(zero_state(self.n_qubits, dtype))
-
-    @property
-    def device(self) -> str:
-        return self.backend.name
-
-    def reset(self) -> None:
-        self.state = self.backend.to_device(zero_state(self.n_qubits, self.dtype))
-
-    def set_state(self, psi: np.ndarray) -> None:
-        psi = np.asarray(psi, dtype=DTYPES[self.dtype])
-        if psi.shape != (2 ** self.n_qubits,):
-            raise InputError(f"state must have shape ({2 ** self.n_qubits},), got {psi.shape}")
-        self.state = self.backend.to_device(psi.copy())
-
-    def get_state(self) -> np.ndarray:
-        """The amplitudes as a NumPy array (a copy when on a GPU)."""
-        return self.backend.to_host(self.state)
-
-    def apply_circuit(self, circuit: Circuit, values: Mapping[str, float] | None = None,
-                      fuse_gates: bool | None = None) -> None:
-        """Run a unitary circuit on the current state (on the CPU through cache-blocked gate
-        groups unless ``fuse_gates`` forces the per-gate kernels with or without fusion)."""
-        validate_circuit(circuit, self.n_qubits)
-        if not circuit.is_unitary:
-            raise InputError("circuit has measurements, resets or channels; use run_shots() or "
-                             "the trajectory simulator")
-        if fuse_gates is None and self.backend.name == "cpu" and apply_gates(self.state, circuit.ops, values):
-            return  # cache-blocked gate groups
-        for call in compile_circuit(circuit, values, fuse_gates):
-            self.backend.run_call(self.state, call)
-
-    def expectation(self, hamiltonian) -> float:
-        """<psi|H|psi> for a :class:`~mstool.toolkit.qsim.observables.PauliSum`."""
-        hamiltonian.check_qubits(self.n_qubits)
-        return self.backend.pauli_expectation(self.state, hamiltonian)
-
-    def probabilities(self) -> np.ndarray:
-        psi = self.get_state()
-        return psi.real ** 2 + psi.imag ** 2
