@@ -374,6 +374,36 @@ def lj_types_present(lj_a, lj_b):
 
 
 @numba.njit(cache=True, error_model="numpy")
+def balanced_rows(counts, n_chunks):
+    """Row bounds of ``n_chunks`` contiguous parts of a neighbour list holding equal shares of
+    its pairs (part t is rows ``bounds[t]`` to ``bounds[t + 1]``).
+
+    >>> import numpy as np
+    >>> from mstool.toolkit.md.kernels.nonbonded import balanced_rows
+    >>> balanced_rows(np.array([5, 1, 1, 1, 1, 1, 10, 0, 0, 2]), 2).tolist()
+    [0, 6, 10]
+    """
+    n = counts.shape[0]
+    total = 0
+    for i in range(n):
+        total += counts[i]
+    bounds = np.empty(n_chunks + 1, dtype=np.int64)
+    bounds[0] = 0
+    seen = 0
+    t = 1
+    for i in range(n):
+        # A part ends before the row whose middle passes its share.
+        while t < n_chunks and 2 * seen + counts[i] > (2 * total * t) // n_chunks:
+            bounds[t] = i
+            t += 1
+        seen += counts[i]
+    while t <= n_chunks:
+        bounds[t] = n
+        t += 1
+    return bounds
+
+
+@numba.njit(cache=True, error_model="numpy")
 def row_scratch(width):
     """A worker's work arrays for rows of up to ``width`` partners (see :func:`near_pair_forces`)."""
     return (
@@ -408,11 +438,12 @@ def pair_forces_half(
     e_lj = np.zeros(n_chunks)
     packed = _packed(pos[order], box, periodic, charges[order], params[COULOMB_CONSTANT])
     inputs = (packed, box, periodic, table, counts, types[order], lj_a, lj_b, has_lj, params, knots)
+    bounds = balanced_rows(counts, n_chunks)
     for t in numba.prange(n_chunks):
         scratch = row_scratch(width)
         e_c = 0.0
         e_l = 0.0
-        for i in range(t, n, n_chunks):
+        for i in range(bounds[t], bounds[t + 1]):
             ec, el = _row_forces(i, inputs, scratch, buffers[t])
             e_c += ec
             e_l += el

@@ -15,7 +15,7 @@ import numpy as np
 
 from mstool.toolkit.md.kernels import compile_variants
 from mstool.toolkit.md.kernels.neighbors import _is_excluded
-from mstool.toolkit.md.kernels.nonbonded import lj_types_present, near_pair_forces, row_scratch
+from mstool.toolkit.md.kernels.nonbonded import balanced_rows, lj_types_present, near_pair_forces, row_scratch
 from mstool.toolkit.md.kernels.pairs import COULOMB_CONSTANT
 from mstool.toolkit.md.kernels.pairs import triclinic_image as min_image
 
@@ -219,11 +219,12 @@ def pair_forces_half(
     e_lj = np.zeros(n_chunks)
     packed = _packed_in_cell(pos, box, charges, params[COULOMB_CONSTANT])
     inputs = (packed, box, table, counts, types, lj_a, lj_b, has_lj, params, knots)
+    bounds = balanced_rows(counts, n_chunks)
     for t in numba.prange(n_chunks):
         scratch = row_scratch(width)
         e_c = 0.0
         e_l = 0.0
-        for i in range(t, n, n_chunks):
+        for i in range(bounds[t], bounds[t + 1]):
             ec, el = _row_forces(i, inputs, scratch, buffers[t])
             e_c += ec
             e_l += el
