@@ -67,3 +67,13 @@ def test_half_list_kernel_matches_full_list_kernel(name):
     assert np.abs(ref_forces).max() > 100.0  # the comparison is not between zeros
     # TIP3P hydrogens have no LJ: the kernel's LJ-free row path is exercised too.
     assert any(not a.any() and not b.any() for a, b in zip(term.lj_a, term.lj_b, strict=True))
+
+
+@pytest.mark.parametrize("n_chunks", [1, 2, 3, 7])
+def test_balanced_rows_split_the_pairs_evenly(n_chunks):
+    """Contiguous parts cover every row once and differ from the fair share by under one row."""
+    counts = np.random.default_rng(n_chunks).integers(0, 400, size=5000)
+    bounds = kernels.balanced_rows(counts, n_chunks)
+    assert bounds[0] == 0 and bounds[-1] == len(counts) and np.all(np.diff(bounds) >= 0)
+    shares = np.array([counts[bounds[t] : bounds[t + 1]].sum() for t in range(n_chunks)])
+    assert np.abs(shares - counts.sum() / n_chunks).max() <= counts.max()

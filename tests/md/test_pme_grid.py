@@ -96,8 +96,27 @@ def test_parallel_spread_and_gather_match_serial():
     kernels.spread_padded_parallel(charges, start, theta, 5, chunked)
     assert np.abs(serial[0] - chunked[0]).max() < 1e-12
     potential = np.empty(padded)
-    kernels.pad_periodic(rng.normal(size=tuple(grid)), 5, potential)
+    kernels.pad_periodic_serial(rng.normal(size=tuple(grid)), 5, potential)
     f1, f3 = np.zeros_like(pos), np.zeros_like(pos)
     kernels.gather_padded_serial(potential, box, charges, grid, start, theta, dtheta, 5, f1)
     kernels.gather_padded_parallel(potential, box, charges, grid, start, theta, dtheta, 5, f3)
     assert np.array_equal(f1, f3)
+
+
+
+def test_weights_split_over_workers_match_spline_data():
+    rng = np.random.default_rng(5)
+    box = np.array([3.0, 3.1, 2.9])
+    n = 700  # several weight blocks per worker
+    pos = rng.uniform(-1, 4, size=(n, 3))
+    grid = np.array([20, 21, 18])
+    lanes = kernels.LANES
+    start = np.empty((n, 3), dtype=np.int64)
+    theta, dtheta = np.empty((n, 3, lanes)), np.empty((n, 3, lanes))
+    kernels.spline_data(pos, box, grid, 5, start, theta, dtheta)
+    for chunks, splines in ((1, kernels.spline_chunks_serial), (3, kernels.spline_chunks_parallel)):
+        start2 = np.full_like(start, -1)
+        theta2, dtheta2 = np.full_like(theta, np.nan), np.full_like(dtheta, np.nan)
+        splines(pos, box, grid, 5, start2, theta2, dtheta2, chunks)
+        assert np.array_equal(start2, start)
+        assert np.array_equal(theta2, theta) and np.array_equal(dtheta2, dtheta)

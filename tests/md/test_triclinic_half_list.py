@@ -11,6 +11,7 @@ import pytest
 from mstool.toolkit.md.box import box_vectors
 from mstool.toolkit.md.kernels import nonbonded
 from mstool.toolkit.md.kernels import triclinic as triclinic_kernels
+from mstool.toolkit.md.kernels.pairs import pair_settings
 from mstool.toolkit.md.neighbors import NeighborList, triclinic_search
 
 OCTAHEDRON = box_vectors(np.array([4.24388485] * 3), np.array([109.4712206] * 3))
@@ -65,7 +66,7 @@ def test_half_list_pair_sum_matches_a_direct_sum():
     lj_b = np.array([[2e-3, 1e-3], [1e-3, 0.0]])
     cutoff, alpha, kc = 1.0, 3.12, 138.935456
     g, dg = nonbonded.ewald_table(alpha, cutoff + 0.01, 2e-4)
-    params = np.array([cutoff, nonbonded.EWALD, alpha, 0.0, 0.0, 0.0, kc, 1.0 / 2e-4])
+    params = pair_settings(cutoff, nonbonded.EWALD, kc, alpha=alpha, table_spacing=2e-4)
     nl = NeighborList(n, cutoff=cutoff, skin=0.2, excluded=np.zeros((0, 2), np.int64), half=True)
     table, counts = nl.get(pos, OCTAHEDRON)
     forces = np.zeros((n, 3))

@@ -16,6 +16,7 @@ from mstool.toolkit.md.forces.pme import PMEReciprocal, pme_parameters
 from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS
 from mstool.toolkit.md.kernels import nonbonded as kernels
 from mstool.toolkit.md.kernels import triclinic as triclinic_kernels
+from mstool.toolkit.md.kernels.pairs import pair_settings
 from mstool.toolkit.md.neighbors import NeighborList
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import COULOMB
@@ -130,7 +131,16 @@ class NonbondedForce:
             c_rf = 1.0 / s.cutoff + k_rf * s.cutoff**2
         rswitch = s.switch_distance if (s.switch_distance and self.periodic) else 0.0
         cutoff = s.cutoff if self.periodic else 0.0
-        return np.array([cutoff, mode, self.alpha, k_rf, c_rf, rswitch, COULOMB, 1.0 / EWALD_TABLE_SPACING])
+        return pair_settings(
+            cutoff,
+            mode,
+            COULOMB,
+            alpha=self.alpha,
+            rf_k=k_rf,
+            rf_c=c_rf,
+            switch_distance=rswitch,
+            table_spacing=EWALD_TABLE_SPACING,
+        )
 
     def energy_forces(self, positions: np.ndarray, box: np.ndarray | None) -> tuple[float, np.ndarray]:
         forces = np.zeros_like(positions)

@@ -163,9 +163,11 @@ class PMEReciprocal:
         """Spread, transform, multiply by ``influence``, transform back and gather (edges ``box``)."""
         n = len(charges)
         spread = pick(kernels, "spread_padded", n)
-        buf = self._buffers(n, numba.get_num_threads() if spread is kernels.spread_padded_parallel else 1)
+        chunks = numba.get_num_threads() if spread is kernels.spread_padded_parallel else 1
+        buf = self._buffers(n, chunks)
         start, theta, dtheta = buf["start"], buf["theta"], buf["dtheta"]
-        kernels.spline_data(positions, box, self.grid, self.order, start, theta, dtheta)
+        splines = kernels.spline_chunks_parallel if chunks > 1 else kernels.spline_chunks_serial
+        splines(positions, box, self.grid, self.order, start, theta, dtheta, chunks)
         spread(charges, start, theta, self.order, buf["grids"])
         q_grid = buf["q_grid"]
         kernels.fold_padding(buf["grids"][0], self.order, q_grid)
@@ -174,7 +176,7 @@ class PMEReciprocal:
         transformed *= influence
         potential = scipy.fft.irfftn(transformed, s=q_grid.shape, overwrite_x=True, workers=workers)
         energy = 0.5 * kernels.grid_dot(q_grid, potential)
-        kernels.pad_periodic(potential, self.order, buf["potential"])
+        pick(kernels, "pad_periodic", n)(potential, self.order, buf["potential"])
         gather = pick(kernels, "gather_padded", n)
         gather(buf["potential"], box, charges, self.grid, start, theta, dtheta, self.order, forces)
         return energy

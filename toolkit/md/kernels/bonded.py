@@ -41,8 +41,9 @@ def harmonic_angles(pos, atoms, k, theta0, forces):
     energy = 0.0
     for a in range(atoms.shape[0]):
         i, j, m = atoms[a, 0], atoms[a, 1], atoms[a, 2]
-        u = pos[i] - pos[j]
-        v = pos[m] - pos[j]
+        # Scalars, not row slices: no arrays allocated per angle.
+        u = (pos[i, 0] - pos[j, 0], pos[i, 1] - pos[j, 1], pos[i, 2] - pos[j, 2])
+        v = (pos[m, 0] - pos[j, 0], pos[m, 1] - pos[j, 1], pos[m, 2] - pos[j, 2])
         ru = math.sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2])
         rv = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
         cos_t = (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (ru * rv)
@@ -64,39 +65,72 @@ def harmonic_angles(pos, atoms, k, theta0, forces):
     return energy
 
 
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _cross(ax, ay, az, bx, by, bz):
+    return ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _torsion_geometry(pos, i, j, m, n4):
+    """(phi, force factors) of torsion i-j-m-n4 in scalars (no per-torsion arrays: the array
+    form cost DHFR 3.1 ms of serial time per step). The factors ``(c1 * rb2 / n1, c2 * rb2 / n2,
+    p, q)`` turn dE/dphi into the four atoms' forces (:func:`_add_torsion_forces`); phi is NaN
+    for a degenerate torsion (collinear atoms), which the callers skip."""
+    b1x, b1y, b1z = pos[j, 0] - pos[i, 0], pos[j, 1] - pos[i, 1], pos[j, 2] - pos[i, 2]
+    b2x, b2y, b2z = pos[m, 0] - pos[j, 0], pos[m, 1] - pos[j, 1], pos[m, 2] - pos[j, 2]
+    b3x, b3y, b3z = pos[n4, 0] - pos[m, 0], pos[n4, 1] - pos[m, 1], pos[n4, 2] - pos[m, 2]
+    c1x, c1y, c1z = _cross(b1x, b1y, b1z, b2x, b2y, b2z)
+    c2x, c2y, c2z = _cross(b2x, b2y, b2z, b3x, b3y, b3z)
+    n1 = c1x * c1x + c1y * c1y + c1z * c1z
+    n2 = c2x * c2x + c2y * c2y + c2z * c2z
+    rb2_sq = b2x * b2x + b2y * b2y + b2z * b2z
+    rb2 = math.sqrt(rb2_sq)
+    if n1 < 1e-30 or n2 < 1e-30:
+        return math.nan, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), 0.0, 0.0
+    x = c1x * c2x + c1y * c2y + c1z * c2z
+    ccx, ccy, ccz = _cross(c1x, c1y, c1z, c2x, c2y, c2z)
+    y = (ccx * b2x + ccy * b2y + ccz * b2z) / rb2
+    s1 = rb2 / n1
+    s2 = -rb2 / n2
+    p = (b1x * b2x + b1y * b2y + b1z * b2z) / rb2_sq
+    q = (b3x * b2x + b3y * b2y + b3z * b2z) / rb2_sq
+    return math.atan2(y, x), (c1x * s1, c1y * s1, c1z * s1), (c2x * s2, c2y * s2, c2z * s2), p, q
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _add_torsion_forces(forces, i, j, m, n4, de_dphi, u, v, p, q):
+    """Standard torsion gradient (Blondel & Karplus form) from :func:`_torsion_geometry`."""
+    for d in range(3):
+        f_i = de_dphi * u[d]
+        f_l = de_dphi * v[d]
+        forces[i, d] += f_i
+        forces[n4, d] += f_l
+        forces[j, d] += -f_i - p * f_i + q * f_l
+        forces[m, d] += -f_l + p * f_i - q * f_l
+
+
 @numba.njit(cache=True, error_model="numpy")
 def periodic_torsions(pos, atoms, k, periodicity, phase, forces):
-    """E = sum k (1 + cos(n phi - phase)) over torsions i-j-k-l (proper and improper)."""
+    """E = sum k (1 + cos(n phi - phase)) over torsions i-j-k-l (proper and improper).
+
+    >>> from mstool.toolkit.md.kernels.bonded import periodic_torsions  # the installed module
+    >>> pos = np.array([[1.0, 0, 0], [0, 0, 0], [0, 1.0, 0], [0, 1.0, 1.0]])
+    >>> f = np.zeros((4, 3))
+    >>> e = periodic_torsions(pos, np.array([[0, 1, 2, 3]]), np.array([2.0]), np.array([1.0]),
+    ...                       np.array([0.0]), f)
+    >>> round(float(e), 12), bool(abs(f.sum()) < 1e-12)
+    (2.0, True)
+    """
     energy = 0.0
     for t in range(atoms.shape[0]):
         i, j, m, n4 = atoms[t, 0], atoms[t, 1], atoms[t, 2], atoms[t, 3]
-        b1 = pos[j] - pos[i]
-        b2 = pos[m] - pos[j]
-        b3 = pos[n4] - pos[m]
-        c1 = np.cross(b1, b2)
-        c2 = np.cross(b2, b3)
-        n1 = c1[0] * c1[0] + c1[1] * c1[1] + c1[2] * c1[2]
-        n2 = c2[0] * c2[0] + c2[1] * c2[1] + c2[2] * c2[2]
-        rb2 = math.sqrt(b2[0] * b2[0] + b2[1] * b2[1] + b2[2] * b2[2])
-        if n1 < 1e-30 or n2 < 1e-30:
+        phi, u, v, p, q = _torsion_geometry(pos, i, j, m, n4)
+        if math.isnan(phi):
             continue
-        x = c1[0] * c2[0] + c1[1] * c2[1] + c1[2] * c2[2]
-        cc = np.cross(c1, c2)
-        y = (cc[0] * b2[0] + cc[1] * b2[1] + cc[2] * b2[2]) / rb2
-        phi = math.atan2(y, x)
         n = periodicity[t]
         energy += k[t] * (1.0 + math.cos(n * phi - phase[t]))
         de_dphi = -k[t] * n * math.sin(n * phi - phase[t])
-        # Standard torsion gradient (Blondel & Karplus form).
-        f_i = de_dphi * rb2 / n1 * c1
-        f_l = -de_dphi * rb2 / n2 * c2
-        p = (b1[0] * b2[0] + b1[1] * b2[1] + b1[2] * b2[2]) / (rb2 * rb2)
-        q = (b3[0] * b2[0] + b3[1] * b2[1] + b3[2] * b2[2]) / (rb2 * rb2)
-        for d in range(3):
-            forces[i, d] += f_i[d]
-            forces[n4, d] += f_l[d]
-            forces[j, d] += -f_i[d] - p * f_i[d] + q * f_l[d]
-            forces[m, d] += -f_l[d] + p * f_i[d] - q * f_l[d]
+        _add_torsion_forces(forces, i, j, m, n4, de_dphi, u, v, p, q)
     return energy
 
 
@@ -120,34 +154,23 @@ def dihedral_angles(pos, atoms):
 
 @numba.njit(cache=True, error_model="numpy")
 def harmonic_impropers(pos, atoms, k, psi0, forces):
-    """E = sum k (psi - psi0)^2 over CHARMM impropers i-j-k-l, psi - psi0 taken in (-pi, pi]."""
+    """E = sum k (psi - psi0)^2 over CHARMM impropers i-j-k-l, psi - psi0 taken in (-pi, pi].
+
+    >>> from mstool.toolkit.md.kernels.bonded import harmonic_impropers  # the installed module
+    >>> pos = np.array([[1.0, 0, 0], [0, 0, 0], [0, 1.0, 0], [0, 1.0, 1.0]])
+    >>> e = harmonic_impropers(pos, np.array([[0, 1, 2, 3]]), np.array([1.0]), np.array([0.0]),
+    ...                        np.zeros((4, 3)))
+    >>> round(float(e), 6)  # psi = -pi/2
+    2.467401
+    """
     energy = 0.0
     for t in range(atoms.shape[0]):
         i, j, m, n4 = atoms[t, 0], atoms[t, 1], atoms[t, 2], atoms[t, 3]
-        b1 = pos[j] - pos[i]
-        b2 = pos[m] - pos[j]
-        b3 = pos[n4] - pos[m]
-        c1 = np.cross(b1, b2)
-        c2 = np.cross(b2, b3)
-        n1 = c1[0] * c1[0] + c1[1] * c1[1] + c1[2] * c1[2]
-        n2 = c2[0] * c2[0] + c2[1] * c2[1] + c2[2] * c2[2]
-        rb2 = math.sqrt(b2[0] * b2[0] + b2[1] * b2[1] + b2[2] * b2[2])
-        if n1 < 1e-30 or n2 < 1e-30:
+        phi, u, v, p, q = _torsion_geometry(pos, i, j, m, n4)
+        if math.isnan(phi):
             continue
-        x = c1[0] * c2[0] + c1[1] * c2[1] + c1[2] * c2[2]
-        cc = np.cross(c1, c2)
-        y = (cc[0] * b2[0] + cc[1] * b2[1] + cc[2] * b2[2]) / rb2
-        delta = math.atan2(y, x) - psi0[t]
+        delta = phi - psi0[t]
         delta -= 2.0 * math.pi * math.floor(delta / (2.0 * math.pi) + 0.5)
         energy += k[t] * delta * delta
-        de_dphi = 2.0 * k[t] * delta
-        f_i = de_dphi * rb2 / n1 * c1
-        f_l = -de_dphi * rb2 / n2 * c2
-        p = (b1[0] * b2[0] + b1[1] * b2[1] + b1[2] * b2[2]) / (rb2 * rb2)
-        q = (b3[0] * b2[0] + b3[1] * b2[1] + b3[2] * b2[2]) / (rb2 * rb2)
-        for d in range(3):
-            forces[i, d] += f_i[d]
-            forces[n4, d] += f_l[d]
-            forces[j, d] += -f_i[d] - p * f_i[d] + q * f_l[d]
-            forces[m, d] += -f_l[d] + p * f_i[d] - q * f_l[d]
+        _add_torsion_forces(forces, i, j, m, n4, 2.0 * k[t] * delta, u, v, p, q)
     return energy

@@ -10,6 +10,17 @@ import math
 import numpy as np
 
 from mstool.toolkit.backend import cuda_available
+from mstool.toolkit.md.kernels.pairs import (
+    COULOMB_CONSTANT,
+    COULOMB_MODE,
+    CUTOFF,
+    EWALD,
+    INV_TABLE_SPACING,
+    REACTION_FIELD,
+    RF_C,
+    RF_K,
+    SWITCH_DISTANCE,
+)
 
 try:
     from numba import cuda
@@ -46,12 +57,12 @@ if cuda is not None:
         i = cuda.grid(1)
         if i >= pos.shape[0]:
             return
-        rcut = params[0]
-        mode = int(params[1])
-        inv_h = params[7]
-        k_rf = params[3]
-        c_rf = params[4]
-        kc = params[6]
+        rcut = params[CUTOFF]
+        mode = int(params[COULOMB_MODE])
+        inv_h = params[INV_TABLE_SPACING]
+        k_rf = params[RF_K]
+        c_rf = params[RF_C]
+        kc = params[COULOMB_CONSTANT]
         rc2 = rcut * rcut if rcut > 0 else 1e300
         fx = 0.0
         fy = 0.0
@@ -76,7 +87,7 @@ if cuda is not None:
             r = math.sqrt(r2)
             inv_r = 1.0 / r
             qq = qi * charges[j]
-            if mode == 2:
+            if mode == EWALD:
                 # Cubic Hermite lookup of erfc(alpha r) / r, the same table as the CPU kernels.
                 x = r * inv_h
                 k = int(x)
@@ -96,7 +107,7 @@ if cuda is not None:
                 )
                 e = qq * value
                 f_over_r = -qq * slope * inv_r
-            elif mode == 1:
+            elif mode == REACTION_FIELD:
                 e = qq * (inv_r + k_rf * r2 - c_rf)
                 f_over_r = qq * (inv_r * inv_r2 - 2.0 * k_rf)
             else:
@@ -135,7 +146,7 @@ def pair_forces(
     LJ switching is not implemented on the GPU; with a switch distance the CPU kernel runs.
     """
     n = pos.shape[0]
-    if params[5] > 0.0:
+    if params[SWITCH_DISTANCE] > 0.0:
         from mstool.toolkit.md.kernels.nonbonded import pair_forces_serial
 
         return pair_forces_serial(

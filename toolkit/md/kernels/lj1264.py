@@ -6,7 +6,8 @@ from __future__ import annotations
 import numba
 
 from mstool.toolkit.md.kernels.neighbors import _is_excluded
-from mstool.toolkit.md.kernels.triclinic import min_image
+from mstool.toolkit.md.kernels.pairs import add_pair_force
+from mstool.toolkit.md.kernels.pairs import triclinic_image as min_image
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -39,11 +40,5 @@ def ion_dipole(pos, box, periodic, ions, is_ion, types, lj_c, rcut, excl_start, 
             inv_r2 = 1.0 / r2
             e = -c * inv_r2 * inv_r2
             energy += e
-            f_over_r = 4.0 * e * inv_r2  # -dE/dr / r
-            forces[i, 0] += f_over_r * dx
-            forces[i, 1] += f_over_r * dy
-            forces[i, 2] += f_over_r * dz
-            forces[j, 0] -= f_over_r * dx
-            forces[j, 1] -= f_over_r * dy
-            forces[j, 2] -= f_over_r * dz
+            add_pair_force(forces, i, j, 4.0 * e * inv_r2, dx, dy, dz)  # -dE/dr / r
     return energy

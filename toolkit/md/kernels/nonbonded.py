@@ -1,7 +1,8 @@
 """Numba CPU kernels for Lennard-Jones + Coulomb pairs: the neighbour-list sum, 1-4 pairs and
 Ewald exclusion corrections.
 
-``coulomb_mode``: 0 plain 1/r (no cutoff), 1 reaction field, 2 Ewald real space (erfc).
+Settings travel as the vector of :mod:`kernels.pairs` (``pair_settings``), read by name; the
+Coulomb mode is PLAIN 1/r (no cutoff), REACTION_FIELD or EWALD real space (erfc).
 The pair-sum kernels are compiled with fastmath: the OpenMM reference-energy tests (1e-11
 relative) and finite-difference force tests run through them.
 """
@@ -14,8 +15,24 @@ import numba
 import numpy as np
 
 from mstool.toolkit.md.kernels import compile_variants
+from mstool.toolkit.md.kernels.pairs import (
+    COULOMB_CONSTANT,
+    COULOMB_MODE,
+    CUTOFF,
+    EWALD,
+    INV_TABLE_SPACING,
+    PLAIN,
+    REACTION_FIELD,
+    RF_C,
+    RF_K,
+    SWITCH_DISTANCE,
+    add_pair_force,
+    cutoff_squared,
+    orthorhombic_image,
+    uses_switch,
+)
 
-PLAIN, REACTION_FIELD, EWALD = 0, 1, 2
+__all__ = ["PLAIN", "REACTION_FIELD", "EWALD", "pair_forces", "pair_forces_half", "pair_corrections"]
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -33,16 +50,12 @@ def pair_forces(
 ):
     """Sum over a full neighbour list; returns (coulomb energy, LJ energy) and sets ``forces``.
 
-    ``params`` = (cutoff, coulomb_mode, alpha, k_rf, c_rf, rswitch, coulomb_const, 1 / table
-    spacing); a cutoff <= 0 means no cutoff. Ewald real space reads the :func:`ewald_table`.
+    ``params`` is the :func:`kernels.pairs.pair_settings` vector (a cutoff <= 0 means no cutoff).
+    Ewald real space reads the :func:`ewald_table`.
     """
     n = pos.shape[0]
-    rcut = params[0]
-    mode = int(params[1])
-    k_rf, c_rf, rswitch, kc, inv_h = params[3], params[4], params[5], params[6], params[7]
-    rc2 = rcut * rcut if rcut > 0 else 1e300
-    use_switch = rswitch > 0.0 and rswitch < rcut
-    inv_box = 1.0 / box
+    kc = params[COULOMB_CONSTANT]
+    rc2 = cutoff_squared(params)
     e_coul = np.zeros(n)
     e_lj = np.zeros(n)
     for i in numba.prange(n):
@@ -59,27 +72,13 @@ def pair_forces(
             dy = pos[i, 1] - pos[j, 1]
             dz = pos[i, 2] - pos[j, 2]
             if periodic:
-                dx -= box[0] * math.floor(dx * inv_box[0] + 0.5)
-                dy -= box[1] * math.floor(dy * inv_box[1] + 0.5)
-                dz -= box[2] * math.floor(dz * inv_box[2] + 0.5)
+                dx, dy, dz = orthorhombic_image(dx, dy, dz, box)
             r2 = dx * dx + dy * dy + dz * dz
             if r2 >= rc2:
                 continue
             tj = types[j]
-            e, elj, f_over_r = _pair_terms(
-                r2,
-                qi * charges[j],
-                lj_a[ti, tj],
-                lj_b[ti, tj],
-                mode,
-                table_g,
-                table_dg,
-                inv_h,
-                k_rf,
-                c_rf,
-                use_switch,
-                rswitch,
-                rcut,
+            e, elj, f_over_r = pair_terms(
+                r2, qi * charges[j], lj_a[ti, tj], lj_b[ti, tj], params, table_g, table_dg
             )
             ec += e
             el += elj
@@ -129,17 +128,22 @@ def _ewald_lookup(r, g, dg, inv_h):
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _pair_terms(r2, qq, a, b, mode, table_g, table_dg, inv_h, k_rf, c_rf, use_switch, rswitch, rcut):
-    """(Coulomb energy, LJ energy, force / r) of one pair at squared distance ``r2``."""
+def pair_terms(r2, qq, a, b, settings, table_g, table_dg):
+    """(Coulomb energy, LJ energy, force / r) of one pair at squared distance ``r2``: the one
+    pair-term helper of the pair-by-pair kernels (full list, selected pairs, switched or
+    non-Ewald half lists). ``qq`` includes the Coulomb constant; ``settings`` as
+    :func:`kernels.pairs.pair_settings`."""
     r = math.sqrt(r2)
     inv_r = 1.0 / r
     inv_r2 = inv_r * inv_r
-    if mode == 2:
-        value, slope = _ewald_lookup(r, table_g, table_dg, inv_h)
+    mode = int(settings[COULOMB_MODE])
+    if mode == EWALD:
+        value, slope = _ewald_lookup(r, table_g, table_dg, settings[INV_TABLE_SPACING])
         e = qq * value
         f_over_r = -qq * slope * inv_r
-    elif mode == 1:
-        e = qq * (inv_r + k_rf * r2 - c_rf)
+    elif mode == REACTION_FIELD:
+        k_rf = settings[RF_K]
+        e = qq * (inv_r + k_rf * r2 - settings[RF_C])
         f_over_r = qq * (inv_r * inv_r2 - 2.0 * k_rf)
     else:
         e = qq * inv_r
@@ -149,8 +153,8 @@ def _pair_terms(r2, qq, a, b, mode, table_g, table_dg, inv_h, k_rf, c_rf, use_sw
     inv_r6 = inv_r2 * inv_r2 * inv_r2
     elj = (a * inv_r6 - b) * inv_r6
     flj = (12.0 * a * inv_r6 - 6.0 * b) * inv_r6 * inv_r2
-    if use_switch:
-        sw, dsw = _switch(r, rswitch, rcut)
+    if uses_switch(settings):
+        sw, dsw = _switch(r, settings[SWITCH_DISTANCE], settings[CUTOFF])
         flj = flj * sw - elj * dsw * inv_r
         elj *= sw
     return e, elj, f_over_r + flj
@@ -295,17 +299,12 @@ def _ewald_near(c, work, knot, knots, inv_h, with_lj):
 def _generic_near(c, work, knots, params):
     """Any Coulomb mode, optional LJ switch, pair by pair over the packed near pairs."""
     nr2, qq, a, b, f = work[0], work[1], work[2], work[3], work[4]
-    rcut, mode, inv_h = params[0], int(params[1]), params[7]
-    k_rf, c_rf, rswitch = params[3], params[4], params[5]
-    use_switch = rswitch > 0.0 and rswitch < rcut
     g = knots[:, 0]
     dg = knots[:, 2]
     ec = 0.0
     el = 0.0
     for k in range(c):
-        e, elj, f_over_r = _pair_terms(
-            nr2[k], qq[k], a[k], b[k], mode, g, dg, inv_h, k_rf, c_rf, use_switch, rswitch, rcut
-        )
+        e, elj, f_over_r = pair_terms(nr2[k], qq[k], a[k], b[k], params, g, dg)
         ec += e
         el += elj
         f[k] = f_over_r
@@ -337,24 +336,82 @@ def _scatter_near(i, c, near, row, rows, f, buf):
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _row_forces(i, inputs, scratch, buf):
-    """(Coulomb, LJ) energy of atom ``i``'s half-list row; its forces are added to ``buf``."""
-    packed, box, periodic, table, counts, types, lj_a, lj_b, has_lj, params, knots = inputs
+def near_pair_forces(i, row, count, qi, ti, types, lj_a, lj_b, has_lj, params, knots, scratch, buf):
+    """(Coulomb, LJ) energy of atom ``i``'s half-list row whose partner offsets, r^2 and scaled
+    charges are already in ``scratch[0]`` (the kernel's own minimum image); the forces are
+    added to ``buf``. Shared by the orthorhombic and triclinic half-list kernels."""
     rows, work, near, knot = scratch
-    row = table[i]
-    rcut = params[0]
-    rc2 = rcut * rcut if rcut > 0 else 1e300
-    _row_offsets(i, packed, box, periodic, row, counts[i], rows)
-    c = _near_indices(counts[i], rows[3], rc2, near)
-    ti = types[i]
+    c = _near_indices(count, rows[3], cutoff_squared(params), near)
     with_lj = has_lj[ti]
-    _gather_near(c, near, row, rows, work, packed[i, 3] / params[6], ti, types, lj_a, lj_b, with_lj)
-    if int(params[1]) == EWALD and not (params[5] > 0.0 and params[5] < rcut):
-        ec, el = _ewald_near(c, work, knot, knots, params[7], with_lj)
+    _gather_near(c, near, row, rows, work, qi, ti, types, lj_a, lj_b, with_lj)
+    if int(params[COULOMB_MODE]) == EWALD and not uses_switch(params):
+        ec, el = _ewald_near(c, work, knot, knots, params[INV_TABLE_SPACING], with_lj)
     else:
         ec, el = _generic_near(c, work, knots, params)
     _scatter_near(i, c, near, row, rows, work[4], buf)
     return ec, el
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _row_forces(i, inputs, scratch, buf):
+    """(Coulomb, LJ) energy of atom ``i``'s half-list row; its forces are added to ``buf``."""
+    packed, box, periodic, table, counts, types, lj_a, lj_b, has_lj, params, knots = inputs
+    row = table[i]
+    _row_offsets(i, packed, box, periodic, row, counts[i], scratch[0])
+    qi = packed[i, 3] / params[COULOMB_CONSTANT]
+    return near_pair_forces(
+        i, row, counts[i], qi, types[i], types, lj_a, lj_b, has_lj, params, knots, scratch, buf
+    )
+
+
+@numba.njit(cache=True, error_model="numpy")
+def lj_types_present(lj_a, lj_b):
+    """Per atom type: whether it has any LJ term (a row of A or B not all zero)."""
+    has_lj = np.empty(lj_a.shape[0], dtype=np.bool_)
+    for t in range(lj_a.shape[0]):
+        has_lj[t] = np.any(lj_a[t] != 0.0) or np.any(lj_b[t] != 0.0)
+    return has_lj
+
+
+@numba.njit(cache=True, error_model="numpy")
+def balanced_rows(counts, n_chunks):
+    """Row bounds of ``n_chunks`` contiguous parts of a neighbour list holding equal shares of
+    its pairs (part t is rows ``bounds[t]`` to ``bounds[t + 1]``).
+
+    >>> import numpy as np
+    >>> from mstool.toolkit.md.kernels.nonbonded import balanced_rows
+    >>> balanced_rows(np.array([5, 1, 1, 1, 1, 1, 10, 0, 0, 2]), 2).tolist()
+    [0, 6, 10]
+    """
+    n = counts.shape[0]
+    total = 0
+    for i in range(n):
+        total += counts[i]
+    bounds = np.empty(n_chunks + 1, dtype=np.int64)
+    bounds[0] = 0
+    seen = 0
+    t = 1
+    for i in range(n):
+        # A part ends before the row whose middle passes its share.
+        while t < n_chunks and 2 * seen + counts[i] > (2 * total * t) // n_chunks:
+            bounds[t] = i
+            t += 1
+        seen += counts[i]
+    while t <= n_chunks:
+        bounds[t] = n
+        t += 1
+    return bounds
+
+
+@numba.njit(cache=True, error_model="numpy")
+def row_scratch(width):
+    """A worker's work arrays for rows of up to ``width`` partners (see :func:`near_pair_forces`)."""
+    return (
+        np.empty((5, width)),  # dx, dy, dz, r^2, kc q_j per list partner
+        np.empty((11, width)),  # per near pair: r^2, q q, A, B, force / r, table values, 1 / r
+        np.empty(width, dtype=np.int64),  # near partners' places in the row
+        np.empty(width, dtype=np.int64),  # table knot
+    )
 
 
 def pair_forces_half(
@@ -362,7 +419,7 @@ def pair_forces_half(
 ):
     """Like :func:`pair_forces` over a half list (each pair once), atoms dealt round-robin to
     ``n_chunks`` workers with private force buffers summed at the end and added into
-    ``forces``. Ewald real space reads the rows of :func:`hermite_knots` (``params[7]`` is 1 / table spacing).
+    ``forces``. Ewald real space reads the rows of :func:`hermite_knots`.
 
     ``table`` and ``counts`` number atoms by ``order`` (row and partner ``s`` are atom
     ``order[s]``; ``np.arange(n)`` for the atoms' own numbering): with atoms numbered in
@@ -375,24 +432,18 @@ def pair_forces_half(
     then the forces are scattered."""
     n = pos.shape[0]
     width = table.shape[1]
-    has_lj = np.empty(lj_a.shape[0], dtype=np.bool_)
-    for t in range(lj_a.shape[0]):
-        has_lj[t] = np.any(lj_a[t] != 0.0) or np.any(lj_b[t] != 0.0)
+    has_lj = lj_types_present(lj_a, lj_b)
     buffers = np.zeros((n_chunks, n, 3))
     e_coul = np.zeros(n_chunks)
     e_lj = np.zeros(n_chunks)
-    packed = _packed(pos[order], box, periodic, charges[order], params[6])
+    packed = _packed(pos[order], box, periodic, charges[order], params[COULOMB_CONSTANT])
     inputs = (packed, box, periodic, table, counts, types[order], lj_a, lj_b, has_lj, params, knots)
+    bounds = balanced_rows(counts, n_chunks)
     for t in numba.prange(n_chunks):
-        scratch = (
-            np.empty((5, width)),  # dx, dy, dz, r^2, kc q_j per list partner
-            np.empty((11, width)),  # per near pair: r^2, q q, A, B, force / r, table values, 1 / r
-            np.empty(width, dtype=np.int64),  # near partners' places in the row
-            np.empty(width, dtype=np.int64),  # table knot
-        )
+        scratch = row_scratch(width)
         e_c = 0.0
         e_l = 0.0
-        for i in range(t, n, n_chunks):
+        for i in range(bounds[t], bounds[t + 1]):
             ec, el = _row_forces(i, inputs, scratch, buffers[t])
             e_c += ec
             e_l += el
@@ -419,9 +470,7 @@ def scaled_pairs(pos, box, periodic, pairs, charges, types, lj_a, lj_b, scee, sc
         dy = pos[i, 1] - pos[j, 1]
         dz = pos[i, 2] - pos[j, 2]
         if periodic:
-            dx -= box[0] * math.floor(dx / box[0] + 0.5)
-            dy -= box[1] * math.floor(dy / box[1] + 0.5)
-            dz -= box[2] * math.floor(dz / box[2] + 0.5)
+            dx, dy, dz = orthorhombic_image(dx, dy, dz, box)
         r2 = dx * dx + dy * dy + dz * dz
         inv_r2 = 1.0 / r2
         inv_r = math.sqrt(inv_r2)
@@ -433,12 +482,7 @@ def scaled_pairs(pos, box, periodic, pairs, charges, types, lj_a, lj_b, scee, sc
         f_over_r = ec * inv_r2 + (12.0 * a * inv_r6 - 6.0 * b) * inv_r6 * inv_r2
         e_coul += ec
         e_lj += el
-        forces[i, 0] += f_over_r * dx
-        forces[i, 1] += f_over_r * dy
-        forces[i, 2] += f_over_r * dz
-        forces[j, 0] -= f_over_r * dx
-        forces[j, 1] -= f_over_r * dy
-        forces[j, 2] -= f_over_r * dz
+        add_pair_force(forces, i, j, f_over_r, dx, dy, dz)
     return e_coul, e_lj
 
 
@@ -453,9 +497,7 @@ def ewald_exclusions(pos, box, periodic, pairs, charges, alpha, kc, forces):
         dy = pos[i, 1] - pos[j, 1]
         dz = pos[i, 2] - pos[j, 2]
         if periodic:
-            dx -= box[0] * math.floor(dx / box[0] + 0.5)
-            dy -= box[1] * math.floor(dy / box[1] + 0.5)
-            dz -= box[2] * math.floor(dz / box[2] + 0.5)
+            dx, dy, dz = orthorhombic_image(dx, dy, dz, box)
         r2 = dx * dx + dy * dy + dz * dz
         r = math.sqrt(r2)
         qq = kc * charges[i] * charges[j]
@@ -466,12 +508,7 @@ def ewald_exclusions(pos, box, periodic, pairs, charges, alpha, kc, forces):
         de_dr = -e / r - qq * two_over_sqrt_pi * alpha * math.exp(-alpha * alpha * r2) / r
         f_over_r = -de_dr / r
         energy += e
-        forces[i, 0] += f_over_r * dx
-        forces[i, 1] += f_over_r * dy
-        forces[i, 2] += f_over_r * dz
-        forces[j, 0] -= f_over_r * dx
-        forces[j, 1] -= f_over_r * dy
-        forces[j, 2] -= f_over_r * dz
+        add_pair_force(forces, i, j, f_over_r, dx, dy, dz)
     return energy
 
 

@@ -3,12 +3,16 @@ solute-rest), the part of the pair sum that selective SITS enhances."""
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
-from mstool.toolkit.md.kernels.nonbonded import _pair_terms
+from mstool.toolkit.md.kernels.nonbonded import pair_terms
+from mstool.toolkit.md.kernels.pairs import (
+    COULOMB_CONSTANT,
+    add_pair_force,
+    cutoff_squared,
+    orthorhombic_image,
+)
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -36,11 +40,8 @@ def selected_pair_forces(
     ``excl_atoms[excl_start[s]:excl_start[s + 1]]`` are the partners excluded for ``selected[s]``.
     """
     n = pos.shape[0]
-    rcut = params[0]
-    mode = int(params[1])
-    k_rf, c_rf, rswitch, kc, inv_h = params[3], params[4], params[5], params[6], params[7]
-    rc2 = rcut * rcut if rcut > 0 else 1e300
-    use_switch = rswitch > 0.0 and rswitch < rcut
+    kc = params[COULOMB_CONSTANT]
+    rc2 = cutoff_squared(params)
     mark = np.zeros(n, dtype=np.bool_)
     e_coul = 0.0
     e_lj = 0.0
@@ -58,36 +59,17 @@ def selected_pair_forces(
             dy = pos[i, 1] - pos[j, 1]
             dz = pos[i, 2] - pos[j, 2]
             if periodic:
-                dx -= box[0] * math.floor(dx / box[0] + 0.5)
-                dy -= box[1] * math.floor(dy / box[1] + 0.5)
-                dz -= box[2] * math.floor(dz / box[2] + 0.5)
+                dx, dy, dz = orthorhombic_image(dx, dy, dz, box)
             r2 = dx * dx + dy * dy + dz * dz
             if r2 >= rc2:
                 continue
             tj = types[j]
-            ec, el, f_over_r = _pair_terms(
-                r2,
-                qi * charges[j],
-                lj_a[ti, tj],
-                lj_b[ti, tj],
-                mode,
-                table_g,
-                table_dg,
-                inv_h,
-                k_rf,
-                c_rf,
-                use_switch,
-                rswitch,
-                rcut,
+            ec, el, f_over_r = pair_terms(
+                r2, qi * charges[j], lj_a[ti, tj], lj_b[ti, tj], params, table_g, table_dg
             )
             e_coul += ec
             e_lj += el
-            forces[i, 0] += f_over_r * dx
-            forces[i, 1] += f_over_r * dy
-            forces[i, 2] += f_over_r * dz
-            forces[j, 0] -= f_over_r * dx
-            forces[j, 1] -= f_over_r * dy
-            forces[j, 2] -= f_over_r * dz
+            add_pair_force(forces, i, j, f_over_r, dx, dy, dz)
         for e in range(excl_start[s], excl_start[s + 1]):
             mark[excl_atoms[e]] = False
     return e_coul, e_lj

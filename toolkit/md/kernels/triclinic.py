@@ -15,29 +15,11 @@ import numpy as np
 
 from mstool.toolkit.md.kernels import compile_variants
 from mstool.toolkit.md.kernels.neighbors import _is_excluded
-from mstool.toolkit.md.kernels.nonbonded import (
-    EWALD,
-    _ewald_near,
-    _gather_near,
-    _generic_near,
-    _near_indices,
-    _scatter_near,
-)
+from mstool.toolkit.md.kernels.nonbonded import balanced_rows, lj_types_present, near_pair_forces, row_scratch
+from mstool.toolkit.md.kernels.pairs import COULOMB_CONSTANT
+from mstool.toolkit.md.kernels.pairs import triclinic_image as min_image
 
-
-@numba.njit(cache=True, error_model="numpy", inline="always")
-def min_image(dx, dy, dz, box):
-    """Subtract c, then b, then a: the nearest image below half of min(a_x, b_y, c_z)."""
-    n = math.floor(dz / box[2, 2] + 0.5)
-    dx -= n * box[2, 0]
-    dy -= n * box[2, 1]
-    dz -= n * box[2, 2]
-    n = math.floor(dy / box[1, 1] + 0.5)
-    dx -= n * box[1, 0]
-    dy -= n * box[1, 1]
-    n = math.floor(dx / box[0, 0] + 0.5)
-    dx -= n * box[0, 0]
-    return dx, dy, dz
+__all__ = ["min_image", "cell_list", "pair_forces_half"]
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -214,20 +196,12 @@ def _row_offsets(i, packed, box, row, count, rows):
 def _row_forces(i, inputs, scratch, buf):
     """(Coulomb, LJ) energy of atom ``i``'s half-list row; its forces are added to ``buf``."""
     packed, box, table, counts, types, lj_a, lj_b, has_lj, params, knots = inputs
-    rows, work, near, knot = scratch
     row = table[i]
-    rcut = params[0]
-    _row_offsets(i, packed, box, row, counts[i], rows)
-    c = _near_indices(counts[i], rows[3], rcut * rcut, near)
-    ti = types[i]
-    with_lj = has_lj[ti]
-    _gather_near(c, near, row, rows, work, packed[i, 3] / params[6], ti, types, lj_a, lj_b, with_lj)
-    if int(params[1]) == EWALD and not (params[5] > 0.0 and params[5] < rcut):
-        ec, el = _ewald_near(c, work, knot, knots, params[7], with_lj)
-    else:
-        ec, el = _generic_near(c, work, knots, params)
-    _scatter_near(i, c, near, row, rows, work[4], buf)
-    return ec, el
+    _row_offsets(i, packed, box, row, counts[i], scratch[0])
+    qi = packed[i, 3] / params[COULOMB_CONSTANT]
+    return near_pair_forces(
+        i, row, counts[i], qi, types[i], types, lj_a, lj_b, has_lj, params, knots, scratch, buf
+    )
 
 
 def pair_forces_half(
@@ -239,24 +213,18 @@ def pair_forces_half(
     common signature)."""
     n = pos.shape[0]
     width = table.shape[1]
-    has_lj = np.empty(lj_a.shape[0], dtype=np.bool_)
-    for t in range(lj_a.shape[0]):
-        has_lj[t] = np.any(lj_a[t] != 0.0) or np.any(lj_b[t] != 0.0)
+    has_lj = lj_types_present(lj_a, lj_b)
     buffers = np.zeros((n_chunks, n, 3))
     e_coul = np.zeros(n_chunks)
     e_lj = np.zeros(n_chunks)
-    packed = _packed_in_cell(pos, box, charges, params[6])
+    packed = _packed_in_cell(pos, box, charges, params[COULOMB_CONSTANT])
     inputs = (packed, box, table, counts, types, lj_a, lj_b, has_lj, params, knots)
+    bounds = balanced_rows(counts, n_chunks)
     for t in numba.prange(n_chunks):
-        scratch = (
-            np.empty((5, width)),  # dx, dy, dz, r^2, kc q_j per list partner
-            np.empty((11, width)),  # per near pair: r^2, q q, A, B, force / r, table values, 1 / r
-            np.empty(width, dtype=np.int64),  # near partners' places in the row
-            np.empty(width, dtype=np.int64),  # table knot
-        )
+        scratch = row_scratch(width)
         e_c = 0.0
         e_l = 0.0
-        for i in range(t, n, n_chunks):
+        for i in range(bounds[t], bounds[t + 1]):
             ec, el = _row_forces(i, inputs, scratch, buffers[t])
             e_c += ec
             e_l += el
