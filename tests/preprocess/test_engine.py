@@ -108,10 +108,33 @@ def test_bad_engine_input_is_one_line_exit_2(case, thread_cluster):
     assert not (case / "x.h5").exists() and list(case.glob("x.h5*")) == []
 
 
-def test_task_count_keeps_tasks_between_32_and_1024_images():
-    assert task_count(40_000, EngineSpec(processes=2)) == 40
-    assert task_count(1000, EngineSpec(processes=2)) == 8
-    assert task_count(5, EngineSpec(scheduler="tcp://x:1")) == 1
+def test_task_count_follows_images_and_task_slots():
+    assert task_count(1024, 1) == 1  # one slot: no idle tail to shorten, largest shards
+    assert task_count(40_000, 1) == 40  # ... of at most 1,024 images
+    assert task_count(1024, 2) == 8 and task_count(4096, 2) == 16  # shards grow as sqrt(images)
+    assert task_count(40_000, 16) % 16 == 0  # equal shares for equal workers
+    assert all(32 <= 40_000 / task_count(40_000, w) <= 1024 for w in (1, 2, 8, 64, 1024))
+    assert task_count(5, 8) == 1 and task_count(64, 8) == 2  # at least 32 images per shard
+
+
+def test_a_shard_task_shares_its_worker_cores_among_task_threads(thread_cluster):
+    """On a worker running 2 tasks at once each task gets half of the cores."""
+    from mstool.toolkit.workers import cores_per_task
+
+    client = distributed.Client(thread_cluster)
+    try:
+        worker = next(iter(client.nthreads()))
+        shares = client.submit(cores_per_task, workers=[worker], pure=False).result()
+    finally:
+        client.close()
+    assert shares == max(1, (os.cpu_count() or 1) // 1)  # this cluster's workers have 1 thread each
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                       dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as two:
+            assert two.submit(cores_per_task, pure=False).result() == max(1, (os.cpu_count() or 1) // 2)
+    finally:
+        cluster.close()
 
 
 def die_during_first_shard(marker: str) -> None:
