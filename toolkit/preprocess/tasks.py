@@ -24,7 +24,7 @@ from mstool.toolkit.preprocess.pipeline import (
     gather_items,
     preprocess_images,
 )
-from mstool.toolkit.workers import EngineSpec, cores_per_task, engine_session, map_tasks
+from mstool.toolkit.workers import EngineSession, EngineSpec, cores_per_task, engine_session, map_tasks
 
 TASK_OVERHEAD_IMAGES = 16  # one shard's fixed cost (list, open, sync, merge) in images' time
 MIN_IMAGES_PER_TASK = 32  # below this, opening and syncing a shard file costs more than it saves
@@ -103,6 +103,7 @@ def preprocess_on_engine(
     tasks: int | None = None,
     consolidate: bool = False,
     on_task: Callable[[int], None] | None = None,
+    session: EngineSession | None = None,
 ) -> PreprocessReport:
     """:func:`preprocess_images` as ``tasks`` shard tasks on ``engine``, merged into ``output``.
 
@@ -111,9 +112,14 @@ def preprocess_on_engine(
     dataset with ``consolidate`` (the shards are then removed). ``options.workers`` 0 lets
     each task use its worker's share of the cores. ``on_task(1)`` is called per finished task.
     ``tasks`` defaults to :func:`task_count` of the inputs and the workers' task slots.
-    The local cluster starts while the inputs are listed and stops while the shards are
-    merged; the report's ``seconds`` run from the call to the artifact, both included.
+    The local cluster starts while the inputs are listed (or earlier: a ``session`` the
+    caller opened with :func:`~mstool.toolkit.workers.engine_session`) and stops while the
+    shards are merged; the report's ``seconds`` run from the call to the artifact.
     """
+    if session is None:
+        with engine_session(engine) as own:
+            return preprocess_on_engine(inputs, output, recipe, options, engine, tasks=tasks,
+                                        consolidate=consolidate, on_task=on_task, session=own)
     start = time.perf_counter()
     if options.shard is not None:
         raise InputError("--shard and the Dask engine exclude each other: the engine makes the shards",
@@ -124,7 +130,7 @@ def preprocess_on_engine(
         fixed_output_shape(recipe.ops)
     except GeometryError as err:
         raise InputError(str(err), where="recipe ops") from err
-    with output_lock(output), engine_session(engine) as session:
+    with output_lock(output):
         items, _ = gather_items(inputs, options)  # bad inputs stop here, while the cluster starts
         if tasks is not None and not 1 <= tasks <= len(items):
             raise InputError(f"must be 1..{len(items)} (the number of inputs), got {tasks}", where="--tasks")
