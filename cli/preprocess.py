@@ -72,7 +72,7 @@ def run_command(
     processes: ProcessesOption = None,
     tasks: Annotated[int | None, typer.Option(
         "--tasks", min=1, help="With --scheduler/--processes: split the inputs into this many shard "
-        "tasks (default: 4 per process, 32 to 1,024 images each).")] = None,
+        "tasks (default: from the inputs and the workers; 32 to 1,024 images each).")] = None,
     consolidate: Annotated[bool, typer.Option(
         "--consolidate", help="With --scheduler/--processes: copy the shards into one self-contained "
         "file (default: a virtual dataset over shard files kept next to the output).")] = False,

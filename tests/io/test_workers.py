@@ -172,3 +172,28 @@ def test_worker_cached_builds_once_per_process():
     assert worker_cached("k", lambda: calls.append(1) or object()) is first
     assert calls == [1]
     workers.clear_worker_cache()
+
+
+def test_a_session_starts_in_the_background_and_serves_several_maps(thread_cluster):
+    from mstool.toolkit.workers import engine_session
+
+    with engine_session(thread_cluster) as session:
+        assert session.task_slots() == 2  # the cluster's 2 workers of 1 thread
+        first = map_tasks(square, [1, 2], engine=thread_cluster, description="a", session=session)
+        second = map_tasks(square, [3], engine=thread_cluster, description="b", session=session)
+        client = session.client()
+        session.release()  # the client closes in the background ...
+        session.release()  # ... once
+    assert (first, second) == ([1, 4], [9])
+    assert client.status == "closed"  # ... and the block waited for it
+
+
+def test_a_session_reports_an_unreachable_scheduler_when_asked():
+    from mstool.toolkit.workers import engine_session
+
+    start = time.monotonic()
+    with engine_session(EngineSpec("tcp://127.0.0.1:9")) as session:  # opening does not wait
+        opened = time.monotonic() - start
+        with pytest.raises(InputError, match="did not answer"):
+            session.client()
+    assert opened < 1 and time.monotonic() - start < 10
