@@ -137,8 +137,8 @@ def ratios(record: dict) -> None:
                  ("steady", None, "steady dask 1 -w1", "steady dask 2 -w1")]
         for kind, base, one, two in pairs:
             if base in rate and one in rate:
-                print(f"  {kind}: dask 1 process overhead vs in-process {100 * (rate[base] / rate[one] - 1):+.1f} %"
-                      " (target <= 5 %)")
+                overhead = 100 * (rate[base] / rate[one] - 1)
+                print(f"  {kind}: dask 1 process overhead vs in-process {overhead:+.1f} % (target <= 5 %)")
             if one in rate and two in rate:
                 print(f"  {kind}: dask 2 processes / 1 process {rate[two] / rate[one]:.2f}x (target >= 1.7x)")
 

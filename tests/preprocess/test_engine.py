@@ -10,7 +10,6 @@ import h5py
 import pytest
 
 from mstool.toolkit.preprocess.tasks import task_count
-from mstool.toolkit.workers import EngineSpec
 from tests.conftest import run_cli
 from tests.preprocess.images import write_demo_set
 
