@@ -142,7 +142,7 @@ def die_during_first_shard(marker: str) -> None:
 
     original = tasks.preprocess_images
 
-    def dying(inputs, output, recipe, options, on_skip=None, on_image=None):
+    def dying(inputs, output, recipe, options, on_skip=None, on_image=None, listed=None):
         written = []
 
         def after_image():
@@ -156,7 +156,7 @@ def die_during_first_shard(marker: str) -> None:
                 os.close(fd)
                 os._exit(1)  # the worker process dies mid-write, holding the shard's lock
 
-        return original(inputs, output, recipe, options, on_skip, after_image)
+        return original(inputs, output, recipe, options, on_skip, after_image, listed)
 
     tasks.preprocess_images = dying
 

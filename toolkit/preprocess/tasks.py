@@ -24,6 +24,7 @@ from mstool.toolkit.preprocess.pipeline import (
     gather_items,
     preprocess_images,
 )
+from mstool.toolkit.preprocess.sources import Item, shard_slice
 from mstool.toolkit.workers import EngineSession, EngineSpec, cores_per_task, engine_session, map_tasks
 
 TASK_OVERHEAD_IMAGES = 16  # one shard's fixed cost (list, open, sync, merge) in images' time
@@ -69,13 +70,14 @@ def shard_path(output: Path, run: str, index: int, count: int) -> Path:
 
 @dataclass(frozen=True)
 class ShardTask:
-    """One task: the whole input list (each task sorts and slices it the same way) and its shard.
+    """One task: its block of the listed inputs, the class names of the whole set, its shard file.
 
-    ``inputs`` are as the user gave them (so ``source`` records match the in-process run);
-    a worker in another folder than the client's ``cwd`` reads them from there.
+    ``items`` carry the paths as the client listed them (so ``source`` records match the
+    in-process run); a worker in another folder than the client's ``cwd`` reads them from there.
     """
 
-    inputs: tuple[Path, ...]
+    items: tuple[Item, ...]
+    class_names: tuple[str, ...]
     cwd: Path
     output: Path
     recipe: PreprocessRecipe
@@ -87,10 +89,11 @@ def run_shard(task: ShardTask) -> dict:
     options = task.options
     if options.workers <= 0:
         options = replace(options, workers=cores_per_task())
-    inputs = list(task.inputs)
+    items = list(task.items)
     if Path.cwd() != task.cwd:
-        inputs = [task.cwd / path for path in inputs]
-    return preprocess_images(inputs, task.output, task.recipe, options).summary()
+        items = [replace(item, path=task.cwd / item.path) for item in items]
+    listed = (items, list(task.class_names))
+    return preprocess_images([], task.output, task.recipe, options, listed=listed).summary()
 
 
 def preprocess_on_engine(
@@ -131,16 +134,15 @@ def preprocess_on_engine(
     except GeometryError as err:
         raise InputError(str(err), where="recipe ops") from err
     with output_lock(output):
-        items, _ = gather_items(inputs, options)  # bad inputs stop here, while the cluster starts
+        items, class_names = gather_items(inputs, options)  # bad inputs stop here, while the cluster starts
         if tasks is not None and not 1 <= tasks <= len(items):
             raise InputError(f"must be 1..{len(items)} (the number of inputs), got {tasks}", where="--tasks")
         count = tasks or task_count(len(items), session.task_slots())
         run = secrets.token_hex(3)
         shards = [shard_path(output, run, index, count) for index in range(count)]
-        labels = Path(options.labels).absolute() if options.labels is not None else None
-        shard_options = replace(options, shard=None, overwrite=True, allow_empty=True, labels=labels)
-        work = [ShardTask(tuple(Path(p) for p in inputs), Path.cwd(), path, recipe,
-                          replace(shard_options, shard=(index, count)))
+        shard_options = replace(options, overwrite=True, allow_empty=True, labels=None)  # labelled here
+        work = [ShardTask(tuple(shard_slice(items, (index, count))), tuple(class_names), Path.cwd(), path,
+                          recipe, replace(shard_options, shard=(index, count)))
                 for index, path in enumerate(shards)]
         try:
             summaries = map_tasks(run_shard, work, engine=engine, description="preprocess",
