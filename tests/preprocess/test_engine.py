@@ -175,3 +175,27 @@ def test_a_killed_worker_loses_nothing(case):
     assert result.json()["images"] == 8
     assert_same_artifact(case / "ref.h5", case / "out.h5")
     assert leftovers(case) == []
+
+
+def test_a_shard_task_works_on_its_block_of_the_clients_listing(case):
+    """The task does not scan the folder again: a file added after the listing is not in it."""
+    from mstool.schemas.preprocess import PreprocessRecipe
+    from mstool.toolkit.io import load_recipe
+    from mstool.toolkit.preprocess.pipeline import PreprocessOptions, gather_items
+    from mstool.toolkit.preprocess.sources import shard_slice
+    from mstool.toolkit.preprocess.tasks import ShardTask, run_shard
+
+    options = PreprocessOptions(workers=1, overwrite=True, allow_empty=True, shard=(1, 3))
+    items, class_names = gather_items([Path("imgs")], PreprocessOptions(workers=1))
+    block = shard_slice(items, (1, 3))
+    (case / "imgs" / "blocks" / "a_late.jpg").write_bytes((case / "imgs" / "stripes" / "a.jpg").read_bytes())
+    recipe = load_recipe(case / "small.yaml", PreprocessRecipe, [])
+    summary = run_shard(ShardTask(tuple(block), tuple(class_names), case, case / "part.h5", recipe, options))
+    with h5py.File(case / "part.h5") as h5, h5py.File(case / "ref.h5") as ref:
+        sources = [s.decode() for s in h5["source"][()]]
+        assert sources == [str(item.path) for item in block if "broken" not in item.path.name]
+        assert summary["images"] == len(sources) and "a_late" not in "".join(sources)
+        names = list(ref["source"].asstr()[()])
+        first = names.index(sources[0])
+        assert h5["images"][()].tobytes() == ref["images"][first : first + len(sources)].tobytes()
+        assert h5["labels"][()].tolist() == ref["labels"][first : first + len(sources)].tolist()
