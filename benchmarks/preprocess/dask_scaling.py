@@ -1,6 +1,7 @@
 """Images/s of mstool preprocess (YOLOv3 416 recipe) in-process and on Dask, interleaved, via runner.py.
 
     .venv/bin/python benchmarks/preprocess/dask_scaling.py --images 1024 4096 --repeats 3
+    .venv/bin/python benchmarks/preprocess/dask_scaling.py --images 4096 --processes 1 2 4 8 16  # 16 cores
 
 The COCO photos in ../shared/data/images/coco are linked under new names up to each
 ``--images`` count. Two kinds of engine, each timed by benchmarks/runner.py in its own
@@ -38,14 +39,16 @@ REPO = Path(__file__).resolve().parents[2]
 COCO = REPO.parent / "shared" / "data" / "images" / "coco"
 RECIPE = REPO / "recipes" / "yolov3_416.yaml"
 MSTOOL = Path(sys.executable).with_name("mstool")
+MAX_PROCESSES = 64
 COMMANDS = {  # engine name -> extra command-line options
     "in-process -w1": ["--workers", "1"],
-    "dask 1 -w1": ["--workers", "1", "--processes", "1"],
-    "dask 2 -w1": ["--workers", "1", "--processes", "2"],
+    **{f"dask {n} -w1": ["--workers", "1", "--processes", str(n)] for n in range(1, MAX_PROCESSES + 1)},
     "in-process": [],
     "dask 1": ["--processes", "1"],
 }
-STEADY = {"steady dask 1 -w1": 1, "steady dask 2 -w1": 2}
+STEADY = {f"steady dask {n} -w1": n for n in range(1, MAX_PROCESSES + 1)}
+DEFAULT_ENGINES = ["in-process -w1", "dask 1 -w1", "dask 2 -w1", "in-process", "dask 1",
+                   "steady dask 1 -w1", "steady dask 2 -w1"]
 
 
 def image_set(folder: Path, count: int) -> Path:
@@ -141,6 +144,12 @@ def ratios(record: dict) -> None:
                 print(f"  {kind}: dask 1 process overhead vs in-process {overhead:+.1f} % (target <= 5 %)")
             if one in rate and two in rate:
                 print(f"  {kind}: dask 2 processes / 1 process {rate[two] / rate[one]:.2f}x (target >= 1.7x)")
+        for prefix, kind in (("dask", "command"), ("steady dask", "steady")):
+            curve = {int(name.split()[-2]): value for name, value in rate.items()
+                     if name.startswith(prefix + " ") and name.endswith("-w1")}
+            if len(curve) > 2 and 1 in curve:
+                print(f"  {kind} curve, N processes / 1 process: "
+                      + ", ".join(f"{n}: {curve[n] / curve[1]:.2f}x" for n in sorted(curve)))
 
 
 def main() -> None:
@@ -149,10 +158,20 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, nargs="+", default=[1024, 4096])
-    parser.add_argument("--engines", nargs="+", default=[*COMMANDS, *STEADY],
-                        choices=[*COMMANDS, *STEADY])
+    parser.add_argument("--engines", nargs="+", default=DEFAULT_ENGINES, metavar="ENGINE",
+                        help="rows to time: 'in-process[ -w1]', 'dask N -w1', 'dask 1', "
+                        "'steady dask N -w1' (N up to 64); default: " + ", ".join(DEFAULT_ENGINES))
+    parser.add_argument("--processes", type=int, nargs="+", default=None, metavar="N",
+                        help="a scaling curve instead: in-process -w1, then command and steady "
+                        "rows for each N (e.g. 1 2 4 8 16 on a 16-core machine)")
     args = runner.parse_args(parser=parser)
     counts = [64] if args.quick else args.images
+    if args.processes:
+        args.engines = ["in-process -w1", *(f"dask {n} -w1" for n in args.processes),
+                        *(f"steady dask {n} -w1" for n in args.processes)]
+    unknown = [name for name in args.engines if name not in COMMANDS and name not in STEADY]
+    if unknown:
+        parser.error(f"unknown engine(s): {', '.join(unknown)}")
     this = str(Path(__file__).resolve())
     work = Path(tempfile.mkdtemp(prefix="dask-scaling-", dir=os.environ.get("BENCH_TMP")))
     try:
