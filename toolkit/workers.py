@@ -27,6 +27,9 @@ CORES_ENV = "MSTOOL_CORES_PER_TASK"  # set in local-cluster workers: the cores o
 CONNECT_TIMEOUT_S = 5  # with the import of Dask, a dead address is reported well within 10 s
 WORKERS_TIMEOUT_S = 10
 PROBE_PREFIX = ".mstool-probe-"
+# A local cluster has no dashboard, so nobody reads the workers' statistical profile, which
+# samples every task thread's stack every 10 ms while the tasks run.
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -266,6 +269,7 @@ def _connect(engine: EngineSpec) -> tuple[Any, Any]:
     """(client, local cluster or ``None``) for a Dask ``engine``."""
     import logging
 
+    import dask.config
     from distributed import Client, LocalCluster
 
     if engine.scheduler is None:
@@ -274,9 +278,10 @@ def _connect(engine: EngineSpec) -> tuple[Any, Any]:
         with warnings.catch_warnings():
             # The scheduler's HTTP port falls back to a free one when 8787 is taken: no news.
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR,
-                                   env={"NUMBA_NUM_THREADS": cores, CORES_ENV: cores})
+            with dask.config.set(LOCAL_WORKER_CONFIG):  # copied by each worker's nanny as it starts
+                cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.ERROR,
+                                       env={"NUMBA_NUM_THREADS": cores, CORES_ENV: cores})
         try:
             return Client(cluster), cluster
         except BaseException:

@@ -53,6 +53,12 @@ def pid_and_model(x: int) -> tuple[int, int]:
     return os.getpid(), len(BUILDS)
 
 
+def profile_enabled() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
 @pytest.fixture(scope="module")
 def thread_cluster():
     """A scheduler with 2 workers as threads of this process (processes=False): the wiring."""
@@ -154,8 +160,14 @@ def test_missing_dask_extra_names_it(monkeypatch):
 def test_two_local_processes_and_a_lost_worker(tmp_path):
     """One real LocalCluster of 2 processes: results in order, each worker builds its model once,
     and a worker that dies mid-task loses nothing (Dask reruns the task on a live worker)."""
+    from mstool.toolkit.workers import engine_session
+
     engine = EngineSpec(processes=2)
-    got = map_tasks(pid_and_model, range(8), engine=engine, description="pids", shared_path=tmp_path)
+    with engine_session(engine) as session:
+        got = map_tasks(pid_and_model, range(8), engine=engine, description="pids", shared_path=tmp_path,
+                        session=session)
+        profiling = session.client().run(profile_enabled)
+    assert list(profiling.values()) == [False, False]  # no dashboard, so no stack sampling
     pids = {pid for pid, _ in got}
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
     assert all(builds == 1 for _, builds in got)
