@@ -72,7 +72,7 @@ def run_command(
     processes: ProcessesOption = None,
     tasks: Annotated[int | None, typer.Option(
         "--tasks", min=1, help="With --scheduler/--processes: split the inputs into this many shard "
-        "tasks (default: 4 per process, 32 to 1,024 images each).")] = None,
+        "tasks (default: from the inputs and the workers; 32 to 1,024 images each).")] = None,
     consolidate: Annotated[bool, typer.Option(
         "--consolidate", help="With --scheduler/--processes: copy the shards into one self-contained "
         "file (default: a virtual dataset over shard files kept next to the output).")] = False,
@@ -87,24 +87,22 @@ def run_command(
     Example: mstool preprocess photos/ -o out.h5 --recipe recipes/yolov3_416.yaml --workers 2
     """
     require_extra("preprocess", "mstool preprocess run")
+    from mstool.toolkit.workers import engine_from_options, engine_session
+
+    engine = engine_from_options(scheduler, processes)
+    if not engine.in_process:
+        # The cluster's processes start now, beside this process's imports and listing.
+        with engine_session(engine) as session:
+            _run_on_engine(inputs, output, recipe, overrides, workers, shard, labels, strict, overwrite,
+                           device, engine, tasks, consolidate, json_output, session)
+        return
     import os
 
-    from mstool.schemas.preprocess import PreprocessRecipe
-    from mstool.toolkit.io import load_recipe
-    from mstool.toolkit.preprocess.pipeline import PreprocessOptions, preprocess_images
-    from mstool.toolkit.preprocess.sources import parse_shard
-    from mstool.toolkit.workers import engine_from_options
+    from mstool.toolkit.preprocess.pipeline import preprocess_images
 
     apply_local_json(json_output)
-    model = load_recipe(recipe, PreprocessRecipe, overrides or [])
-    engine = engine_from_options(scheduler, processes)
-    options = PreprocessOptions(
-        workers=workers or (os.cpu_count() or 1 if engine.in_process else 0), shard=parse_shard(shard),
-        strict=strict, overwrite=overwrite, device=device, labels=labels,
-    )
-    if not engine.in_process:
-        _run_on_engine(inputs, output, model, options, engine, tasks, consolidate)
-        return
+    model, options = _recipe_and_options(recipe, overrides, workers or os.cpu_count() or 1, shard,
+                                         labels, strict, overwrite, device)
     with progress_bar("preprocess", None) as advance:
         report = preprocess_images(
             inputs, output, model, options,
@@ -116,12 +114,28 @@ def run_command(
     emit(summary, lambda console: _render(summary, console))
 
 
-def _run_on_engine(inputs, output, model, options, engine, tasks, consolidate) -> None:
+def _recipe_and_options(recipe, overrides, workers, shard, labels, strict, overwrite, device):
+    from mstool.schemas.preprocess import PreprocessRecipe
+    from mstool.toolkit.io import load_recipe
+    from mstool.toolkit.preprocess.pipeline import PreprocessOptions
+    from mstool.toolkit.preprocess.sources import parse_shard
+
+    model = load_recipe(recipe, PreprocessRecipe, overrides or [])
+    options = PreprocessOptions(workers=workers, shard=parse_shard(shard), strict=strict,
+                                overwrite=overwrite, device=device, labels=labels)
+    return model, options
+
+
+def _run_on_engine(inputs, output, recipe, overrides, workers, shard, labels, strict, overwrite, device,
+                   engine, tasks, consolidate, json_output, session) -> None:
     from mstool.toolkit.preprocess.tasks import preprocess_on_engine
 
+    apply_local_json(json_output)
+    model, options = _recipe_and_options(recipe, overrides, workers, shard, labels, strict, overwrite,
+                                         device)
     with progress_bar(f"preprocess ({engine.describe()}, tasks)", None) as advance:
         report = preprocess_on_engine(inputs, output, model, options, engine, tasks=tasks,
-                                      consolidate=consolidate, on_task=advance)
+                                      consolidate=consolidate, on_task=advance, session=session)
     for entry in report.skipped:
         warn(f"skipped {entry['path']}: {entry['reason']}")
     summary = {**report.summary(), "engine": engine.describe()}

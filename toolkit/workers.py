@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -26,6 +27,9 @@ CORES_ENV = "MSTOOL_CORES_PER_TASK"  # set in local-cluster workers: the cores o
 CONNECT_TIMEOUT_S = 5  # with the import of Dask, a dead address is reported well within 10 s
 WORKERS_TIMEOUT_S = 10
 PROBE_PREFIX = ".mstool-probe-"
+# A local cluster has no dashboard, so nobody reads the workers' statistical profile, which
+# samples every task thread's stack every 10 ms while the tasks run.
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -93,6 +97,7 @@ def map_tasks(
     shared_path: str | os.PathLike | None = None,
     retries: int = 2,
     progress: Callable[[int], None] | None = None,
+    session: EngineSession | None = None,
 ) -> list[Result]:
     """``[fn(item) for item in items]``, in input order, on the chosen engine.
 
@@ -102,7 +107,9 @@ def map_tasks(
     raises its own exception here. ``shared_path``: a folder every worker must see (checked
     before anything is submitted). ``progress(n)`` is called as tasks finish (the CLI passes
     its Rich bar's ``advance``); ``description`` names the tasks in errors and on the
-    Dask dashboard.
+    Dask dashboard. ``session``: an :func:`engine_session` the caller opened earlier (its
+    cluster started while the caller listed its inputs); without it one is opened and
+    closed here.
 
     >>> map_tasks(lambda x: x * x, [1, 2, 3], engine=EngineSpec(), description="squares")
     [1, 4, 9]
@@ -116,22 +123,30 @@ def map_tasks(
                 progress(1)
         return results
     require_extra("dask", f"{description} on Dask ({engine.describe()})")
+    if session is None:
+        with engine_session(engine) as own:
+            return _map_on_client(own.client(), fn, items, description, shared_path, retries, progress)
+    return _map_on_client(session.client(), fn, items, description, shared_path, retries, progress)
+
+
+def _map_on_client(client: Any, fn: Callable, items: list, description: str,
+                   shared_path: str | os.PathLike | None, retries: int,
+                   progress: Callable[[int], None] | None) -> list:
     from distributed import as_completed
 
-    with dask_client(engine) as client:
-        if shared_path is not None:
-            check_shared_path(client, shared_path)
-        keys = [f"{_key_prefix(description)}-{index}-{secrets.token_hex(4)}" for index in range(len(items))]
-        futures = client.map(partial(_input_errors_returned, fn), items, key=keys, retries=retries,
-                             pure=False)
-        try:
-            for future in as_completed(futures):
-                _raise_input_error(future.result())  # a task's own error raises here, after its retries
-                if progress is not None:
-                    progress(1)
-            return [future.result() for future in futures]
-        finally:
-            client.cancel(futures)
+    if shared_path is not None:
+        check_shared_path(client, shared_path)
+    keys = [f"{_key_prefix(description)}-{index}-{secrets.token_hex(4)}" for index in range(len(items))]
+    futures = client.map(partial(_input_errors_returned, fn), items, key=keys, retries=retries,
+                         pure=False)
+    try:
+        for future in as_completed(futures):
+            _raise_input_error(future.result())  # a task's own error raises here, after its retries
+            if progress is not None:
+                progress(1)
+        return [future.result() for future in futures]
+    finally:
+        client.cancel(futures)
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,89 @@ def _key_prefix(description: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", description).strip("_")[:40] or "task"
 
 
+class EngineSession:
+    """One command's hold on the engine: a Dask client started in a background thread.
+
+    The local cluster's processes start (or the scheduler is reached) while the command
+    lists and checks its inputs; :meth:`client` waits for it. :meth:`release` starts
+    stopping the cluster in the background once the last task is done, so the command's
+    own closing work (a merge) overlaps the workers' shutdown; :meth:`close` waits for both.
+    In-process there is nothing to start.
+
+    >>> with engine_session(EngineSpec()) as session:
+    ...     session.client() is None, session.task_slots()
+    (True, 1)
+    """
+
+    def __init__(self, engine: EngineSpec) -> None:
+        self.engine = engine
+        self._client: Any = None
+        self._cluster: Any = None
+        self._error: BaseException | None = None
+        self._starting: threading.Thread | None = None
+        self._stopping: threading.Thread | None = None
+        if not engine.in_process:
+            require_extra("dask", f"the Dask engine ({engine.describe()})")
+            self._starting = threading.Thread(target=self._start, name="mstool-engine-start", daemon=True)
+            self._starting.start()
+
+    def _start(self) -> None:
+        try:
+            self._client, self._cluster = _connect(self.engine)
+        except BaseException as err:  # re-raised in the caller's thread by client()
+            self._error = err
+
+    def client(self) -> Any:
+        """The ``distributed.Client`` (``None`` in-process), once it is up; start errors raise here."""
+        if self._starting is not None:
+            self._starting.join()
+        if self._error is not None:
+            raise self._error
+        return self._client
+
+    def task_slots(self) -> int:
+        """How many tasks run at once: 1 in-process, else the workers' threads (at least 1)."""
+        client = self.client()
+        if client is None:
+            return 1
+        return max(1, sum(client.nthreads().values()))
+
+    def release(self) -> None:
+        """Start closing the client and the local cluster in the background (idempotent)."""
+        if self._stopping is not None or self._starting is None:
+            return
+        self._starting.join()
+        self._stopping = threading.Thread(target=self._stop, name="mstool-engine-stop", daemon=True)
+        self._stopping.start()
+
+    def _stop(self) -> None:
+        for part in (self._client, self._cluster):
+            if part is not None:
+                with suppress(Exception):  # a cluster already gone is closed enough
+                    part.close()
+
+    def close(self) -> None:
+        """Stop the engine and wait until its processes are gone."""
+        self.release()
+        if self._stopping is not None:
+            self._stopping.join()
+
+
+@contextmanager
+def engine_session(engine: EngineSpec) -> Iterator[EngineSession]:
+    """Start ``engine`` now (in the background) and stop it when the block ends.
+
+    >>> with engine_session(EngineSpec()) as session:
+    ...     map_tasks(abs, [-1, 2], engine=EngineSpec(), description="abs", session=session)
+    [1, 2]
+    """
+    session = EngineSession(engine)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 @contextmanager
 def dask_client(engine: EngineSpec) -> Iterator[Any]:
     """A ``distributed.Client`` for ``engine``: a new local cluster, or the scheduler's address.
@@ -163,45 +261,71 @@ def dask_client(engine: EngineSpec) -> Iterator[Any]:
     An address that does not answer within ``CONNECT_TIMEOUT_S`` is an ``InputError``
     naming it (exit 2); so is a scheduler without workers after ``WORKERS_TIMEOUT_S``.
     """
-    require_extra("dask", f"the Dask engine ({engine.describe()})")
+    with engine_session(engine) as session:
+        yield session.client()
+
+
+def _connect(engine: EngineSpec) -> tuple[Any, Any]:
+    """(client, local cluster or ``None``) for a Dask ``engine``."""
     import logging
 
+    import dask.config
     from distributed import Client, LocalCluster
 
     if engine.scheduler is None:
         processes = int(engine.processes or 1)
-        numba_threads = str(max(1, (os.cpu_count() or 1) // processes))
+        cores = str(max(1, (os.cpu_count() or 1) // processes))
         with warnings.catch_warnings():
             # The scheduler's HTTP port falls back to a free one when 8787 is taken: no news.
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR,
-                                   env={"NUMBA_NUM_THREADS": numba_threads, CORES_ENV: numba_threads})
-        with cluster, Client(cluster) as client:
-            yield client
-        return
+            with dask.config.set(LOCAL_WORKER_CONFIG):  # copied by each worker's nanny as it starts
+                cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.ERROR,
+                                       env={"NUMBA_NUM_THREADS": cores, CORES_ENV: cores})
+        try:
+            return Client(cluster), cluster
+        except BaseException:
+            cluster.close()
+            raise
     try:
         client = Client(engine.scheduler, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as err:
         raise InputError(f"the Dask scheduler did not answer within {CONNECT_TIMEOUT_S} s "
                          f"({type(err).__name__})", where=f"--scheduler {engine.scheduler}") from None
-    with client:
-        try:
-            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
-        except (OSError, TimeoutError) as err:
-            raise InputError(f"the Dask scheduler has no workers after {WORKERS_TIMEOUT_S} s",
-                             where=f"--scheduler {engine.scheduler}") from err
-        yield client
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+    except (OSError, TimeoutError) as err:
+        client.close()
+        raise InputError(f"the Dask scheduler has no workers after {WORKERS_TIMEOUT_S} s",
+                         where=f"--scheduler {engine.scheduler}") from err
+    return client, None
 
 
 def cores_per_task() -> int:
-    """Threads one task may use: this machine's cores, shared among a local cluster's processes.
+    """Threads one task may use: the cores given to this process, shared among its task threads.
+
+    A local cluster's worker gets the machine's cores / N (``MSTOOL_CORES_PER_TASK``); on
+    a worker of another cluster that runs several tasks at once, each gets its share of
+    the machine's cores.
 
     >>> cores_per_task() >= 1
     True
     """
     value = os.environ.get(CORES_ENV, "")
-    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
+    cores = int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
+    return max(1, cores // _task_threads())
+
+
+def _task_threads() -> int:
+    """Task threads of the Dask worker running this code (1 outside a worker)."""
+    if "distributed" not in sys.modules:  # not on a worker: never import Dask for this
+        return 1
+    from distributed import get_worker
+
+    try:
+        return max(1, int(get_worker().state.nthreads))
+    except (ValueError, AttributeError):
+        return 1
 
 
 def check_shared_path(client: Any, folder: str | os.PathLike) -> None:

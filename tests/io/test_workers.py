@@ -53,6 +53,12 @@ def pid_and_model(x: int) -> tuple[int, int]:
     return os.getpid(), len(BUILDS)
 
 
+def profile_enabled() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
 @pytest.fixture(scope="module")
 def thread_cluster():
     """A scheduler with 2 workers as threads of this process (processes=False): the wiring."""
@@ -154,8 +160,14 @@ def test_missing_dask_extra_names_it(monkeypatch):
 def test_two_local_processes_and_a_lost_worker(tmp_path):
     """One real LocalCluster of 2 processes: results in order, each worker builds its model once,
     and a worker that dies mid-task loses nothing (Dask reruns the task on a live worker)."""
+    from mstool.toolkit.workers import engine_session
+
     engine = EngineSpec(processes=2)
-    got = map_tasks(pid_and_model, range(8), engine=engine, description="pids", shared_path=tmp_path)
+    with engine_session(engine) as session:
+        got = map_tasks(pid_and_model, range(8), engine=engine, description="pids", shared_path=tmp_path,
+                        session=session)
+        profiling = session.client().run(profile_enabled)
+    assert list(profiling.values()) == [False, False]  # no dashboard, so no stack sampling
     pids = {pid for pid, _ in got}
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
     assert all(builds == 1 for _, builds in got)
@@ -172,3 +184,28 @@ def test_worker_cached_builds_once_per_process():
     assert worker_cached("k", lambda: calls.append(1) or object()) is first
     assert calls == [1]
     workers.clear_worker_cache()
+
+
+def test_a_session_starts_in_the_background_and_serves_several_maps(thread_cluster):
+    from mstool.toolkit.workers import engine_session
+
+    with engine_session(thread_cluster) as session:
+        assert session.task_slots() == 2  # the cluster's 2 workers of 1 thread
+        first = map_tasks(square, [1, 2], engine=thread_cluster, description="a", session=session)
+        second = map_tasks(square, [3], engine=thread_cluster, description="b", session=session)
+        client = session.client()
+        session.release()  # the client closes in the background ...
+        session.release()  # ... once
+    assert (first, second) == ([1, 4], [9])
+    assert client.status == "closed"  # ... and the block waited for it
+
+
+def test_a_session_reports_an_unreachable_scheduler_when_asked():
+    from mstool.toolkit.workers import engine_session
+
+    start = time.monotonic()
+    with engine_session(EngineSpec("tcp://127.0.0.1:9")) as session:  # opening does not wait
+        opened = time.monotonic() - start
+        with pytest.raises(InputError, match="did not answer"):
+            session.client()
+    assert opened < 1 and time.monotonic() - start < 10

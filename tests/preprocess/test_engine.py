@@ -10,7 +10,6 @@ import h5py
 import pytest
 
 from mstool.toolkit.preprocess.tasks import task_count
-from mstool.toolkit.workers import EngineSpec
 from tests.conftest import run_cli
 from tests.preprocess.images import write_demo_set
 
@@ -108,10 +107,33 @@ def test_bad_engine_input_is_one_line_exit_2(case, thread_cluster):
     assert not (case / "x.h5").exists() and list(case.glob("x.h5*")) == []
 
 
-def test_task_count_keeps_tasks_between_32_and_1024_images():
-    assert task_count(40_000, EngineSpec(processes=2)) == 40
-    assert task_count(1000, EngineSpec(processes=2)) == 8
-    assert task_count(5, EngineSpec(scheduler="tcp://x:1")) == 1
+def test_task_count_follows_images_and_task_slots():
+    assert task_count(1024, 1) == 1  # one slot: no idle tail to shorten, largest shards
+    assert task_count(40_000, 1) == 40  # ... of at most 1,024 images
+    assert task_count(1024, 2) == 8 and task_count(4096, 2) == 16  # shards grow as sqrt(images)
+    assert task_count(40_000, 16) % 16 == 0  # equal shares for equal workers
+    assert all(32 <= 40_000 / task_count(40_000, w) <= 1024 for w in (1, 2, 8, 64, 1024))
+    assert task_count(5, 8) == 1 and task_count(64, 8) == 2  # at least 32 images per shard
+
+
+def test_a_shard_task_shares_its_worker_cores_among_task_threads(thread_cluster):
+    """On a worker running 2 tasks at once each task gets half of the cores."""
+    from mstool.toolkit.workers import cores_per_task
+
+    client = distributed.Client(thread_cluster)
+    try:
+        worker = next(iter(client.nthreads()))
+        shares = client.submit(cores_per_task, workers=[worker], pure=False).result()
+    finally:
+        client.close()
+    assert shares == max(1, (os.cpu_count() or 1) // 1)  # this cluster's workers have 1 thread each
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                       dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as two:
+            assert two.submit(cores_per_task, pure=False).result() == max(1, (os.cpu_count() or 1) // 2)
+    finally:
+        cluster.close()
 
 
 def die_during_first_shard(marker: str) -> None:
@@ -120,7 +142,7 @@ def die_during_first_shard(marker: str) -> None:
 
     original = tasks.preprocess_images
 
-    def dying(inputs, output, recipe, options, on_skip=None, on_image=None):
+    def dying(inputs, output, recipe, options, on_skip=None, on_image=None, listed=None):
         written = []
 
         def after_image():
@@ -134,7 +156,7 @@ def die_during_first_shard(marker: str) -> None:
                 os.close(fd)
                 os._exit(1)  # the worker process dies mid-write, holding the shard's lock
 
-        return original(inputs, output, recipe, options, on_skip, after_image)
+        return original(inputs, output, recipe, options, on_skip, after_image, listed)
 
     tasks.preprocess_images = dying
 
@@ -153,3 +175,27 @@ def test_a_killed_worker_loses_nothing(case):
     assert result.json()["images"] == 8
     assert_same_artifact(case / "ref.h5", case / "out.h5")
     assert leftovers(case) == []
+
+
+def test_a_shard_task_works_on_its_block_of_the_clients_listing(case):
+    """The task does not scan the folder again: a file added after the listing is not in it."""
+    from mstool.schemas.preprocess import PreprocessRecipe
+    from mstool.toolkit.io import load_recipe
+    from mstool.toolkit.preprocess.pipeline import PreprocessOptions, gather_items
+    from mstool.toolkit.preprocess.sources import shard_slice
+    from mstool.toolkit.preprocess.tasks import ShardTask, run_shard
+
+    options = PreprocessOptions(workers=1, overwrite=True, allow_empty=True, shard=(1, 3))
+    items, class_names = gather_items([Path("imgs")], PreprocessOptions(workers=1))
+    block = shard_slice(items, (1, 3))
+    (case / "imgs" / "blocks" / "a_late.jpg").write_bytes((case / "imgs" / "stripes" / "a.jpg").read_bytes())
+    recipe = load_recipe(case / "small.yaml", PreprocessRecipe, [])
+    summary = run_shard(ShardTask(tuple(block), tuple(class_names), case, case / "part.h5", recipe, options))
+    with h5py.File(case / "part.h5") as h5, h5py.File(case / "ref.h5") as ref:
+        sources = [s.decode() for s in h5["source"][()]]
+        assert sources == [str(item.path) for item in block if "broken" not in item.path.name]
+        assert summary["images"] == len(sources) and "a_late" not in "".join(sources)
+        names = list(ref["source"].asstr()[()])
+        first = names.index(sources[0])
+        assert h5["images"][()].tobytes() == ref["images"][first : first + len(sources)].tobytes()
+        assert h5["labels"][()].tolist() == ref["labels"][first : first + len(sources)].tolist()

@@ -232,16 +232,20 @@ def preprocess_images(
     options: PreprocessOptions | None = None,
     on_skip: Callable[[str, str], None] | None = None,
     on_image: Callable[[], None] | None = None,
+    listed: tuple[list[Item], list[str]] | None = None,
 ) -> PreprocessReport:
     """Turn image files into an ``images`` artifact at ``output``; returns a report.
 
     Bad files are skipped (``on_skip(path, reason)``) or, with ``strict``, stop the run
-    before anything is written.
+    before anything is written. ``listed``: the items to process (labelled, and sharded
+    when ``options.shard`` is set) with the class names of the whole set, when the
+    caller has listed ``inputs`` already (a shard task gets its block this way instead
+    of scanning the folders again).
     """
     options = options or PreprocessOptions()
     check_writable(output, overwrite=options.overwrite)
     with output_lock(output):  # a second run on this output stops here, before any work
-        return _preprocess_locked(inputs, output, recipe, options, on_skip, on_image)
+        return _preprocess_locked(inputs, output, recipe, options, on_skip, on_image, listed)
 
 
 def _preprocess_locked(
@@ -251,13 +255,14 @@ def _preprocess_locked(
     options: PreprocessOptions,
     on_skip: Callable[[str, str], None] | None,
     on_image: Callable[[], None] | None,
+    listed: tuple[list[Item], list[str]] | None = None,
 ) -> PreprocessReport:
     try:
         height, width = fixed_output_shape(recipe.ops)
     except GeometryError as err:
         raise InputError(str(err), where="recipe ops") from err
     device = resolve_device(options.device)
-    items, class_names = gather_items(inputs, options)
+    items, class_names = listed if listed is not None else gather_items(inputs, options)
     warm_up(recipe, device)
     workers = max(1, options.workers)
     window = 2 * workers + 2

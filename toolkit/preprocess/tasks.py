@@ -24,25 +24,39 @@ from mstool.toolkit.preprocess.pipeline import (
     gather_items,
     preprocess_images,
 )
-from mstool.toolkit.workers import EngineSpec, cores_per_task, map_tasks
+from mstool.toolkit.preprocess.sources import Item, shard_slice
+from mstool.toolkit.workers import EngineSession, EngineSpec, cores_per_task, engine_session, map_tasks
 
-TASKS_PER_PROCESS = 4  # a few tasks per worker: a slow or lost worker delays a small share
+TASK_OVERHEAD_IMAGES = 16  # one shard's fixed cost (list, open, sync, merge) in images' time
 MIN_IMAGES_PER_TASK = 32  # below this, opening and syncing a shard file costs more than it saves
 MAX_IMAGES_PER_TASK = 1024  # a retried task redoes at most this much
-UNKNOWN_CLUSTER_PROCESSES = 8
 
 
-def task_count(images: int, engine: EngineSpec) -> int:
-    """How many shards ``images`` inputs become on ``engine``.
+def task_count(images: int, slots: int) -> int:
+    """How many shards ``images`` inputs become when ``slots`` tasks run at once.
 
-    >>> task_count(128, EngineSpec(processes=2)), task_count(10, EngineSpec(processes=2))
-    (4, 1)
-    >>> task_count(100_000, EngineSpec(processes=2))
-    98
+    Fewer, larger shards pay the per-shard cost (``TASK_OVERHEAD_IMAGES``) less often;
+    smaller ones leave less idle time at the end, when some workers have finished and
+    others are still on their last shard. The shard size that minimises the sum of the
+    two is ``sqrt(2 * images * TASK_OVERHEAD_IMAGES / slots)``; one slot has no idle
+    tail, so it gets the largest shards. The count is rounded up to a multiple of
+    ``slots`` and kept between ``MIN_IMAGES_PER_TASK`` and ``MAX_IMAGES_PER_TASK``
+    images per shard.
+
+    >>> task_count(1024, 1), task_count(4096, 1), task_count(1024, 2), task_count(4096, 2)
+    (1, 4, 8, 16)
+    >>> task_count(40_000, 16), task_count(10, 2)
+    (144, 1)
     """
-    processes = engine.processes or UNKNOWN_CLUSTER_PROCESSES
-    wanted = max(TASKS_PER_PROCESS * processes, math.ceil(images / MAX_IMAGES_PER_TASK))
-    return max(1, min(wanted, images // MIN_IMAGES_PER_TASK, images))
+    slots = max(1, slots)
+    if slots == 1:
+        size = MAX_IMAGES_PER_TASK
+    else:
+        size = math.sqrt(2 * images * TASK_OVERHEAD_IMAGES / slots)
+        size = min(max(size, MIN_IMAGES_PER_TASK), MAX_IMAGES_PER_TASK)
+    count = math.ceil(images / size)
+    count = slots * math.ceil(count / slots)  # equal shares for equal workers
+    return max(1, min(count, images // MIN_IMAGES_PER_TASK))
 
 
 def shard_path(output: Path, run: str, index: int, count: int) -> Path:
@@ -56,13 +70,14 @@ def shard_path(output: Path, run: str, index: int, count: int) -> Path:
 
 @dataclass(frozen=True)
 class ShardTask:
-    """One task: the whole input list (each task sorts and slices it the same way) and its shard.
+    """One task: its block of the listed inputs, the class names of the whole set, its shard file.
 
-    ``inputs`` are as the user gave them (so ``source`` records match the in-process run);
-    a worker in another folder than the client's ``cwd`` reads them from there.
+    ``items`` carry the paths as the client listed them (so ``source`` records match the
+    in-process run); a worker in another folder than the client's ``cwd`` reads them from there.
     """
 
-    inputs: tuple[Path, ...]
+    items: tuple[Item, ...]
+    class_names: tuple[str, ...]
     cwd: Path
     output: Path
     recipe: PreprocessRecipe
@@ -74,10 +89,11 @@ def run_shard(task: ShardTask) -> dict:
     options = task.options
     if options.workers <= 0:
         options = replace(options, workers=cores_per_task())
-    inputs = list(task.inputs)
+    items = list(task.items)
     if Path.cwd() != task.cwd:
-        inputs = [task.cwd / path for path in inputs]
-    return preprocess_images(inputs, task.output, task.recipe, options).summary()
+        items = [replace(item, path=task.cwd / item.path) for item in items]
+    listed = (items, list(task.class_names))
+    return preprocess_images([], task.output, task.recipe, options, listed=listed).summary()
 
 
 def preprocess_on_engine(
@@ -90,6 +106,7 @@ def preprocess_on_engine(
     tasks: int | None = None,
     consolidate: bool = False,
     on_task: Callable[[int], None] | None = None,
+    session: EngineSession | None = None,
 ) -> PreprocessReport:
     """:func:`preprocess_images` as ``tasks`` shard tasks on ``engine``, merged into ``output``.
 
@@ -97,7 +114,16 @@ def preprocess_on_engine(
     in-process run: a virtual dataset over the shard files (kept next to it), or one copied
     dataset with ``consolidate`` (the shards are then removed). ``options.workers`` 0 lets
     each task use its worker's share of the cores. ``on_task(1)`` is called per finished task.
+    ``tasks`` defaults to :func:`task_count` of the inputs and the workers' task slots.
+    The local cluster starts while the inputs are listed (or earlier: a ``session`` the
+    caller opened with :func:`~mstool.toolkit.workers.engine_session`) and stops while the
+    shards are merged; the report's ``seconds`` run from the call to the artifact.
     """
+    if session is None:
+        with engine_session(engine) as own:
+            return preprocess_on_engine(inputs, output, recipe, options, engine, tasks=tasks,
+                                        consolidate=consolidate, on_task=on_task, session=own)
+    start = time.perf_counter()
     if options.shard is not None:
         raise InputError("--shard and the Dask engine exclude each other: the engine makes the shards",
                          where="--shard")
@@ -108,28 +134,27 @@ def preprocess_on_engine(
     except GeometryError as err:
         raise InputError(str(err), where="recipe ops") from err
     with output_lock(output):
-        items, _ = gather_items(inputs, options)  # bad inputs stop here, before a cluster starts
-        count = tasks or task_count(len(items), engine)
-        if not 1 <= count <= len(items):
-            raise InputError(f"must be 1..{len(items)} (the number of inputs), got {count}", where="--tasks")
+        items, class_names = gather_items(inputs, options)  # bad inputs stop here, while the cluster starts
+        if tasks is not None and not 1 <= tasks <= len(items):
+            raise InputError(f"must be 1..{len(items)} (the number of inputs), got {tasks}", where="--tasks")
+        count = tasks or task_count(len(items), session.task_slots())
         run = secrets.token_hex(3)
         shards = [shard_path(output, run, index, count) for index in range(count)]
-        labels = Path(options.labels).absolute() if options.labels is not None else None
-        shard_options = replace(options, shard=None, overwrite=True, allow_empty=True, labels=labels)
-        work = [ShardTask(tuple(Path(p) for p in inputs), Path.cwd(), path, recipe,
-                          replace(shard_options, shard=(index, count)))
+        shard_options = replace(options, overwrite=True, allow_empty=True, labels=None)  # labelled here
+        work = [ShardTask(tuple(shard_slice(items, (index, count))), tuple(class_names), Path.cwd(), path,
+                          recipe, replace(shard_options, shard=(index, count)))
                 for index, path in enumerate(shards)]
-        start = time.perf_counter()
         try:
             summaries = map_tasks(run_shard, work, engine=engine, description="preprocess",
-                                  shared_path=output.parent, progress=on_task)
+                                  shared_path=output.parent, progress=on_task, session=session)
+            session.release()  # the workers shut down while the shards are merged
             meta = merge_shards(shards, output, overwrite=options.overwrite, consolidate=consolidate)
         except BaseException:
             _remove(shards)
             raise
-        seconds = time.perf_counter() - start
         _remove([p for p in output.parent.glob(f"{output.name}.shard-*.h5")
                  if consolidate or p not in shards])
+    seconds = time.perf_counter() - start
     cpu = sum(s["images"] / s["images_per_cpu_second"] for s in summaries if s["images_per_cpu_second"])
     return PreprocessReport(output, meta.count, meta.skipped, seconds, cpu,
                             tuple(summaries[0]["shape"]), summaries[0]["device"], summaries[0]["workers"])
