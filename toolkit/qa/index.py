@@ -19,9 +19,10 @@ import numpy as np
 from mstool.schemas.qa import EncoderIdentity, QAIndexMeta
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.io import open_artifact, write_artifact
+from mstool.toolkit.qa.ann import AnnIndex
 from mstool.toolkit.qa.corpus import Paragraph
 from mstool.toolkit.qa.graph import TitleMatcher, build_mention_graph
-from mstool.toolkit.qa.index_checks import check_index_arrays
+from mstool.toolkit.qa.index_checks import check_ann_arrays, check_index_arrays
 from mstool.toolkit.qa.kernels import bm25_idf, length_norm, postings_from_tokens
 from mstool.toolkit.qa.text import terms
 
@@ -52,6 +53,7 @@ class QAIndex:
     doc_ids: list[str | None] = field(default_factory=list)
     urls: list[str | None] = field(default_factory=list)
     doc_fields: list[dict] = field(default_factory=list)
+    ann: AnnIndex | None = None
 
     def __post_init__(self) -> None:
         self.term_id = {t: i for i, t in enumerate(self.vocab)}
@@ -116,6 +118,10 @@ class QAIndex:
             h5.create_dataset("bm25/tf", data=self.postings_tf, chunks=True)
             h5.create_dataset("bm25/doc_len", data=self.doc_len)
             h5.create_dataset("dense/embeddings", data=self.embeddings, chunks=True)
+            if self.ann is not None:
+                h5.create_dataset("dense/ann/centroids", data=self.ann.centroids)
+                h5.create_dataset("dense/ann/sq_ranges", data=self.ann.sq_ranges)
+                h5.create_dataset("dense/ann/assignment", data=self.ann.assignment, chunks=True)
             h5.create_dataset("graph/indptr", data=self.link_indptr)
             h5.create_dataset("graph/targets", data=self.link_targets)
             links = ["\t".join(row) for row in self.links_explicit] or [""] * self.size
@@ -239,6 +245,13 @@ def _documents(h5, size: int) -> dict:
             "doc_fields": [json.loads(v) if v else {} for v in _strings(h5["docs/fields"])]}
 
 
+def _ann_arrays(h5) -> dict:
+    """The approximate-search arrays of an index built with ``--ann`` (empty when it has none)."""
+    if "dense/ann" not in h5:
+        return {}
+    return {name: h5[f"dense/ann/{name}"][()] for name in ("centroids", "sq_ranges", "assignment")}
+
+
 def load_index(path: str | Path) -> QAIndex:
     """Read a ``qa-index`` artifact written by :meth:`QAIndex.save`."""
     with open_artifact(path, kind="qa-index") as (h5, info):
@@ -253,8 +266,13 @@ def load_index(path: str | Path) -> QAIndex:
                 postings_tf=h5["bm25/tf"][()], doc_len=h5["bm25/doc_len"][()],
                 embeddings=h5["dense/embeddings"][()], link_indptr=h5["graph/indptr"][()],
                 link_targets=h5["graph/targets"][()], links_explicit=explicit, **docs)
+            ann = _ann_arrays(h5)
             check_index_arrays(arrays, str(path))
-            return QAIndex(encoder=meta.encoder, k1=meta.k1, b=meta.b, sources=list(meta.sources), **arrays)
+            if ann:
+                check_ann_arrays(ann, arrays["embeddings"], str(path))
+                ann = AnnIndex(arrays["embeddings"], **ann)
+            return QAIndex(encoder=meta.encoder, k1=meta.k1, b=meta.b, sources=list(meta.sources),
+                           ann=ann or None, **arrays)
         except KeyError as err:
             raise InputError(f"qa-index is missing dataset ({err})", where=str(path)) from err
         except (ValueError, TypeError, AttributeError) as err:  # undecodable strings or fields
