@@ -225,7 +225,7 @@ def build_index(paragraphs: list[Paragraph], encoder, k1: float = 0.9, b: float 
         sent_indptr=np.concatenate([[0], np.cumsum(sent_counts)]).astype(np.int64),
         vocab=sorted(vocab, key=vocab.get), postings_indptr=indptr, postings_doc=docs, postings_tf=tfs,
         doc_len=np.diff(doc_indptr).astype(np.int32),
-        embeddings=embeddings.astype(np.float32),
+        embeddings=embeddings.astype(np.float32, copy=False),
         link_indptr=link_indptr, link_targets=link_targets, encoder=encoder.identity, k1=k1, b=b,
         sources=(old.sources if old else []) + list(sources or []), links_explicit=explicit,
         doc_ids=[p.doc_id for p in all_paras], urls=[p.url for p in all_paras],
