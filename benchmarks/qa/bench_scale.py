@@ -68,22 +68,20 @@ class ZeroEncoder:
 def perturbed_corpus(base: list[Paragraph], size: int, seed: int) -> tuple[list[Paragraph], np.ndarray]:
     """The corpus, and for each paragraph the index of the base paragraph it copies."""
     rng = np.random.default_rng(seed)
-    split = [[s.split() for s in p.sentences] for p in base]
-    vocab = np.array(sorted({w for sentences in split for s in sentences for w in s}), dtype=object)
+    words = [np.array([w for s in p.sentences for w in s.split()], dtype=object) for p in base]
+    bounds = [np.concatenate([[0], np.cumsum([len(s.split()) for s in p.sentences])]) for p in base]
+    vocab = np.array(sorted({w for ws in words for w in ws}), dtype=object)
     out, origin = list(base[:size]), list(range(min(size, len(base))))
     copy = 1
     while len(out) < size:
-        for b, (para, sentences) in enumerate(zip(base, split, strict=True)):
+        for b, para in enumerate(base):
             if len(out) >= size:
                 break
-            noisy = []
-            for i in rng.permutation(len(sentences)):
-                words = list(sentences[i])
-                replace = np.flatnonzero(rng.random(len(words)) < 0.125)
-                picked = vocab[rng.integers(len(vocab), size=len(replace))]
-                for pos, word in zip(replace, picked, strict=True):
-                    words[pos] = word
-                noisy.append(" ".join(words))
+            noisy_words = words[b].copy()
+            replace = rng.random(len(noisy_words)) < 0.125
+            noisy_words[replace] = vocab[rng.integers(len(vocab), size=int(replace.sum()))]
+            ends = bounds[b]
+            noisy = [" ".join(noisy_words[ends[i]:ends[i + 1]]) for i in rng.permutation(len(ends) - 1)]
             out.append(Paragraph(f"{para.title} {copy}", noisy))
             origin.append(b)
         copy += 1
@@ -153,6 +151,14 @@ def measure_queries(index, encoder, questions, search_vectors, ann, probes: list
     return result
 
 
+def write(result: dict, out: Path | None) -> None:
+    """Print the figures so far, and keep them (a long run that is stopped keeps what it measured)."""
+    print(json.dumps(result, indent=1), flush=True)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -183,7 +189,8 @@ def main() -> None:
         lambda: build_index(corpus, zero))  # noqa: F821 (corpus is deleted only after this call)
     result["load_average_after_build"] = os.getloadavg()
     result.update(vocabulary=len(index.vocab), postings=int(index.postings_doc.size),
-                  links=int(index.link_targets.size))
+                  links=int(index.link_targets.size), peak_rss_mib_after_build=round(peak_rss_mib()))
+    write(result, args.out)
     rng = np.random.default_rng(args.seed)
     directions = unit_rows(rng.normal(size=(len(base), encoder.identity.dim)))
     index.embeddings = synthetic_vectors(origin, directions, 0.48, args.seed + 1)
@@ -198,6 +205,7 @@ def main() -> None:
     search_vectors = synthetic_vectors(gold, directions, 0.8, args.seed + 2)
     result.update(measure_queries(index, encoder, questions, search_vectors, ann, args.probes))
     result["queries"] = len(questions)
+    write(result, args.out)
 
     if not args.no_save:
         index.ann = ann
@@ -207,10 +215,7 @@ def main() -> None:
             result["index_file_mib"] = round(path.stat().st_size / 2**20)
     result["peak_rss_mib"] = round(peak_rss_mib())
     result["load_average_end"] = os.getloadavg()
-    print(json.dumps(result, indent=1))
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n")
+    write(result, args.out)
 
 
 if __name__ == "__main__":
