@@ -95,11 +95,19 @@ def test_ann_kept_through_save_and_load_and_checked(tmp_path):
 
 
 def test_cli_index_with_ann(tmp_path, tiny_encoder_path):
+    lines = (BUNDLED / "corpus.jsonl").read_text().splitlines()
+    (tmp_path / "a.jsonl").write_text("\n".join(lines[:12]) + "\n")
+    (tmp_path / "b.jsonl").write_text("\n".join(lines[12:]) + "\n")
     out = tmp_path / "i.h5"
-    built = run_cli("qa", "index", BUNDLED / "corpus.jsonl", "-o", out, "--encoder", tiny_encoder_path,
+    built = run_cli("qa", "index", tmp_path / "a.jsonl", "-o", out, "--encoder", tiny_encoder_path,
                     "--ann", "--json")
     assert built.exit_code == 0, built.stderr
-    assert built.json()["ann_lists"] == 1 and load_index(out).ann is not None
+    assert built.json()["ann_lists"] == 1 and load_index(out).ann.assignment.shape == (12,)
+    # an index built with --ann keeps it when paragraphs are added
+    grown = run_cli("qa", "index", tmp_path / "b.jsonl", "-o", out, "--append",
+                    "--encoder", tiny_encoder_path, "--json")
+    assert grown.exit_code == 0, grown.stderr
+    assert load_index(out).ann.assignment.shape == (len(lines),)
     ask = run_cli("qa", "ask", "Where is the company that developed Fortran headquartered?", "--index", out,
                   "--encoder", tiny_encoder_path, "--json")
     assert ask.exit_code == 0, ask.stderr
