@@ -129,7 +129,7 @@ class PathRetriever:
         idx = self.index
         bm25 = bm25_scores_many([(q_terms, np.ones(len(q_terms)))], idx.postings_indptr, idx.postings_doc,
                                 idx.postings_tf, idx.norm, idx.idf, idx.k1)[0]
-        z_bm25, z_dense = _zscore(bm25), self.dense_z(q_vec[None, :])[0]
+        z_bm25, z_dense = _zscore(bm25), self.dense_z(q_vec[None, :], bm25[None, :])[0]
         w = self.settings.dense_weight
         hybrid = w * z_dense + (1 - w) * z_bm25
         self._last = (q_terms, q_vec)
@@ -149,7 +149,10 @@ class PathRetriever:
         bm25 = bm25_scores_many(queries, idx.postings_indptr, idx.postings_doc, idx.postings_tf,
                                 idx.norm, idx.idf, idx.k1)
         w = self.settings.dense_weight
-        scores = w * self.dense_z(np.array(directions, dtype=np.float32)) + (1 - w) * _zscore(bm25) \
+        also = None if idx.ann is None else [  # with --ann: BM25's best and the links also get exact scores
+            np.concatenate([self._top_ids(row), idx.links_of(prefix[-1])])
+            for row, prefix in zip(bm25, prefixes, strict=True)]
+        scores = w * self.dense_z(np.array(directions, dtype=np.float32), also) + (1 - w) * _zscore(bm25) \
             + title_bonus[None, :]
         for row, prefix in enumerate(prefixes):
             last = prefix[-1]
@@ -159,14 +162,16 @@ class PathRetriever:
             scores[row, prefix] = -np.inf
         return scores
 
-    def dense_z(self, queries: np.ndarray) -> np.ndarray:
+    def dense_z(self, queries: np.ndarray, also=None) -> np.ndarray:
         """z-scored inner products of every paragraph with each query row: (n_queries, N).
 
-        Exact without an ANN index. With one (``qa index --ann``), only the
-        ``ann_candidates`` best of the ``ann_probe`` probed lists get their exact score; the
-        rest share the lowest candidate's, and the mean and spread come from a fixed sample
-        of paragraphs (all of them up to ``DENSE_STATS_SAMPLE``), so that at full probe with
-        at least N candidates the scores are the exact ones.
+        Exact without an ANN index. With one (``qa index --ann``), the ``ann_candidates``
+        best of the ``ann_probe`` probed lists, and the paragraphs ``also`` names for that
+        row (``also`` may instead be a row of BM25 scores: its ``ann_candidates`` best are
+        taken), get their exact score; every other paragraph gets the mean, z = 0. The mean
+        and spread come from a fixed sample of paragraphs (all of them up to
+        ``DENSE_STATS_SAMPLE``), so that at full probe with at least N candidates the scores
+        are the exact ones.
         """
         idx = self.index
         if idx.ann is None:
@@ -174,17 +179,22 @@ class PathRetriever:
                 return _zscore(idx.embeddings @ queries[0])[None, :]
             return _zscore((idx.embeddings @ queries.T).T)
         cfg = self.settings
-        ids, scores = idx.ann.search(queries, cfg.ann_candidates, cfg.ann_probe)
+        ids, _ = idx.ann.search(queries, cfg.ann_candidates, cfg.ann_probe)
         sample_scores = (self._stats_sample() @ queries.T).T
         mean = sample_scores.mean(axis=1, dtype=np.float64)
         spread = np.maximum(sample_scores.std(axis=1, dtype=np.float64), 1e-9)
-        out = np.empty((len(queries), idx.size))
-        for row in range(len(queries)):
-            found = ids[row] >= 0
-            floor = scores[row, found].min() if found.any() else mean[row]
-            out[row] = (floor - mean[row]) / spread[row]
-            out[row, ids[row, found]] = (scores[row, found] - mean[row]) / spread[row]
+        out = np.zeros((len(queries), idx.size))
+        for row, query in enumerate(queries):
+            extra = np.zeros(0, np.int64) if also is None else np.asarray(also[row])
+            if extra.dtype.kind == "f":  # BM25 scores: their best ids
+                extra = self._top_ids(extra)
+            exact = np.unique(np.concatenate([ids[row][ids[row] >= 0], extra.astype(np.int64)]))
+            out[row, exact] = (idx.embeddings[exact] @ query - mean[row]) / spread[row]
         return out
+
+    def _top_ids(self, scores: np.ndarray) -> np.ndarray:
+        k = min(self.settings.ann_candidates, scores.size)
+        return np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
 
     def _stats_sample(self) -> np.ndarray:
         if not hasattr(self, "_sample_vectors"):
