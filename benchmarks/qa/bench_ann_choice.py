@@ -5,6 +5,7 @@ Vectors: ``--base`` random unit directions stand for distinct paragraphs; each o
 is a base direction plus noise (cosine about 0.9 to it, like a perturbed copy), and each query
 a base direction plus more noise (cosine about 0.78). Measured per library: build wall and CPU
 seconds, query milliseconds (one query at a time), recall@10 against exact inner-product search.
+hnswlib is not an mstool dependency: `pip install hnswlib` (it compiles) to run this.
 
     python benchmarks/qa/bench_ann_choice.py --vectors 100000 \
         --out benchmarks/results/qa_scale/ann_choice_100k.json
