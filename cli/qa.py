@@ -25,7 +25,7 @@ from mstool.cli.options import (
     recipe_overrides,
 )
 from mstool.cli.output import emit, log, progress_bar
-from mstool.toolkit.extras import require_extra
+from mstool.toolkit.extras import require, require_extra
 
 qa_app = typer.Typer(
     help="Multi-hop question answering with reasoning chains, offline.\n\n"
@@ -84,6 +84,9 @@ def index_command(
              "HotpotQA/MuSiQue JSON(L), or a folder of .txt/.md files (one document each).")],
     output: OutputOption = None,
     append: Annotated[bool, typer.Option("--append", help="Add to an existing index at --output.")] = False,
+    ann: Annotated[bool, typer.Option(
+        "--ann", help="Also build an approximate nearest-neighbour index (faiss IVF over int8 codes) for "
+                      "the dense search; tune it with --set retrieval.ann_probe=N.")] = False,
     encoder: EncoderOption = None,
     tokenizer: TokenizerOption = None,
     recipe: RecipeOption = None,
@@ -97,8 +100,11 @@ def index_command(
 
     Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5
     Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5 --processes 4  (batches on 4 processes)
+    Example: mstool qa index corpus.jsonl -o corpus.qaidx.h5 --ann  (approximate dense search)
     """
     require_extra("qa", "mstool qa index")
+    if ann:
+        require("faiss", extra="qa", what="mstool qa index --ann")
     import time
 
     from mstool.toolkit.errors import InputError
@@ -124,13 +130,18 @@ def index_command(
         else:
             index = build_index(paragraphs, enc, settings.bm25.k1, settings.bm25.b, advance=advance,
                                 sources=[str(corpus)])
+    if ann or (previous is not None and previous.ann is not None):
+        from mstool.toolkit.qa.ann import build_ann
+
+        index.ann = build_ann(index.embeddings)
     seconds = time.perf_counter() - start
     index.save(output, overwrite=True)
     added = index.size - (previous.size if previous is not None else 0)
     result = {"index": str(output), "paragraphs": index.size, "added": added, "vocabulary": len(index.vocab),
               "sentences": len(index.sentences), "links": int(index.link_targets.size),
               "encoder": index.encoder.name, "seconds": round(seconds, 2),
-              "paragraphs_per_second": round(added / max(seconds, 1e-9), 1)}
+              "paragraphs_per_second": round(added / max(seconds, 1e-9), 1),
+              "ann_lists": index.ann.lists if index.ann is not None else None}
     emit(result)
 
 

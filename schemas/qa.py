@@ -64,6 +64,8 @@ class RetrievalSettings(Section):
     dense_weight: float = Field(0.5, ge=0.0, le=1.0)
     temperature: float = Field(2.0, gt=0.0)
     top_paths: int = Field(10, ge=1, le=200)
+    ann_probe: int = Field(32, ge=1, le=100_000)  # lists searched when the index has --ann
+    ann_candidates: int = Field(1000, ge=1, le=1_000_000)  # dense candidates per query with --ann
 
 
 class AnswerSettings(Section):

@@ -71,3 +71,24 @@ def check_index_arrays(arrays: dict, where: str) -> None:
     for name in ("links_explicit", "doc_ids", "urls", "doc_fields"):
         if len(arrays[name]) not in (0, n):
             raise InputError(f"{name} has {len(arrays[name])} entries for {n} paragraphs", where=where)
+
+
+def check_ann_arrays(ann: dict, embeddings: np.ndarray, where: str) -> None:
+    """The approximate-search arrays (``dense/ann``) fit the vectors they index.
+
+    >>> emb = np.zeros((3, 2), np.float32)
+    >>> check_ann_arrays({"centroids": np.zeros((1, 2)), "sq_ranges": np.zeros(4),
+    ...                   "assignment": np.array([0, 0, 1])}, emb, "x.h5")
+    Traceback (most recent call last):
+    ...
+    mstool.toolkit.errors.InputError: x.h5: dense/ann/assignment holds ids outside [0, 1)
+    """
+    n, dim = embeddings.shape
+    check_values("dense/ann/centroids", ann["centroids"], (None, dim), where)
+    lists = ann["centroids"].shape[0]
+    if not 1 <= lists <= max(n, 1):
+        raise InputError(f"dense/ann/centroids has {lists} lists for {n} vectors", where=where)
+    check_values("dense/ann/sq_ranges", ann["sq_ranges"], (2 * dim,), where)
+    check_ids("dense/ann/assignment", ann["assignment"], lists, where)
+    if ann["assignment"].shape != (n,):
+        raise InputError(f"dense/ann/assignment must have {n} entries", where=where)

@@ -68,8 +68,11 @@ def bm25_scores_many(queries: list[tuple[np.ndarray, np.ndarray]], indptr: np.nd
     q_indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     q_terms = np.concatenate([np.asarray(t, dtype=np.int64) for t, _ in queries] + [np.zeros(0, np.int64)])
     q_weights = np.concatenate([np.asarray(w, dtype=np.float64) for _, w in queries] + [np.zeros(0)])
-    _score_many(q_indptr, q_terms, q_weights, indptr.astype(np.int64), docs.astype(np.int64),
-                tfs.astype(np.float64), norm.astype(np.float64), idf.astype(np.float64), float(k1), out)
+    # the index's own dtypes pass through without a copy (at 1M paragraphs a copy of the
+    # postings costs more than the scoring itself)
+    _score_many(q_indptr, q_terms, q_weights, indptr.astype(np.int64, copy=False),
+                docs.astype(np.int32, copy=False), tfs.astype(np.float32, copy=False),
+                norm.astype(np.float64, copy=False), idf.astype(np.float64, copy=False), float(k1), out)
     return out
 
 
@@ -80,13 +83,49 @@ def build_postings(doc_terms: list[np.ndarray], vocab_size: int) -> tuple[np.nda
     >>> indptr.tolist(), docs.tolist(), tfs.tolist()
     ([0, 1, 3], [0, 0, 1], [2.0, 1.0, 1.0])
     """
-    doc_ids = np.concatenate([np.full(len(t), d, dtype=np.int64) for d, t in enumerate(doc_terms)]
-                             + [np.zeros(0, np.int64)])
-    term_ids = np.concatenate([np.asarray(t, dtype=np.int64) for t in doc_terms] + [np.zeros(0, np.int64)])
-    keys = term_ids * max(len(doc_terms), 1) + doc_ids
-    unique, counts = np.unique(keys, return_counts=True)
-    terms_sorted = unique // max(len(doc_terms), 1)
-    docs = unique % max(len(doc_terms), 1)
-    indptr = np.zeros(vocab_size + 1, dtype=np.int64)
-    np.add.at(indptr, terms_sorted + 1, 1)
-    return np.cumsum(indptr), docs.astype(np.int32), counts.astype(np.float32)
+    lengths = np.array([len(t) for t in doc_terms], dtype=np.int64)
+    doc_indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    tokens = np.concatenate([np.asarray(t, dtype=np.int32) for t in doc_terms] + [np.zeros(0, np.int32)])
+    return postings_from_tokens(tokens, doc_indptr, vocab_size)
+
+
+def postings_from_tokens(tokens: np.ndarray, doc_indptr: np.ndarray,
+                         vocab_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR postings from one flat array of term ids, document ``d`` owning
+    ``tokens[doc_indptr[d]:doc_indptr[d + 1]]``: two counting passes, no sort, O(tokens).
+
+    >>> indptr, docs, tfs = postings_from_tokens(np.array([2, 0, 2, 1]), np.array([0, 3, 4]), 3)
+    >>> indptr.tolist(), docs.tolist(), tfs.tolist()
+    ([0, 1, 2, 3], [0, 1, 0], [1.0, 1.0, 2.0])
+    """
+    tokens = np.ascontiguousarray(tokens, dtype=np.int32)
+    doc_indptr = np.ascontiguousarray(doc_indptr, dtype=np.int64)
+    if tokens.size and (int(tokens.min()) < 0 or int(tokens.max()) >= vocab_size):
+        raise ValueError(f"term ids must lie in [0, {vocab_size})")
+    return _postings_kernel(tokens, doc_indptr, int(vocab_size))
+
+
+@numba.njit(cache=True)
+def _postings_kernel(tokens, doc_indptr, vocab_size):
+    last_doc = np.full(vocab_size, -1, np.int64)
+    counts = np.zeros(vocab_size + 1, np.int64)
+    for d in range(doc_indptr.shape[0] - 1):  # pass 1: document frequency of each term
+        for p in range(doc_indptr[d], doc_indptr[d + 1]):
+            term = tokens[p]
+            if last_doc[term] != d:
+                last_doc[term] = d
+                counts[term + 1] += 1
+    indptr = np.cumsum(counts)
+    docs = np.empty(indptr[-1], np.int32)
+    tfs = np.zeros(indptr[-1], np.float32)
+    fill = indptr[:-1].copy()
+    last_doc[:] = -1
+    for d in range(doc_indptr.shape[0] - 1):  # pass 2: documents arrive in order, so each list is sorted
+        for p in range(doc_indptr[d], doc_indptr[d + 1]):
+            term = tokens[p]
+            if last_doc[term] != d:
+                last_doc[term] = d
+                docs[fill[term]] = d
+                fill[term] += 1
+            tfs[fill[term] - 1] += 1.0
+    return indptr, docs, tfs

@@ -24,6 +24,8 @@ from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.kernels import bm25_scores_many
 from mstool.toolkit.qa.text import fold, strip_disambiguation, terms
 
+DENSE_STATS_SAMPLE = 8192  # paragraphs whose scores give the dense mean and spread with --ann
+
 
 @dataclass
 class PathWeights:
@@ -127,7 +129,7 @@ class PathRetriever:
         idx = self.index
         bm25 = bm25_scores_many([(q_terms, np.ones(len(q_terms)))], idx.postings_indptr, idx.postings_doc,
                                 idx.postings_tf, idx.norm, idx.idf, idx.k1)[0]
-        z_bm25, z_dense = _zscore(bm25), _zscore(idx.embeddings @ q_vec)
+        z_bm25, z_dense = _zscore(bm25), self.dense_z(q_vec[None, :], bm25[None, :])[0]
         w = self.settings.dense_weight
         hybrid = w * z_dense + (1 - w) * z_bm25
         self._last = (q_terms, q_vec)
@@ -146,9 +148,12 @@ class PathRetriever:
             directions.append(q_vec + wts.dense_towards_previous * idx.embeddings[prefix].mean(axis=0))
         bm25 = bm25_scores_many(queries, idx.postings_indptr, idx.postings_doc, idx.postings_tf,
                                 idx.norm, idx.idf, idx.k1)
-        dense = (idx.embeddings @ np.array(directions, dtype=np.float32).T).T
         w = self.settings.dense_weight
-        scores = w * _zscore(dense) + (1 - w) * _zscore(bm25) + title_bonus[None, :]
+        also = None if idx.ann is None else [  # with --ann: BM25's best and the links also get exact scores
+            np.concatenate([self._top_ids(row), idx.links_of(prefix[-1])])
+            for row, prefix in zip(bm25, prefixes, strict=True)]
+        scores = w * self.dense_z(np.array(directions, dtype=np.float32), also) + (1 - w) * _zscore(bm25) \
+            + title_bonus[None, :]
         for row, prefix in enumerate(prefixes):
             last = prefix[-1]
             scores[row, idx.links_of(last)] += wts.link_forward
@@ -156,6 +161,47 @@ class PathRetriever:
             scores[row, backward] += wts.link_backward
             scores[row, prefix] = -np.inf
         return scores
+
+    def dense_z(self, queries: np.ndarray, also=None) -> np.ndarray:
+        """z-scored inner products of every paragraph with each query row: (n_queries, N).
+
+        Exact without an ANN index. With one (``qa index --ann``), the ``ann_candidates``
+        best of the ``ann_probe`` probed lists, and the paragraphs ``also`` names for that
+        row (``also`` may instead be a row of BM25 scores: its ``ann_candidates`` best are
+        taken), get their exact score; every other paragraph gets the mean, z = 0. The mean
+        and spread come from a fixed sample of paragraphs (all of them up to
+        ``DENSE_STATS_SAMPLE``), so that at full probe with at least N candidates the scores
+        are the exact ones.
+        """
+        idx = self.index
+        if idx.ann is None:
+            if len(queries) == 1:
+                return _zscore(idx.embeddings @ queries[0])[None, :]
+            return _zscore((idx.embeddings @ queries.T).T)
+        cfg = self.settings
+        ids, _ = idx.ann.search(queries, cfg.ann_candidates, cfg.ann_probe)
+        sample_scores = (self._stats_sample() @ queries.T).T
+        mean = sample_scores.mean(axis=1, dtype=np.float64)
+        spread = np.maximum(sample_scores.std(axis=1, dtype=np.float64), 1e-9)
+        out = np.zeros((len(queries), idx.size))
+        for row, query in enumerate(queries):
+            extra = np.zeros(0, np.int64) if also is None else np.asarray(also[row])
+            if extra.dtype.kind == "f":  # BM25 scores: their best ids
+                extra = self._top_ids(extra)
+            exact = np.unique(np.concatenate([ids[row][ids[row] >= 0], extra.astype(np.int64)]))
+            out[row, exact] = (idx.embeddings[exact] @ query - mean[row]) / spread[row]
+        return out
+
+    def _top_ids(self, scores: np.ndarray) -> np.ndarray:
+        k = min(self.settings.ann_candidates, scores.size)
+        return np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
+
+    def _stats_sample(self) -> np.ndarray:
+        if not hasattr(self, "_sample_vectors"):
+            n = self.index.size
+            rows = np.linspace(0, n - 1, min(n, DENSE_STATS_SAMPLE)).round().astype(np.int64)
+            self._sample_vectors = np.ascontiguousarray(self.index.embeddings[rows])
+        return self._sample_vectors
 
     def _linked_to(self, target: int) -> np.ndarray:
         if not hasattr(self, "_reverse"):
