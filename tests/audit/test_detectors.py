@@ -142,13 +142,15 @@ def test_adaptive_cw_gets_past_feature_squeezing_where_plain_cw_is_caught(digits
 
 @pytest.mark.slow  # TensorFlow start, PGD, CW and both adaptive attacks: ~20-100 s on 2 busy cores
 def test_detector_option_from_the_shell(digits_dir, tmp_path):
-    res = run_cli("--json", "audit", "--model", DEMO / "digits_cnn.keras", "--data", digits_dir / "digits.npz",
-                  "--detector", "feature-squeezing", "--eps", "0.15", "--quick", "--limit", "24",
+    model, data = DEMO / "digits_cnn.keras", digits_dir / "digits.npz"
+    res = run_cli("--json", "audit", "--model", model, "--data", data, "--detector", "feature-squeezing",
+                  "--eps", "0.15", "--quick", "--limit", "24",
                   "-o", tmp_path / "o", "--set", "detector.adaptive_steps=5")
     assert res.exit_code == 0, res.stderr
     detection = res.json()["detection"]
     rows = {a["attack"]: a for a in detection["attacks"]}
-    assert detection["name"] == "feature_squeezing" and set(rows) == {"pgd", "cw", "adaptive pgd", "adaptive cw"}
+    assert detection["name"] == "feature_squeezing"
+    assert set(rows) == {"pgd", "cw", "adaptive pgd", "adaptive cw"}
     assert rows["pgd"]["budget"] == 0.15 and 0.0 <= rows["cw"]["roc_auc"] <= 1.0
     assert rows["adaptive cw"]["median_l2"] > 0 and detection["guarded_robust_accuracy"] <= 1.0
     html = (tmp_path / "o" / "report.html").read_text()
