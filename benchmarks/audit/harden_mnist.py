@@ -22,7 +22,9 @@ Reproduce (about an hour on 2 cores), then audit the result with the shipped rec
 ``--data-dir`` (default: the folder of ``--out``) receives mnist_train.npz, mnist_dev.npz and
 mnist_test.npz, the splits above, which the recipe reads. ``--test N`` also runs the standard
 evaluation here, in chunks of ``--chunk`` images (one JSON line each); ``--quick`` takes the
-cheaper attack settings. ``--stage NAME --set key=value`` re-runs one stage with changes (development).
+cheaper attack settings; ``--baseline`` trains the same network without attacks (the
+"before" model of the docs' table). ``--stage NAME --set key=value`` re-runs one stage with
+changes (development).
 """
 
 from __future__ import annotations
@@ -70,6 +72,21 @@ def madry_cnn():  # noqa: ANN201 - a Keras model
         layers.Dense(1024, activation="relu", name="features"),
         layers.Dense(10),
     ])
+
+
+def clean_baseline(x, y, out: Path, epochs: int = 2):  # noqa: ANN001, ANN201
+    """The same network trained the ordinary way on the training split (the "before" model)."""
+    import keras
+
+    from mstool.toolkit.audit.harden import save_model
+
+    keras.utils.set_random_seed(0)
+    model = madry_cnn()
+    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.fit(x[TRAIN], y[TRAIN], batch_size=64, epochs=epochs, verbose=0)
+    save_model(model, out)
+    return model
 
 
 def write_splits(folder: Path, x: np.ndarray, y: np.ndarray) -> None:
@@ -161,6 +178,8 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=250, help="test images per standard-evaluation chunk")
     ap.add_argument("--quick", action="store_true", help="cheaper standard-evaluation settings")
     ap.add_argument("--evaluate-only", action="store_true", help="skip training; evaluate the model at --out")
+    ap.add_argument("--baseline", action="store_true",
+                    help="train the network without attacks instead (the 'before' model) into --out")
     args = ap.parse_args()
 
     x, y = read_mnist()
@@ -168,6 +187,8 @@ def main() -> None:
     log = args.out.with_suffix(".log.jsonl")
     if args.evaluate_only:
         model = keras.models.load_model(args.out, compile=False)
+    elif args.baseline:
+        model = clean_baseline(x, y, args.out)
     else:
         names = [args.stage] if args.stage else list(STAGES)
         model = keras.models.load_model(args.init, compile=False) if args.init else None

@@ -140,7 +140,6 @@ def test_adaptive_cw_gets_past_feature_squeezing_where_plain_cw_is_caught(digits
     assert evaded(adaptive).sum() > evaded(plain).sum() + 2
 
 
-@pytest.mark.slow  # TensorFlow start, PGD, CW and both adaptive attacks: ~20-100 s on 2 busy cores
 def test_detector_option_from_the_shell(digits_dir, tmp_path):
     model, data = DEMO / "digits_cnn.keras", digits_dir / "digits.npz"
     res = run_cli("--json", "audit", "--model", model, "--data", data, "--detector", "feature-squeezing",
