@@ -31,6 +31,7 @@ a recipe with a harden: section also writes the hardened model.
 Example: mstool audit recipes/audit.yaml
 Example: mstool audit --model m.keras --data d.npz --attack pgd --eps 0.1
 Example: mstool audit --model m.keras --data d.npz --standard --eps 0.1
+Example: mstool audit --model m.keras --data d.npz --detector mahalanobis --eps 0.1
 Example: mstool audit recipes/adversarial_digits.yaml   (model -> hardened model -> re-audit)
 Example: mstool audit recipes/audit.yaml --processes 4   (attacks x sample batches on 4 processes)
 """
@@ -48,6 +49,7 @@ def _shell_overrides(
     input_range: str | None,
     output: Path | None,
     standard: bool = False,
+    detector: str | None = None,
 ) -> dict[str, Any]:
     """Shell options as typed recipe overrides, so recipe and shell go through one validation."""
     items = [{"name": a, "eps": list(eps), **({"queries": queries} if queries else {})} for a in attacks]
@@ -58,8 +60,21 @@ def _shell_overrides(
         "model.path": model, "data.path": data, "data.limit": limit, "seed": seed,
         "preprocess.input_range": _parse_range(input_range), "report.dir": output,
         "standard": budget,
+        "detector.name": detector_name(detector) if detector else None,
+        "detector.eps": float(eps[0]) if detector and eps else None,
         "attacks": items or None, "perturbations": [{"name": p} for p in perturbations] or None,
     }
+
+
+def detector_name(text: str) -> str:
+    """``--detector``'s value as a detector name (hyphens or underscores), checked.
+
+    >>> detector_name("feature-squeezing")
+    'feature_squeezing'
+    """
+    from mstool.toolkit.audit.detectors import check_detector_name
+
+    return check_detector_name(text.replace("-", "_"), where="--detector")
 
 
 def _parse_range(text: str | None) -> list[float] | None:
@@ -95,6 +110,14 @@ def _render(result: dict[str, Any], console: Console) -> None:
         for check in standard["checks"]:
             mark = "ok  " if check["passed"] else "FAIL"
             console.print(f"  {mark} {check['check']}: {check['detail']}")
+    detection = result.get("detection")
+    if detection:
+        console.print(
+            f"[bold]detector[/bold] {detection['detector']}: "
+            + ", ".join(f"{a['attack']} ROC AUC {a['roc_auc']:.3f}" for a in detection["attacks"]
+                        if not a["adaptive"] and a["roc_auc"] is not None)
+            + f"; guarded robust accuracy [bold]{detection['guarded_robust_accuracy']:.3f}[/bold]"
+        )
     if summary.get("worst_accuracy") is not None:
         console.print(f"accuracy under the strongest attack: [bold]{summary['worst_accuracy']:.3f}[/bold]")
     if summary.get("mean_corruption_accuracy") is not None:
@@ -118,18 +141,21 @@ def robust_accuracy(report: Any) -> float:
 
 
 def _check_shell_args(recipe: Path | None, model: Path | None, data: Path | None, attacks: list[str],
-                      eps: list[float], perturbations: list[str], standard: bool) -> None:
+                      eps: list[float], perturbations: list[str], standard: bool,
+                      detector: str | None = None) -> None:
     from mstool.toolkit.audit.attacks import get_attack
     from mstool.toolkit.errors import InputError
 
     if recipe is None and (model is None or data is None):
         raise InputError("give a recipe, or --model and --data (see mstool audit --help)")
-    if recipe is None and not attacks and not perturbations and not standard:
-        raise InputError("give --standard, or at least one --attack or --perturbation")
+    if recipe is None and not attacks and not perturbations and not standard and not detector:
+        raise InputError("give --standard, --detector, or at least one --attack or --perturbation")
     if standard and len(eps) > 1:
         raise InputError("--standard evaluates at one budget: give a single --eps")
     if standard and not eps and recipe is None:
         raise InputError("--standard needs --eps (the Linf budget in data units)")
+    if detector and not eps and recipe is None:
+        raise InputError("--detector needs --eps (the Linf budget of the attacks it is scored against)")
     if attacks and not eps and any(get_attack(a, where="--attack").budget == "eps" for a in attacks):
         raise InputError("--attack needs --eps for bounded attacks")
 
@@ -174,6 +200,12 @@ def audit_command(
         bool,
         typer.Option("--quick", help="Cheaper attack defaults (PGD 10 steps, 1 start) for a first look."),
     ] = False,
+    detector: Annotated[
+        str | None,
+        typer.Option("--detector", help="Adversarial-example detector: feature-squeezing or mahalanobis; "
+                     "ROC AUC against PGD (at the first --eps) and CW, and the guarded accuracy under "
+                     "adaptive PGD and CW that also evade it."),
+    ] = None,
     trust_model: Annotated[
         bool,
         typer.Option("--trust-model", help="Allow a SavedModel: it is a program and can run any graph op."),
@@ -197,10 +229,10 @@ def audit_command(
     engine = engine_from_options(scheduler, processes)
     if not engine.in_process:
         require_extra("dask", f"mstool audit on Dask ({engine.describe()})")
-    _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [], standard)
+    _check_shell_args(recipe, model, data, attack or [], eps or [], perturbation or [], standard, detector)
     sets = recipe_overrides(_shell_overrides(
         model, data, attack or [], eps or [], perturbation or [], limit, seed, queries, input_range, output,
-        standard,
+        standard, detector,
     ), overrides)
     spec = load_recipe(recipe, AuditRecipe, sets)
     if standard and spec.standard is None:

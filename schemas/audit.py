@@ -167,6 +167,10 @@ class HardenSection(Section):
     epochs: int = Field(default=10, ge=1)
     batch_size: int = Field(default=64, ge=1)
     learning_rate: float = Field(default=1e-3, gt=0)
+    step_size: float | None = Field(default=None, gt=0)  # PGD step; default 2.5 * eps / steps
+    eps_ramp_epochs: int = Field(default=0, ge=0)  # eps grows linearly to eps over these first epochs
+    lr_schedule: Literal["constant", "cosine"] = "constant"
+    shift: int = Field(default=0, ge=0, le=8)  # random translation by up to this many pixels
     output: str | None = None  # default: <report.dir>/hardened.keras
 
 

@@ -84,6 +84,30 @@ def test_adversarial_training_raises_accuracy_under_attack(digits_clf):
     assert robust(model) >= before + 0.1
 
 
+def test_ramped_budget_schedule_and_shift_reach_the_training_batches(digits_clf):
+    from mstool.toolkit.audit.harden import HardenSettings, adversarial_batch, adversarial_train, shifted
+
+    clf, x, y = digits_clf
+    settings = HardenSettings(eps=0.3, steps=3, eps_ramp_epochs=3, step_size=0.15)
+    rng = np.random.default_rng(0)
+    # epoch 0 of a 3-epoch ramp: the batch is made at eps 0.1, not 0.3, and the step scales with it
+    early = adversarial_batch(clf, x[:16], y[:16], settings, rng, eps=settings.eps_at(0))
+    late = adversarial_batch(clf, x[:16], y[:16], settings, rng, eps=settings.eps_at(5))
+    assert np.abs(early - x[:16]).max() <= 0.1 + 1e-6 < np.abs(late - x[:16]).max() <= 0.3 + 1e-6
+    moved = shifted(x[:8], 2, rng)
+    assert moved.shape == x[:8].shape and not np.array_equal(moved, x[:8])
+
+    import keras
+
+    net = keras.Sequential([keras.Input(x.shape[1:]), keras.layers.Flatten(), keras.layers.Dense(10)])
+    seen = []
+    cosine = HardenSettings(eps=0.1, steps=1, epochs=3, learning_rate=0.01, lr_schedule="cosine",
+                            eps_ramp_epochs=2, shift=1)
+    adversarial_train(net, x[:32], y[:32], cosine, on_epoch_end=seen.append)
+    assert [e["epoch"] for e in seen] == [1, 2, 3]
+    assert cosine.learning_rate_at(2) == pytest.approx(0.0025)
+
+
 def _harden_args(tmp_path, *sets):
     from tests.conftest import REPO_ROOT
 

@@ -112,7 +112,59 @@ def test_mahalanobis_detector_from_the_shell(digits_dir, tmp_path):
     detection = res.json()["detection"]
     assert detection["name"] == "mahalanobis" and detection["samples"]["gaussians"] == 300
     rows = {a["attack"]: a for a in detection["attacks"]}
-    assert set(rows) == {"pgd", "cw", "adaptive pgd"} and rows["cw"]["budget"] is None
+    assert set(rows) == {"pgd", "cw", "adaptive pgd", "adaptive cw"} and rows["cw"]["budget"] is None
     assert detection["guarded_robust_accuracy"] <= min(rows["pgd"]["guarded_accuracy"],
                                                        rows["adaptive pgd"]["guarded_accuracy"])
     assert "guarded accuracy" in (tmp_path / "o" / "report.md").read_text()
+
+
+def test_adaptive_cw_gets_past_feature_squeezing_where_plain_cw_is_caught(digits_clf):
+    from mstool.toolkit.audit.adaptive import adaptive_cw
+    from mstool.toolkit.audit.attacks import attack
+    from mstool.toolkit.audit.detectors import build_detector
+
+    clf, x, y = digits_clf
+    correct = np.flatnonzero(clf.predict(x, count=False) == y)
+    det = build_detector("feature_squeezing", clf).fit(x[correct[:20]], 0.1)
+    xt, yt = x[correct[20:40]], y[correct[20:40]]
+
+    def evaded(x_adv):  # noqa: ANN001, ANN202
+        return (clf.predict(x_adv, count=False) != yt) & ~det.detect(x_adv)
+
+    plain = attack(clf, xt, yt, "cw", binary_search_steps=4, max_iter=30)
+    adaptive = adaptive_cw(clf, det, xt, yt, np.random.default_rng(0), quick=True)
+    moved = np.abs(adaptive - xt).reshape(len(xt), -1).max(axis=1) > 0
+    # a sample the adaptive attack returns changed is misclassified and unflagged; others are untouched
+    assert (evaded(adaptive) == moved).all()
+    assert (clf.predict(plain, count=False) != yt).all() and evaded(plain).sum() < len(yt) - 2
+    assert evaded(adaptive).sum() > evaded(plain).sum() + 2
+
+
+def test_detector_option_from_the_shell(digits_dir, tmp_path):
+    model, data = DEMO / "digits_cnn.keras", digits_dir / "digits.npz"
+    res = run_cli("--json", "audit", "--model", model, "--data", data, "--detector", "feature-squeezing",
+                  "--eps", "0.15", "--quick", "--limit", "24",
+                  "-o", tmp_path / "o", "--set", "detector.adaptive_steps=5")
+    assert res.exit_code == 0, res.stderr
+    detection = res.json()["detection"]
+    rows = {a["attack"]: a for a in detection["attacks"]}
+    assert detection["name"] == "feature_squeezing"
+    assert set(rows) == {"pgd", "cw", "adaptive pgd", "adaptive cw"}
+    assert rows["pgd"]["budget"] == 0.15 and 0.0 <= rows["cw"]["roc_auc"] <= 1.0
+    assert rows["adaptive cw"]["median_l2"] > 0 and detection["guarded_robust_accuracy"] <= 1.0
+    html = (tmp_path / "o" / "report.html").read_text()
+    assert "adaptive cw" in html and "median L2" in html
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--detector", "mahalonobis", "--eps", "0.1"], "--detector: unknown detector 'mahalonobis'"),
+        (["--detector", "mahalanobis"], "--detector needs --eps"),
+    ],
+)
+def test_detector_option_bad_input_is_one_line_exit_2(args, message, digits_dir, tmp_path):
+    res = run_cli("audit", "--model", DEMO / "digits_cnn.keras", "--data", digits_dir / "digits.npz",
+                  "-o", tmp_path / "o", *args)
+    assert res.exit_code == 2, res.stderr
+    assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1

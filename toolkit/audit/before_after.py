@@ -56,7 +56,8 @@ def run_hardening(
     settings = HardenSettings(
         eps=section.eps, attack=section.attack, steps=section.steps, ratio=section.ratio,
         epochs=section.epochs, batch_size=section.batch_size, learning_rate=section.learning_rate,
-        seed=recipe.seed,
+        seed=recipe.seed, step_size=section.step_size, eps_ramp_epochs=section.eps_ramp_epochs,
+        lr_schedule=section.lr_schedule, shift=section.shift,
     )
     trained = adversarial_train(model, x, y, settings, _preprocess(recipe), progress=step)
     out = save_model(model, hardened_path(recipe))

@@ -180,14 +180,16 @@ def evaluate_detection(
     held-out correctly classified rows: ROC AUC and detection rate against each attack's
     successful adversarials (PGD at ``eps``, CW unbounded), the robust accuracy of the
     detector-guarded model against each attack, and, with ``adaptive``, against PGD on the
-    classifier and the detector together (:func:`.adaptive.adaptive_pgd`).
+    classifier and the detector together (:func:`.adaptive.adaptive_pgd`) and, when ``cw`` is
+    among ``attacks``, CW-L2 on both (:func:`.adaptive.adaptive_cw`, unbounded: compare its
+    ``median_l2`` with plain CW's, the price of evading the detector).
     ``guarded_robust_accuracy``: per sample, correct or flagged under every attack bounded by
     ``eps`` (PGD and the adaptive PGD), the number to quote.
 
     Mahalanobis Gaussians are fitted on ``train`` (clean training samples) when given,
     otherwise on a quarter of the correctly classified audit rows kept out of the rest.
     """
-    from mstool.toolkit.audit.adaptive import adaptive_pgd
+    from mstool.toolkit.audit.adaptive import adaptive_cw, adaptive_pgd
     from mstool.toolkit.audit.attacks import AttackJob, get_attack, run_attack
     from mstool.toolkit.audit.attacks.base import resolve_params
 
@@ -213,6 +215,10 @@ def evaluate_detection(
                     "validation": len(splits.validation), "test": len(splits.test)},
         "attacks": [],
     }
+
+    def row(name: str, budget: float | None, adaptive: str, x_adv: np.ndarray) -> dict:
+        return _attack_row(clf, det, name, budget, adaptive, clean_scores, x_adv, y_test, x_test)
+
     guarded = np.ones(len(splits.test), bool)  # per sample: correct or flagged under every eps attack
     for i, name in enumerate(attacks):
         spec = get_attack(name)
@@ -220,22 +226,26 @@ def evaluate_detection(
         job = AttackJob(clf, x_test, y_test, budget, np.random.default_rng([seed, 300, i]), norm=spec.norm,
                         params=resolve_params(spec, {}, "detector", quick))
         x_adv = run_attack(spec, job)
-        out["attacks"].append(_attack_row(clf, det, name, budget, "no", clean_scores, x_adv, y_test))
+        out["attacks"].append(row(name, budget, "no", x_adv))
         if budget is not None:
             guarded &= _guarded(clf, det, x_adv, y_test)
     if adaptive:
         x_adv = adaptive_pgd(clf, det, x_test, y_test, eps, np.random.default_rng([seed, 301]), quick=quick,
                              **(adaptive_options or {}))
-        out["attacks"].append(_attack_row(clf, det, "adaptive pgd", eps, "yes", clean_scores, x_adv, y_test))
+        out["attacks"].append(row("adaptive pgd", eps, "yes", x_adv))
         guarded &= _guarded(clf, det, x_adv, y_test)
+        if "cw" in attacks:
+            x_adv = adaptive_cw(clf, det, x_test, y_test, np.random.default_rng([seed, 302]), quick=quick)
+            out["attacks"].append(row("adaptive cw", None, "yes", x_adv))
     out["guarded_robust_accuracy"] = float(guarded.mean())
     return out
 
 
 def _attack_row(clf: Classifier, det, name: str, budget: float | None, adaptive: str,  # noqa: ANN001
-                clean_scores: np.ndarray, x_adv: np.ndarray, y: np.ndarray) -> dict:
+                clean_scores: np.ndarray, x_adv: np.ndarray, y: np.ndarray, x: np.ndarray) -> dict:
     fooled = clf.predict(x_adv, count=False) != y
     scores = det.scores(x_adv[fooled]) if fooled.any() else np.zeros(0)
+    l2 = np.sqrt(((x_adv[fooled] - x[fooled]).reshape(int(fooled.sum()), -1) ** 2).sum(axis=1))
     return {
         "attack": name,
         "budget": budget,
@@ -245,6 +255,7 @@ def _attack_row(clf: Classifier, det, name: str, budget: float | None, adaptive:
         "detection_rate": float((scores > det.threshold).mean()) if len(scores) else None,
         "accuracy": float((~fooled).mean()),
         "guarded_accuracy": guarded_accuracy(clf, det, x_adv, y),
+        "median_l2": float(np.median(l2)) if len(l2) else None,
     }
 
 

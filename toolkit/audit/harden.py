@@ -4,6 +4,7 @@ made on the fly, each batch, by audit's own attacks against the model being trai
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,33 @@ class HardenSettings:
     batch_size: int = 64
     learning_rate: float = 1e-3
     seed: int = 0
+    step_size: float | None = None  # PGD step; None: the attack's default (2.5 eps / steps)
+    eps_ramp_epochs: int = 0  # eps grows linearly from eps / ramp to eps over these first epochs
+    lr_schedule: str = "constant"  # constant | cosine (decays to zero at schedule_epochs)
+    schedule_epochs: int | None = None  # length of the cosine; None: epochs (a larger one stops early)
+    shift: int = 0  # random translation of every training image by up to this many pixels
+
+    def eps_at(self, epoch: int) -> float:
+        """The training budget in epoch ``epoch`` (0-based).
+
+        >>> [HardenSettings(eps=0.3, eps_ramp_epochs=3).eps_at(e) for e in range(4)]
+        [0.1, 0.2, 0.3, 0.3]
+        """
+        if epoch >= self.eps_ramp_epochs:
+            return self.eps
+        return round(self.eps * (epoch + 1) / self.eps_ramp_epochs, 10)
+
+    def learning_rate_at(self, epoch: int) -> float:
+        """The learning rate in epoch ``epoch`` (0-based) under ``lr_schedule``.
+
+        >>> s = HardenSettings(eps=0.3, epochs=4, learning_rate=1.0, lr_schedule="cosine")
+        >>> [round(s.learning_rate_at(e), 3) for e in range(4)]
+        [1.0, 0.854, 0.5, 0.146]
+        """
+        if self.lr_schedule == "constant":
+            return self.learning_rate
+        length = self.schedule_epochs or self.epochs
+        return self.learning_rate * 0.5 * (1 + math.cos(math.pi * epoch / length))
 
 
 @dataclass
@@ -85,19 +113,40 @@ def live_classifier(model: object, preprocess: Preprocess, batch_size: int = 256
 
 
 def adversarial_batch(
-    clf: Classifier, x: np.ndarray, y: np.ndarray, settings: HardenSettings, rng: np.random.Generator
+    clf: Classifier, x: np.ndarray, y: np.ndarray, settings: HardenSettings, rng: np.random.Generator,
+    eps: float | None = None,
 ) -> np.ndarray:
-    """``x`` with a ``ratio`` share of rows replaced by adversarial examples against ``clf``."""
+    """``x`` with a ``ratio`` share of rows replaced by adversarial examples against ``clf``
+    (budget ``eps``, default ``settings.eps``; the PGD step scales with it)."""
+    eps = settings.eps if eps is None else eps
+    step_size = None if settings.step_size is None else settings.step_size * eps / settings.eps
     count = int(round(settings.ratio * len(x)))
     if count == 0:
         return x
     spec = get_attack(settings.attack)
-    params = {"steps": settings.steps, "restarts": 1} if spec.name == "pgd" else {}
+    params = {}
+    if spec.name == "pgd":
+        params = {"steps": settings.steps, "restarts": 1, "step_size": step_size}
     rows = rng.permutation(len(x))[:count]
-    job = AttackJob(clf, x[rows], y[rows], settings.eps, rng, params=resolve_params(spec, params, "harden"))
+    job = AttackJob(clf, x[rows], y[rows], eps, rng, params=resolve_params(spec, params, "harden"))
     out = x.copy()
     out[rows] = run_attack(spec, job)
     return out
+
+
+def shifted(x: np.ndarray, pixels: int, rng: np.random.Generator) -> np.ndarray:
+    """Each image of ``x`` (N, H, W, C) translated by up to ``pixels`` in each direction, the
+    border filled by edge values (data augmentation for small training sets).
+
+    >>> img = np.arange(9, dtype=np.float32).reshape(1, 3, 3, 1)
+    >>> out = shifted(img, 1, np.random.default_rng(0))
+    >>> out.shape, bool(np.isin(out, img).all())
+    ((1, 3, 3, 1), True)
+    """
+    h, w = x.shape[1:3]
+    padded = np.pad(x, ((0, 0), (pixels, pixels), (pixels, pixels), (0, 0)), mode="edge")
+    offsets = rng.integers(0, 2 * pixels + 1, size=(len(x), 2))
+    return np.stack([padded[i, dy : dy + h, dx : dx + w] for i, (dy, dx) in enumerate(offsets)])
 
 
 def adversarial_train(
@@ -107,8 +156,11 @@ def adversarial_train(
     settings: HardenSettings,
     preprocess: Preprocess | None = None,
     progress: Callable[[str], None] | None = None,
+    on_epoch_end: Callable[[dict], None] | None = None,
 ) -> HardenResult:
     """Fine-tune ``model`` (in place) on adversarial examples; returns it with per-epoch stats.
+
+    ``on_epoch_end`` is called with each epoch's stats (a place to checkpoint the model).
 
     >>> import keras
     >>> keras.utils.set_random_seed(0)
@@ -146,11 +198,14 @@ def adversarial_train(
     start = time.perf_counter()
     for epoch in range(settings.epochs):
         epoch_start = time.perf_counter()
+        eps = settings.eps_at(epoch)
+        optimizer.learning_rate.assign(settings.learning_rate_at(epoch))
         order = rng.permutation(len(x))
         losses, correct = [], 0.0
         for i in range(0, len(x), settings.batch_size):
             rows = order[i : i + settings.batch_size]
-            xb = adversarial_batch(clf, x[rows], y[rows], settings, rng)
+            xb = shifted(x[rows], settings.shift, rng) if settings.shift else x[rows]
+            xb = adversarial_batch(clf, xb, y[rows], settings, rng, eps)
             loss, hits = train_step(tf.constant(xb, tf.float32), tf.constant(y[rows], tf.int32))
             losses.append(float(loss))
             correct += float(hits)
@@ -160,6 +215,8 @@ def adversarial_train(
             "adversarial_accuracy": round(correct / len(x), 4),
             "seconds": round(time.perf_counter() - epoch_start, 3),
         })
+        if on_epoch_end is not None:
+            on_epoch_end(result.epochs[-1])
         if progress is not None:
             progress(f"harden epoch {epoch + 1}/{settings.epochs} loss {np.mean(losses):.3f}")
     result.seconds = time.perf_counter() - start

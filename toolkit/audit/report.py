@@ -97,13 +97,14 @@ def _detection_table(d: dict) -> Table:
     rows = [
         [a["attack"], "-" if a["budget"] is None else f"{a['budget']:g}", str(a["adversarials"]),
          _fmt(a["roc_auc"]), _fmt(a["detection_rate"]), _fmt(a.get("accuracy")),
-         _fmt(a.get("guarded_accuracy"))]
+         _fmt(a.get("guarded_accuracy")), _fmt(a.get("median_l2"))]
         for a in d["attacks"]
     ]
     title = f"Detection: {d['detector']}, false positives {d['false_positive_rate']:.3f}"
     if d.get("guarded_robust_accuracy") is not None:
         title += f", guarded robust accuracy {d['guarded_robust_accuracy']:.3f} (worst case over eps attacks)"
-    header = ["attack", "budget", "adversarials", "ROC AUC", "detected", "accuracy", "guarded accuracy"]
+    header = ["attack", "budget", "adversarials", "ROC AUC", "detected", "accuracy", "guarded accuracy",
+              "median L2"]
     return title, header, rows
 
 

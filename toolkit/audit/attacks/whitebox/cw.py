@@ -32,11 +32,13 @@ def succeeded(z: np.ndarray, goal: np.ndarray, confidence: float, targeted: bool
     return (real - other >= confidence) if targeted else (other - real >= confidence)
 
 
-def _cw_step(job: AttackJob, confidence: float) -> Callable:
+def _cw_step(job: AttackJob, confidence: float, penalty: Callable | None = None) -> Callable:
+    """One Adam step on ``l2 + const * (margin hinge + penalty(x))``; ``penalty`` (per-sample,
+    a tf function of data-space inputs) lets an adaptive attack also evade a detector."""
     import tensorflow as tf
 
     clf, low, span, targeted = job.clf, job.low, job.span, job.targeted
-    key = ("cw", confidence, targeted, low, span)
+    key = ("cw", confidence, targeted, low, span, id(penalty) if penalty is not None else None)
     if key in clf._compiled:
         return clf._compiled[key]
 
@@ -47,7 +49,10 @@ def _cw_step(job: AttackJob, confidence: float) -> Callable:
             z = clf.tf_logits(x)
             # distances in units of the input range, so constants do not depend on the data scale
             l2 = tf.reduce_sum(tf.reshape(tf.square((x - x0) / span), (tf.shape(x)[0], -1)), axis=1)
-            loss = tf.reduce_sum(l2 + const * _margin_tf(z, onehot, confidence, targeted))
+            hinge = _margin_tf(z, onehot, confidence, targeted)
+            if penalty is not None:
+                hinge = hinge + penalty(x)
+            loss = tf.reduce_sum(l2 + const * hinge)
         g = tape.gradient(loss, w)
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * tf.square(g)
@@ -67,12 +72,19 @@ def bisect_constants(const: np.ndarray, lower: np.ndarray, upper: np.ndarray, fo
     const[:] = np.where(bounded, (lower + upper) / 2.0, const * 10.0)
 
 
-def _cw_batch(job: AttackJob, x0: np.ndarray, goal: np.ndarray) -> np.ndarray:
+def cw_batch(
+    job: AttackJob, x0: np.ndarray, goal: np.ndarray,
+    penalty: Callable | None = None, accept: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
+    """CW-L2 on one batch: the smallest successful perturbation per sample (else ``x0``).
+
+    ``penalty`` is added to the margin hinge (see :func:`_cw_step`); ``accept(x)`` further
+    restricts what counts as a success (e.g. not flagged by a detector)."""
     import tensorflow as tf
 
     p = job.params
     confidence, lr = float(p["confidence"]), float(p["learning_rate"])
-    step = _cw_step(job, confidence)
+    step = _cw_step(job, confidence, penalty)
     n = len(x0)
     onehot = tf.one_hot(goal, job.clf.num_classes)
     unit = np.clip((x0 - job.low) / job.span * 2.0 - 1.0, -1 + 1e-3, 1 - 1e-3)
@@ -88,6 +100,8 @@ def _cw_batch(job: AttackJob, x0: np.ndarray, goal: np.ndarray) -> np.ndarray:
         for it in range(int(p["max_iter"])):
             w, m, v, l2, z, x = step(w, m, v, tf.constant(it + 1.0), x0_t, onehot, c_t, lr)
             ok = succeeded(z.numpy(), goal, confidence, job.targeted)
+            if accept is not None and ok.any():
+                ok[ok] = accept(x.numpy()[ok])
             l2 = l2.numpy()
             better = ok & (l2 < best_l2)
             if better.any():
@@ -114,7 +128,7 @@ def _cw_batch(job: AttackJob, x0: np.ndarray, goal: np.ndarray) -> np.ndarray:
 )
 def cw_l2(job: AttackJob) -> np.ndarray:
     size = job.clf.batch_size
-    parts = [_cw_batch(job, job.x[i : i + size], job.goal[i : i + size]) for i in range(0, len(job.x), size)]
+    parts = [cw_batch(job, job.x[i : i + size], job.goal[i : i + size]) for i in range(0, len(job.x), size)]
     return np.concatenate(parts)
 
 
