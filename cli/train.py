@@ -24,7 +24,9 @@ ModelOpt = Annotated[str | None, Opt(
 InitOpt = Annotated[Path | None, Opt("--init-weights", help="Fine-tune from .weights.h5 or .keras weights.")]
 EpochsOpt = Annotated[int | None, Opt("--epochs", help="Epochs.")]
 BatchOpt = Annotated[int | None, Opt("--batch-size", help="Global batch size (split across replicas).")]
-ModeOpt = Annotated[str | None, Opt("--mode", help="eager (steps from Python) or graph (tf.function).")]
+ModeOpt = Annotated[str | None, Opt(
+    "--mode", help="graph (each step one tf.function), eager (steps and update from Python, "
+                   "forward+backward compiled) or op-by-op (TF eager execution).")]
 XlaOpt = Annotated[bool | None, Opt("--xla/--no-xla", help="Compile the step with XLA (graph mode).")]
 StrategyOpt = Annotated[str | None, Opt("--strategy", help="one, mirrored or multi-worker.")]
 WorkersOpt = Annotated[int, Opt("--workers", min=1, help="Launch N local worker processes (multi-worker).")]

@@ -124,7 +124,9 @@ class RunSection(Section):
     loss_scale: float = Field(2.0**15, gt=0, description="float16: initial dynamic loss scale")
     loss_scale_growth_steps: int = Field(
         2000, ge=1, description="float16: double the loss scale after this many finite steps in a row")
-    mode: Literal["eager", "graph"] = "graph"
+    mode: Literal["eager", "graph", "op-by-op"] = Field(
+        "graph", description="graph: each step one tf.function; eager: steps, gradient sum and update "
+                             "from Python, forward+backward compiled; op-by-op: TF eager execution")
     xla: bool = False
     strategy: Literal["one", "mirrored", "multi-worker"] = "one"
     workers: int = Field(1, ge=1, description="local worker processes to launch (multi-worker)")

@@ -1,4 +1,4 @@
-"""Training throughput: mstool train (eager, graph, graph+XLA, 1 vs 2 local workers) against PyTorch.
+"""Training throughput: mstool train (eager, graph, XLA; 1 and 2 workers) against PyTorch and Keras fit.
 
 Every configuration trains the same network on the same synthetic data with the same global
 batch and thread budget. Each engine is a benchmarks/runner.py worker (PyTorch's from its
@@ -7,6 +7,11 @@ tracing and XLA compilation included in wall and CPU seconds, children counted),
 with repeats. The run's own images/s (global batch / median step time, the first step left
 out) is recorded per call as a metric, and is what the ratios below compare. The outputs
 check compares the work done (steps, global batch, image size, model).
+
+The anchors: PyTorch eager in one process and DistributedDataParallel over gloo (the same
+ResNet in torch_resnet.py, ``torch.set_num_threads(threads / workers)``) for the eager
+rows, and Keras ``model.fit`` under MultiWorkerMirroredStrategy (keras_fit.py, tuned
+``steps_per_execution``: 1 and 4 both run, the faster is the anchor) for the graph rows.
 
     .venv/bin/python benchmarks/train/bench.py --model resnet18 --size 32 --batch 32 --steps 12 \
         --torch-python /work/bench-train/bin/python
@@ -26,13 +31,21 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = {  # name -> (framework, mode, xla, workers)
+    "mstool op-by-op": ("mstool", "op-by-op", False, 1),
     "mstool eager": ("mstool", "eager", False, 1),
     "mstool graph": ("mstool", "graph", False, 1),
     "mstool graph+XLA": ("mstool", "graph", True, 1),
+    "mstool eager, 2 workers": ("mstool", "eager", False, 2),
     "mstool graph, 2 workers": ("mstool", "graph", False, 2),
     "PyTorch eager, 1 process": ("torch", "eager", False, 1),
     "PyTorch DDP gloo, 2 processes": ("torch", "eager", False, 2),
+    "Keras model.fit, 2 workers, steps_per_execution 1": ("keras", "graph", False, 2),
+    "Keras model.fit, 2 workers, steps_per_execution 4": ("keras", "graph", False, 2),
 }
+DEFAULT_CONFIGS = [name for name in CONFIGS if name not in ("mstool op-by-op", "mstool graph+XLA")]
+ANCHORS = ("PyTorch eager, 1 process", "PyTorch DDP gloo, 2 processes",
+           "Keras model.fit, 2 workers, steps_per_execution 1",
+           "Keras model.fit, 2 workers, steps_per_execution 4")
 
 
 def mstool_command(
@@ -93,6 +106,13 @@ def torch_command(model: str, size: int, batch: int, steps: int, workers: int, t
     ]
 
 
+def keras_command(model: str, size: int, batch: int, steps: int, workers: int, threads: int,
+                  steps_per_execution: int) -> list[str]:
+    return [sys.executable, str(HERE / "keras_fit.py"), "--model", model, "--size", str(size), "--batch",
+            str(batch), "--steps", str(steps), "--workers", str(workers), "--threads", str(threads),
+            "--steps-per-execution", str(steps_per_execution)]
+
+
 def training_engine(
     config: str, data: str, work_dir: str, model: str, size: int, batch: int, steps: int, threads: int
 ):
@@ -107,6 +127,10 @@ def training_engine(
             TF_NUM_INTRAOP_THREADS=str(max(1, threads // workers)),
             TF_NUM_INTEROP_THREADS="1",
         )
+    elif framework == "keras":
+        steps_per_execution = int(config.rpartition(" ")[2])  # both values run: the anchor is the faster
+        command = keras_command(model, size, batch, steps, workers, threads, steps_per_execution)
+        env = dict(os.environ)
     else:
         command = torch_command(model, size, batch, steps, workers, threads)
         env = dict(os.environ)
@@ -136,6 +160,14 @@ def training_engine(
     }
 
 
+def _torch_env() -> dict[str, str]:
+    """The bench venv holds torch alone; numpy and the runner's other imports come from this venv
+    (what its ``mstool_base.pth`` would add, benchmarks/README.md), after the venv's own packages."""
+    import sysconfig
+
+    return {"PYTHONPATH": sysconfig.get_paths()["purelib"]}
+
+
 def main() -> int:
     sys.path.insert(0, str(HERE.parent))
     import runner
@@ -147,7 +179,7 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--torch-python", default="/work/bench-train/bin/python")
-    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument("--configs", nargs="+", default=DEFAULT_CONFIGS, choices=list(CONFIGS))
     args = runner.parse_args(parser=parser)
     steps, batch = (3, 8) if args.quick else (args.steps, args.batch)
     configs = ["mstool graph", "PyTorch eager, 1 process"] if args.quick else args.configs
@@ -164,8 +196,9 @@ def main() -> int:
             f"{HERE / 'bench.py'}:training_engine",
             threads=args.threads,
             python=args.torch_python if CONFIGS[name][0] == "torch" else sys.executable,
+            env=_torch_env() if CONFIGS[name][0] == "torch" else {},
             kwargs={"config": name},
-            packages=("mstool", "tensorflow-cpu", "torch"),
+            packages=("mstool", "tensorflow-cpu", "keras", "torch"),
         )
         for name in configs
     ]
@@ -206,10 +239,11 @@ def main() -> int:
         for n, e in entries.items()
         if "metrics_stats" in e
     }
-    anchors = [n for n in ("PyTorch eager, 1 process", "PyTorch DDP gloo, 2 processes") if n in rates]
-    print(f"\n{'run':32s}{'img/s':>8s}" + "".join(f"{'/ ' + n.split(',')[0]:>18s}" for n in anchors))
+    anchors = [n for n in ANCHORS if n in rates]
+    short = {n: "/ " + n.split(",")[0] + (f" spe {n[-1]}" if n.startswith("Keras") else "") for n in anchors}
+    print(f"\n{'run':52s}{'img/s':>8s}" + "".join(f"{short[n]:>24s}" for n in anchors))
     for name, ips in rates.items():
-        print(f"{name:32s}{ips:8.1f}" + "".join(f"{ips / rates[n]:18.2f}" for n in anchors))
+        print(f"{name:52s}{ips:8.1f}" + "".join(f"{ips / rates[n]:24.2f}" for n in anchors))
     return 0
 
 

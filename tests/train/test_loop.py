@@ -12,13 +12,25 @@ from mstool.toolkit.train.sources import ArraySource
 from tests.train.helpers import checkpoint_weights, max_abs_diff, small_recipe
 
 
-def test_eager_and_graph_reach_the_same_weights(tmp_path):
+@pytest.mark.parametrize("mode", ["eager", "op-by-op"])
+def test_eager_modes_and_graph_reach_the_same_weights(tmp_path, mode):
     recipe = small_recipe(max_steps=4)
-    eager = recipe.model_copy(update={"run": recipe.run.model_copy(update={"mode": "eager"})})
+    eager = recipe.model_copy(update={"run": recipe.run.model_copy(update={"mode": mode})})
     train(recipe, tmp_path / "graph", export=False)
-    train(eager, tmp_path / "eager", export=False)
+    summary = train(eager, tmp_path / mode, export=False)
+    assert summary.mode == mode
     before = checkpoint_weights(tmp_path / "graph" / "checkpoint.h5")
-    assert max_abs_diff(before, checkpoint_weights(tmp_path / "eager" / "checkpoint.h5")) < 1e-5
+    assert max_abs_diff(before, checkpoint_weights(tmp_path / mode / "checkpoint.h5")) < 1e-5
+
+
+def test_eager_resume_is_bit_identical(tmp_path):
+    recipe = small_recipe(max_steps=4)
+    recipe.run.mode = "eager"
+    train(recipe, tmp_path / "whole", export=False)
+    train(recipe, tmp_path / "split", export=False, until_step=2)
+    train(recipe, tmp_path / "split", export=False, resume=True)
+    whole, split = (checkpoint_weights(tmp_path / run / "checkpoint.h5") for run in ("whole", "split"))
+    assert max_abs_diff(whole, split) == 0.0
 
 
 def test_resume_reaches_the_uninterrupted_weights(tmp_path):

@@ -51,3 +51,14 @@ def test_two_workers_over_the_grpc_ring_match_one_worker(tmp_path, monkeypatch):
     train(recipe, tmp_path / "one", export=False)
     one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
     assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5
+
+
+def test_two_eager_workers_match_one_worker(tmp_path):
+    # eager mode: the gradient sum and the update are called from Python between compiled passes
+    recipe = small_recipe(validate=False, batch_size=32, max_steps=3)
+    recipe.run.mode = "eager"
+    summary = launch_local(recipe, tmp_path / "two", 2, export=False)
+    assert summary.replicas == 2 and summary.mode == "eager"
+    train(recipe, tmp_path / "one", export=False)
+    one = checkpoint_weights(tmp_path / "one" / "checkpoint.h5")
+    assert max_abs_diff(one, checkpoint_weights(tmp_path / "two" / "checkpoint.h5")) < 1e-5

@@ -128,6 +128,7 @@ class Optimizer:
         self.slots: list[list] = []
         self.step = None
         self.local_sum = None  # a local_sum.LocalSum when the workers share one host
+        self._compiled_update = None
 
     @property
     def slot_count(self) -> int:
@@ -193,6 +194,18 @@ class Optimizer:
         return summed
 
     def _apply_everywhere(self, strategy, grads, finite) -> None:
+        import tensorflow as tf
+
+        if not tf.executing_eagerly():
+            return self._update_everything(strategy, grads, finite)
+        # Called from Python (eager mode): the update of every variable as one compiled call,
+        # as a fused optimizer step would be (half the CPU time of one op per variable).
+        if self._compiled_update is None:
+            self._compiled_update = tf.function(
+                lambda grads, finite: self._update_everything(strategy, grads, finite))
+        return self._compiled_update(grads, finite)
+
+    def _update_everything(self, strategy, grads, finite) -> None:
         import tensorflow as tf
 
         step = self.step.read_value()
