@@ -15,7 +15,7 @@ venv has no TensorFlow:
                      /work/bench-train/bin/python benchmarks/md/bench_ml_torch.py torch SCRATCH; done
 
 Each timing run prints one JSON line (median over rounds; TensorFlow with its default thread
-pools as in MD, PyTorch with one thread, its default pool being 18x slower on the loaded machine); alternate the two so load changes hit both alike.
+pools as in MD, PyTorch with one thread: its default pool was 18x slower on the loaded machine); alternate the two so load changes hit both alike.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ class TorchSymmetryPotential:
         self.elements = c["elements"]
         self.layers = []
         for z in self.elements:
-            layers = [(get(f"z{z}_dense{i}/kernel"), get(f"z{z}_dense{i}/bias")) for i in range(len(c["hidden"]))]
+            layers = [(get(f"z{z}_dense{i}/kernel"), get(f"z{z}_dense{i}/bias"))
+                      for i in range(len(c["hidden"]))]
             layers.append((get(f"z{z}_out/kernel"), None))
             self.layers.append(layers)
         table = np.full(128, -1, np.int64)
@@ -134,12 +135,14 @@ class TorchSymmetryPotential:
         angle = angle * 2.0 ** (1.0 - c["angular_zeta"])
         mean_r = 0.5 * (r[:, :, None] + r[:, None, :])
         radial_a = torch.exp(-c["angular_eta"] * (mean_r[..., None] - torch.tensor(c["angular_shifts"])) ** 2)
-        terms = (angle[..., :, None] * radial_a[..., None, :] * weight[..., None, None]).reshape(len(z), k, k, -1)
+        terms = angle[..., :, None] * radial_a[..., None, :] * weight[..., None, None]
+        terms = terms.reshape(len(z), k, k, -1)
         partial = torch.einsum("nklm,nlt->nktm", terms, onehot)
         by_pair = torch.einsum("nktm,nks->nstm", partial, onehot)
         by_pair = by_pair + by_pair.transpose(1, 2)
         rows, cols = np.triu_indices(n_el)
-        g_ang = by_pair[:, rows, cols] * torch.tensor(np.where(rows == cols, 0.5, 1.0), dtype=torch.float32)[:, None]
+        half_diagonal = torch.tensor(np.where(rows == cols, 0.5, 1.0), dtype=torch.float32)
+        g_ang = by_pair[:, rows, cols] * half_diagonal[:, None]
         g = (torch.cat([g_radial, g_ang.reshape(len(z), -1)], -1) - self.mean) / self.std
         energy = torch.zeros((), dtype=torch.float32)
         for e, layers in enumerate(self.layers):

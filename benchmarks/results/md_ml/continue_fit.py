@@ -67,7 +67,8 @@ def main() -> None:
     a = p.parse_args()
     if a.score_held_out:
         return score_held_out(a.score_held_out)
-    lr0, lr1, epochs, w_e, tag = float(a.args[0]), float(a.args[1]), int(a.args[2]), float(a.args[3]), a.args[4]
+    lr0, lr1, epochs, w_e = float(a.args[0]), float(a.args[1]), int(a.args[2]), float(a.args[3])
+    tag = a.args[4]
     start = a.args[5] if len(a.args) > 5 else str(SHIPPED)
     tf.keras.utils.set_random_seed(2024)
     data, splits = dataset()
