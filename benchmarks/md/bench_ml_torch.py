@@ -15,7 +15,9 @@ venv has no TensorFlow:
                      /work/bench-train/bin/python benchmarks/md/bench_ml_torch.py torch SCRATCH; done
 
 Each timing run prints one JSON line (median over rounds; TensorFlow with its default thread
-pools as in MD, PyTorch with one thread: its default pool was 18x slower on the loaded machine); alternate the two so load changes hit both alike.
+pools as in MD, PyTorch with one thread: its default pool was 18x slower on the loaded machine);
+alternate the two so load changes hit both alike. The bench venv's torch lacks numpy and
+typing_extensions: put mstool's on PYTHONPATH (symlinks in a scratch folder).
 """
 
 from __future__ import annotations
