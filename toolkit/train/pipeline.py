@@ -79,12 +79,7 @@ def train_dataset(source: Source, *, epoch: int, seed: int, per_worker_batch: in
                           reshuffle_each_iteration=False)
     order = order.shard(workers, worker).batch(per_worker_batch, drop_remainder=True)
     dataset = order.take(steps).skip(skip).map(_reader(source))
-    if crop_padding or flip:
-        dataset = dataset.map(_augmenter(seed, epoch, crop_padding, flip, source.shape))
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF
-    options.deterministic = True
-    return dataset.prefetch(2).with_options(options)
+    return _augmented_and_prefetched(dataset, source, seed, epoch, crop_padding, flip)
 
 
 def sharded_train_dataset(source: Source, shards: int, *, epoch: int, seed: int, global_batch: int,
@@ -101,6 +96,13 @@ def sharded_train_dataset(source: Source, shards: int, *, epoch: int, seed: int,
                    for r in range(local_replicas)]
     batches = np.stack(per_replica, axis=1)[skip:].reshape(-1, global_batch // replicas)
     dataset = tf.data.Dataset.from_tensor_slices(batches).map(_reader(source))
+    return _augmented_and_prefetched(dataset, source, seed, epoch, crop_padding, flip)
+
+
+def _augmented_and_prefetched(dataset, source: Source, seed: int, epoch: int, crop_padding: int, flip: bool):
+    """The common end of both training pipelines: augmentation, no auto-sharding, a fixed order."""
+    import tensorflow as tf
+
     if crop_padding or flip:
         dataset = dataset.map(_augmenter(seed, epoch, crop_padding, flip, source.shape))
     options = tf.data.Options()
