@@ -53,6 +53,7 @@ ABBREVIATIONS = frozenset("""etc al vs viz cf approx est ca fl inc co cos corp l
     ga ill ind kan kans ky la md mass mich minn miss mo mont neb nev okla ore pa penn tenn tex va vt wash wis
     wyo""".split())
 
+
 def split_sentences(text: str) -> list[str]:
     """Split running text into sentences: BlingFire's English model plus a few general post-rules.
 
