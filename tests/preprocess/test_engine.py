@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import h5py
@@ -207,8 +208,9 @@ from mstool.toolkit.workers import EngineSpec, engine_session, map_tasks
 
 def probe(_):
     from mstool.toolkit.preprocess.kernels import fused_transform_serial
+    server_threads = len(os.listdir(f"/proc/{os.getppid()}/task"))  # safe to fork: one thread
     return os.getppid(), "mstool.toolkit.preprocess.worker_start" in sys.modules, \\
-        len(fused_transform_serial.overloads)
+        len(fused_transform_serial.overloads), server_threads
 
 if __name__ == "__main__":
     engine = EngineSpec(processes=2)
@@ -218,12 +220,12 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_local_workers_are_forked_with_the_kernel_loaded(tmp_path):
     """Workers fork from one server that imported the preload and loaded the kernel, not from
     this process and not as fresh interpreters."""
     import ast
     import subprocess
-    import sys
 
     script = tmp_path / "forked.py"
     script.write_text(FORKED_WORKERS)
@@ -231,9 +233,10 @@ def test_local_workers_are_forked_with_the_kernel_loaded(tmp_path):
     assert done.returncode == 0, done.stderr
     client_pid, probes = done.stdout.split(" ", 1)
     probes = ast.literal_eval(probes)
-    parents = {parent for parent, _, _ in probes}
+    parents = {parent for parent, _, _, _ in probes}
     assert len(parents) == 1 and int(client_pid) not in parents  # one forkserver, not the client
-    assert all(preloaded and kernels >= 1 for _, preloaded, kernels in probes)
+    assert all(preloaded and kernels >= 1 for _, preloaded, kernels, _ in probes)
+    assert all(threads == 1 for *_, threads in probes)  # BLAS started no thread pool there
 
 
 def test_the_command_preloads_what_the_tasks_name():
