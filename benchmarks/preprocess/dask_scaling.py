@@ -16,7 +16,9 @@ process, interleaved (A, B, C, A, B, C, ...), every run writing the same artifac
 - **steady** (a long-lived cluster): ``preprocess_on_engine`` from a warm process on an
   already running local cluster (``--scheduler``), workers' kernels loaded; no start-up.
 
-Printed by the runner: median wall, CPU, ratios to ``in-process -w1``; then images/s, the
+Printed by the runner: median wall, CPU (a command row's includes its forkserver and
+workers: this process adopts and waits for them), ratios to ``in-process -w1``; then CPU
+seconds by process (command; forkserver + workers), images/s, the
 Dask 1-process overhead against in-process (target <= 5 %) and the 2-process speed-up
 against 1 process (target >= 1.7x) per kind. The 2-process figure needs 2 idle cores:
 the load average is recorded, and a run under load is not a claim.
