@@ -213,7 +213,7 @@ class EngineSession:
                 import dask.config
 
                 # Held for the session: a worker the nanny restarts (a lost one) forks too.
-                self._config = dask.config.set(LOCAL_WORKER_CONFIG)
+                self._config = dask.config.set(_local_cluster_config())
             self._client, self._cluster = _connect(self.engine)
         except BaseException as err:  # re-raised in the caller's thread by client()
             self._error = err
@@ -296,7 +296,7 @@ def _connect(engine: EngineSpec) -> tuple[Any, Any]:
         with warnings.catch_warnings():
             # The scheduler's HTTP port falls back to a free one when 8787 is taken: no news.
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            with dask.config.set(LOCAL_WORKER_CONFIG):  # copied by each worker's nanny as it starts
+            with dask.config.set(_local_cluster_config()):  # copied by each worker's nanny as it starts
                 cluster = LocalCluster(n_workers=int(engine.processes or 1), threads_per_worker=1,
                                        processes=True, dashboard_address=None,
                                        silence_logs=logging.ERROR, env=_local_worker_env(engine))
@@ -319,6 +319,15 @@ def _connect(engine: EngineSpec) -> tuple[Any, Any]:
     return client, None
 
 
+def _local_cluster_config() -> dict[str, Any]:
+    """``LOCAL_WORKER_CONFIG``, less the forkserver where the platform has none."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return LOCAL_WORKER_CONFIG
+    return {key: value for key, value in LOCAL_WORKER_CONFIG.items() if "multiprocessing" not in key}
+
+
 def _local_worker_env(engine: EngineSpec) -> dict[str, str]:
     """Environment of a local cluster's workers: each gets the machine's cores / N."""
     cores = str(max(1, (os.cpu_count() or 1) // int(engine.processes or 1)))
@@ -337,6 +346,9 @@ def _start_forkserver(preload: Sequence[str] = (), env: dict[str, str] | None = 
     early: its imports then overlap the command's.
     """
     import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: workers spawn
+        return
     from multiprocessing import forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", *preload])
