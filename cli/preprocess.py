@@ -91,8 +91,10 @@ def run_command(
 
     engine = engine_from_options(scheduler, processes)
     if not engine.in_process:
-        # The cluster's processes start now, beside this process's imports and listing.
-        with engine_session(engine) as session:
+        # The cluster's processes start now, beside this process's imports and listing;
+        # named, not imported (tasks.WORKER_PRELOAD): the workers' forkserver imports it.
+        preload = ("mstool.toolkit.preprocess.worker_start",)
+        with engine_session(engine, preload=preload) as session:
             _run_on_engine(inputs, output, recipe, overrides, workers, shard, labels, strict, overwrite,
                            device, engine, tasks, consolidate, json_output, session)
         return

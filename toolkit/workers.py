@@ -12,7 +12,7 @@ import secrets
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
@@ -28,8 +28,15 @@ CONNECT_TIMEOUT_S = 5  # with the import of Dask, a dead address is reported wel
 WORKERS_TIMEOUT_S = 10
 PROBE_PREFIX = ".mstool-probe-"
 # A local cluster has no dashboard, so nobody reads the workers' statistical profile, which
-# samples every task thread's stack every 10 ms while the tasks run.
-LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+# samples every task thread's stack every 10 ms while the tasks run. Its worker processes
+# are forked from a forkserver that imported Dask and the command's modules once.
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                       "distributed.worker.multiprocessing-method": "forkserver"}
+
+# What Dask's nanny sets before it spawns a worker (distributed.yaml, nanny.pre-spawn-environ),
+# given to the forkserver instead: BLAS libraries start no thread pool in the server.
+NANNY_PRE_SPAWN_ENV = {"MALLOC_TRIM_THRESHOLD_": "65536", "OMP_NUM_THREADS": "1",
+                       "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -185,20 +192,28 @@ class EngineSession:
     (True, 1)
     """
 
-    def __init__(self, engine: EngineSpec) -> None:
+    def __init__(self, engine: EngineSpec, preload: Sequence[str] = ()) -> None:
         self.engine = engine
         self._client: Any = None
         self._cluster: Any = None
+        self._config: Any = None
         self._error: BaseException | None = None
         self._starting: threading.Thread | None = None
         self._stopping: threading.Thread | None = None
         if not engine.in_process:
             require_extra("dask", f"the Dask engine ({engine.describe()})")
+            if engine.scheduler is None:  # first: its imports overlap the command's
+                _start_forkserver(preload, _local_worker_env(engine))
             self._starting = threading.Thread(target=self._start, name="mstool-engine-start", daemon=True)
             self._starting.start()
 
     def _start(self) -> None:
         try:
+            if self.engine.scheduler is None:
+                import dask.config
+
+                # Held for the session: a worker the nanny restarts (a lost one) forks too.
+                self._config = dask.config.set(_local_cluster_config())
             self._client, self._cluster = _connect(self.engine)
         except BaseException as err:  # re-raised in the caller's thread by client()
             self._error = err
@@ -231,6 +246,8 @@ class EngineSession:
             if part is not None:
                 with suppress(Exception):  # a cluster already gone is closed enough
                     part.close()
+        if self._config is not None:
+            self._config.__exit__(None, None, None)
 
     def close(self) -> None:
         """Stop the engine and wait until its processes are gone."""
@@ -240,14 +257,17 @@ class EngineSession:
 
 
 @contextmanager
-def engine_session(engine: EngineSpec) -> Iterator[EngineSession]:
+def engine_session(engine: EngineSpec, preload: Sequence[str] = ()) -> Iterator[EngineSession]:
     """Start ``engine`` now (in the background) and stop it when the block ends.
+
+    ``preload``: modules a local cluster's worker processes start with, imported once in
+    the forkserver they are forked from; the module of the tasks' function is the usual one.
 
     >>> with engine_session(EngineSpec()) as session:
     ...     map_tasks(abs, [-1, 2], engine=EngineSpec(), description="abs", session=session)
     [1, 2]
     """
-    session = EngineSession(engine)
+    session = EngineSession(engine, preload)
     try:
         yield session
     finally:
@@ -273,15 +293,13 @@ def _connect(engine: EngineSpec) -> tuple[Any, Any]:
     from distributed import Client, LocalCluster
 
     if engine.scheduler is None:
-        processes = int(engine.processes or 1)
-        cores = str(max(1, (os.cpu_count() or 1) // processes))
         with warnings.catch_warnings():
             # The scheduler's HTTP port falls back to a free one when 8787 is taken: no news.
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            with dask.config.set(LOCAL_WORKER_CONFIG):  # copied by each worker's nanny as it starts
-                cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR,
-                                       env={"NUMBA_NUM_THREADS": cores, CORES_ENV: cores})
+            with dask.config.set(_local_cluster_config()):  # copied by each worker's nanny as it starts
+                cluster = LocalCluster(n_workers=int(engine.processes or 1), threads_per_worker=1,
+                                       processes=True, dashboard_address=None,
+                                       silence_logs=logging.ERROR, env=_local_worker_env(engine))
         try:
             return Client(cluster), cluster
         except BaseException:
@@ -299,6 +317,52 @@ def _connect(engine: EngineSpec) -> tuple[Any, Any]:
         raise InputError(f"the Dask scheduler has no workers after {WORKERS_TIMEOUT_S} s",
                          where=f"--scheduler {engine.scheduler}") from err
     return client, None
+
+
+def _local_cluster_config() -> dict[str, Any]:
+    """``LOCAL_WORKER_CONFIG``, less the forkserver where the platform has none."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return LOCAL_WORKER_CONFIG
+    return {key: value for key, value in LOCAL_WORKER_CONFIG.items() if "multiprocessing" not in key}
+
+
+def _local_worker_env(engine: EngineSpec) -> dict[str, str]:
+    """Environment of a local cluster's workers: each gets the machine's cores / N."""
+    cores = str(max(1, (os.cpu_count() or 1) // int(engine.processes or 1)))
+    return {"NUMBA_NUM_THREADS": cores, CORES_ENV: cores}
+
+
+def _start_forkserver(preload: Sequence[str] = (), env: dict[str, str] | None = None) -> None:
+    """Start the process that a local cluster's workers are forked from, importing ``preload``.
+
+    Spawning a worker costs a fresh Python that imports Dask, NumPy, Numba and the task's
+    modules (2-3 CPU-s each); forking it from this one server costs milliseconds, and the
+    server's imports run beside the command's own. A module in ``preload`` may prepare more
+    than imports (preprocess loads its kernel from Numba's cache). The server starts once
+    per process and keeps its first ``preload`` and ``env``: workers of a later cluster
+    import what else they need, and get their own environment from their nanny. Call it
+    early: its imports then overlap the command's.
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: workers spawn
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", *preload])
+    env = {**NANNY_PRE_SPAWN_ENV, **(env or {})}
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)  # the server's environment, inherited by every worker
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def cores_per_task() -> int:

@@ -16,7 +16,9 @@ process, interleaved (A, B, C, A, B, C, ...), every run writing the same artifac
 - **steady** (a long-lived cluster): ``preprocess_on_engine`` from a warm process on an
   already running local cluster (``--scheduler``), workers' kernels loaded; no start-up.
 
-Printed by the runner: median wall, CPU, ratios to ``in-process -w1``; then images/s, the
+Printed by the runner: median wall, CPU (a command row's includes its forkserver and
+workers: this process adopts and waits for them), ratios to ``in-process -w1``; then CPU
+seconds by process (command; forkserver + workers), images/s, the
 Dask 1-process overhead against in-process (target <= 5 %) and the 2-process speed-up
 against 1 process (target >= 1.7x) per kind. The 2-process figure needs 2 idle cores:
 the load average is recorded, and a run under load is not a claim.
@@ -25,6 +27,7 @@ the load average is recorded, and a run under load is not a claim.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import logging
 import os
@@ -88,33 +91,77 @@ def _digest(out: Path):
     return compute
 
 
+def _become_subreaper() -> None:
+    """Adopt this process's orphaned descendants (Linux), so their CPU time is counted here.
+
+    A local cluster's workers are forked by a forkserver that outlives the command by a
+    moment; as a subreaper this process waits for it, and the runner's CPU column (this
+    process and its waited-for children) then holds the workers' time too.
+    """
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _adopted_cpu() -> dict:
+    """Wait for the orphans the command left (its forkserver, Python's resource tracker), which
+    exit as it does; their CPU seconds (a forkserver's include its workers') by kind."""
+    cpu = {"forkserver + workers": 0.0, "other": 0.0}
+    for proc in Path("/proc").iterdir():
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid != os.getpid():
+            continue
+        with contextlib.suppress(ChildProcessError):
+            _, _, usage = os.wait4(int(proc.name), 0)
+            cpu["forkserver + workers" if b"forkserver" in command else "other"] += (
+                usage.ru_utime + usage.ru_stime)
+    return cpu
+
+
 def command_engine(photos: str, out_dir: str, engine: str) -> dict:
-    """The whole command in a fresh process, as a user runs it."""
+    """The whole command in a fresh process, as a user runs it; CPU includes its workers."""
     out = Path(out_dir) / f"{engine.replace(' ', '_')}.h5"
     argv = [str(MSTOOL), "preprocess", photos, "-o", str(out), "-r", str(RECIPE), "--json",
             *COMMANDS[engine]]
+    _become_subreaper()
+    last: dict = {}
 
     def run():
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise subprocess.CalledProcessError(process.returncode, argv)
+        last.clear()
+        last.update(command=usage.ru_utime + usage.ru_stime, **_adopted_cpu())
         return _digest(out)
 
-    return {"run": run, "before": lambda: _clear(out), "settings": {"argv": argv[1:]}}
+    return {"run": run, "before": lambda: _clear(out), "settings": {"argv": argv[1:]},
+            "metrics": lambda: {"cpu_by_process": dict(last)}}
 
 
 def steady_engine(photos: str, out_dir: str, engine: str) -> dict:
     """Tasks on a local cluster that keeps running between calls (kernels already loaded)."""
+    import dask.config
     from distributed import LocalCluster
 
     from mstool.schemas.preprocess import PreprocessRecipe
     from mstool.toolkit.io import load_recipe
     from mstool.toolkit.preprocess.pipeline import PreprocessOptions
     from mstool.toolkit.preprocess.tasks import preprocess_on_engine
-    from mstool.toolkit.workers import CORES_ENV, EngineSpec
+    from mstool.toolkit.workers import CORES_ENV, LOCAL_WORKER_CONFIG, EngineSpec
 
     processes = STEADY[engine]
     cores = str(max(1, (os.cpu_count() or 1) // processes))
-    cluster = LocalCluster(n_workers=processes, threads_per_worker=1, dashboard_address=None,
-                           silence_logs=logging.ERROR, env={"NUMBA_NUM_THREADS": cores, CORES_ENV: cores})
+    with dask.config.set(LOCAL_WORKER_CONFIG):  # as the command's own cluster: no profiler
+        cluster = LocalCluster(n_workers=processes, threads_per_worker=1, dashboard_address=None,
+                               silence_logs=logging.ERROR,
+                               env={"NUMBA_NUM_THREADS": cores, CORES_ENV: cores})
     recipe = load_recipe(RECIPE, PreprocessRecipe, [])
     options = PreprocessOptions(workers=1, overwrite=True)
     spec = EngineSpec(scheduler=cluster.scheduler_address)
@@ -144,6 +191,12 @@ def ratios(record: dict) -> None:
                 print(f"  {kind}: dask 1 process overhead vs in-process {overhead:+.1f} % (target <= 5 %)")
             if one in rate and two in rate:
                 print(f"  {kind}: dask 2 processes / 1 process {rate[two] / rate[one]:.2f}x (target >= 1.7x)")
+        for name, entry in case["engines"].items():
+            runs = [m["cpu_by_process"] for m in entry.get("metrics", []) if "cpu_by_process" in m]
+            if runs:
+                parts = {part: sorted(run[part] for run in runs)[len(runs) // 2] for part in runs[0]}
+                print(f"  CPU s by process, {name} (median): "
+                      + ", ".join(f"{part} {value:.2f}" for part, value in parts.items()))
         for prefix, kind in (("dask", "command"), ("steady dask", "steady")):
             curve = {int(name.split()[-2]): value for name, value in rate.items()
                      if name.startswith(prefix + " ") and name.endswith("-w1")}

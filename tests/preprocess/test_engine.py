@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import h5py
@@ -199,3 +200,51 @@ def test_a_shard_task_works_on_its_block_of_the_clients_listing(case):
         first = names.index(sources[0])
         assert h5["images"][()].tobytes() == ref["images"][first : first + len(sources)].tobytes()
         assert h5["labels"][()].tolist() == ref["labels"][first : first + len(sources)].tolist()
+
+
+FORKED_WORKERS = """
+import os, sys
+from mstool.toolkit.workers import EngineSpec, engine_session, map_tasks
+
+def probe(_):
+    from mstool.toolkit.preprocess.kernels import fused_transform_serial
+    server_threads = len(os.listdir(f"/proc/{os.getppid()}/task"))  # safe to fork: one thread
+    return os.getppid(), "mstool.toolkit.preprocess.worker_start" in sys.modules, \\
+        len(fused_transform_serial.overloads), server_threads
+
+if __name__ == "__main__":
+    engine = EngineSpec(processes=2)
+    with engine_session(engine, preload=("mstool.toolkit.preprocess.worker_start",)) as session:
+        print(os.getpid(), map_tasks(probe, [0, 1, 2, 3], engine=engine, description="probe",
+                                      session=session))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_local_workers_are_forked_with_the_kernel_loaded(tmp_path):
+    """Workers fork from one server that imported the preload and loaded the kernel, not from
+    this process and not as fresh interpreters."""
+    import ast
+    import subprocess
+
+    script = tmp_path / "forked.py"
+    script.write_text(FORKED_WORKERS)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    client_pid, probes = done.stdout.split(" ", 1)
+    probes = ast.literal_eval(probes)
+    parents = {parent for parent, _, _, _ in probes}
+    assert len(parents) == 1 and int(client_pid) not in parents  # one forkserver, not the client
+    assert all(preloaded and kernels >= 1 for _, preloaded, kernels, _ in probes)
+    assert all(threads == 1 for *_, threads in probes)  # BLAS started no thread pool there
+
+
+def test_the_command_preloads_what_the_tasks_name():
+    """The CLI names the preload without importing it (the import would load the kernel)."""
+    import inspect
+
+    from mstool.cli import preprocess as command
+    from mstool.toolkit.preprocess.tasks import WORKER_PRELOAD
+
+    names = ", ".join(f'"{name}"' for name in WORKER_PRELOAD)
+    assert f"preload = ({names},)" in inspect.getsource(command.run_command)

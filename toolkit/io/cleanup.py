@@ -19,6 +19,9 @@ from pathlib import Path
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id exists (another user's process counts as alive).
 
+    A zombie (exited, not yet waited for by its parent) is not alive: it writes nothing
+    more, and a busy parent may take a while to reap it.
+
     >>> pid_alive(os.getpid())
     True
     """
@@ -30,7 +33,15 @@ def pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc (not Linux), or the process just went
+        return False
+    return stat_line.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
 def remove_stale(folder: str | os.PathLike, pattern: str) -> list[Path]:

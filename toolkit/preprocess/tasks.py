@@ -30,6 +30,8 @@ from mstool.toolkit.workers import EngineSession, EngineSpec, cores_per_task, en
 TASK_OVERHEAD_IMAGES = 16  # one shard's fixed cost (list, open, sync, merge) in images' time
 MIN_IMAGES_PER_TASK = 32  # below this, opening and syncing a shard file costs more than it saves
 MAX_IMAGES_PER_TASK = 1024  # a retried task redoes at most this much
+# A local cluster's workers start with these imported and the kernel loaded (see worker_start).
+WORKER_PRELOAD = ("mstool.toolkit.preprocess.worker_start",)
 
 
 def task_count(images: int, slots: int) -> int:
@@ -120,7 +122,7 @@ def preprocess_on_engine(
     shards are merged; the report's ``seconds`` run from the call to the artifact.
     """
     if session is None:
-        with engine_session(engine) as own:
+        with engine_session(engine, preload=WORKER_PRELOAD) as own:
             return preprocess_on_engine(inputs, output, recipe, options, engine, tasks=tasks,
                                         consolidate=consolidate, on_task=on_task, session=own)
     start = time.perf_counter()
