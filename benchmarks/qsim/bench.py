@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import anchors  # noqa: E402
+from layered_engines import gradient_circuit  # noqa: E402
 
 from mstool.toolkit.qsim import kernels  # noqa: E402
 from mstool.toolkit.qsim.circuit import Circuit  # noqa: E402
@@ -68,12 +69,7 @@ def layered_mstool(n: int, angles: np.ndarray) -> Circuit:
 
 
 def gradient_mstool(n: int, layers: int = 6) -> tuple[Circuit, list[str]]:
-    circ = Circuit(n)
-    for layer in range(layers):
-        for q in range(n):
-            circ.ry(f"y{layer}_{q}", q).rz(f"z{layer}_{q}", q)
-        for q in range(n - 1):
-            circ.cx(q, q + 1)
+    circ = gradient_circuit(n, layers)
     return circ, circ.parameters
 
 

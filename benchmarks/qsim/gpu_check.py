@@ -11,11 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 if not hasattr(np, "row_stack"):  # numba-cuda releases that still register np.row_stack (NumPy >= 2.4)
     np.row_stack = np.vstack
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from layered_engines import gradient_circuit  # noqa: E402
+from layered_engines import mstool_circuit as layered  # noqa: E402
 
 from mstool.toolkit.qsim.backend import cuda_available  # noqa: E402
 from mstool.toolkit.qsim.circuit import Circuit, GateSpec  # noqa: E402
@@ -23,19 +28,6 @@ from mstool.toolkit.qsim.observables import PauliSum  # noqa: E402
 from mstool.toolkit.qsim.simulator import Simulator  # noqa: E402
 
 TOLERANCE = 1e-9
-
-
-def layered(n: int, layers: int = 10) -> Circuit:
-    rng = np.random.default_rng(n)
-    circ = Circuit(n)
-    for _ in range(layers):
-        for q in range(n):
-            circ.rx(float(rng.uniform(-3, 3)), q)
-        for q in range(n):
-            circ.rz(float(rng.uniform(-3, 3)), q)
-        for q in range(n - 1):
-            circ.cx(q, q + 1)
-    return circ
 
 
 def mixed(n: int, n_gates: int = 200) -> Circuit:
@@ -52,13 +44,8 @@ def mixed(n: int, n_gates: int = 200) -> Circuit:
 
 
 def parameterised(n: int, layers: int = 4) -> tuple[Circuit, dict[str, float]]:
-    """RY, RZ on every qubit (one symbol each) and a CNOT chain, ``layers`` times."""
-    circ = Circuit(n)
-    for layer in range(layers):
-        for q in range(n):
-            circ.ry(f"y{layer}_{q}", q).rz(f"z{layer}_{q}", q)
-        for q in range(n - 1):
-            circ.cx(q, q + 1)
+    """bench.py's gradient circuit with ``layers`` layers and fixed random values."""
+    circ = gradient_circuit(n, layers)
     rng = np.random.default_rng(3)
     return circ, {name: float(v) for name, v in zip(circ.parameters, rng.uniform(-3, 3, len(circ.parameters)),
                                                     strict=True)}

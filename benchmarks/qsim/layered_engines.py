@@ -26,12 +26,12 @@ def digest(state: np.ndarray) -> dict:
     return {"sampled": probs[picks], "blocks": probs.reshape(256, -1).sum(axis=1)}
 
 
-def mstool_circuit(n: int):
+def mstool_circuit(n: int, layers: int = LAYERS):
     """The layered circuit as an mstool Circuit."""
     from mstool.toolkit.qsim.circuit import Circuit
 
     circuit = Circuit(n)
-    for layer in layered_angles(n):
+    for layer in layered_angles(n, layers):
         for q in range(n):
             circuit.rx(float(layer[0, q]), q)
         for q in range(n):
@@ -76,12 +76,10 @@ def qsim_engine(n: int, max_fused_gate_size: int = 3, threads: int = 2):
             "settings": {"dtype": "complex64", "max_fused_gate_size": max_fused_gate_size}}
 
 
-def gradient_engine(n: int, layers: int = 6, threads: int = 2):
-    """mstool's adjoint gradient of <sum Z> through 6 layers of RY, RZ and a CNOT chain
-    (bench.py's gradient case); the digest is the energy and the gradient."""
+def gradient_circuit(n: int, layers: int = 6):
+    """RY and RZ on every qubit (one symbol each: ``y{layer}_{q}``, ``z{layer}_{q}``) and a
+    CNOT chain, ``layers`` times: the circuit of every gradient benchmark and check."""
     from mstool.toolkit.qsim.circuit import Circuit
-    from mstool.toolkit.qsim.gradients import expectation_and_gradient
-    from mstool.toolkit.qsim.observables import PauliSum
 
     circuit = Circuit(n)
     for layer in range(layers):
@@ -89,6 +87,16 @@ def gradient_engine(n: int, layers: int = 6, threads: int = 2):
             circuit.ry(f"y{layer}_{q}", q).rz(f"z{layer}_{q}", q)
         for q in range(n - 1):
             circuit.cx(q, q + 1)
+    return circuit
+
+
+def gradient_engine(n: int, layers: int = 6, threads: int = 2):
+    """mstool's adjoint gradient of <sum Z> through 6 layers of RY, RZ and a CNOT chain
+    (bench.py's gradient case); the digest is the energy and the gradient."""
+    from mstool.toolkit.qsim.gradients import expectation_and_gradient
+    from mstool.toolkit.qsim.observables import PauliSum
+
+    circuit = gradient_circuit(n, layers)
     names = circuit.parameters
     ham = PauliSum([(1.0, ((q, "Z"),)) for q in range(n)])
     x = np.random.default_rng(n).uniform(-np.pi, np.pi, size=len(names))

@@ -97,6 +97,23 @@ def test_transposed_groups_match_dense_reference():
         assert np.max(np.abs(psi - ref)) < 1e-10
 
 
+def test_large_states_gather_longer_runs_and_match_dense_reference():
+    """States of 64 MiB and more keep qubits 0-5 in every group: gathers and scatters move
+    runs of 64 psi-contiguous amplitudes (checked here on 10 qubits, both precisions)."""
+    assert blocked.group_sizes(23, 8) == (17, 6) and blocked.group_sizes(22, 16) == (16, 6)
+    assert blocked.group_sizes(22, 8)[1] == 4
+    circ = random_circuit(10, 120, np.random.default_rng(64), max_controls=2)
+    ops = blocked.forward_ops(circ.ops, None)
+    ref = reference_state(circ)
+    for max_q in (8, 10):
+        psi = zero_state(10)
+        blocked.run_ops(psi, ops, max_q, 6)
+        assert np.max(np.abs(psi - ref)) < 1e-10, max_q
+        psi64 = zero_state(10, "complex64")
+        blocked.run_ops(psi64, ops, max_q, 6)
+        assert np.max(np.abs(psi64 - ref)) < 1e-5, max_q
+
+
 def test_gate_wider_than_a_group_falls_back_to_the_flat_kernels():
     circ = Circuit(10).h(0).h(3)
     circ += GateSpec("x").on(9, list(range(9)))  # 8+ controls: wider than the position table

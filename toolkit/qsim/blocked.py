@@ -31,7 +31,14 @@ from mstool.toolkit.qsim.gates import GATES, PAULI_X
 MAX_GROUP_BYTES = 1 << 20
 MAX_ADJOINT_GROUP_QUBITS = 14  # psi and lambda: 2 x 256 KiB
 SPLIT_FROM_QUBITS = 13  # from here on a group leaves one qubit out: two cosets for two threads
-LOW_QUBITS = 4  # every group holds qubits 0-3: gathers read whole cache lines
+# Every group holds the lowest qubits, so that gathers move psi-contiguous runs: qubits 0-3
+# (whole cache lines), and 0-5 for states of LARGE_STATE_BYTES or more, which no cache
+# holds: longer runs stream better, which pays for the extra passes (layered circuit,
+# complex64: n = 24 15 % less CPU time with 11 passes instead of 8; n = 22 even; n = 20 8 %
+# more), see benchmarks/results/qsim.md
+LOW_QUBITS = 4
+LARGE_STATE_LOW_QUBITS = 6
+LARGE_STATE_BYTES = 64 << 20
 MAX_POSITIONS = 8
 PAULI_KIND = {"rx": 1, "ry": 2, "rz": 3}
 PARALLEL_MIN_AMPLITUDES = 1 << 14  # a group's cosets run in parallel from here on
@@ -324,11 +331,12 @@ def group_sizes(n_qubits: int, itemsize: int = 16) -> tuple[int, int]:
     """(max qubits per group, low qubits every group holds) for an ``n_qubits`` state of
     ``itemsize``-byte amplitudes (16: complex128, 8: complex64).
 
-    >>> group_sizes(20), group_sizes(20, 8), group_sizes(14), group_sizes(5)
-    ((16, 4), (17, 4), (13, 4), (5, 4))
+    >>> group_sizes(20), group_sizes(20, 8), group_sizes(14), group_sizes(5), group_sizes(24, 8)
+    ((16, 4), (17, 4), (13, 4), (5, 4), (17, 6))
     """
     limit = (MAX_GROUP_BYTES // itemsize).bit_length() - 1
-    return _cap(limit, n_qubits), min(LOW_QUBITS, n_qubits)
+    large = itemsize << n_qubits >= LARGE_STATE_BYTES
+    return _cap(limit, n_qubits), min(LARGE_STATE_LOW_QUBITS if large else LOW_QUBITS, n_qubits)
 
 
 def adjoint_group_qubits(n_qubits: int) -> int:

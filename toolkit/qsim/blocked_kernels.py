@@ -37,6 +37,7 @@ from mstool.toolkit.qsim.kernels import insert_zero_bits
 
 APPLY1, DIAG1, APPLY2, SWAP, DERIV1, DERIV2, TRANSPOSE, SELECT1, DAPPLY1 = range(9)
 FIELD = 4  # TRANSPOSE exchanges the lowest and the highest FIELD bits of the buffer index
+MAX_RUN = 64  # longest psi-contiguous run a gather or scatter moves at once
 # args columns: t0, t1, control mask, derivative slot, Pauli 1/2/3 (DAPPLY1),
 # number of sorted positions
 A_T0, A_T1, A_CMASK, A_SLOT, A_KIND, A_NPOS = range(6)
@@ -325,7 +326,7 @@ def _scatter(psi, buf, v, base, off, size, run):
 def _run_length(off, size):
     """The longest power-of-two run (<= 16) over which every aligned block of ``off`` rises by one."""
     run = 1
-    while run < 16 and 2 * run <= size and off[run] == run and off[2 * run - 1] == 2 * run - 1:
+    while run < MAX_RUN and 2 * run <= size and off[run] == run and off[2 * run - 1] == 2 * run - 1:
         ok = True
         for k in range(2 * run):
             if off[k] != k:

@@ -24,6 +24,15 @@ def _base_index(k, positions, cmask):
     return i | cmask
 
 
+@cuda.jit(device=True, inline=True)
+def _quad_indices(k, t0, t1, positions, cmask):
+    """The four amplitudes of the ``k``-th group a 2-qubit matrix mixes: basis index
+    b(t0) + 2 b(t1), controls set."""
+    i0 = _base_index(k, positions, cmask)
+    i1 = i0 | (1 << t0)
+    return i0, i1, i0 | (1 << t1), i1 | (1 << t1)
+
+
 @cuda.jit
 def _dense1(psi, target, m, positions, cmask, n_groups):
     k = cuda.grid(1)
@@ -40,10 +49,7 @@ def _dense1(psi, target, m, positions, cmask, n_groups):
 def _dense2(psi, t0, t1, m, positions, cmask, n_groups):
     k = cuda.grid(1)
     if k < n_groups:
-        i0 = _base_index(k, positions, cmask)
-        i1 = i0 | (1 << t0)
-        i2 = i0 | (1 << t1)
-        i3 = i1 | (1 << t1)
+        i0, i1, i2, i3 = _quad_indices(k, t0, t1, positions, cmask)
         a0 = psi[i0]
         a1 = psi[i1]
         a2 = psi[i2]
@@ -148,17 +154,15 @@ def _matrix_expectation(lam, psi, t0, t1, n_targets, m, positions, cmask, n_grou
     k = cuda.grid(1)
     acc = 0.0
     if k < n_groups:
-        i0 = _base_index(k, positions, cmask)
         if n_targets == 1:
+            i0 = _base_index(k, positions, cmask)
             i1 = i0 | (1 << t0)
             a0 = psi[i0]
             a1 = psi[i1]
             acc = (lam[i0].conjugate() * (m[0, 0] * a0 + m[0, 1] * a1)
                    + lam[i1].conjugate() * (m[1, 0] * a0 + m[1, 1] * a1)).real
         else:
-            i1 = i0 | (1 << t0)
-            i2 = i0 | (1 << t1)
-            i3 = i1 | (1 << t1)
+            i0, i1, i2, i3 = _quad_indices(k, t0, t1, positions, cmask)
             a0 = psi[i0]
             a1 = psi[i1]
             a2 = psi[i2]
