@@ -14,6 +14,7 @@ from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann
 from mstool.toolkit.md.kernels import constraints as constraint_kernels
 from mstool.toolkit.md.kernels import integrate as moves
+from mstool.toolkit.md.kernels import noise
 from mstool.toolkit.md.kernels import nonbonded as kernels
 from mstool.toolkit.md.units import COULOMB
 from tests.md.helpers import reference
@@ -159,7 +160,7 @@ def test_trajectory_matches_previous_path(kind, monkeypatch):
 
 def test_move_kernels_are_bitwise_the_numpy_moves():
     rng = np.random.default_rng(7)
-    pos, vel, forces, noise = rng.normal(size=(4, 50, 3))
+    pos, vel, forces = rng.normal(size=(3, 50, 3))
     inv_mass = 1.0 / rng.uniform(1.0, 16.0, size=50)
     sigma = rng.uniform(0.1, 2.0, size=50)
     v = vel.copy()
@@ -171,8 +172,9 @@ def test_move_kernels_are_bitwise_the_numpy_moves():
     v = vel.copy()
     moves.constraint_velocity(p, pos, v, 0.001)
     assert np.array_equal(v, vel + (p - pos) / 0.001)
-    v = vel.copy()
-    moves.friction_noise(v, 0.9, sigma, noise)
-    expected = vel * 0.9
-    expected += sigma[:, None] * noise
-    assert np.array_equal(v, expected)
+    for friction_noise in (noise.friction_noise_serial, noise.friction_noise_parallel):
+        v = vel.copy()
+        friction_noise(v, 0.9, sigma, noise.seed_word(5), np.uint64(8))
+        expected = vel * 0.9
+        expected += sigma[:, None] * noise.gaussian_noise(5, 8, len(vel))
+        assert np.array_equal(v, expected)
