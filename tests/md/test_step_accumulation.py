@@ -13,9 +13,8 @@ from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann
 from mstool.toolkit.md.kernels import constraints as constraint_kernels
+from mstool.toolkit.md.kernels import corrections, noise
 from mstool.toolkit.md.kernels import integrate as moves
-from mstool.toolkit.md.kernels import noise
-from mstool.toolkit.md.kernels import nonbonded as kernels
 from mstool.toolkit.md.units import COULOMB
 from tests.md.helpers import reference
 
@@ -28,11 +27,11 @@ def _separate_nonbonded(term: NonbondedForce, pos: np.ndarray, box: np.ndarray) 
         pos, box, True, table, counts, term.charges, term.types, term.lj_a, term.lj_b, term.params,
         *term.pair_tables, parts[0],
     )  # fmt: skip
-    c14, lj14 = kernels.scaled_pairs(
+    c14, lj14 = corrections.scaled_pairs(
         pos, box, True, term.pairs14, term.charges, term.types, term.lj_a, term.lj_b,
         term.system.pair14_scee, term.system.pair14_scnb, COULOMB, parts[1],
     )  # fmt: skip
-    excl = kernels.ewald_exclusions(
+    excl = corrections.ewald_exclusions(
         pos, box, True, term.excluded, term.charges, term.alpha, COULOMB, parts[2]
     )
     recip = term.pme.energy_forces(pos, box, term.charges, parts[3])
@@ -163,15 +162,16 @@ def test_move_kernels_are_bitwise_the_numpy_moves():
     pos, vel, forces = rng.normal(size=(3, 50, 3))
     inv_mass = 1.0 / rng.uniform(1.0, 16.0, size=50)
     sigma = rng.uniform(0.1, 2.0, size=50)
-    v = vel.copy()
-    moves.kick(v, forces, inv_mass, 0.002)
-    assert np.array_equal(v, vel + 0.002 * forces * inv_mass[:, None])
-    p, old = pos.copy(), np.empty_like(pos)
-    moves.drift(p, vel, 0.001, old)
-    assert np.array_equal(old, pos) and np.array_equal(p, pos + vel * 0.001)
-    v = vel.copy()
-    moves.constraint_velocity(p, pos, v, 0.001)
-    assert np.array_equal(v, vel + (p - pos) / 0.001)
+    for variant in ("serial", "parallel"):
+        v = vel.copy()
+        getattr(moves, f"kick_{variant}")(v, forces, inv_mass, 0.002)
+        assert np.array_equal(v, vel + 0.002 * forces * inv_mass[:, None])
+        p, old = pos.copy(), np.empty_like(pos)
+        getattr(moves, f"drift_{variant}")(p, vel, 0.001, old)
+        assert np.array_equal(old, pos) and np.array_equal(p, pos + vel * 0.001)
+        v = vel.copy()
+        getattr(moves, f"constraint_velocity_{variant}")(p, pos, v, 0.001)
+        assert np.array_equal(v, vel + (p - pos) / 0.001)
     for friction_noise in (noise.friction_noise_serial, noise.friction_noise_parallel):
         v = vel.copy()
         friction_noise(v, 0.9, sigma, noise.seed_word(5), np.uint64(8))

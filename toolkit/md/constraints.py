@@ -6,11 +6,13 @@ water rigid.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
+from mstool.toolkit.backend import use_parallel
 from mstool.toolkit.errors import InputError, WorkFailed
+from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS, settle
 from mstool.toolkit.md.kernels import constraints as kernels
-from mstool.toolkit.md.kernels.settle import settle_positions_serial
 from mstool.toolkit.md.system import System
 
 
@@ -43,6 +45,12 @@ class Constraints:
         self.tol = tol
         self.max_iter = 2000
         self._split_waters(np.asarray(masses, dtype=float))
+        # Waters and clusters are independent, so the parallel builds give the same numbers;
+        # they pay once a system has solvent to share (DHFR's 7,000 waters, not a peptide).
+        self._parallel = use_parallel(len(masses), PARALLEL_MIN_ATOMS)
+        self._settle = settle.settle_positions_parallel if self._parallel else settle.settle_positions_serial
+        self._rattle = kernels.rattle_blocked_parallel if self._parallel else kernels.rattle_blocked_serial
+        self._rattle_chunks = 4 * numba.get_num_threads() if self._parallel else 1
 
     def _split_waters(self, masses: np.ndarray) -> None:
         """Hand identical rigid 3-site waters to SETTLE; everything else stays with matrix SHAKE."""
@@ -75,7 +83,7 @@ class Constraints:
             return
         if len(self.waters):
             d_oh, d_hh, m_o, m_h = self.water_params
-            if settle_positions_serial(positions, reference, self.waters, d_oh, d_hh, m_o, m_h):
+            if self._settle(positions, reference, self.waters, d_oh, d_hh, m_o, m_h):
                 raise WorkFailed(self._failure("SETTLE", positions, step))
         used = 0
         if len(self.shake_pairs):
@@ -95,7 +103,7 @@ class Constraints:
     def apply_velocities(self, positions: np.ndarray, velocities: np.ndarray, step: int = -1) -> None:
         if not self.count:
             return
-        used = kernels.rattle_blocked_serial(
+        used = self._rattle(
             positions,
             velocities,
             self.pairs,
@@ -104,7 +112,7 @@ class Constraints:
             self.coupling,
             self.coupling_offsets,
             self.tol,
-            1,
+            self._rattle_chunks,
         )
         if used < 0:
             raise WorkFailed(self._failure("RATTLE", positions, step))
