@@ -109,13 +109,8 @@ def test_two_largest_displacements():
     ref = rng.normal(size=(300, 3))
     pos = ref + rng.normal(scale=0.1, size=ref.shape)
     moved = np.sort(np.linalg.norm(pos - ref, axis=1))
-    for kernel, chunks in ((kernels.two_largest_displacements_serial, 1),
-                           (kernels.two_largest_displacements_parallel, 7)):
-        first, second = kernel(pos, ref, chunks)
-        assert (first, second) == pytest.approx((moved[-1], moved[-2]), rel=1e-12)
-    # Both largest in one chunk: the second is still found.
-    pos[[10, 11]] = ref[[10, 11]] + 5.0
-    assert kernels.two_largest_displacements_parallel(pos, ref, 7) == pytest.approx((5 * 3**0.5,) * 2)
+    first, second = kernels.two_largest_displacements(pos, ref)
+    assert (first, second) == pytest.approx((moved[-1], moved[-2]), rel=1e-12)
 
 
 def test_list_kept_between_rebuilds_holds_every_pair_within_cutoff():

@@ -9,11 +9,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from mstool.toolkit.backend import use_parallel
 from mstool.toolkit.errors import InputError, WorkFailed
-from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS, settle
 from mstool.toolkit.md.kernels import constraints as kernels
+from mstool.toolkit.md.kernels import settle
 from mstool.toolkit.md.system import System
+
+# SETTLE and RATTLE spend 50-70 ns per water: below about a thousand waters or clusters one
+# thread finishes before a second would have woken.
+PARALLEL_MIN_CLUSTERS = 1000
 
 
 class Constraints:
@@ -46,9 +49,11 @@ class Constraints:
         self.max_iter = 2000
         self._split_waters(np.asarray(masses, dtype=float))
         # Waters and clusters are independent, so the parallel builds give the same numbers;
-        # they pay once a system has solvent to share (DHFR's 7,000 waters, not a peptide).
-        self._parallel = use_parallel(len(masses), PARALLEL_MIN_ATOMS)
-        self._settle = settle.settle_positions_parallel if self._parallel else settle.settle_positions_serial
+        # they pay once there are enough to share (DHFR's 7,000 waters, not ala2_tip3p's 700).
+        threads = numba.get_num_threads()
+        parallel_settle = len(self.waters) >= PARALLEL_MIN_CLUSTERS and threads > 1
+        self._parallel = len(self.cluster_start) - 1 >= PARALLEL_MIN_CLUSTERS and threads > 1
+        self._settle = settle.settle_positions_parallel if parallel_settle else settle.settle_positions_serial
         self._rattle = kernels.rattle_blocked_parallel if self._parallel else kernels.rattle_blocked_serial
         self._rattle_chunks = 4 * numba.get_num_threads() if self._parallel else 1
 

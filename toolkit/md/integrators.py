@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from mstool.toolkit.backend import resolve_device
@@ -119,11 +120,7 @@ class Integrator:
         self.noise_seed = seed
         self._thermostats_per_step = sum(m.name == "thermostat" for m in SCHEMES[kind])
         self._thermostats_done = 0
-        n_atoms = len(self.masses)
-        self._friction_noise = pick(noise, "friction_noise", n_atoms)
-        self._kick_kernel = pick(moves, "kick", n_atoms)
-        self._drift_kernel = pick(moves, "drift", n_atoms)
-        self._constraint_velocity = pick(moves, "constraint_velocity", n_atoms)
+        self._friction_noise = pick(noise, "friction_noise", len(self.masses))
         self._kick_drift = select_update_kernel(device)
         self._work: tuple[np.ndarray, np.ndarray] | None = None
         self._noise_key: tuple[float, float, float] | None = None
@@ -140,7 +137,7 @@ class Integrator:
         if self._kick_drift is not None:
             self._kick_drift(state.positions, state.velocities, state.forces, self.inv_mass[:, 0], h, 0.0)
         else:
-            self._kick_kernel(state.velocities, state.forces, self._inv_mass_flat, h)
+            moves.kick(state.velocities, state.forces, self._inv_mass_flat, h)
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
     def _scratch(self, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -155,11 +152,11 @@ class Integrator:
             np.copyto(old, state.positions)
             self._kick_drift(state.positions, state.velocities, state.forces, self.inv_mass[:, 0], 0.0, h)
         else:
-            self._drift_kernel(state.positions, state.velocities, h, old)
+            moves.drift(state.positions, state.velocities, h, old)
         if self.constraints.count:
             np.copyto(moved, state.positions)
             self.constraints.apply_positions(state.positions, old, state.step)
-            self._constraint_velocity(state.positions, moved, state.velocities, h)
+            moves.constraint_velocity(state.positions, moved, state.velocities, h)
 
     def _noise_scale(self, h: float) -> tuple[float, np.ndarray]:
         """(velocity damping, per-atom noise width) of an O step of length ``h``, cached."""
@@ -225,11 +222,33 @@ def select_update_kernel(device: str):
     return cuda_kernels.kick_drift
 
 
+@numba.njit(cache=True, error_model="numpy")
+def _scan_state(positions, forces, velocities):
+    """(first atom with a non-finite position, force or velocity, or -1; atom of the largest
+    speed; its squared speed), in one pass."""
+    bad = -1
+    fastest = 0
+    top = -1.0
+    for i in range(positions.shape[0]):
+        v2 = 0.0
+        ok = True
+        for d in range(3):
+            ok = ok and math.isfinite(positions[i, d]) and math.isfinite(forces[i, d])
+            ok = ok and math.isfinite(velocities[i, d])
+            v2 += velocities[i, d] * velocities[i, d]
+        if not ok and bad < 0:
+            bad = i
+        if v2 > top:
+            top = v2
+            fastest = i
+    return bad, fastest, top
+
+
 def check_finite(state: State, check_speed: bool = False) -> None:
     """Raise :class:`WorkFailed` naming the step and the first bad atom on NaN/inf or runaway speed."""
     forces = state.positions if state.forces is None else state.forces
     velocities = np.zeros_like(state.positions) if state.velocities is None else state.velocities
-    bad, fastest, top = moves.scan_state(state.positions, forces, velocities)
+    bad, fastest, top = _scan_state(state.positions, forces, velocities)
     if bad >= 0 or not math.isfinite(state.potential):
         raise WorkFailed(
             f"simulation blew up at step {state.step}: non-finite energy or force "

@@ -183,9 +183,7 @@ class NeighborList:
             return True
         if box is not None and (self.ref_box is None or not np.array_equal(box, self.ref_box)):
             return True
-        moved = pick(kernels, "two_largest_displacements", self.n_atoms)
-        chunks = 4 * numba.get_num_threads() if moved is kernels.two_largest_displacements_parallel else 1
-        first, second = moved(positions, self.ref_positions, chunks)
+        first, second = kernels.two_largest_displacements(positions, self.ref_positions)
         return first + second > self.skin
 
     def _build_triclinic(self, positions: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

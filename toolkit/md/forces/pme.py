@@ -154,11 +154,11 @@ class PMEReciprocal:
         recip = np.linalg.inv(box)
         buf = self._triclinic_buffers(n)
         fractional, frac_forces = buf["fractional"], buf["frac_forces"]
-        pick(kernels, "fractional_positions", n)(positions, recip, fractional)
+        kernels.fractional_positions(positions, recip, fractional)
         frac_forces[:] = 0.0
         influence = self._influence_function(box)
         energy = self._mesh_energy_forces(fractional, np.ones(3), charges, frac_forces, influence)
-        pick(kernels, "add_cartesian_forces", n)(frac_forces, recip, forces)
+        kernels.add_cartesian_forces(frac_forces, recip, forces)
         return energy
 
     def _triclinic_buffers(self, n_atoms: int) -> dict[str, np.ndarray]:

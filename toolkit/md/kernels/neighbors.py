@@ -333,35 +333,26 @@ def column_list(
     return table, counts
 
 
-def two_largest_displacements(pos, ref, n_chunks):
+@numba.njit(cache=True, error_model="numpy")
+def two_largest_displacements(pos, ref):
     """The two largest distances any atoms moved since ``ref`` (for the Verlet-skin test):
-    a pair came closer by at most their sum. Chunks of atoms find their own two; the answer
-    does not depend on ``n_chunks``."""
-    n = pos.shape[0]
-    largest = np.zeros((n_chunks, 2))
-    for t in numba.prange(n_chunks):
-        first = 0.0
-        second = 0.0
-        for i in range(t * n // n_chunks, (t + 1) * n // n_chunks):
-            dx = pos[i, 0] - ref[i, 0]
-            dy = pos[i, 1] - ref[i, 1]
-            dz = pos[i, 2] - ref[i, 2]
-            d2 = dx * dx + dy * dy + dz * dz
-            if d2 > second:
-                if d2 > first:
-                    second = first
-                    first = d2
-                else:
-                    second = d2
-        largest[t, 0] = first
-        largest[t, 1] = second
-    values = np.sort(largest.ravel())
-    return math.sqrt(values[-1]), math.sqrt(values[-2])
+    a pair came closer by at most their sum."""
+    first = 0.0
+    second = 0.0
+    for i in range(pos.shape[0]):
+        dx = pos[i, 0] - ref[i, 0]
+        dy = pos[i, 1] - ref[i, 1]
+        dz = pos[i, 2] - ref[i, 2]
+        d2 = dx * dx + dy * dy + dz * dz
+        if d2 > second:
+            if d2 > first:
+                second = first
+                first = d2
+            else:
+                second = d2
+    return math.sqrt(first), math.sqrt(second)
 
 
 all_pairs_list_parallel, all_pairs_list_serial = compile_variants(all_pairs_list, error_model="numpy")
 cell_list_parallel, cell_list_serial = compile_variants(cell_list, error_model="numpy")
 column_list_parallel, column_list_serial = compile_variants(column_list, error_model="numpy")
-two_largest_displacements_parallel, two_largest_displacements_serial = compile_variants(
-    two_largest_displacements, error_model="numpy"
-)

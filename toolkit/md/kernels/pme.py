@@ -242,17 +242,20 @@ def gather_padded(potential, box, charges, grid, start, theta, dtheta, order, fo
         forces[i, 2] -= q * gz * grid[2] / box[2]
 
 
+@numba.njit(cache=True, error_model="numpy")
 def fractional_positions(pos, recip, out):
-    """``out = pos @ recip``: positions in fractional coordinates of a triclinic cell."""
-    for i in numba.prange(pos.shape[0]):
+    """``out = pos @ recip``: positions in fractional coordinates of a triclinic cell (one pass,
+    no BLAS call whose threads would wake beside numba's)."""
+    for i in range(pos.shape[0]):
         x, y, z = pos[i, 0], pos[i, 1], pos[i, 2]
         for d in range(3):
             out[i, d] = x * recip[0, d] + y * recip[1, d] + z * recip[2, d]
 
 
+@numba.njit(cache=True, error_model="numpy")
 def add_cartesian_forces(frac_forces, recip, forces):
     """``forces += frac_forces @ recip.T``: fractional forces -dE/ds as Cartesian forces."""
-    for i in numba.prange(forces.shape[0]):
+    for i in range(forces.shape[0]):
         fx, fy, fz = frac_forces[i, 0], frac_forces[i, 1], frac_forces[i, 2]
         for d in range(3):
             forces[i, d] += fx * recip[d, 0] + fy * recip[d, 1] + fz * recip[d, 2]
@@ -261,12 +264,6 @@ def add_cartesian_forces(frac_forces, recip, forces):
 spread_padded_parallel, spread_padded_serial = compile_variants(spread_padded, error_model="numpy")
 spline_chunks_parallel, spline_chunks_serial = compile_variants(spline_chunks, error_model="numpy")
 pad_periodic_parallel, pad_periodic_serial = compile_variants(pad_periodic, error_model="numpy")
-fractional_positions_parallel, fractional_positions_serial = compile_variants(
-    fractional_positions, error_model="numpy"
-)
-add_cartesian_forces_parallel, add_cartesian_forces_serial = compile_variants(
-    add_cartesian_forces, error_model="numpy"
-)
 fold_padding_parallel, fold_padding_serial = compile_variants(fold_padding, error_model="numpy")
 grid_dot_parallel, grid_dot_serial = compile_variants(grid_dot, error_model="numpy")
 # Reassociation lets the 8-wide z sums compile to vector instructions (tested to 1e-10 against
