@@ -25,11 +25,11 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from mstool.toolkit.backend import resolve_device
+from mstool.toolkit.backend import resolve_device, use_parallel
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.constraints import Constraints
 from mstool.toolkit.md.kernels import integrate as moves
-from mstool.toolkit.md.kernels import noise, pick
+from mstool.toolkit.md.kernels import noise
 from mstool.toolkit.md.units import BOLTZMANN
 
 
@@ -55,6 +55,8 @@ SCHEMES: dict[str, tuple[Move, ...]] = {
     "berendsen": (*VERLET, Move("berendsen")),
 }
 MAX_SPEED = 200.0  # nm/ps; thermal speeds at 300 K are a few nm/ps
+# The O step's noise costs about 4 ns a number: worth a second thread from a few thousand atoms.
+NOISE_PARALLEL_MIN_ATOMS = 5000
 
 
 @dataclass
@@ -120,7 +122,11 @@ class Integrator:
         self.noise_seed = seed
         self._thermostats_per_step = sum(m.name == "thermostat" for m in SCHEMES[kind])
         self._thermostats_done = 0
-        self._friction_noise = pick(noise, "friction_noise", len(self.masses))
+        self._friction_noise = (
+            noise.friction_noise_parallel
+            if use_parallel(len(self.masses), NOISE_PARALLEL_MIN_ATOMS)
+            else noise.friction_noise_serial
+        )
         self._kick_drift = select_update_kernel(device)
         self._work: tuple[np.ndarray, np.ndarray] | None = None
         self._noise_key: tuple[float, float, float] | None = None

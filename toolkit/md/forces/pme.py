@@ -10,6 +10,7 @@ import numba
 import numpy as np
 import scipy.fft
 
+from mstool.toolkit.backend import use_parallel
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.box import box_volume
 from mstool.toolkit.md.kernels import pick
@@ -182,12 +183,14 @@ class PMEReciprocal:
         splines(positions, box, self.grid, self.order, start, theta, dtheta, chunks)
         spread(charges, start, theta, self.order, buf["grids"])
         q_grid = buf["q_grid"]
-        pick(kernels, "fold_padding", n)(buf["grids"][0], self.order, q_grid)
+        # Grid passes share the threads on large grids only (DHFR's, not ala2_tip3p's 27x27x26).
+        by_grid = "_parallel" if use_parallel(q_grid.size, FFT_THREADS_MIN_POINTS) else "_serial"
+        getattr(kernels, "fold_padding" + by_grid)(buf["grids"][0], self.order, q_grid)
         workers = numba.get_num_threads() if q_grid.size >= FFT_THREADS_MIN_POINTS else 1
         transformed = scipy.fft.rfftn(q_grid, workers=workers)
         transformed *= influence
         potential = scipy.fft.irfftn(transformed, s=q_grid.shape, overwrite_x=True, workers=workers)
-        energy = 0.5 * pick(kernels, "grid_dot", n)(q_grid, potential)
+        energy = 0.5 * getattr(kernels, "grid_dot" + by_grid)(q_grid, potential)
         pick(kernels, "pad_periodic", n)(potential, self.order, buf["potential"])
         gather = pick(kernels, "gather_padded", n)
         gather(buf["potential"], box, charges, self.grid, start, theta, dtheta, self.order, forces)
