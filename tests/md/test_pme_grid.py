@@ -120,3 +120,26 @@ def test_weights_split_over_workers_match_spline_data():
         splines(pos, box, grid, 5, start2, theta2, dtheta2, chunks)
         assert np.array_equal(start2, start)
         assert np.array_equal(theta2, theta) and np.array_equal(dtheta2, dtheta)
+
+
+@pytest.mark.parametrize("grid", [(7, 9, 6), (12, 10, 11)])
+def test_fold_and_grid_dot_are_the_periodic_sums_on_any_thread_count(grid):
+    """The padded grid folded onto the periodic one (each point the sum of its aliases, in
+    padded order) and the energy's grid dot product, serial and parallel builds alike."""
+    rng = np.random.default_rng(11)
+    order = 5
+    padded = rng.normal(size=(grid[0] + order - 1, grid[1] + order - 1, grid[2] + kernels.LANES - 1))
+    expected = np.zeros(grid)
+    for x in range(padded.shape[0]):
+        for y in range(padded.shape[1]):
+            for z in range(padded.shape[2]):
+                expected[(x - order + 1) % grid[0], (y - order + 1) % grid[1], (z - order + 1) % grid[2]] += (
+                    padded[x, y, z]
+                )
+    folded = [np.full(grid, np.nan) for _ in range(2)]  # stale contents must be cleared
+    kernels.fold_padding_serial(padded, order, folded[0])
+    kernels.fold_padding_parallel(padded, order, folded[1])
+    assert np.array_equal(folded[0], expected) and np.array_equal(folded[1], expected)
+    other = rng.normal(size=grid)
+    dots = kernels.grid_dot_serial(expected, other), kernels.grid_dot_parallel(expected, other)
+    assert dots[0] == dots[1] and dots[0] == pytest.approx(float(np.sum(expected * other)), rel=1e-13)

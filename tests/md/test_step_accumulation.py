@@ -9,12 +9,13 @@ import pytest
 from mstool.toolkit.md.amber import load_amber
 from mstool.toolkit.md.builders import tip3p_box
 from mstool.toolkit.md.constraints import constraints_for
+from mstool.toolkit.md.data import bundled
 from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce, NonbondedSettings
 from mstool.toolkit.md.integrators import Integrator, State, maxwell_boltzmann
 from mstool.toolkit.md.kernels import constraints as constraint_kernels
+from mstool.toolkit.md.kernels import corrections, noise, settle
 from mstool.toolkit.md.kernels import integrate as moves
-from mstool.toolkit.md.kernels import nonbonded as kernels
 from mstool.toolkit.md.units import COULOMB
 from tests.md.helpers import reference
 
@@ -27,11 +28,11 @@ def _separate_nonbonded(term: NonbondedForce, pos: np.ndarray, box: np.ndarray) 
         pos, box, True, table, counts, term.charges, term.types, term.lj_a, term.lj_b, term.params,
         *term.pair_tables, parts[0],
     )  # fmt: skip
-    c14, lj14 = kernels.scaled_pairs(
+    c14, lj14 = corrections.scaled_pairs(
         pos, box, True, term.pairs14, term.charges, term.types, term.lj_a, term.lj_b,
         term.system.pair14_scee, term.system.pair14_scnb, COULOMB, parts[1],
     )  # fmt: skip
-    excl = kernels.ewald_exclusions(
+    excl = corrections.ewald_exclusions(
         pos, box, True, term.excluded, term.charges, term.alpha, COULOMB, parts[2]
     )
     recip = term.pme.energy_forces(pos, box, term.charges, parts[3])
@@ -117,6 +118,46 @@ def test_blocked_rattle_matches_the_per_cluster_elimination():
     assert np.abs(rates).max() < 1e-12 * scale
 
 
+def test_parallel_settle_and_rattle_are_bitwise_the_serial_ones():
+    """Waters and clusters are independent: the thread-shared builds give the same numbers."""
+    water = tip3p_box(4)  # 64 rigid waters
+    cons = constraints_for(water, "hbonds")
+    rng = np.random.default_rng(4)
+    moved = water.positions + rng.normal(scale=0.003, size=water.positions.shape)
+    settled = [moved.copy(), moved.copy()]
+    settle.settle_positions_serial(settled[0], water.positions, cons.waters, *cons.water_params)
+    settle.settle_positions_parallel(settled[1], water.positions, cons.waters, *cons.water_params)
+    assert np.array_equal(settled[0], settled[1])
+    velocities = rng.normal(size=water.positions.shape)
+    projected = [velocities.copy(), velocities.copy()]
+    args = (cons.pairs, cons.inv_mass, cons.cluster_start, cons.coupling, cons.coupling_offsets, cons.tol)
+    constraint_kernels.rattle_blocked_serial(settled[0], projected[0], *args, 1)
+    constraint_kernels.rattle_blocked_parallel(settled[0], projected[1], *args, 5)
+    assert np.array_equal(projected[0], projected[1])
+
+
+def test_parallel_corrections_are_bitwise_the_serial_pair_loops():
+    """Alanine dipeptide's 1-4 pairs and exclusions (alpha 3/nm): pairs computed by the threads,
+    added in list order, give the serial loops' forces and energies to the last bit."""
+    system = load_amber(*bundled("ala2_vacuum"))
+    pos = system.positions + np.random.default_rng(6).normal(scale=0.01, size=system.positions.shape)
+    pairs14 = np.ascontiguousarray(system.pair14_atoms, dtype=np.int64)
+    excluded = np.ascontiguousarray(system.all_excluded_pairs())
+    types = np.ascontiguousarray(system.atom_types, dtype=np.int64)
+    pair_args = (pairs14, system.charges, types, system.lj_a, system.lj_b,
+                 system.pair14_scee, system.pair14_scnb, COULOMB)  # fmt: skip
+    box, alpha = np.ones(3), 3.0
+    expected = np.zeros_like(pos)
+    c14, lj14 = corrections.scaled_pairs(pos, box, False, *pair_args, expected)
+    excl = corrections.ewald_exclusions(pos, box, False, excluded, system.charges, alpha, COULOMB, expected)
+    assert len(pairs14) and len(excluded) and c14 != 0.0 and excl != 0.0
+    for kernel in (corrections.pair_corrections_serial, corrections.pair_corrections_parallel):
+        forces = np.zeros_like(pos)
+        work = corrections.correction_work(len(pairs14), len(excluded))
+        energies = kernel(pos, box, False, *pair_args, excluded, alpha, work, forces)
+        assert energies == (c14, lj14, excl) and np.array_equal(forces, expected)
+
+
 def test_shake_clusters_are_contiguous_groups():
     top, crd = reference("ala2_tip3p_ff96")[:2]
     cons = constraints_for(load_amber(top, crd), "hbonds")
@@ -159,7 +200,7 @@ def test_trajectory_matches_previous_path(kind, monkeypatch):
 
 def test_move_kernels_are_bitwise_the_numpy_moves():
     rng = np.random.default_rng(7)
-    pos, vel, forces, noise = rng.normal(size=(4, 50, 3))
+    pos, vel, forces = rng.normal(size=(3, 50, 3))
     inv_mass = 1.0 / rng.uniform(1.0, 16.0, size=50)
     sigma = rng.uniform(0.1, 2.0, size=50)
     v = vel.copy()
@@ -171,8 +212,9 @@ def test_move_kernels_are_bitwise_the_numpy_moves():
     v = vel.copy()
     moves.constraint_velocity(p, pos, v, 0.001)
     assert np.array_equal(v, vel + (p - pos) / 0.001)
-    v = vel.copy()
-    moves.friction_noise(v, 0.9, sigma, noise)
-    expected = vel * 0.9
-    expected += sigma[:, None] * noise
-    assert np.array_equal(v, expected)
+    for friction_noise in (noise.friction_noise_serial, noise.friction_noise_parallel):
+        v = vel.copy()
+        friction_noise(v, 0.9, sigma, noise.seed_word(5), np.uint64(8))
+        expected = vel * 0.9
+        expected += sigma[:, None] * noise.gaussian_noise(5, 8, len(vel))
+        assert np.array_equal(v, expected)

@@ -14,6 +14,7 @@ from mstool.toolkit.md.constraints import constraints_for
 from mstool.toolkit.md.forcefield import build_forcefield
 from mstool.toolkit.md.forces.nonbonded import NonbondedSettings
 from mstool.toolkit.md.integrators import MAX_SPEED, Integrator, State, check_finite
+from mstool.toolkit.md.kernels.noise import gaussian_noise
 from mstool.toolkit.md.units import BOLTZMANN
 
 
@@ -30,7 +31,8 @@ def _plain_thermostat(integ, state, h):
     a = math.exp(-integ.friction * h)
     sigma = np.sqrt(BOLTZMANN * integ.temperature * (1.0 - a * a) * integ.inv_mass)
     state.velocities *= a
-    state.velocities += sigma * integ.rng.standard_normal(state.velocities.shape)
+    # One O move a step: the noise of stream ``step`` of the integrator's seed.
+    state.velocities += sigma * gaussian_noise(integ.noise_seed, state.step, len(state.velocities))
     integ.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
 

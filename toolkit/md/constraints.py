@@ -6,12 +6,17 @@ water rigid.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.kernels import constraints as kernels
-from mstool.toolkit.md.kernels.settle import settle_positions_serial
+from mstool.toolkit.md.kernels import settle
 from mstool.toolkit.md.system import System
+
+# SETTLE and RATTLE spend 50-70 ns per water: below about a thousand waters or clusters one
+# thread finishes before a second would have woken.
+PARALLEL_MIN_CLUSTERS = 1000
 
 
 class Constraints:
@@ -43,6 +48,14 @@ class Constraints:
         self.tol = tol
         self.max_iter = 2000
         self._split_waters(np.asarray(masses, dtype=float))
+        # Waters and clusters are independent, so the parallel builds give the same numbers;
+        # they pay once there are enough to share (DHFR's 7,000 waters, not ala2_tip3p's 700).
+        threads = numba.get_num_threads()
+        parallel_settle = len(self.waters) >= PARALLEL_MIN_CLUSTERS and threads > 1
+        self._parallel = len(self.cluster_start) - 1 >= PARALLEL_MIN_CLUSTERS and threads > 1
+        self._settle = settle.settle_positions_parallel if parallel_settle else settle.settle_positions_serial
+        self._rattle = kernels.rattle_blocked_parallel if self._parallel else kernels.rattle_blocked_serial
+        self._rattle_chunks = 4 * numba.get_num_threads() if self._parallel else 1
 
     def _split_waters(self, masses: np.ndarray) -> None:
         """Hand identical rigid 3-site waters to SETTLE; everything else stays with matrix SHAKE."""
@@ -75,7 +88,7 @@ class Constraints:
             return
         if len(self.waters):
             d_oh, d_hh, m_o, m_h = self.water_params
-            if settle_positions_serial(positions, reference, self.waters, d_oh, d_hh, m_o, m_h):
+            if self._settle(positions, reference, self.waters, d_oh, d_hh, m_o, m_h):
                 raise WorkFailed(self._failure("SETTLE", positions, step))
         used = 0
         if len(self.shake_pairs):
@@ -95,7 +108,7 @@ class Constraints:
     def apply_velocities(self, positions: np.ndarray, velocities: np.ndarray, step: int = -1) -> None:
         if not self.count:
             return
-        used = kernels.rattle_blocked_serial(
+        used = self._rattle(
             positions,
             velocities,
             self.pairs,
@@ -104,7 +117,7 @@ class Constraints:
             self.coupling,
             self.coupling_offsets,
             self.tol,
-            1,
+            self._rattle_chunks,
         )
         if used < 0:
             raise WorkFailed(self._failure("RATTLE", positions, step))

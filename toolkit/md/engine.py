@@ -236,9 +236,11 @@ def prepare(recipe: SimulateRecipe, base_dir: Path, device: str = "cpu") -> Simu
 
 
 def save_checkpoint(path: Path, sim: Simulation, state: State) -> None:
-    """Positions, velocities, box, step, RNG and SITS state, written atomically."""
+    """Positions, velocities, box, step, RNG and SITS state, written atomically. The Langevin
+    noise is a hash of (seed, step), so its seed is all it needs."""
     extra = {
         "step": state.step,
+        "noise_seed": sim.integrator.noise_seed,
         "rng": sim.rng.bit_generator.state,
         "sits": sim.sits.state_dict() if sim.sits else None,
         "barostat_max_dv": sim.barostat.max_dv if sim.barostat else None,
@@ -264,6 +266,7 @@ def load_checkpoint(path: Path, sim: Simulation) -> State:
     if data["positions"].shape != (sim.system.n_atoms, 3):
         raise InputError("checkpoint atom count differs from the topology", where=str(path))
     sim.rng.bit_generator.state = extra["rng"]
+    sim.integrator.noise_seed = int(extra.get("noise_seed", sim.integrator.noise_seed))
     if sim.sits and extra.get("sits"):
         sim.sits.load_state(extra["sits"])
     if sim.barostat:

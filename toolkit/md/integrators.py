@@ -25,10 +25,11 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from mstool.toolkit.backend import resolve_device
+from mstool.toolkit.backend import resolve_device, use_parallel
 from mstool.toolkit.errors import InputError, WorkFailed
 from mstool.toolkit.md.constraints import Constraints
 from mstool.toolkit.md.kernels import integrate as moves
+from mstool.toolkit.md.kernels import noise
 from mstool.toolkit.md.units import BOLTZMANN
 
 
@@ -54,6 +55,8 @@ SCHEMES: dict[str, tuple[Move, ...]] = {
     "berendsen": (*VERLET, Move("berendsen")),
 }
 MAX_SPEED = 200.0  # nm/ps; thermal speeds at 300 K are a few nm/ps
+# The O step's noise costs about 4 ns a number: worth a second thread from a few thousand atoms.
+NOISE_PARALLEL_MIN_ATOMS = 5000
 
 
 @dataclass
@@ -114,11 +117,20 @@ class Integrator:
         self.temperature = temperature
         self.friction = friction
         self.rng = np.random.default_rng(seed)
+        # The O step's noise is a hash of (seed, stream): stream = step * O moves per step + the
+        # move's place in the step, so a resumed run needs only the seed and the step.
+        self.noise_seed = seed
+        self._thermostats_per_step = sum(m.name == "thermostat" for m in SCHEMES[kind])
+        self._thermostats_done = 0
+        self._friction_noise = (
+            noise.friction_noise_parallel
+            if use_parallel(len(self.masses), NOISE_PARALLEL_MIN_ATOMS)
+            else noise.friction_noise_serial
+        )
         self._kick_drift = select_update_kernel(device)
         self._work: tuple[np.ndarray, np.ndarray] | None = None
         self._noise_key: tuple[float, float, float] | None = None
         self._noise: tuple[float, np.ndarray] = (1.0, np.zeros((0, 1)))
-        self._noise_draw = np.empty((0, 3))
 
     def compute_forces(self, state: State, provider) -> None:
         energy, forces = provider.energy_forces(state.positions, state.box)
@@ -158,15 +170,17 @@ class Integrator:
         if self._noise_key != key:
             a = math.exp(-self.friction * h)
             self._noise = (a, np.sqrt(BOLTZMANN * self.temperature * (1.0 - a * a) * self.inv_mass))
+            self._sigma_flat = np.ascontiguousarray(self._noise[1][:, 0])
             self._noise_key = key
         return self._noise
 
     def _thermostat(self, state: State, h: float) -> None:
         a, sigma = self._noise_scale(h)
-        if self._noise_draw.shape != state.velocities.shape:
-            self._noise_draw = np.empty(state.velocities.shape)
-        self.rng.standard_normal(out=self._noise_draw)  # the same draws as a fresh array
-        moves.friction_noise(state.velocities, a, sigma[:, 0], self._noise_draw)
+        stream = state.step * self._thermostats_per_step + self._thermostats_done
+        self._thermostats_done += 1
+        self._friction_noise(
+            state.velocities, a, self._sigma_flat, noise.seed_word(self.noise_seed), np.uint64(stream)
+        )
         self.constraints.apply_velocities(state.positions, state.velocities, state.step)
 
     def _andersen(self, state: State, h: float) -> None:
@@ -191,6 +205,7 @@ class Integrator:
         if state.forces is None:
             self.compute_forces(state, provider)
         dt = self.dt
+        self._thermostats_done = 0
         for move, fraction in self._moves:
             if move is None:
                 self.compute_forces(state, provider)

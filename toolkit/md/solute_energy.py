@@ -21,7 +21,7 @@ from mstool.toolkit.md.forces.bonded import (
 )
 from mstool.toolkit.md.forces.cmap import CMAPForce
 from mstool.toolkit.md.forces.nonbonded import NonbondedForce
-from mstool.toolkit.md.kernels import nonbonded as nb_kernels
+from mstool.toolkit.md.kernels import corrections as correction_kernels
 from mstool.toolkit.md.kernels.selected_pairs import selected_pair_forces
 from mstool.toolkit.md.system import System
 from mstool.toolkit.md.units import COULOMB
@@ -145,7 +145,7 @@ class SoluteEnergy:
                 *nb.ewald_tables,
                 forces,
             )
-            c14, lj14 = nb_kernels.scaled_pairs(
+            c14, lj14 = correction_kernels.scaled_pairs(
                 positions,
                 box_arr,
                 periodic,

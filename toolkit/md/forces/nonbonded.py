@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mstool.toolkit.backend import resolve_device
+from mstool.toolkit.backend import resolve_device, use_parallel
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.box import box_volume, box_widths, is_triclinic
 from mstool.toolkit.md.forces.pme import PMEReciprocal, pme_parameters
-from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS
+from mstool.toolkit.md.kernels import PARALLEL_MIN_ATOMS, corrections
 from mstool.toolkit.md.kernels import nonbonded as kernels
 from mstool.toolkit.md.kernels import triclinic as triclinic_kernels
 from mstool.toolkit.md.kernels.pairs import pair_settings
@@ -23,6 +23,7 @@ from mstool.toolkit.md.units import COULOMB
 
 METHODS = ("nocutoff", "cutoff", "pme")
 EWALD_TABLE_SPACING = 2e-4  # nm; cubic Hermite table of erfc(alpha r) / r
+CORRECTIONS_PARALLEL_MIN = 5000  # 1-4 and excluded pairs
 
 
 @dataclass
@@ -80,6 +81,15 @@ class NonbondedForce:
         self.lj14_b = self.lj_b if system.lj14_b is None else np.ascontiguousarray(system.lj14_b)
         self.pairs14 = np.ascontiguousarray(system.pair14_atoms, dtype=np.int64)
         self.excluded = np.ascontiguousarray(system.all_excluded_pairs())
+        # Parallel once the pairs (about 50 ns each) are worth waking a second thread: DHFR's
+        # 41,000 and trpzip2's 7,000 are, ala2_tip3p's 2,300 are not.
+        n_corrections = len(self.pairs14) + len(self.excluded)
+        self._corrections = (
+            corrections.pair_corrections_parallel
+            if use_parallel(n_corrections, CORRECTIONS_PARALLEL_MIN)
+            else corrections.pair_corrections_serial
+        )
+        self._correction_work = corrections.correction_work(len(self.pairs14), len(self.excluded))
         cutoff = settings.cutoff if self.periodic else 0.0
         if self.periodic:
             check_box(system.box, settings.cutoff, system.box_angles, system.source)
@@ -171,7 +181,7 @@ class NonbondedForce:
             forces += pair_out
         # 1-4 and excluded pairs are bonded neighbours inside one (whole) molecule, as the bonded
         # terms assume; in a triclinic cell they are taken as they stand.
-        c14, lj14, e_excl = kernels.pair_corrections(
+        c14, lj14, e_excl = self._corrections(
             positions,
             self._unit_box if self.triclinic else box_arr,
             self.periodic and not self.triclinic,
@@ -185,6 +195,7 @@ class NonbondedForce:
             COULOMB,
             self.excluded,
             self.alpha if self.pme is not None else 0.0,
+            self._correction_work,
             forces,
         )
         terms = {"coulomb": e_coul, "lj": e_lj, "coulomb_14": c14, "lj_14": lj14}

@@ -10,6 +10,7 @@ import numba
 import numpy as np
 import scipy.fft
 
+from mstool.toolkit.backend import use_parallel
 from mstool.toolkit.errors import InputError
 from mstool.toolkit.md.box import box_volume
 from mstool.toolkit.md.kernels import pick
@@ -82,6 +83,7 @@ class PMEReciprocal:
         self.moduli = [bspline_moduli(int(n), order) for n in self.grid]
         self._buffer_key: tuple[int, int] | None = None
         self._buffers_cache: dict[str, np.ndarray] = {}
+        self._fractional_cache: dict[str, np.ndarray] | None = None
 
     def _influence_function(self, box: np.ndarray) -> np.ndarray:
         if self._influence_box is not None and np.array_equal(box, self._influence_box):
@@ -149,13 +151,24 @@ class PMEReciprocal:
     ) -> float:
         """The mesh sum in fractional coordinates s = r box^-1 (a unit cube to the kernels);
         fractional forces -dE/ds map back to Cartesian ones through box^-T."""
+        n = len(charges)
         recip = np.linalg.inv(box)
-        fractional = np.ascontiguousarray(positions @ recip)
-        frac_forces = np.zeros_like(positions)
+        buf = self._triclinic_buffers(n)
+        fractional, frac_forces = buf["fractional"], buf["frac_forces"]
+        kernels.fractional_positions(positions, recip, fractional)
+        frac_forces[:] = 0.0
         influence = self._influence_function(box)
         energy = self._mesh_energy_forces(fractional, np.ones(3), charges, frac_forces, influence)
-        forces += frac_forces @ recip.T
+        kernels.add_cartesian_forces(frac_forces, recip, forces)
         return energy
+
+    def _triclinic_buffers(self, n_atoms: int) -> dict[str, np.ndarray]:
+        """Fractional positions and forces, kept between steps."""
+        kept = self._fractional_cache
+        if kept is None or len(kept["fractional"]) != n_atoms:
+            kept = {"fractional": np.empty((n_atoms, 3)), "frac_forces": np.empty((n_atoms, 3))}
+            self._fractional_cache = kept
+        return kept
 
     def _mesh_energy_forces(
         self, positions: np.ndarray, box: np.ndarray, charges: np.ndarray, forces: np.ndarray, influence
@@ -170,12 +183,14 @@ class PMEReciprocal:
         splines(positions, box, self.grid, self.order, start, theta, dtheta, chunks)
         spread(charges, start, theta, self.order, buf["grids"])
         q_grid = buf["q_grid"]
-        kernels.fold_padding(buf["grids"][0], self.order, q_grid)
+        # Grid passes share the threads on large grids only (DHFR's, not ala2_tip3p's 27x27x26).
+        by_grid = "_parallel" if use_parallel(q_grid.size, FFT_THREADS_MIN_POINTS) else "_serial"
+        getattr(kernels, "fold_padding" + by_grid)(buf["grids"][0], self.order, q_grid)
         workers = numba.get_num_threads() if q_grid.size >= FFT_THREADS_MIN_POINTS else 1
         transformed = scipy.fft.rfftn(q_grid, workers=workers)
         transformed *= influence
         potential = scipy.fft.irfftn(transformed, s=q_grid.shape, overwrite_x=True, workers=workers)
-        energy = 0.5 * kernels.grid_dot(q_grid, potential)
+        energy = 0.5 * getattr(kernels, "grid_dot" + by_grid)(q_grid, potential)
         pick(kernels, "pad_periodic", n)(potential, self.order, buf["potential"])
         gather = pick(kernels, "gather_padded", n)
         gather(buf["potential"], box, charges, self.grid, start, theta, dtheta, self.order, forces)

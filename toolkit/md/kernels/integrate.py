@@ -1,5 +1,5 @@
 """Numba CPU kernels for the integrator's per-atom moves: kick, drift, the velocity change that
-a position constraint implies, and Ornstein-Uhlenbeck friction + noise.
+a position constraint implies (the O step's friction + noise is in :mod:`.noise`).
 
 Each does in one pass what the numpy formulation does in several (with temporaries), with the
 same operations in the same order, so the results are the same to the last bit.
@@ -34,11 +34,3 @@ def constraint_velocity(pos, unconstrained, vel, h):
         for d in range(3):
             vel[i, d] += (pos[i, d] - unconstrained[i, d]) / h
 
-
-@numba.njit(cache=True, error_model="numpy")
-def friction_noise(vel, damping, sigma, noise):
-    """``vel = damping * vel + sigma * noise`` (``sigma`` per atom), as ``*=`` then ``+=``."""
-    for i in range(vel.shape[0]):
-        for d in range(3):
-            vel[i, d] *= damping
-            vel[i, d] += sigma[i] * noise[i, d]

@@ -1,5 +1,5 @@
-"""Numba CPU kernels for Lennard-Jones + Coulomb pairs: the neighbour-list sum, 1-4 pairs and
-Ewald exclusion corrections.
+"""Numba CPU kernels for Lennard-Jones + Coulomb pairs: the neighbour-list sum (the 1-4 and
+Ewald exclusion corrections are in :mod:`.corrections`).
 
 Settings travel as the vector of :mod:`kernels.pairs` (``pair_settings``), read by name; the
 Coulomb mode is PLAIN 1/r (no cutoff), REACTION_FIELD or EWALD real space (erfc).
@@ -26,13 +26,12 @@ from mstool.toolkit.md.kernels.pairs import (
     RF_C,
     RF_K,
     SWITCH_DISTANCE,
-    add_pair_force,
     cutoff_squared,
     orthorhombic_image,
     uses_switch,
 )
 
-__all__ = ["PLAIN", "REACTION_FIELD", "EWALD", "pair_forces", "pair_forces_half", "pair_corrections"]
+__all__ = ["PLAIN", "REACTION_FIELD", "EWALD", "pair_forces", "pair_forces_half"]
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -457,72 +456,6 @@ def pair_forces_half(
                 total += buffers[t, s, d]
             forces[i, d] += total
     return e_coul.sum(), e_lj.sum()
-
-
-@numba.njit(cache=True, error_model="numpy")
-def scaled_pairs(pos, box, periodic, pairs, charges, types, lj_a, lj_b, scee, scnb, kc, forces):
-    """1-4 pairs: Coulomb / scee + LJ / scnb, no cutoff; returns (coulomb, LJ) energies."""
-    e_coul = 0.0
-    e_lj = 0.0
-    for p in range(pairs.shape[0]):
-        i, j = pairs[p, 0], pairs[p, 1]
-        dx = pos[i, 0] - pos[j, 0]
-        dy = pos[i, 1] - pos[j, 1]
-        dz = pos[i, 2] - pos[j, 2]
-        if periodic:
-            dx, dy, dz = orthorhombic_image(dx, dy, dz, box)
-        r2 = dx * dx + dy * dy + dz * dz
-        inv_r2 = 1.0 / r2
-        inv_r = math.sqrt(inv_r2)
-        ec = kc * charges[i] * charges[j] * inv_r / scee[p]
-        a = lj_a[types[i], types[j]] / scnb[p]
-        b = lj_b[types[i], types[j]] / scnb[p]
-        inv_r6 = inv_r2 * inv_r2 * inv_r2
-        el = (a * inv_r6 - b) * inv_r6
-        f_over_r = ec * inv_r2 + (12.0 * a * inv_r6 - 6.0 * b) * inv_r6 * inv_r2
-        e_coul += ec
-        e_lj += el
-        add_pair_force(forces, i, j, f_over_r, dx, dy, dz)
-    return e_coul, e_lj
-
-
-@numba.njit(cache=True, error_model="numpy")
-def ewald_exclusions(pos, box, periodic, pairs, charges, alpha, kc, forces):
-    """Remove the reciprocal-space interaction of excluded pairs: -q q erf(alpha r) / r."""
-    energy = 0.0
-    two_over_sqrt_pi = 2.0 / math.sqrt(math.pi)
-    for p in range(pairs.shape[0]):
-        i, j = pairs[p, 0], pairs[p, 1]
-        dx = pos[i, 0] - pos[j, 0]
-        dy = pos[i, 1] - pos[j, 1]
-        dz = pos[i, 2] - pos[j, 2]
-        if periodic:
-            dx, dy, dz = orthorhombic_image(dx, dy, dz, box)
-        r2 = dx * dx + dy * dy + dz * dz
-        r = math.sqrt(r2)
-        qq = kc * charges[i] * charges[j]
-        if r < 1e-12:
-            continue
-        e = -qq * math.erf(alpha * r) / r
-        # d/dr [-qq erf(ar)/r] = qq erf/r^2 - qq 2a/sqrt(pi) exp(-a^2 r^2)/r
-        de_dr = -e / r - qq * two_over_sqrt_pi * alpha * math.exp(-alpha * alpha * r2) / r
-        f_over_r = -de_dr / r
-        energy += e
-        add_pair_force(forces, i, j, f_over_r, dx, dy, dz)
-    return energy
-
-
-@numba.njit(cache=True, error_model="numpy")
-def pair_corrections(
-    pos, box, periodic, pairs14, charges, types, lj_a, lj_b, scee, scnb, kc, excluded, alpha, forces
-):
-    """:func:`scaled_pairs` then, when ``alpha`` > 0, :func:`ewald_exclusions`, in one call;
-    returns (coulomb 1-4, LJ 1-4, Ewald exclusion) energies."""
-    c14, lj14 = scaled_pairs(pos, box, periodic, pairs14, charges, types, lj_a, lj_b, scee, scnb, kc, forces)
-    e_excl = 0.0
-    if alpha > 0.0:
-        e_excl = ewald_exclusions(pos, box, periodic, excluded, charges, alpha, kc, forces)
-    return c14, lj14, e_excl
 
 
 pair_forces_parallel, pair_forces_serial = compile_variants(pair_forces, error_model="numpy", fastmath=True)

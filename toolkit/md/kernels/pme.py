@@ -166,30 +166,38 @@ def _alias(size, order, length):
     return out
 
 
-@numba.njit(cache=True, error_model="numpy")
 def fold_padding(padded, order, out):
-    """Set the periodic grid ``out`` to the sums of the padded points that alias its points."""
+    """Set the periodic grid ``out`` to the sums of the padded points that alias its points.
+
+    Each worker owns planes of ``out`` and adds their padded planes in ascending order: the
+    same sums, in the same order, on any thread count."""
     mx = _alias(out.shape[0], order, padded.shape[0])
     my = _alias(out.shape[1], order, padded.shape[1])
     mz = _alias(out.shape[2], order, padded.shape[2])
-    out[:] = 0.0
-    for x in range(padded.shape[0]):
-        for y in range(padded.shape[1]):
-            row = out[mx[x], my[y]]
-            source = padded[x, y]
-            for z in range(padded.shape[2]):
-                row[mz[z]] += source[z]
+    for target in numba.prange(out.shape[0]):
+        out[target] = 0.0
+        for x in range(padded.shape[0]):
+            if mx[x] != target:
+                continue
+            for y in range(padded.shape[1]):
+                row = out[target, my[y]]
+                source = padded[x, y]
+                for z in range(padded.shape[2]):
+                    row[mz[z]] += source[z]
 
 
-@numba.njit(cache=True, error_model="numpy")
 def grid_dot(a, b):
-    """sum(a * b) over two grids of one shape (no BLAS: its threads wake slowly under load)."""
-    total = 0.0
-    fa = a.ravel()
-    fb = b.ravel()
-    for k in range(fa.shape[0]):
-        total += fa[k] * fb[k]
-    return total
+    """sum(a * b) over two grids of one shape (no BLAS: its threads wake slowly under load),
+    as per-plane sums added in plane order (the same number on any thread count)."""
+    planes = np.empty(a.shape[0])
+    for x in numba.prange(a.shape[0]):
+        fa = a[x].ravel()
+        fb = b[x].ravel()
+        total = 0.0
+        for k in range(fa.shape[0]):
+            total += fa[k] * fb[k]
+        planes[x] = total
+    return planes.sum()
 
 
 def pad_periodic(values, order, out):
@@ -234,9 +242,30 @@ def gather_padded(potential, box, charges, grid, start, theta, dtheta, order, fo
         forces[i, 2] -= q * gz * grid[2] / box[2]
 
 
+@numba.njit(cache=True, error_model="numpy")
+def fractional_positions(pos, recip, out):
+    """``out = pos @ recip``: positions in fractional coordinates of a triclinic cell (one pass,
+    no BLAS call whose threads would wake beside numba's)."""
+    for i in range(pos.shape[0]):
+        x, y, z = pos[i, 0], pos[i, 1], pos[i, 2]
+        for d in range(3):
+            out[i, d] = x * recip[0, d] + y * recip[1, d] + z * recip[2, d]
+
+
+@numba.njit(cache=True, error_model="numpy")
+def add_cartesian_forces(frac_forces, recip, forces):
+    """``forces += frac_forces @ recip.T``: fractional forces -dE/ds as Cartesian forces."""
+    for i in range(forces.shape[0]):
+        fx, fy, fz = frac_forces[i, 0], frac_forces[i, 1], frac_forces[i, 2]
+        for d in range(3):
+            forces[i, d] += fx * recip[d, 0] + fy * recip[d, 1] + fz * recip[d, 2]
+
+
 spread_padded_parallel, spread_padded_serial = compile_variants(spread_padded, error_model="numpy")
 spline_chunks_parallel, spline_chunks_serial = compile_variants(spline_chunks, error_model="numpy")
 pad_periodic_parallel, pad_periodic_serial = compile_variants(pad_periodic, error_model="numpy")
+fold_padding_parallel, fold_padding_serial = compile_variants(fold_padding, error_model="numpy")
+grid_dot_parallel, grid_dot_serial = compile_variants(grid_dot, error_model="numpy")
 # Reassociation lets the 8-wide z sums compile to vector instructions (tested to 1e-10 against
 # a numpy reference and a direct Ewald sum).
 gather_padded_parallel, gather_padded_serial = compile_variants(

@@ -41,10 +41,10 @@ def _unit(a):
     return (a[0] / norm, a[1] / norm, a[2] / norm)
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
-def _place(pos, i, com, frame, x, y, z):
-    """pos[i] = com + x ex + y ey + z ez for the local frame (ex, ey, ez)."""
-    ex, ey, ez = frame
+@numba.njit(cache=True, error_model="numpy")
+def _place(pos, i, com, ex, ey, ez, x, y, z):
+    """pos[i] = com + x ex + y ey + z ez for the local frame (ex, ey, ez). (Not inlined: the
+    parallel build's array analysis mistakes the inlined tuples for array shapes.)"""
     for d in range(3):
         pos[i, d] = com[d] + x * ex[d] + y * ey[d] + z * ez[d]
 
@@ -106,10 +106,11 @@ def settle_positions(pos, ref, waters, d_oh, d_hh, m_o, m_h):
             continue
         sintheta = (alpha * gamma - beta * math.sqrt(a2b2 - gamma * gamma)) / a2b2
         costheta = math.sqrt(1.0 - sintheta * sintheta)
-        frame = (ex, ey, ez)
-        _place(pos, o, com, frame, -ya2 * sintheta, ya2 * costheta, za1)
-        _place(pos, h1, com, frame, xb2 * costheta - yb2 * sintheta, xb2 * sintheta + yb2 * costheta, zb1)
-        _place(pos, h2, com, frame, -xb2 * costheta - yc2 * sintheta, -xb2 * sintheta + yc2 * costheta, zc1)
+        _place(pos, o, com, ex, ey, ez, -ya2 * sintheta, ya2 * costheta, za1)
+        x1, y1 = xb2 * costheta - yb2 * sintheta, xb2 * sintheta + yb2 * costheta
+        _place(pos, h1, com, ex, ey, ez, x1, y1, zb1)
+        x2, y2 = -xb2 * costheta - yc2 * sintheta, -xb2 * sintheta + yc2 * costheta
+        _place(pos, h2, com, ex, ey, ez, x2, y2, zc1)
     return int(failures.sum())
 
 
