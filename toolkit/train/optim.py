@@ -191,8 +191,8 @@ class Optimizer:
         if not tf.executing_eagerly():
             return self._local_sum_op(tensors)
         # Called from Python (eager mode): a numpy_function called eagerly copies every input
-        # and output (ResNet-18: 41 ms of CPU per step); inside a compiled call it shares
-        # their memory (4 ms).
+        # and output (ResNet-18, one worker: 61 CPU-ms per call); inside a compiled call it
+        # shares their memory (10 CPU-ms, the sum's own copy).
         if self._compiled_sum is None:
             self._compiled_sum = tf.function(self._local_sum_op)
         return self._compiled_sum(tensors)
