@@ -43,6 +43,11 @@ CONFIGS = {  # name -> (framework, mode, xla, workers)
     "Keras model.fit, 2 workers, steps_per_execution 4": ("keras", "graph", False, 2),
 }
 DEFAULT_CONFIGS = [name for name in CONFIGS if name not in ("mstool op-by-op", "mstool graph+XLA")]
+CONFIG_SETS = {  # a name on --configs that stands for several rows
+    # issue 18's rows: eager against PyTorch DDP, graph against Keras model.fit, 2 processes each
+    "two-workers": ["PyTorch DDP gloo, 2 processes", "mstool eager, 2 workers", "mstool graph, 2 workers",
+                    "Keras model.fit, 2 workers, steps_per_execution 1"],
+}
 ANCHORS = ("PyTorch eager, 1 process", "PyTorch DDP gloo, 2 processes",
            "Keras model.fit, 2 workers, steps_per_execution 1",
            "Keras model.fit, 2 workers, steps_per_execution 4")
@@ -145,7 +150,9 @@ def training_engine(
 
     def metrics():
         ips = last["images_per_second"]
-        return {"images_per_second": ips, "median_step_s": batch / ips}
+        cpu = last.get("cpu_seconds_per_step", last.get("cpu_per_step_s"))
+        return {"images_per_second": ips, "median_step_s": batch / ips,
+                **({"cpu_per_step_s": cpu} if cpu is not None else {})}
 
     return {
         "run": run,
@@ -179,10 +186,14 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--torch-python", default="/work/bench-train/bin/python")
-    parser.add_argument("--configs", nargs="+", default=DEFAULT_CONFIGS, choices=list(CONFIGS))
+    parser.add_argument("--configs", nargs="+", default=DEFAULT_CONFIGS,
+                        choices=list(CONFIGS) + list(CONFIG_SETS),
+                        help="rows to run, or a set: "
+                        + ", ".join(f"{k} ({len(v)} rows)" for k, v in CONFIG_SETS.items()))
     args = runner.parse_args(parser=parser)
     steps, batch = (3, 8) if args.quick else (args.steps, args.batch)
-    configs = ["mstool graph", "PyTorch eager, 1 process"] if args.quick else args.configs
+    configs = list(dict.fromkeys(row for name in args.configs for row in CONFIG_SETS.get(name, [name])))
+    configs = ["mstool graph", "PyTorch eager, 1 process"] if args.quick else configs
     work_dir = Path(tempfile.mkdtemp(prefix="train-bench-"))
     rng = np.random.default_rng(0)
     count = batch * (steps + 1)
@@ -239,11 +250,14 @@ def main() -> int:
         for n, e in entries.items()
         if "metrics_stats" in e
     }
+    cpu = {n: e["metrics_stats"].get("cpu_per_step_s", {}).get("median") for n, e in entries.items()
+           if "metrics_stats" in e}
     anchors = [n for n in ANCHORS if n in rates]
     short = {n: "/ " + n.split(",")[0] + (f" spe {n[-1]}" if n.startswith("Keras") else "") for n in anchors}
-    print(f"\n{'run':52s}{'img/s':>8s}" + "".join(f"{short[n]:>24s}" for n in anchors))
+    print(f"\n{'run':52s}{'img/s':>8s}{'CPU s/step':>11s}" + "".join(f"{short[n]:>24s}" for n in anchors))
     for name, ips in rates.items():
-        print(f"{name:52s}{ips:8.1f}" + "".join(f"{ips / rates[n]:24.2f}" for n in anchors))
+        cpu_text = f"{cpu[name]:11.3f}" if cpu.get(name) is not None else f"{'':11s}"
+        print(f"{name:52s}{ips:8.1f}{cpu_text}" + "".join(f"{ips / rates[n]:24.2f}" for n in anchors))
     return 0
 
 

@@ -6,7 +6,8 @@ as mstool's (its builder, with Keras's own BatchNormalization layer), SGD with m
 ``model.fit`` on a ``tf.data`` pipeline from memory; with ``--workers N`` under
 MultiWorkerMirroredStrategy (TF_CONFIG on loopback ports, TF's collective all-reduce over
 gRPC), each worker on ``threads / N`` intra-op threads and one inter-op thread, as the
-mstool runs get. Step time: the executions after the first (which traces), divided by K.
+mstool runs get. Step time: the executions after the first (which traces), divided by K;
+CPU per step likewise, worker 0's process (all its threads).
 
     .venv/bin/python keras_fit.py --model resnet18 --size 32 --batch 32 --steps 12 --workers 2 \
         --steps-per-execution 4
@@ -81,7 +82,7 @@ def _worker(args) -> None:
             self.ends: list[tuple[int, float]] = []
 
         def on_train_batch_end(self, batch, logs=None) -> None:
-            self.ends.append((batch, time.perf_counter()))
+            self.ends.append((batch, time.perf_counter(), time.process_time()))
 
     if multi:
         _patch_keras_reduce(strategy)
@@ -94,9 +95,12 @@ def _worker(args) -> None:
         model._maybe_symbolic_build = lambda *unused, **also_unused: None
     clock = Clock()
     model.fit(data, epochs=1, steps_per_epoch=args.steps, callbacks=[clock], verbose=0)
-    per_step = [(t1 - t0) / (b1 - b0) for (b0, t0), (b1, t1) in zip(clock.ends, clock.ends[1:], strict=False)]
+    pairs = list(zip(clock.ends, clock.ends[1:], strict=False))
+    per_step = [(t1 - t0) / (b1 - b0) for (b0, t0, _), (b1, t1, _) in pairs]
+    cpu_per_step = [(c1 - c0) / (b1 - b0) for (b0, _, c0), (b1, _, c1) in pairs]
     if int(os.environ.get("KERAS_FIT_INDEX", "0")) == 0:
-        print(json.dumps({"step_times": per_step, "executions": len(clock.ends)}), flush=True)
+        print(json.dumps({"step_times": per_step, "step_cpu": cpu_per_step, "executions": len(clock.ends)}),
+              flush=True)
 
 
 def main() -> None:
@@ -136,7 +140,8 @@ def main() -> None:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"images_per_second": args.batch / statistics.median(steady),
                       "median_step_s": statistics.median(steady), "wall_s": time.perf_counter() - started,
-                      "cpu_s": usage.ru_utime + usage.ru_stime, "executions": found["executions"]}))
+                      "cpu_s": usage.ru_utime + usage.ru_stime, "executions": found["executions"],
+                      "cpu_per_step_s": statistics.median(found["step_cpu"] or [float("nan")])}))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """Where one mstool training step spends its time: forward+backward, optimizer update, dispatch.
 
+The local gradient sum's call (one worker, so the sum itself is one copy) is timed from
+Python and inside a tf.function: what TensorFlow's conversions in and out of it cost.
+
 One process, the built-in model on synthetic data, the loop's own step functions (op-by-op,
 eager, graph) and their parts timed separately, interleaved over ``--repeats`` rounds
 (median of the steps after a warm-up step), wall and CPU seconds (CPU time is the steadier
@@ -55,8 +58,12 @@ def build(model_name: str, size: int, batch: int, mode: str):
 
 def parts(model_name: str, size: int, batch: int) -> dict:
     """Callables for each part of a step, eager and compiled."""
+    import tempfile
+    from pathlib import Path
+
     import tensorflow as tf
 
+    from mstool.toolkit.train.local_sum import LocalSum
     from mstool.toolkit.train.steps import per_example_loss
 
     strategy, model, optimizer, ops_step, images, labels = build(model_name, size, batch, "op-by-op")
@@ -77,6 +84,13 @@ def parts(model_name: str, size: int, batch: int) -> dict:
         strategy.run(lambda: optimizer.apply(grads, tf.zeros(2)))
 
     apply_graph = tf.function(apply_eager)
+    summer = LocalSum(Path(tempfile.mkdtemp()) / "sum", worker=0, workers=1)  # one worker: a copy
+
+    def local_sum():
+        return tf.numpy_function(lambda *arrays: summer(list(arrays)), grads, [tf.float32] * len(grads),
+                                 stateful=True)
+
+    compiled_sum = tf.function(local_sum)
     return {
         "op-by-op step": lambda: ops_step(images, labels).numpy(),
         "eager step": lambda: eager_step(images, labels).numpy(),
@@ -86,6 +100,8 @@ def parts(model_name: str, size: int, batch: int) -> dict:
         "forward only, op by op": lambda: model(images, training=True).numpy(),
         "optimizer apply, from Python": lambda: (apply_eager(), optimizer.step.numpy()),
         "optimizer apply, tf.function": lambda: (apply_graph(), optimizer.step.numpy()),
+        "local sum call, from Python": lambda: local_sum()[-1].numpy(),
+        "local sum call, tf.function": lambda: compiled_sum()[-1].numpy(),
     }
 
 

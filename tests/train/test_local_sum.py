@@ -9,7 +9,8 @@ import pytest
 
 from mstool.toolkit.train.local_sum import LocalSum
 
-SHAPES = [(3, 4), (7,), (2, 2, 5)]
+# small arrays come back as copies, large ones as views; the workers' slices cut through arrays
+SHAPES = [(3, 4), (7,), (50, 97), (2, 2, 5), (5003,)]
 
 
 def _arrays(worker: int, call: int) -> list[np.ndarray]:
@@ -19,7 +20,8 @@ def _arrays(worker: int, call: int) -> list[np.ndarray]:
 
 def _worker(path: str, worker: int, workers: int, calls: int, out) -> None:
     summer = LocalSum(path, worker, workers, wait_s=60)
-    out.put((worker, [summer(_arrays(worker, call)) for call in range(calls)]))
+    # the sums are views into the shared file, valid until the next call: keep copies
+    out.put((worker, [[a.copy() for a in summer(_arrays(worker, call))] for call in range(calls)]))
 
 
 @pytest.mark.parametrize("workers", [2, 3])
@@ -63,3 +65,10 @@ def test_no_room_for_the_shared_file_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="no room for .* MiB .*MSTOOL_TRAIN_LOCAL_SUM=0"):
         summer([np.ones(2, np.float32)])
     assert list(tmp_path.iterdir()) == []  # no half-made file left behind
+
+
+def test_arrays_of_other_sizes_than_the_first_call_are_refused(tmp_path):
+    summer = LocalSum(tmp_path / "sum", worker=0, workers=1)
+    summer([np.ones(5000, np.float32)])
+    with pytest.raises(ValueError, match="array sizes changed"):
+        summer([np.ones(4000, np.float32)])

@@ -229,6 +229,7 @@ class RunState:
     logs: RunLogs | None = None
     early_stopping: EarlyStopping | None = None
     train_reads: Source | None = None  # data.shards: the training data, read only in this worker's ranges
+    step_cpu_s: list[float] = field(default_factory=list)  # this session's CPU seconds per step
 
 
 def _save(state: RunState, position: Position) -> None:
@@ -284,9 +285,10 @@ def _train_epoch(state: RunState, step_fn, position: Position) -> Position:
         if step >= state.stop_at:
             break
         lr = state.optimizer.schedule.value(step)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         values = step_fn(images, labels).numpy()
         elapsed = time.perf_counter() - started
+        state.step_cpu_s.append(time.process_time() - cpu)
         loss_sum, correct = values[:2]
         if len(values) > 2:  # float16 loss scaling: was the step applied, at which scale
             state.skipped_steps += int(values[2] == 0.0)
@@ -391,6 +393,8 @@ def _finish(state: RunState, output_dir: Path, eval_result, export: bool) -> Tra
                "strategy": recipe.run.strategy, "classes": plan.classes, "warnings": plan.warnings,
                "mixed_precision": recipe.run.mixed_precision,
                "paths": {"checkpoint": str(state.checkpoint)}}
+    if state.step_cpu_s:
+        summary["cpu_seconds_per_step"] = float(np.median(state.step_cpu_s[1:] or state.step_cpu_s))
     if state.loss_scale is not None:
         summary.update(loss_scale=state.loss_scale, skipped_steps=state.skipped_steps)
     if not placement.is_chief:

@@ -129,6 +129,7 @@ class Optimizer:
         self.step = None
         self.local_sum = None  # a local_sum.LocalSum when the workers share one host
         self._compiled_update = None
+        self._compiled_sum = None
 
     @property
     def slot_count(self) -> int:
@@ -187,6 +188,18 @@ class Optimizer:
 
         if self.local_sum is None or any(t.dtype != tf.float32 for t in tensors):
             return context.all_reduce(tf.distribute.ReduceOp.SUM, tensors)
+        if not tf.executing_eagerly():
+            return self._local_sum_op(tensors)
+        # Called from Python (eager mode): a numpy_function called eagerly copies every input
+        # and output (ResNet-18, one worker: 61 CPU-ms per call); inside a compiled call it
+        # shares their memory (10 CPU-ms, the sum's own copy).
+        if self._compiled_sum is None:
+            self._compiled_sum = tf.function(self._local_sum_op)
+        return self._compiled_sum(tensors)
+
+    def _local_sum_op(self, tensors: list) -> list:
+        import tensorflow as tf
+
         summed = tf.numpy_function(lambda *arrays: self.local_sum(list(arrays)), tensors,
                                    [tf.float32] * len(tensors), stateful=True)
         for total, tensor in zip(summed, tensors, strict=True):

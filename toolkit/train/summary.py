@@ -14,6 +14,8 @@ class TrainSummary(Record):
     """Steps done, final validation loss/accuracy (None without validation data), throughput,
     the run's settings, and ``paths`` (file kind -> path; ``checkpoint`` on every worker).
 
+    ``cpu_seconds_per_step``: this process's CPU time per step (all its threads; median, the
+    first step of the session left out), absent when no step ran.
     ``loss_scale``/``skipped_steps`` only with float16 loss scaling, ``best_epoch`` only with early
     stopping, ``onnx_max_abs_diff`` only when ONNX was exported.
 
@@ -40,6 +42,7 @@ class TrainSummary(Record):
     warnings: list[str]
     mixed_precision: bool | str
     paths: dict[str, Any]
+    cpu_seconds_per_step: float | None = optional()
     loss_scale: float | None = optional()
     skipped_steps: int | None = optional()
     best_epoch: int | None = optional()
