@@ -54,6 +54,10 @@ STAGES = {
                 "eps_ramp_epochs": 5, "lr_schedule": "cosine", "shift": 2, "seed": 0},
     "pgd": {"steps": 7, "step_size": 0.1, "epochs": 10, "learning_rate": 5e-4, "eps_ramp_epochs": 0,
             "lr_schedule": "cosine", "shift": 2, "seed": 1},
+    # stage 2 ended at 0.877 development APGD accuracy with its training accuracy still rising:
+    # more PGD epochs, the finer step eps/4, and an average of the weights (EMA)
+    "pgd-ema": {"steps": 7, "step_size": 0.075, "epochs": 22, "learning_rate": 3e-4, "eps_ramp_epochs": 0,
+                "lr_schedule": "cosine", "shift": 2, "ema": 0.998, "seed": 2, "keep_best": True},
 }
 
 
@@ -99,38 +103,56 @@ def write_splits(folder: Path, x: np.ndarray, y: np.ndarray) -> None:
             np.savez_compressed(f, x=x[rows], y=y[rows])
 
 
-def dev_pgd_accuracy(clf, x, y) -> tuple[float, float]:  # noqa: ANN001
-    """Clean and PGD (20 steps, one random start) accuracy on the development split."""
+def dev_apgd_accuracy(clf, x, y) -> tuple[float, float]:  # noqa: ANN001
+    """Clean and APGD-CE (the standard evaluation's first attack, --quick settings: 20 steps)
+    accuracy on the development split. PGD-20 overrated the stage-2 model (0.917 against 0.877
+    under APGD on the same images), so APGD is the development check."""
     from mstool.toolkit.audit.attacks import attack
 
     clean = float((clf.predict(x, count=False) == y).mean())
-    x_adv = attack(clf, x, y, "pgd", eps=EPS, seed=1, steps=20, restarts=1)
+    x_adv = attack(clf, x, y, "apgd", eps=EPS, seed=1, quick=True)
     return clean, float((clf.predict(x_adv, count=False) == y).mean())
 
 
 def train_stage(name: str, options: dict, model, x, y, out: Path, log: Path,  # noqa: ANN001, ANN201
                 dev_every: int, dev_samples: int):
-    """One stage of ``STAGES``: adversarial training, the model saved after every epoch."""
+    """One stage of ``STAGES``: adversarial training, the model saved after every epoch beside
+    ``out`` (``*.last.keras``, to resume); with ``keep_best`` in its options ``out`` is the epoch
+    of best development APGD accuracy (early stopping against robust overfitting), otherwise the
+    last epoch."""
     from mstool.toolkit.audit.harden import HardenSettings, adversarial_train, live_classifier, save_model
     from mstool.toolkit.audit.models import Preprocess
 
     pre = Preprocess(input_range=(0.0, 1.0))
+    options = dict(options)
+    keep_best = options.pop("keep_best", False)
     settings = HardenSettings(eps=EPS, batch_size=64, **options)
     clf = live_classifier(model, pre)
     x_dev, y_dev = x[DEV][:dev_samples], y[DEV][:dev_samples]
+    last = out.with_name(f"{out.stem}.last{out.suffix}")
+    best = {"dev_apgd": -1.0}
 
     def checkpoint(stats: dict) -> None:
-        save_model(model, out)
+        save_model(model, last)
         if stats["epoch"] % dev_every == 0 or stats["epoch"] == settings.epochs:
-            clean, robust = dev_pgd_accuracy(clf, x_dev, y_dev)
-            stats = {**stats, "dev_clean": clean, "dev_pgd20": robust}
+            clean, robust = dev_apgd_accuracy(clf, x_dev, y_dev)
+            stats = {**stats, "dev_clean": clean, "dev_apgd": robust}
+            if robust > best["dev_apgd"]:
+                best.update(stats)
+                if keep_best:
+                    save_model(model, out)
+        if not keep_best:
+            save_model(model, out)
         stats = {"stage": name, **stats, "time": time.strftime("%H:%M:%S")}
         with log.open("a") as f:
             f.write(json.dumps(stats) + "\n")
         print(json.dumps(stats), flush=True)
 
     adversarial_train(model, x[TRAIN], y[TRAIN], settings, pre, on_epoch_end=checkpoint)
-    return model
+    print(json.dumps({"stage": name, "kept": best}), flush=True)
+    import keras
+
+    return keras.models.load_model(out, compile=False)
 
 
 def evaluate_test(model, x, y, chunk: int, quick: bool, log: Path) -> None:  # noqa: ANN001
