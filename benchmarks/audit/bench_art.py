@@ -278,7 +278,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--slow-samples", type=int, default=30, help="samples for CW and HopSkipJump")
-    parser.add_argument("--attacks", default=",".join(CASES))
+    parser.add_argument(
+        "--attacks",
+        default=",".join(CASES),
+        help=f"comma-separated subset of {','.join(CASES)}; each is written to the JSON when done",
+    )
     parser.add_argument(
         "--dataset",
         choices=("digits", "mnist"),
@@ -307,7 +311,10 @@ def main() -> None:
 
         training_main()
         return
-    attacks = args.attacks.split(",")
+    attacks = [a.strip() for a in args.attacks.split(",") if a.strip()]
+    unknown = [a for a in attacks if a not in CASES]
+    if unknown:
+        parser.error(f"unknown attack(s) {', '.join(unknown)}; choose from {', '.join(CASES)}")
     samples, slow_samples = (10, 4) if args.quick else (args.samples, args.slow_samples)
     this = str(Path(__file__).resolve())
     env = {"TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -332,43 +339,90 @@ def main() -> None:
                 packages=("adversarial-robustness-toolbox", "tensorflow-cpu", "keras"),
             )
         )
-    cases = []
+    params = {
+        "dataset": args.dataset,
+        "samples": samples,
+        "slow_samples": slow_samples,
+        "threads": args.threads,
+        "mstool_params": MSTOOL_PARAMS,
+    }
+    combined: dict | None = None
+    path = None
     for attack in attacks:
-        n = slow_samples if attack in SLOW else samples
-        for eps in [None] if attack in MINIMAL else CASES[attack][1]:
-            label = f"{attack} {'minimal' if eps is None else f'eps {eps:g}'}"
-            cases.append(
-                runner.Case(
-                    label,
-                    {"attack": attack, "samples": n, "dataset": args.dataset, "eps": eps},
-                    units=n,
-                    unit_name="samples",
-                )
-            )
-    record = runner.run(
-        "audit",
-        "bench_art",
-        engines,
-        cases,
-        args=args,
-        rtol=0.0,
-        atol=args.accuracy_tolerance,
-        reference="mstool",
-        params={
-            "dataset": args.dataset,
-            "samples": samples,
-            "slow_samples": slow_samples,
-            "threads": args.threads,
-            "mstool_params": MSTOOL_PARAMS,
-        },
-    )
+        # one runner call per attack, so each attack's result reaches the JSON (and the screen)
+        # as soon as it is measured, and a run cut short keeps the attacks it finished
+        record = runner.run(
+            "audit",
+            "bench_art",
+            engines,
+            attack_cases(runner, attack, args.dataset, slow_samples if attack in SLOW else samples),
+            repeats=args.repeats,
+            quick=args.quick,
+            write=False,  # this script writes the combined record below
+            rtol=0.0,
+            atol=args.accuracy_tolerance,
+            reference="mstool",
+            params=params,
+        )
+        combined = merge_record(combined, record)
+        if not args.no_write:
+            path = write_record(combined, args.out_dir, path)
+            print(f"wrote {path} ({len(combined['cases'])} cases so far)", flush=True)
+        print_summary_table(record["cases"])
+    if combined is not None and len(attacks) > 1:
+        print("\nall attacks:")
+        print_summary_table(combined["cases"])
+
+
+def attack_cases(runner, attack: str, dataset: str, n: int) -> list:  # noqa: ANN001
+    """The runner cases of one attack: one per budget (minimal attacks: one, thresholded after)."""
+    return [
+        runner.Case(
+            f"{attack} {'minimal' if eps is None else f'eps {eps:g}'}",
+            {"attack": attack, "samples": n, "dataset": dataset, "eps": eps},
+            units=n,
+            unit_name="samples",
+        )
+        for eps in ([None] if attack in MINIMAL else CASES[attack][1])
+    ]
+
+
+def merge_record(combined: dict | None, record: dict) -> dict:
+    """One record for the whole run: the first attack's header, every attack's cases, the
+    latest load and finish time, quiet only if every piece started quiet."""
+    if combined is None:
+        return dict(record)
+    combined["cases"] = combined["cases"] + record["cases"]
+    combined["quiet"] = combined["quiet"] and record["quiet"]
+    combined["load_after"], combined["finished_utc"] = record["load_after"], record["finished_utc"]
+    return combined
+
+
+def write_record(record: dict, out_dir: Path | None, path: Path | None) -> Path:
+    """Write (or rewrite) the run's JSON atomically: results/audit/bench_art-<start>.json."""
+    import datetime as dt
+    import json
+
+    if path is None:
+        folder = Path(out_dir) if out_dir else ROOT / "benchmarks" / "results" / "audit"
+        folder.mkdir(parents=True, exist_ok=True)
+        started = dt.datetime.fromisoformat(record["started_utc"])
+        path = folder / f"bench_art-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(record, indent=1) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def print_summary_table(cases: list[dict]) -> None:
+    """ART at its best batch size against mstool, one Markdown row per case."""
     print(
         "\n| attack | n | ART best batch | ART s | mstool s | ART / mstool (wall) | (CPU) "
         "| accuracy ART / mstool |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    for case in record["cases"]:
-        print(_summary_row(case))
+    for case in cases:
+        print(_summary_row(case), flush=True)
 
 
 def _summary_row(case: dict) -> str:

@@ -108,6 +108,32 @@ def test_ramped_budget_schedule_and_shift_reach_the_training_batches(digits_clf)
     assert cosine.learning_rate_at(2) == pytest.approx(0.0025)
 
 
+def test_weight_averaging_hands_the_average_to_checkpoints_and_to_the_caller(digits_clf):
+    import keras
+
+    from mstool.toolkit.audit.harden import HardenSettings, adversarial_train
+
+    _, x, y = digits_clf
+    keras.utils.set_random_seed(0)
+    net = keras.Sequential([keras.Input(x.shape[1:]), keras.layers.Flatten(), keras.layers.Dense(10)])
+    start = [w.copy() for w in net.get_weights()]
+    seen = []
+    settings = HardenSettings(eps=0.1, steps=1, epochs=2, batch_size=16, learning_rate=0.05, ema=0.9)
+    adversarial_train(net, x[:64], y[:64], settings, on_epoch_end=lambda s: seen.append(net.get_weights()))
+    final = net.get_weights()
+    # the checkpoint of the last epoch and the returned model hold the same (averaged) weights
+    assert all(np.array_equal(a, b) for a, b in zip(seen[-1], final, strict=True))
+    # 8 steps of momentum 0.9 keep 0.9**8 = 43 % of the starting weights in the average,
+    # so it lies strictly between the start and where plain training went
+    keras.utils.set_random_seed(0)
+    plain = keras.Sequential([keras.Input(x.shape[1:]), keras.layers.Flatten(), keras.layers.Dense(10)])
+    plain.set_weights(start)
+    adversarial_train(plain, x[:64], y[:64], HardenSettings(**{**settings.__dict__, "ema": 0.0}))
+    moved_avg = np.abs(final[0] - start[0]).sum()
+    moved_raw = np.abs(plain.get_weights()[0] - start[0]).sum()
+    assert 0 < moved_avg < moved_raw
+
+
 def _harden_args(tmp_path, *sets):
     from tests.conftest import REPO_ROOT
 
