@@ -127,6 +127,15 @@ def _split_at_stops(sentence: str) -> list[str]:
     cuts += [stop.end() for stop in _HYPHENATED_ABBREVIATION.finditer(sentence)]
     cuts += [stop.end() for stop in _STOP_BEFORE_INITIAL.finditer(sentence)
              if _ends_word(sentence[:stop.end()].rstrip()[:-1])]
+    return _cut_at(sentence, cuts)
+
+
+def _cut_at(sentence: str, cuts: list[int]) -> list[str]:
+    """The non-empty, stripped pieces of ``sentence`` between the cut offsets.
+
+    >>> _cut_at("One. Two. Three.", [4, 9])
+    ['One.', 'Two.', 'Three.']
+    """
     parts, start = [], 0
     for cut in sorted(cuts):
         parts.append(sentence[start:cut].strip())
@@ -157,12 +166,7 @@ def _split_after_marks(sentence: str) -> list[str]:
     """
     cuts = [m.end() for m in _COMPANY_END.finditer(sentence)]
     cuts += [m.end(1) for m in _BANG_BEFORE_LOWER.finditer(sentence)]
-    parts, start = [], 0
-    for cut in sorted(cuts):
-        parts.append(sentence[start:cut].strip())
-        start = cut
-    parts.append(sentence[start:].strip())
-    return [p for p in parts if p]
+    return _cut_at(sentence, cuts)
 
 
 def _split_before_numbers(piece: str) -> list[str]:

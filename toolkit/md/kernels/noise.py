@@ -86,6 +86,18 @@ def _unit(first, second, counter):
     return float(hashed_bits(first, second, counter) >> SHIFT_11) * INV_2_53
 
 
+@numba.njit(cache=True, inline="always")
+def _layer_try(first, second, counter):
+    """One ziggurat try: the hashed bits, the layer, the 52-bit magnitude and the signed candidate."""
+    bits = hashed_bits(first, second, counter)
+    idx = int(bits & LOW_8)
+    rabs = (bits >> SHIFT_9) & LOW_52
+    x = rabs * ZIG_W[idx]
+    if (bits >> SHIFT_8) & ONE:
+        x = -x
+    return bits, idx, rabs, x
+
+
 @numba.njit(cache=True)
 def _rejected(first, second, counter, bits, idx, x):
     """The ziggurat's slow path (under 1 % of draws): the wedge test, then more tries."""
@@ -103,12 +115,7 @@ def _rejected(first, second, counter, bits, idx, x):
         if height < math.exp(-0.5 * x * x):
             return x
         counter += ONE
-        bits = hashed_bits(first, second, counter)
-        idx = int(bits & LOW_8)
-        rabs = (bits >> SHIFT_9) & LOW_52
-        x = rabs * ZIG_W[idx]
-        if (bits >> SHIFT_8) & ONE:
-            x = -x
+        bits, idx, rabs, x = _layer_try(first, second, counter)
         if rabs < ZIG_K[idx]:
             return x
 
@@ -117,12 +124,7 @@ def _rejected(first, second, counter, bits, idx, x):
 def normal(first, second, number):
     """Standard normal number ``number`` of the stream (one hash in over 99 % of cases)."""
     counter = np.uint64(number) * DRAWS_PER_NUMBER
-    bits = hashed_bits(first, second, counter)
-    idx = int(bits & LOW_8)
-    rabs = (bits >> SHIFT_9) & LOW_52
-    x = rabs * ZIG_W[idx]
-    if (bits >> SHIFT_8) & ONE:
-        x = -x
+    bits, idx, rabs, x = _layer_try(first, second, counter)
     if rabs < ZIG_K[idx]:
         return x
     return _rejected(first, second, counter, bits, idx, x)
