@@ -76,7 +76,8 @@ def _clear(out: Path) -> None:
 
 
 def _digest(out: Path):
-    """After the clock stops: count, every 16th image's bytes and the sources, hashed."""
+    """After the clock stops: count, every 16th image's bytes and the sources, hashed; then the
+    output and its shards are removed (8.5 GB per engine at 4,096 images)."""
     def compute() -> dict:
         import h5py
 
@@ -86,8 +87,10 @@ def _digest(out: Path):
             for index in range(0, images.shape[0], 16):
                 sample.update(images[index].tobytes())
             sources = hashlib.sha256("\n".join(s.decode() for s in h5["source"][()]).encode())
-            return {"count": int(images.shape[0]), "pixels": sample.hexdigest()[:16],
-                    "sources": sources.hexdigest()[:16]}
+            digest = {"count": int(images.shape[0]), "pixels": sample.hexdigest()[:16],
+                      "sources": sources.hexdigest()[:16]}
+        _clear(out)
+        return digest
     return compute
 
 
