@@ -289,17 +289,16 @@ def _connect(engine: EngineSpec) -> tuple[Any, Any]:
     """(client, local cluster or ``None``) for a Dask ``engine``."""
     import logging
 
-    import dask.config
     from distributed import Client, LocalCluster
 
     if engine.scheduler is None:
         with warnings.catch_warnings():
             # The scheduler's HTTP port falls back to a free one when 8787 is taken: no news.
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            with dask.config.set(_local_cluster_config()):  # copied by each worker's nanny as it starts
-                cluster = LocalCluster(n_workers=int(engine.processes or 1), threads_per_worker=1,
-                                       processes=True, dashboard_address=None,
-                                       silence_logs=logging.ERROR, env=_local_worker_env(engine))
+            # The session holds _local_cluster_config() set; each worker's nanny copies it.
+            cluster = LocalCluster(n_workers=int(engine.processes or 1), threads_per_worker=1,
+                                   processes=True, dashboard_address=None,
+                                   silence_logs=logging.ERROR, env=_local_worker_env(engine))
         try:
             return Client(cluster), cluster
         except BaseException:
