@@ -30,7 +30,7 @@ PROBE_PREFIX = ".mstool-probe-"
 # What Dask's nanny sets before it starts a worker (distributed.yaml, nanny.pre-spawn-environ),
 # less MALLOC_TRIM_THRESHOLD_: setting it turns off glibc's adaptive mmap threshold, so every
 # block over 128 KiB a task allocates (a photo's bytes, a decoded image) is a fresh mmap,
-# page-faulted in and unmapped again: 54 faults and 10 % more CPU per image in a preprocess
+# page-faulted in and unmapped again: 54 faults and about 9 % more CPU per image in a preprocess
 # worker. A task's memory is bounded by its own pools, so there is nothing for trimming to win.
 # Also given to the forkserver: BLAS libraries start no thread pool in the server.
 NANNY_PRE_SPAWN_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
