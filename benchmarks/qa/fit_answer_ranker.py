@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 
 from mstool.schemas.qa import QARecipe
 from mstool.toolkit.qa import Encoder, PathRetriever, load_index
@@ -37,14 +37,15 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "qa" / "hotpotqa_dev500.jsonl"
 
 
-def top_paths(index, questions, cache: Path | None) -> dict[str, list[int]]:
-    """The top retrieved path of every question (cached in a pickle when asked)."""
+def top_paths(index, questions, cache: Path | None) -> dict[str, list[list[int]]]:
+    """The retrieved paths of every question, best first, as ``qa eval`` ranks them (cached in a
+    pickle when asked)."""
     if cache is not None and cache.exists():
         return pickle.loads(cache.read_bytes())
     recipe = QARecipe()
     index.set_bm25(recipe.bm25.k1, recipe.bm25.b)
     retriever = PathRetriever(index, Encoder(), recipe.retrieval)
-    paths = {q.qid: retriever.retrieve(q.question)[0].paragraphs for q in questions}
+    paths = {q.qid: [p.paragraphs for p in retriever.retrieve(q.question)] for q in questions}
     if cache is not None:
         cache.write_bytes(pickle.dumps(paths))
     return paths
@@ -57,11 +58,12 @@ def build_examples(index, questions, paths, max_tokens: int, encoder=None):
         qtype = classify_question(q.question)
         if qtype.answer_type == "yesno" or qtype.options:
             continue
-        texts, matrix = path_candidates(index, paths[q.qid], q.question, qtype, max_tokens, encoder)
+        texts, matrix = path_candidates(index, paths[q.qid][0], q.question, qtype, max_tokens, encoder,
+                                        paths[q.qid][1:])
         if not texts:
             continue
         f1 = np.array([best_answer_scores(t, q.answers)[1] for t in texts])
-        examples.append((question_half(q.qid), texts, matrix, f1, qtype.label, len(paths[q.qid])))
+        examples.append((question_half(q.qid), texts, matrix, f1, qtype.label, len(paths[q.qid][0])))
     return examples
 
 
@@ -101,17 +103,28 @@ for _type, _table in {"date": {"date": 2.0}, "number": {"number": 2.0}, "person"
 PRIOR.update({"entity_entity": 1.2, "phrase_entity": 0.3, "date_entity": 0.2, "number_entity": 0.2})
 
 
-def fit(examples, l2: float) -> np.ndarray:
-    """Weights maximising log E[F1] of the softmax-chosen occurrence (L2 pull to :data:`PRIOR`).
+def fit(examples, l2: float, objective: str = "listwise", pull: str = "prior") -> np.ndarray:
+    """Ranker weights fitted on ``examples`` with an L2 pull towards :data:`PRIOR` (or zero).
 
-    Per question: log sum_i F1_i exp(s_i) - log sum_j exp(s_j), so every occurrence that overlaps the
-    gold answer counts, in proportion to its F1.
+    ``listwise``: per question, log sum_i F1_i exp(s_i) - log sum_j exp(s_j), the log of the expected
+    F1 of the softmax-chosen occurrence, so every occurrence that overlaps the gold answer counts in
+    proportion to its F1. ``pairwise``: logistic loss on every pair of occurrences with different
+    F1, weighted by the F1 difference and normalised per question (each question counts once).
     """
     usable = [(e[2], e[3]) for e in examples if e[3].max() > 0]
-    prior = np.array([PRIOR.get(name, 0.0) for name in FEATURES])
+    target = np.array([PRIOR.get(name, 0.0) if pull == "prior" else 0.0 for name in FEATURES])
+    data_loss = _listwise_loss(usable) if objective == "listwise" else _pairwise_loss(usable)
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = l2 * float((w - prior) @ (w - prior)), 2 * l2 * (w - prior)
+        value, grad = data_loss(w)
+        return value + l2 * float((w - target) @ (w - target)), grad + 2 * l2 * (w - target)
+
+    return minimize(loss, target.copy(), jac=True, method="L-BFGS-B").x
+
+
+def _listwise_loss(usable):
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
         for matrix, f1 in usable:
             scores = matrix @ w
             positive = f1 > 0
@@ -122,9 +135,23 @@ def fit(examples, l2: float) -> np.ndarray:
             p_pos[positive] = f1[positive] * np.exp(scores[positive] - pos_lse)
             grad += matrix.T @ (np.exp(scores - all_lse) - p_pos)
         return total / len(usable), grad / len(usable)
+    return loss
 
-    result = minimize(loss, prior.copy(), jac=True, method="L-BFGS-B")
-    return result.x
+
+def _pairwise_loss(usable):
+    differences, weights = [], []
+    for matrix, f1 in usable:
+        better, worse = np.nonzero(f1[:, None] > f1[None, :])
+        gap = f1[better] - f1[worse]
+        differences.append(matrix[better] - matrix[worse])
+        weights.append(gap / gap.sum())
+    diff, weight = np.vstack(differences), np.concatenate(weights) / len(usable)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = diff @ w
+        value = float(weight @ np.logaddexp(0.0, -margin))
+        return value, -diff.T @ (weight * expit(-margin))
+    return loss
 
 
 def top1_f1(examples, weights: np.ndarray) -> float:
@@ -133,8 +160,9 @@ def top1_f1(examples, weights: np.ndarray) -> float:
                           for e in examples]))
 
 
-def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3) -> float:
-    """Top-1 span F1 of 5-fold cross-validation, averaged over 3 fixed shuffles."""
+def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3, **how) -> float:
+    """Top-1 span F1 of 5-fold cross-validation, averaged over 3 fixed shuffles (``how``: :func:`fit`'s
+    objective and pull)."""
     scores = []
     for seed in range(shuffles):
         order = np.random.default_rng(seed).permutation(len(examples))
@@ -142,7 +170,7 @@ def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3) -> fl
             held = set(order[k::folds].tolist())
             train = [e for i, e in enumerate(examples) if i not in held]
             test = [e for i, e in enumerate(examples) if i in held]
-            scores.append(top1_f1(test, fit(train, l2)) * len(test))
+            scores.append(top1_f1(test, fit(train, l2, **how)) * len(test))
     return float(np.sum(scores)) / (shuffles * len(examples))
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from mstool.schemas.qa import AnswerSettings
 from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.question import QuestionType, classify_question
-from mstool.toolkit.qa.ranker import FEATURES, path_candidates, rank_spans
+from mstool.toolkit.qa.ranker import FEATURES, path_candidates, rank_spans, support_score
 from mstool.toolkit.qa.ranker_weights import WEIGHTS
 from mstool.toolkit.qa.spans import candidate_spans, numbers_in, years_in
 from mstool.toolkit.qa.text import STOP_WORDS, fold, stem, strip_disambiguation, terms, words
@@ -56,8 +56,7 @@ class Answer:
 
 def _sentence_score(sentence: str, q_idf: dict[str, float], total: float, lead: bool, bridge: bool) -> float:
     present = set(terms(sentence))
-    overlap = sum(w for t, w in q_idf.items() if t in present) / total
-    return overlap + (0.25 if lead else 0.0) + (0.3 if bridge else 0.0)
+    return support_score(sum(w for t, w in q_idf.items() if t in present) / total, lead, bridge)
 
 
 def select_supporting(index: QAIndex, path: list[int], question: str, per_hop: int = 2
@@ -126,7 +125,7 @@ def full_name(option: str, lead: str) -> str:
 def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: list[int]) -> str | None:
     paras = [_paragraph_for(o, index, path) for o in qtype.options]
     if any(p is None for p in paras):
-        return None
+        return option_in_text(qtype.options, " ".join(index.text(p) for p in path))
     if qtype.direction is not None:
         use_years = bool(set(words(question)) & _DATE_WORDS)
         values = [_attribute(index, p, use_years) for p in paras]
@@ -138,6 +137,18 @@ def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: l
     if chosen is None:
         return None
     return full_name(qtype.options[chosen], index.paragraph_sentences(paras[chosen])[0])
+
+
+def option_in_text(options: list[str], text: str) -> str | None:
+    """The only option the text names (as a word prefix: 'right-hand' in 'right-handed'), else None.
+
+    >>> option_in_text(["left-hand", "right-hand"], "He is a right-handed batsman.")
+    'right-hand'
+    >>> option_in_text(["left-hand", "right-hand"], "He bats left-handed and bowls right-handed.") is None
+    True
+    """
+    found = [o for o in options if re.search(r"(?<!\w)" + re.escape(fold(o)), fold(text))]
+    return found[0] if len(found) == 1 else None
 
 
 def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras: list[int]) -> int | None:
