@@ -6,13 +6,15 @@ by span extraction (bridge questions that are neither yes/no nor 'X or Y'), the
 candidate occurrences in the top retrieved path get their feature vectors and
 their answer F1 against the gold answer. The weights maximise the log of the
 expected F1 of the occurrence a softmax over the question's occurrences would
-pick, with an L2 pull towards hand-set prior weights, and are written to
-``toolkit/qa/ranker_weights.py``. The L2 strength is chosen by cross-validation
-inside the development half (``--cv``). The held-out half is only scored, never fitted.
+pick (``--objective listwise``; ``pairwise`` is a logistic loss on occurrence pairs), with an L2
+pull towards hand-set prior weights (``--pull prior``) or zero, and are written to
+``toolkit/qa/ranker_weights.py``. The L2 strength, objective and feature set are chosen by
+cross-validation inside the development half (``--cv``, ``--feature-sets``). The held-out half is
+only scored, never fitted.
 
-    python benchmarks/qa/fit_answer_ranker.py --index dev500.qaidx.h5 \\
-        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--cv 1,0.3,0.1] [--write] \\
-        [--similarity] [--feature-sets] [--features NAME] [--development-only]
+    python benchmarks/qa/fit_answer_ranker.py --index dev500.qaidx.h5 --development-only \\
+        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--cv 0.3,0.03,0.01] [--write] \\
+        [--similarity] [--feature-sets] [--features NAME] [--objective listwise|pairwise] [--pull prior|zero]
 """
 
 from __future__ import annotations
@@ -72,14 +74,22 @@ def build_examples(index, questions, paths, max_tokens: int, encoder=None):
 # alone (type agreement, position, overlap with the question and the bridge entity, similarity, length,
 # capitals).
 NEW = ("type_match", "type_clash", "capitalised", "bridge_overlap", "sentence_similarity")
+# cues of this round: the sentence is its paragraph's best by the supporting-fact score; the share of the
+# other retrieved paths that hold the span
+PATH_CUES = ("best_sentence", "path_frequency")
 AGNOSTIC = ("bias_overlap", "lead", "bridge", "inside", "proximity", "position", "sentence_rank",
             "last_paragraph", "words", "single_word", "count", "type_match", "type_clash", "capitalised",
             "bridge_overlap", "sentence_similarity", "unasked_title", "path_title", "title_added")
+_TYPED = [f for f in FEATURES if f not in PATH_CUES and f != "sentence_similarity"]
 FEATURE_SETS = {
-    "previous": [f for f in FEATURES if f not in NEW],
-    "previous + typed": [f for f in FEATURES if f != "sentence_similarity"],
-    "previous + typed + similarity": list(FEATURES),
+    "previous": [f for f in FEATURES if f not in NEW + PATH_CUES],
+    "previous + typed": _TYPED,
+    "previous + typed + similarity": _TYPED + ["sentence_similarity"],
+    "previous + typed + best sentence": _TYPED + ["best_sentence"],
+    "previous + typed + path frequency": _TYPED + ["path_frequency"],
+    "previous + typed + path cues": _TYPED + list(PATH_CUES),
     "agnostic only": list(AGNOSTIC),
+    "agnostic + path cues": list(AGNOSTIC + PATH_CUES),
 }
 
 
@@ -160,18 +170,24 @@ def top1_f1(examples, weights: np.ndarray) -> float:
                           for e in examples]))
 
 
-def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3, **how) -> float:
-    """Top-1 span F1 of 5-fold cross-validation, averaged over 3 fixed shuffles (``how``: :func:`fit`'s
-    objective and pull)."""
-    scores = []
+def cross_validated_f1(examples, l2: float, folds: int = 5, shuffles: int = 3, **how) -> np.ndarray:
+    """Each example's top-1 span F1 when it was in the test fold, averaged over 3 fixed shuffles of
+    5-fold cross-validation (``how``: :func:`fit`'s objective and pull). Per question, so that two
+    settings can be compared question by question."""
+    scores = np.zeros(len(examples))
     for seed in range(shuffles):
         order = np.random.default_rng(seed).permutation(len(examples))
         for k in range(folds):
             held = set(order[k::folds].tolist())
-            train = [e for i, e in enumerate(examples) if i not in held]
-            test = [e for i, e in enumerate(examples) if i in held]
-            scores.append(top1_f1(test, fit(train, l2, **how)) * len(test))
-    return float(np.sum(scores)) / (shuffles * len(examples))
+            weights = fit([e for i, e in enumerate(examples) if i not in held], l2, **how)
+            for i in held:
+                scores[i] += top1_f1([examples[i]], weights) / shuffles
+    return scores
+
+
+def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3, **how) -> float:
+    """Mean top-1 span F1 of :func:`cross_validated_f1`."""
+    return float(np.mean(cross_validated_f1(examples, l2, folds, shuffles, **how)))
 
 
 def report(examples, weights: np.ndarray, label: str) -> None:
@@ -186,10 +202,10 @@ def report(examples, weights: np.ndarray, label: str) -> None:
               f"(best candidate {100 * np.mean(oracle):.1f})")
 
 
-def write_weights(weights: np.ndarray, l2: float, path: Path, features: str) -> None:
+def write_weights(weights: np.ndarray, l2: float, path: Path, features: str, how: dict) -> None:
     lines = ['"""Answer-span ranker weights, fitted by benchmarks/qa/fit_answer_ranker.py on the',
-             f'development half of the HotpotQA dev500 questions (L2 {l2:g}, features "{features}");',
-             'do not edit by hand."""', "",
+             f'development half of the HotpotQA dev500 questions ({how["objective"]}, L2 {l2:g} towards the '
+             f'{how["pull"]},', f'features "{features}"); do not edit by hand."""', "",
              "WEIGHTS = {"]
     lines += [f"    {name!r}: {value:.4f}," for name, value in zip(FEATURES, weights, strict=True)]
     lines.append("}")
@@ -213,6 +229,8 @@ def main() -> None:
                         help="cross-validate FEATURE_SETS on the development half (at --l2) and print them")
     parser.add_argument("--features", default="previous + typed + similarity", choices=list(FEATURE_SETS),
                         help="the feature set to fit")
+    parser.add_argument("--objective", default="listwise", choices=("listwise", "pairwise"))
+    parser.add_argument("--pull", default="prior", choices=("prior", "zero"), help="what L2 pulls towards")
     parser.add_argument("--development-only", action="store_true",
                         help="print development-half figures only (the held-out half stays unseen)")
     args = parser.parse_args()
@@ -232,19 +250,21 @@ def main() -> None:
     report(examples, current, "current")
     report(examples, np.array([PRIOR.get(name, 0.0) for name in FEATURES]), "prior")
     development = [e for e in examples if e[0] == "development"]
+    how = {"objective": args.objective, "pull": args.pull}
     for name in FEATURE_SETS if args.feature_sets else []:
         print(f"cross-validated on the development half, {name} (L2 {args.l2:g}): top-1 span F1 "
-              f"{100 * cross_validate(restrict(development, FEATURE_SETS[name]), args.l2):.2f}")
+              f"{100 * cross_validate(restrict(development, FEATURE_SETS[name]), args.l2, **how):.2f}")
     development = restrict(development, FEATURE_SETS[args.features])
     for l2 in [float(v) for v in args.cv.split(",")] if args.cv else []:
         print(f"cross-validated on the development half, L2 {l2:g}: top-1 span F1 "
-              f"{100 * cross_validate(development, l2):.2f}")
-    weights = fit(development, args.l2) * np.array([f in FEATURE_SETS[args.features] for f in FEATURES])
+              f"{100 * cross_validate(development, l2, **how):.2f}")
+    chosen = np.array([f in FEATURE_SETS[args.features] for f in FEATURES])
+    weights = fit(development, args.l2, **how) * chosen
     report(restrict(examples, FEATURE_SETS[args.features]), weights, "fitted")
     for name, value in sorted(zip(FEATURES, weights, strict=True), key=lambda kv: -abs(kv[1]))[:12]:
         print(f"  {name:>16} {value:+.3f}")
     if args.write:
-        write_weights(weights, args.l2, REPO / "toolkit" / "qa" / "ranker_weights.py", args.features)
+        write_weights(weights, args.l2, REPO / "toolkit" / "qa" / "ranker_weights.py", args.features, how)
         print("wrote toolkit/qa/ranker_weights.py")
 
 

@@ -28,6 +28,7 @@ _DATE_WORDS = {"first", "earlier", "older", "oldest", "younger", "youngest", "la
 _RANKER_WEIGHTS = np.array([WEIGHTS.get(name, 0.0) for name in FEATURES])
 # the encoder embeds the path's sentences only when the fitted ranker weighs their similarity
 USES_SIMILARITY = WEIGHTS.get("sentence_similarity", 0.0) != 0.0
+USES_PATH_FREQUENCY = WEIGHTS.get("path_frequency", 0.0) != 0.0
 _DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ish|ese|ch|i)\b")
 
 
@@ -303,11 +304,12 @@ def _yes_no(question: str, index: QAIndex, path: list[int]) -> str:
 
 
 def extract_answer(index: QAIndex, path: list[int], question: str, settings: AnswerSettings | None = None,
-                   reader=None, encoder=None) -> Answer:
+                   reader=None, encoder=None, other_paths: list[list[int]] | None = None) -> Answer:
     """Answer a question from one reasoning path (paragraph ids in hop order).
 
-    ``encoder`` (the index's) gives the span ranker the question-sentence similarity; without it
-    that feature is 0 and the other cues decide.
+    ``encoder`` (the index's) gives the span ranker the question-sentence similarity, and
+    ``other_paths`` (the retriever's next best paths) how many of them hold a candidate; without
+    them those features are 0 and the other cues decide.
     """
     settings = settings or AnswerSettings()
     qtype = classify_question(question)
@@ -331,7 +333,8 @@ def extract_answer(index: QAIndex, path: list[int], question: str, settings: Ans
         text, score = reader.best_span(question, [s.text for s in supporting])
         return Answer(text, qtype, supporting, score, method="reader")
     texts, matrix = path_candidates(index, path, question, qtype, settings.max_answer_tokens,
-                                    encoder if USES_SIMILARITY else None)
+                                    encoder if USES_SIMILARITY else None,
+                                    other_paths if USES_PATH_FREQUENCY else None)
     candidates = rank_spans(texts, matrix, _RANKER_WEIGHTS)
     if qtype.options:
         return Answer(qtype.options[0], qtype, supporting, method="first option")
