@@ -126,8 +126,10 @@ def fit(examples, l2: float, objective: str = "listwise", pull: str = "prior") -
     data_loss = _listwise_loss(usable) if objective == "listwise" else _pairwise_loss(usable)
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        # the pull counts once per question, as the data loss is a mean over questions
         value, grad = data_loss(w)
-        return value + l2 * float((w - target) @ (w - target)), grad + 2 * l2 * (w - target)
+        pull_value = l2 * float((w - target) @ (w - target)) / len(usable)
+        return value + pull_value, grad + 2 * l2 * (w - target) / len(usable)
 
     return minimize(loss, target.copy(), jac=True, method="L-BFGS-B").x
 
