@@ -6,13 +6,15 @@ by span extraction (bridge questions that are neither yes/no nor 'X or Y'), the
 candidate occurrences in the top retrieved path get their feature vectors and
 their answer F1 against the gold answer. The weights maximise the log of the
 expected F1 of the occurrence a softmax over the question's occurrences would
-pick, with an L2 pull towards hand-set prior weights, and are written to
-``toolkit/qa/ranker_weights.py``. The L2 strength is chosen by cross-validation
-inside the development half (``--cv``). The held-out half is only scored, never fitted.
+pick (``--objective listwise``; ``pairwise`` is a logistic loss on occurrence pairs), with an L2
+pull towards hand-set prior weights (``--pull prior``) or zero, and are written to
+``toolkit/qa/ranker_weights.py``. The L2 strength, objective and feature set are chosen by
+cross-validation inside the development half (``--cv``, ``--feature-sets``). The held-out half is
+only scored, never fitted.
 
-    python benchmarks/qa/fit_answer_ranker.py --index dev500.qaidx.h5 \\
-        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--cv 1,0.3,0.1] [--write] \\
-        [--similarity] [--feature-sets] [--features NAME] [--development-only]
+    python benchmarks/qa/fit_answer_ranker.py --index dev500.qaidx.h5 --development-only \\
+        [--data ../shared/data/qa/hotpotqa_dev500.jsonl] [--cv 0.3,0.03,0.01] [--write] \\
+        [--similarity] [--feature-sets] [--features NAME] [--objective listwise|pairwise] [--pull prior|zero]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 
 from mstool.schemas.qa import QARecipe
 from mstool.toolkit.qa import Encoder, PathRetriever, load_index
@@ -37,14 +39,15 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "qa" / "hotpotqa_dev500.jsonl"
 
 
-def top_paths(index, questions, cache: Path | None) -> dict[str, list[int]]:
-    """The top retrieved path of every question (cached in a pickle when asked)."""
+def top_paths(index, questions, cache: Path | None) -> dict[str, list[list[int]]]:
+    """The retrieved paths of every question, best first, as ``qa eval`` ranks them (cached in a
+    pickle when asked)."""
     if cache is not None and cache.exists():
         return pickle.loads(cache.read_bytes())
     recipe = QARecipe()
     index.set_bm25(recipe.bm25.k1, recipe.bm25.b)
     retriever = PathRetriever(index, Encoder(), recipe.retrieval)
-    paths = {q.qid: retriever.retrieve(q.question)[0].paragraphs for q in questions}
+    paths = {q.qid: [p.paragraphs for p in retriever.retrieve(q.question)] for q in questions}
     if cache is not None:
         cache.write_bytes(pickle.dumps(paths))
     return paths
@@ -57,11 +60,12 @@ def build_examples(index, questions, paths, max_tokens: int, encoder=None):
         qtype = classify_question(q.question)
         if qtype.answer_type == "yesno" or qtype.options:
             continue
-        texts, matrix = path_candidates(index, paths[q.qid], q.question, qtype, max_tokens, encoder)
+        texts, matrix = path_candidates(index, paths[q.qid][0], q.question, qtype, max_tokens, encoder,
+                                        paths[q.qid][1:])
         if not texts:
             continue
         f1 = np.array([best_answer_scores(t, q.answers)[1] for t in texts])
-        examples.append((question_half(q.qid), texts, matrix, f1, qtype.label, len(paths[q.qid])))
+        examples.append((question_half(q.qid), texts, matrix, f1, qtype.label, len(paths[q.qid][0])))
     return examples
 
 
@@ -70,14 +74,22 @@ def build_examples(index, questions, paths, max_tokens: int, encoder=None):
 # alone (type agreement, position, overlap with the question and the bridge entity, similarity, length,
 # capitals).
 NEW = ("type_match", "type_clash", "capitalised", "bridge_overlap", "sentence_similarity")
+# cues of this round: the sentence is its paragraph's best by the supporting-fact score; the share of the
+# other retrieved paths that hold the span
+PATH_CUES = ("best_sentence", "path_frequency")
 AGNOSTIC = ("bias_overlap", "lead", "bridge", "inside", "proximity", "position", "sentence_rank",
             "last_paragraph", "words", "single_word", "count", "type_match", "type_clash", "capitalised",
             "bridge_overlap", "sentence_similarity", "unasked_title", "path_title", "title_added")
+_TYPED = [f for f in FEATURES if f not in PATH_CUES and f != "sentence_similarity"]
 FEATURE_SETS = {
-    "previous": [f for f in FEATURES if f not in NEW],
-    "previous + typed": [f for f in FEATURES if f != "sentence_similarity"],
-    "previous + typed + similarity": list(FEATURES),
+    "previous": [f for f in FEATURES if f not in NEW + PATH_CUES],
+    "previous + typed": _TYPED,
+    "previous + typed + similarity": _TYPED + ["sentence_similarity"],
+    "previous + typed + best sentence": _TYPED + ["best_sentence"],
+    "previous + typed + path frequency": _TYPED + ["path_frequency"],
+    "previous + typed + path cues": _TYPED + list(PATH_CUES),
     "agnostic only": list(AGNOSTIC),
+    "agnostic + path cues": list(AGNOSTIC + PATH_CUES),
 }
 
 
@@ -101,17 +113,30 @@ for _type, _table in {"date": {"date": 2.0}, "number": {"number": 2.0}, "person"
 PRIOR.update({"entity_entity": 1.2, "phrase_entity": 0.3, "date_entity": 0.2, "number_entity": 0.2})
 
 
-def fit(examples, l2: float) -> np.ndarray:
-    """Weights maximising log E[F1] of the softmax-chosen occurrence (L2 pull to :data:`PRIOR`).
+def fit(examples, l2: float, objective: str = "listwise", pull: str = "prior") -> np.ndarray:
+    """Ranker weights fitted on ``examples`` with an L2 pull towards :data:`PRIOR` (or zero).
 
-    Per question: log sum_i F1_i exp(s_i) - log sum_j exp(s_j), so every occurrence that overlaps the
-    gold answer counts, in proportion to its F1.
+    ``listwise``: per question, log sum_i F1_i exp(s_i) - log sum_j exp(s_j), the log of the expected
+    F1 of the softmax-chosen occurrence, so every occurrence that overlaps the gold answer counts in
+    proportion to its F1. ``pairwise``: logistic loss on every pair of occurrences with different
+    F1, weighted by the F1 difference and normalised per question (each question counts once).
     """
     usable = [(e[2], e[3]) for e in examples if e[3].max() > 0]
-    prior = np.array([PRIOR.get(name, 0.0) for name in FEATURES])
+    target = np.array([PRIOR.get(name, 0.0) if pull == "prior" else 0.0 for name in FEATURES])
+    data_loss = _listwise_loss(usable) if objective == "listwise" else _pairwise_loss(usable)
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = l2 * float((w - prior) @ (w - prior)), 2 * l2 * (w - prior)
+        # the pull counts once per question, as the data loss is a mean over questions
+        value, grad = data_loss(w)
+        pull_value = l2 * float((w - target) @ (w - target)) / len(usable)
+        return value + pull_value, grad + 2 * l2 * (w - target) / len(usable)
+
+    return minimize(loss, target.copy(), jac=True, method="L-BFGS-B").x
+
+
+def _listwise_loss(usable):
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
         for matrix, f1 in usable:
             scores = matrix @ w
             positive = f1 > 0
@@ -122,9 +147,23 @@ def fit(examples, l2: float) -> np.ndarray:
             p_pos[positive] = f1[positive] * np.exp(scores[positive] - pos_lse)
             grad += matrix.T @ (np.exp(scores - all_lse) - p_pos)
         return total / len(usable), grad / len(usable)
+    return loss
 
-    result = minimize(loss, prior.copy(), jac=True, method="L-BFGS-B")
-    return result.x
+
+def _pairwise_loss(usable):
+    differences, weights = [], []
+    for matrix, f1 in usable:
+        better, worse = np.nonzero(f1[:, None] > f1[None, :])
+        gap = f1[better] - f1[worse]
+        differences.append(matrix[better] - matrix[worse])
+        weights.append(gap / gap.sum())
+    diff, weight = np.vstack(differences), np.concatenate(weights) / len(usable)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = diff @ w
+        value = float(weight @ np.logaddexp(0.0, -margin))
+        return value, -diff.T @ (weight * expit(-margin))
+    return loss
 
 
 def top1_f1(examples, weights: np.ndarray) -> float:
@@ -133,17 +172,24 @@ def top1_f1(examples, weights: np.ndarray) -> float:
                           for e in examples]))
 
 
-def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3) -> float:
-    """Top-1 span F1 of 5-fold cross-validation, averaged over 3 fixed shuffles."""
-    scores = []
+def cross_validated_f1(examples, l2: float, folds: int = 5, shuffles: int = 3, **how) -> np.ndarray:
+    """Each example's top-1 span F1 when it was in the test fold, averaged over 3 fixed shuffles of
+    5-fold cross-validation (``how``: :func:`fit`'s objective and pull). Per question, so that two
+    settings can be compared question by question."""
+    scores = np.zeros(len(examples))
     for seed in range(shuffles):
         order = np.random.default_rng(seed).permutation(len(examples))
         for k in range(folds):
             held = set(order[k::folds].tolist())
-            train = [e for i, e in enumerate(examples) if i not in held]
-            test = [e for i, e in enumerate(examples) if i in held]
-            scores.append(top1_f1(test, fit(train, l2)) * len(test))
-    return float(np.sum(scores)) / (shuffles * len(examples))
+            weights = fit([e for i, e in enumerate(examples) if i not in held], l2, **how)
+            for i in held:
+                scores[i] += top1_f1([examples[i]], weights) / shuffles
+    return scores
+
+
+def cross_validate(examples, l2: float, folds: int = 5, shuffles: int = 3, **how) -> float:
+    """Mean top-1 span F1 of :func:`cross_validated_f1`."""
+    return float(np.mean(cross_validated_f1(examples, l2, folds, shuffles, **how)))
 
 
 def report(examples, weights: np.ndarray, label: str) -> None:
@@ -158,10 +204,10 @@ def report(examples, weights: np.ndarray, label: str) -> None:
               f"(best candidate {100 * np.mean(oracle):.1f})")
 
 
-def write_weights(weights: np.ndarray, l2: float, path: Path, features: str) -> None:
+def write_weights(weights: np.ndarray, l2: float, path: Path, features: str, how: dict) -> None:
     lines = ['"""Answer-span ranker weights, fitted by benchmarks/qa/fit_answer_ranker.py on the',
-             f'development half of the HotpotQA dev500 questions (L2 {l2:g}, features "{features}");',
-             'do not edit by hand."""', "",
+             f'development half of the HotpotQA dev500 questions ({how["objective"]}, L2 {l2:g} towards the '
+             f'{how["pull"]},', f'features "{features}"); do not edit by hand."""', "",
              "WEIGHTS = {"]
     lines += [f"    {name!r}: {value:.4f}," for name, value in zip(FEATURES, weights, strict=True)]
     lines.append("}")
@@ -185,6 +231,8 @@ def main() -> None:
                         help="cross-validate FEATURE_SETS on the development half (at --l2) and print them")
     parser.add_argument("--features", default="previous + typed + similarity", choices=list(FEATURE_SETS),
                         help="the feature set to fit")
+    parser.add_argument("--objective", default="listwise", choices=("listwise", "pairwise"))
+    parser.add_argument("--pull", default="prior", choices=("prior", "zero"), help="what L2 pulls towards")
     parser.add_argument("--development-only", action="store_true",
                         help="print development-half figures only (the held-out half stays unseen)")
     args = parser.parse_args()
@@ -204,19 +252,21 @@ def main() -> None:
     report(examples, current, "current")
     report(examples, np.array([PRIOR.get(name, 0.0) for name in FEATURES]), "prior")
     development = [e for e in examples if e[0] == "development"]
+    how = {"objective": args.objective, "pull": args.pull}
     for name in FEATURE_SETS if args.feature_sets else []:
         print(f"cross-validated on the development half, {name} (L2 {args.l2:g}): top-1 span F1 "
-              f"{100 * cross_validate(restrict(development, FEATURE_SETS[name]), args.l2):.2f}")
+              f"{100 * cross_validate(restrict(development, FEATURE_SETS[name]), args.l2, **how):.2f}")
     development = restrict(development, FEATURE_SETS[args.features])
     for l2 in [float(v) for v in args.cv.split(",")] if args.cv else []:
         print(f"cross-validated on the development half, L2 {l2:g}: top-1 span F1 "
-              f"{100 * cross_validate(development, l2):.2f}")
-    weights = fit(development, args.l2) * np.array([f in FEATURE_SETS[args.features] for f in FEATURES])
+              f"{100 * cross_validate(development, l2, **how):.2f}")
+    chosen = np.array([f in FEATURE_SETS[args.features] for f in FEATURES])
+    weights = fit(development, args.l2, **how) * chosen
     report(restrict(examples, FEATURE_SETS[args.features]), weights, "fitted")
     for name, value in sorted(zip(FEATURES, weights, strict=True), key=lambda kv: -abs(kv[1]))[:12]:
         print(f"  {name:>16} {value:+.3f}")
     if args.write:
-        write_weights(weights, args.l2, REPO / "toolkit" / "qa" / "ranker_weights.py", args.features)
+        write_weights(weights, args.l2, REPO / "toolkit" / "qa" / "ranker_weights.py", args.features, how)
         print("wrote toolkit/qa/ranker_weights.py")
 
 

@@ -86,3 +86,13 @@ def test_option_comparison_reads_countries_as_demonyms(tiny):
     answer = extract_answer(index, [title["Tobin Reyes"], title["Mara Quill"]],
                             "Which writer is from the United States, Tobin Reyes or Mara Quill?")
     assert answer.text == "Mara Elise Quill" and answer.method == "attribute comparison"
+
+
+def test_yes_no_opened_choice_answers_with_an_option(tiny):
+    index, title = tiny
+    pair = [title["Mara Quill"], title["Tobin Reyes"]]
+    answer = extract_answer(index, pair, "Was Tobin Reyes or Mara Quill born first?")
+    assert answer.text == "Mara Elise Quill" and answer.method == "attribute comparison"
+    described = extract_answer(index, [title["Mara Quill"], title["Boston"]],
+                               "Is Mara Quill a Canadian or American novelist?")
+    assert described.text == "American"  # options no title names: the one the path's text holds

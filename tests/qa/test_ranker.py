@@ -167,3 +167,23 @@ def test_sentence_similarity_comes_from_the_encoder(bundled_index):
     scored = path_sentences(bundled_index, path, "Who created Python?", encoder=TwoDimensional())
     assert {s.similarity for s in scored} == {0.0, 1.0}
     assert all(s.similarity == float("Python" in s.text) for s in scored)
+
+
+def test_best_sentence_and_path_frequency(bundled_index):
+    from mstool.toolkit.qa.ranker import path_candidates, path_sentences, support_score
+
+    title = {t: i for i, t in enumerate(bundled_index.titles)}
+    path = [title["Python (programming language)"], title["Guido van Rossum"]]
+    question = "In which city was the creator of Python born?"
+    sentences = path_sentences(bundled_index, path, question)
+    for p in path:
+        own = [s for s in sentences if s.paragraph == p]
+        best = max(own, key=lambda s: support_score(s.overlap, s.index == 0, s.bridge))
+        assert [s.best_in_paragraph for s in own] == [s is best for s in own]
+    qtype = classify_question(question)
+    others = [[title["Guido van Rossum"]], [title["Python (programming language)"]]]
+    texts, matrix = path_candidates(bundled_index, path, question, qtype, 12, other_paths=others)
+    frequency = dict(zip(texts, matrix[:, FEATURES.index("path_frequency")], strict=True))
+    assert frequency["Haarlem"] == 0.5  # named by Guido van Rossum's paragraph, one path of the two
+    alone, plain = path_candidates(bundled_index, path, question, qtype, 12)
+    assert not plain[:, FEATURES.index("path_frequency")].any()

@@ -17,7 +17,7 @@ import numpy as np
 from mstool.schemas.qa import AnswerSettings
 from mstool.toolkit.qa.index import QAIndex
 from mstool.toolkit.qa.question import QuestionType, classify_question
-from mstool.toolkit.qa.ranker import FEATURES, path_candidates, rank_spans
+from mstool.toolkit.qa.ranker import FEATURES, path_candidates, rank_spans, support_score
 from mstool.toolkit.qa.ranker_weights import WEIGHTS
 from mstool.toolkit.qa.spans import candidate_spans, numbers_in, years_in
 from mstool.toolkit.qa.text import STOP_WORDS, fold, stem, strip_disambiguation, terms, words
@@ -28,6 +28,7 @@ _DATE_WORDS = {"first", "earlier", "older", "oldest", "younger", "youngest", "la
 _RANKER_WEIGHTS = np.array([WEIGHTS.get(name, 0.0) for name in FEATURES])
 # the encoder embeds the path's sentences only when the fitted ranker weighs their similarity
 USES_SIMILARITY = WEIGHTS.get("sentence_similarity", 0.0) != 0.0
+USES_PATH_FREQUENCY = WEIGHTS.get("path_frequency", 0.0) != 0.0
 _DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:an|ian|ish|ese|ch|i)\b")
 
 
@@ -56,8 +57,7 @@ class Answer:
 
 def _sentence_score(sentence: str, q_idf: dict[str, float], total: float, lead: bool, bridge: bool) -> float:
     present = set(terms(sentence))
-    overlap = sum(w for t, w in q_idf.items() if t in present) / total
-    return overlap + (0.25 if lead else 0.0) + (0.3 if bridge else 0.0)
+    return support_score(sum(w for t, w in q_idf.items() if t in present) / total, lead, bridge)
 
 
 def select_supporting(index: QAIndex, path: list[int], question: str, per_hop: int = 2
@@ -126,7 +126,7 @@ def full_name(option: str, lead: str) -> str:
 def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: list[int]) -> str | None:
     paras = [_paragraph_for(o, index, path) for o in qtype.options]
     if any(p is None for p in paras):
-        return None
+        return option_in_text(qtype.options, " ".join(index.text(p) for p in path))
     if qtype.direction is not None:
         use_years = bool(set(words(question)) & _DATE_WORDS)
         values = [_attribute(index, p, use_years) for p in paras]
@@ -138,6 +138,18 @@ def _compare_options(question: str, qtype: QuestionType, index: QAIndex, path: l
     if chosen is None:
         return None
     return full_name(qtype.options[chosen], index.paragraph_sentences(paras[chosen])[0])
+
+
+def option_in_text(options: list[str], text: str) -> str | None:
+    """The only option the text names (as a word prefix: 'right-hand' in 'right-handed'), else None.
+
+    >>> option_in_text(["left-hand", "right-hand"], "He is a right-handed batsman.")
+    'right-hand'
+    >>> option_in_text(["left-hand", "right-hand"], "He bats left-handed and bowls right-handed.") is None
+    True
+    """
+    found = [o for o in options if re.search(r"(?<!\w)" + re.escape(fold(o)), fold(text))]
+    return found[0] if len(found) == 1 else None
 
 
 def _better_described(question: str, qtype: QuestionType, index: QAIndex, paras: list[int]) -> int | None:
@@ -292,11 +304,12 @@ def _yes_no(question: str, index: QAIndex, path: list[int]) -> str:
 
 
 def extract_answer(index: QAIndex, path: list[int], question: str, settings: AnswerSettings | None = None,
-                   reader=None, encoder=None) -> Answer:
+                   reader=None, encoder=None, other_paths: list[list[int]] | None = None) -> Answer:
     """Answer a question from one reasoning path (paragraph ids in hop order).
 
-    ``encoder`` (the index's) gives the span ranker the question-sentence similarity; without it
-    that feature is 0 and the other cues decide.
+    ``encoder`` (the index's) gives the span ranker the question-sentence similarity, and
+    ``other_paths`` (the retriever's next best paths) how many of them hold a candidate; without
+    them those features are 0 and the other cues decide.
     """
     settings = settings or AnswerSettings()
     qtype = classify_question(question)
@@ -320,7 +333,8 @@ def extract_answer(index: QAIndex, path: list[int], question: str, settings: Ans
         text, score = reader.best_span(question, [s.text for s in supporting])
         return Answer(text, qtype, supporting, score, method="reader")
     texts, matrix = path_candidates(index, path, question, qtype, settings.max_answer_tokens,
-                                    encoder if USES_SIMILARITY else None)
+                                    encoder if USES_SIMILARITY else None,
+                                    other_paths if USES_PATH_FREQUENCY else None)
     candidates = rank_spans(texts, matrix, _RANKER_WEIGHTS)
     if qtype.options:
         return Answer(qtype.options[0], qtype, supporting, method="first option")

@@ -34,7 +34,7 @@ class QASystem:
         """Ranked paths and the answer drawn from the best one."""
         paths = self.retriever.retrieve(question)
         answer = extract_answer(self.index, paths[0].paragraphs, question, self.recipe.answer, self.reader,
-                                self.retriever.encoder)
+                                self.retriever.encoder, [p.paragraphs for p in paths[1:]])
         return paths, answer
 
     def ask(self, question: str, show_paths: int = 3) -> dict[str, Any]:

@@ -87,6 +87,49 @@ def _options(question: str) -> list[str]:
     return [_strip_lead(first), _strip_lead(match.group(2))]
 
 
+_CONNECTORS = {"of", "the", "de", "and", "&", "von", "van", "der", "la", "le"}
+
+
+def choice_options(question: str) -> list[str]:
+    """The alternatives of a yes/no-opened choice ('Is X or Y closest to ...?'); [] when none.
+
+    Around the first 'or': capitalised names take their whole run of capitalised words (with
+    'of', 'the', ... inside); lower-case alternatives take one word each.
+
+    >>> choice_options("Is Gasherbrum II or Nuptse closest to the tallest mountain in the world?")
+    ['Gasherbrum II', 'Nuptse']
+    >>> choice_options("Is the bowler a left-hand or right-hand batsman?")
+    ['left-hand', 'right-hand']
+    >>> choice_options("Are Ed Wood and Scott Derrickson both directors?")
+    []
+    """
+    match = re.search(r"\s+or\s+", question)
+    if not match:
+        return []
+    left = re.findall(r"[\w'.&-]+", question[:match.start()])[1:]  # the opener verb is no option
+    right = re.findall(r"[\w'.&-]+", question[match.end():])
+    if not left or not right:
+        return []
+    if right[0][:1].isupper() and left[-1][:1].isupper():
+        return [" ".join(_capitalised_run(left[::-1])[::-1]), " ".join(_capitalised_run(right))]
+    return [left[-1], right[0]]
+
+
+def _capitalised_run(tokens: list[str]) -> list[str]:
+    """The leading tokens that are capitalised or digits, with lower-case connectors between them."""
+    run: list[str] = []
+    for i, token in enumerate(tokens):
+        if token[:1].isupper() or token[:1].isdigit():
+            run.append(token)
+        elif token.lower() in _CONNECTORS and i + 1 < len(tokens) and tokens[i + 1][:1].isupper() and run:
+            run.append(token)
+        else:
+            break
+    while run and run[-1].lower() in _CONNECTORS:
+        run.pop()
+    return run
+
+
 def _strip_lead(option: str) -> str:
     """Drop the question's words stuck to an option: 'born first: Am Rong' -> 'Am Rong'.
 
@@ -119,6 +162,9 @@ def classify_question(question: str) -> QuestionType:
     direction = _direction(lowered)
     head = _head_words(question.lower())
     if first in _YES_NO_OPENERS:
+        choices = choice_options(question) if options else []
+        if choices:  # 'Is X or Y ...?' asks for one of them, not yes or no
+            return QuestionType("comparison", "entity", choices, direction, head, label="OTHER")
         return QuestionType("comparison", "yesno", options, direction, label="YES-NO")
     answer_type = _answer_type(question.lower(), first)
     if answer_type == "entity" and set(head) & _PERSON_NOUNS:

@@ -114,6 +114,7 @@ class SentenceContext:
     asked: bool = False
     other_text: str = ""
     similarity: float = 0.0
+    best_in_paragraph: bool = False
 
 
 @dataclass
@@ -130,6 +131,7 @@ class QuestionContext:
     asks_nationality: bool
     lead_of: Callable[[str], str] = lambda text: ""
     bridge_words: frozenset[str] = frozenset()
+    other_paths: tuple[str, ...] = ()
 
 
 def _base_names() -> list[str]:
@@ -146,6 +148,9 @@ def _base_names() -> list[str]:
     # question-agnostic cues: coarse type agreement, capitals, overlap with the bridge entity,
     # the encoder's question-sentence similarity
     names += ["type_match", "type_clash", "capitalised", "bridge_overlap", "sentence_similarity"]
+    # the sentence is its paragraph's best by the supporting-fact score; share of the other
+    # retrieved paths whose paragraphs also hold the span
+    names += ["best_sentence", "path_frequency"]
     return names
 
 
@@ -228,6 +233,10 @@ def occurrence_features(span: Span, sent: SentenceContext, ctx: QuestionContext)
     bridge_words = ctx.bridge_words
     values["bridge_overlap"] = sum(w in bridge_words for w in span_words) / max(len(span_words), 1)
     values["sentence_similarity"] = sent.similarity
+    values["best_sentence"] = float(sent.best_in_paragraph)
+    if ctx.other_paths:
+        needle = f" {' '.join(span_words)} "
+        values["path_frequency"] = sum(needle in text for text in ctx.other_paths) / len(ctx.other_paths)
     values["known_entity"] = float(bool(lead))
     values["known_head"] = float(bool(lead) and bool(head) and stem(head) in {stem(w) for w in words(lead)})
     for name, value in values.items():
@@ -324,6 +333,16 @@ def rank_spans(texts: list[str], matrix: np.ndarray, weights: np.ndarray) -> lis
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
+def support_score(overlap: float, lead: bool, bridge: bool) -> float:
+    """A sentence's supporting-fact score: its share of the question's idf mass, plus 0.25 for a
+    paragraph's lead sentence and 0.3 for one that names another path paragraph.
+
+    >>> support_score(0.5, True, False)
+    0.75
+    """
+    return overlap + (0.25 if lead else 0.0) + (0.3 if bridge else 0.0)
+
+
 def path_sentences(index, path: list[int], question: str, asked: set[int] | None = None,
                    encoder=None) -> list[SentenceContext]:
     """Every sentence of the path's paragraphs with its share of the question's idf mass.
@@ -343,6 +362,9 @@ def path_sentences(index, path: list[int], question: str, asked: set[int] | None
             overlap = sum(w for t, w in q_idf.items() if t in present) / total
             bridge = any(t and t in fold(sentence) for t in others)
             found.append(SentenceContext(sentence, p, i, overlap, bridge, p in asked, other_text))
+        own = [s for s in found if s.paragraph == p]
+        if own:
+            max(own, key=lambda s: support_score(s.overlap, s.index == 0, s.bridge)).best_in_paragraph = True
     if encoder is not None and found:
         vectors = encoder.encode([question] + [s.text for s in found])
         for sent, similarity in zip(found, vectors[1:] @ vectors[0], strict=True):
@@ -351,14 +373,17 @@ def path_sentences(index, path: list[int], question: str, asked: set[int] | None
 
 
 def path_candidates(index, path: list[int], question: str, qtype: QuestionType, max_tokens: int,
-                    encoder=None) -> tuple[list[str], np.ndarray]:
+                    encoder=None, other_paths: list[list[int]] | None = None) -> tuple[list[str], np.ndarray]:
     """(span texts, feature matrix) of the candidate occurrences in a path's sentences.
 
     ``encoder`` (the index's) fills the question-sentence similarity feature; without it that is 0.
+    ``other_paths`` (the retriever's other top paths) fill ``path_frequency``; without them it is 0.
     """
     asked = index.matcher.mentions(question)
     ctx = question_context(question, qtype, [index.titles[p] for p in path], path, asked)
     ctx.lead_of = _lead_lookup(index)
+    ctx.other_paths = tuple(f" {' '.join(w for p in other for w in words(index.text(p)))} "
+                            for other in other_paths or [])
     sentences = path_sentences(index, path, question, asked, encoder)
     titles = {p: strip_disambiguation(index.titles[p]) for p in path}
     return occurrences(sentences, ctx, max_tokens, titles)
