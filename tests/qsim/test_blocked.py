@@ -97,6 +97,26 @@ def test_transposed_groups_match_dense_reference():
         assert np.max(np.abs(psi - ref)) < 1e-10
 
 
+def test_groups_start_and_end_in_the_natural_layout():
+    """A group whose first gates sit on the lowest buffer bits transposes inside the buffer,
+    so every gather and scatter still moves psi-contiguous runs of the low qubits."""
+    circ = Circuit(12)
+    for q in range(12):
+        circ.h(q)
+    for q in range(11):
+        circ.cx(q, q + 1)
+    ops = blocked.forward_ops(circ.ops, None)
+    enc, order = blocked.encode(ops, blocked.plan_groups([op.qubits for op in ops], 12, 10, 4))
+    assert order[0] == -1 and enc.codes[0] == TRANSPOSE  # the low-qubit gates run transposed
+    for g in range(len(enc.g_nq)):
+        rows = enc.codes[enc.g_ops[g]:enc.g_ops[g + 1]].tolist()
+        assert rows.count(TRANSPOSE) % 2 == 0  # back in the natural layout before the scatter
+        assert enc.offsets[g, :16].tolist() == list(range(16))
+    psi = zero_state(12, "complex64")
+    blocked.run_ops(psi, ops, 10, 4)
+    assert np.max(np.abs(psi - reference_state(circ))) < 1e-6
+
+
 def test_large_states_gather_longer_runs_and_match_dense_reference():
     """States of 64 MiB and more keep qubits 0-5 in every group: gathers and scatters move
     runs of 64 psi-contiguous amplitudes (checked here on 10 qubits, both precisions)."""

@@ -324,7 +324,7 @@ def _scatter(psi, buf, v, base, off, size, run):
 
 @njit(inline="always", **_OPTS)
 def _run_length(off, size):
-    """The longest power-of-two run (<= 16) over which every aligned block of ``off`` rises by one."""
+    """The longest power-of-two run (<= MAX_RUN) over which every aligned block of ``off`` rises by one."""
     run = 1
     while run < MAX_RUN and 2 * run <= size and off[run] == run and off[2 * run - 1] == 2 * run - 1:
         ok = True
@@ -338,23 +338,21 @@ def _run_length(off, size):
 
 
 @njit(**_OPTS)
-def _run_cosets(psi, lam, nvec, lo, hi, qs, off_in, off_out, size, o0, o1, codes, args, positions, mats,
-                slots):
+def _run_cosets(psi, lam, nvec, lo, hi, qs, off, size, o0, o1, codes, args, positions, mats, slots):
     """Gather, run ops ``o0:o1``, scatter, for cosets ``lo:hi`` of the group qubits ``qs``."""
     buf = np.empty((nvec, 2, size), psi.real.dtype)
-    run_in = _run_length(off_in, size)
-    run_out = _run_length(off_out, size)
+    run = _run_length(off, size)
     for c in range(lo, hi):
         base = insert_zero_bits(np.int64(c), qs)
-        _gather(psi, buf, 0, base, off_in, size, run_in)
+        _gather(psi, buf, 0, base, off, size, run)
         if nvec == 2:
-            _gather(lam, buf, 1, base, off_in, size, run_in)
+            _gather(lam, buf, 1, base, off, size, run)
         for o in range(o0, o1):
             npos = args[o, A_NPOS]
             _run_op(buf, nvec, size, codes[o], args[o], positions[o, :npos], mats[o], slots)
-        _scatter(psi, buf, 0, base, off_out, size, run_out)
+        _scatter(psi, buf, 0, base, off, size, run)
         if nvec == 2:
-            _scatter(lam, buf, 1, base, off_out, size, run_out)
+            _scatter(lam, buf, 1, base, off, size, run)
 
 
 def run_groups(psi, lam, nvec, n_qubits, g_qubits, g_nq, g_ops, offsets, codes, args, positions, mats,
@@ -362,21 +360,20 @@ def run_groups(psi, lam, nvec, n_qubits, g_qubits, g_nq, g_ops, offsets, codes, 
     """Run every group in order on psi (and lam when ``nvec`` is 2); return the derivative slots.
 
     Group ``g`` acts on qubits ``g_qubits[g, :g_nq[g]]`` (ascending) with ops
-    ``g_ops[g]:g_ops[g+1]``; ``offsets[g, 0]`` / ``offsets[g, 1]`` hold the psi offset of each
-    buffer index when gathering / scattering (the group may end transposed).
-    Cosets are split in up to ``n_chunks`` parallel work items."""
+    ``g_ops[g]:g_ops[g+1]``; ``offsets[g]`` holds the psi offset of each buffer index (the
+    buffer starts and ends in the natural layout). Cosets are split in up to ``n_chunks``
+    parallel work items."""
     out = np.zeros(n_slots)
     for g in range(g_nq.shape[0]):
         nq = g_nq[g]
         size = np.int64(1) << nq
         qs = g_qubits[g, :nq]
-        off_in = offsets[g, 0, :size]
-        off_out = offsets[g, 1, :size]
+        off = offsets[g, :size]
         n_cos = np.int64(1) << (n_qubits - nq)
         nch = min(n_cos, n_chunks)
         acc = np.zeros((nch, n_slots))
         for ch in prange(nch):
-            _run_cosets(psi, lam, nvec, ch * n_cos // nch, (ch + 1) * n_cos // nch, qs, off_in, off_out, size,
+            _run_cosets(psi, lam, nvec, ch * n_cos // nch, (ch + 1) * n_cos // nch, qs, off, size,
                         g_ops[g], g_ops[g + 1], codes, args, positions, mats, acc[ch])
         for ch in range(nch):
             out += acc[ch]
