@@ -359,8 +359,32 @@ def fits(ops: Sequence[BufferOp], n_qubits: int) -> bool:
     return all(len(op.qubits) <= MAX_POSITIONS for op in ops)
 
 
-def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = None) -> np.ndarray:
-    """Run encoded groups on ``psi`` (and ``lam``); return the derivative slots."""
+def coset_masks(enc: EncodedGroups, n_qubits: int, from_zero: bool) -> np.ndarray:
+    """For each group, the mask of coset-index bits (the qubits outside the group, lowest
+    first) that may be nonzero. From ``|0...0>`` a qubit is nonzero only once a group has
+    held it, so the first group runs one coset; otherwise every coset runs.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> enc = plan(forward_ops(Circuit(8).h(0).cx(0, 7).h(5).ops, None), 8, max_qubits=5)
+    >>> [enc.g_qubits[g].tolist() for g in range(2)]  # the other qubits: 4, 5, 6 and 4, 6, 7
+    [[0, 1, 2, 3, 7], [0, 1, 2, 3, 5]]
+    >>> [bin(m) for m in coset_masks(enc, 8, True)], [bin(m) for m in coset_masks(enc, 8, False)]
+    (['0b0', '0b100'], ['0b111', '0b111'])
+    """
+    masks = np.zeros(len(enc.g_nq), np.int64)
+    support = 0  # qubits that may hold a 1 in a nonzero amplitude's index
+    for g, nq in enumerate(enc.g_nq.tolist()):
+        group = enc.g_qubits[g, :nq].tolist()
+        others = [q for q in range(n_qubits) if q not in set(group)]
+        masks[g] = sum(1 << k for k, q in enumerate(others) if not from_zero or support >> q & 1)
+        support |= sum(1 << q for q in group)
+    return masks
+
+
+def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = None,
+                from_zero: bool = False) -> np.ndarray:
+    """Run encoded groups on ``psi`` (and ``lam``); return the derivative slots. ``from_zero``
+    says ``psi`` is ``|0...0>``: cosets that are still all zeros are skipped."""
     n_qubits = int(psi.shape[0]).bit_length() - 1
     threads = numba.get_num_threads()
     parallel = psi.shape[0] >= PARALLEL_MIN_AMPLITUDES
@@ -368,7 +392,7 @@ def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = No
     mats = enc.mats.astype(psi.dtype, copy=False)  # complex64 states: float32 arithmetic
     return fn(psi, psi if lam is None else lam, 1 if lam is None else 2, n_qubits, enc.g_qubits, enc.g_nq,
               enc.g_ops, enc.offsets, enc.codes, enc.args, enc.positions, mats, enc.n_slots,
-              4 * threads if parallel else 1)
+              4 * threads if parallel else 1, coset_masks(enc, n_qubits, from_zero))
 
 
 def run_ops(psi: np.ndarray, ops: Sequence[BufferOp], max_qubits: int | None = None,
