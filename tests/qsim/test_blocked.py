@@ -16,6 +16,7 @@ from mstool.toolkit.qsim.gradients import (
     final_state,
     parameter_shift_gradient,
 )
+from mstool.toolkit.qsim.simulator import Simulator
 from mstool.toolkit.qsim.statevector import compile_circuit, run_call, zero_state
 from tests.qsim.dense_reference import reference_state
 from tests.qsim.helpers import random_circuit, random_hamiltonian
@@ -95,6 +96,51 @@ def test_transposed_groups_match_dense_reference():
         psi = zero_state(10)
         blocked.run_ops(psi, ops, max_q, 4)
         assert np.max(np.abs(psi - ref)) < 1e-10
+
+
+def test_groups_start_and_end_in_the_natural_layout():
+    """A group whose first gates sit on the lowest buffer bits transposes inside the buffer,
+    so every gather and scatter still moves psi-contiguous runs of the low qubits."""
+    circ = Circuit(12)
+    for q in range(12):
+        circ.h(q)
+    for q in range(11):
+        circ.cx(q, q + 1)
+    ops = blocked.forward_ops(circ.ops, None)
+    enc, order = blocked.encode(ops, blocked.plan_groups([op.qubits for op in ops], 12, 10, 4))
+    assert order[0] == -1 and enc.codes[0] == TRANSPOSE  # the low-qubit gates run transposed
+    for g in range(len(enc.g_nq)):
+        rows = enc.codes[enc.g_ops[g]:enc.g_ops[g + 1]].tolist()
+        assert rows.count(TRANSPOSE) % 2 == 0  # back in the natural layout before the scatter
+        assert enc.offsets[g, :16].tolist() == list(range(16))
+    psi = zero_state(12, "complex64")
+    blocked.run_ops(psi, ops, 10, 4)
+    assert np.max(np.abs(psi - reference_state(circ))) < 1e-6
+
+
+def test_runs_from_zero_skip_cosets_that_are_still_zero():
+    """From |0...0> a group runs only the cosets its earlier groups can have filled; the result
+    equals running every coset, and a state that is not |0...0> still runs them all."""
+    circ = random_circuit(9, 70, np.random.default_rng(9), max_controls=1)
+    ops = blocked.forward_ops(circ.ops, None)
+    enc, _ = blocked.encode(ops, blocked.plan_groups([op.qubits for op in ops], 9, 5, 2))
+    masks = blocked.coset_masks(enc, 9, from_zero=True)
+    assert masks[0] == 0 and len(enc.g_nq) > 2  # the first group runs one coset of 16
+    ref = reference_state(circ)
+    for dtype, tol in (("complex128", 1e-10), ("complex64", 1e-5)):
+        skipped, full = zero_state(9, dtype), zero_state(9, dtype)
+        blocked.run_encoded(skipped, enc, from_zero=True)
+        blocked.run_encoded(full, enc)
+        assert np.array_equal(skipped, full)
+        assert np.max(np.abs(skipped - ref)) < tol
+    wide = random_circuit(14, 40, np.random.default_rng(14), max_controls=1)  # 2 cosets per group
+    flat = zero_state(14)
+    for call in compile_circuit(wide + wide, None, fuse_gates=False):
+        run_call(flat, call)
+    sim = Simulator(14)
+    sim.run(wide)
+    sim.apply_circuit(wide)  # from the state the first run left: every coset
+    assert np.max(np.abs(sim.get_state() - flat)) < 1e-10
 
 
 def test_large_states_gather_longer_runs_and_match_dense_reference():

@@ -241,11 +241,13 @@ def _layout(rank: int, n_local: int, transposed: bool) -> int:
 
 
 def _schedule(ops: Sequence[BufferOp], items: list[int], rank: dict[int, int],
-              n_local: int) -> tuple[list[int], bool, bool]:
+              n_local: int) -> list[int]:
     """Order a group's items (``-1`` = TRANSPOSE) so each runs in the layout where its lowest
-    buffer bit is >= FIELD where possible; return the order and the start and end layouts."""
+    buffer bit is >= FIELD where possible. The buffer starts and ends in the natural layout
+    (a TRANSPOSE first or last where needed): a transposed gather or scatter would move one
+    amplitude at a time, an in-buffer transpose costs far less (layered circuit, n = 24)."""
     if n_local < 2 * bk.FIELD + 1:
-        return list(items), False, False
+        return list(items)
 
     def lowest(i: int, transposed: bool) -> int:
         return min(_layout(rank[q], n_local, transposed) for q in ops[i].qubits)
@@ -263,8 +265,8 @@ def _schedule(ops: Sequence[BufferOp], items: list[int], rank: dict[int, int],
         return all(queues[q][heads[q]] == i for q in ops[i].qubits)
 
     ready = sorted({queues[q][0] for q in rank if queues[q] and is_ready(queues[q][0])})
-    start = sum(usable(i, True) for i in ready) > sum(usable(i, False) for i in ready)
-    transposed, order = start, []
+    transposed = sum(usable(i, True) for i in ready) > sum(usable(i, False) for i in ready)
+    order = [-1] if transposed else []
     while ready:
         pick = next((i for i in ready if usable(i, transposed)), None)
         if pick is None:
@@ -277,14 +279,15 @@ def _schedule(ops: Sequence[BufferOp], items: list[int], rank: dict[int, int],
             heads[q] += 1
             if heads[q] < len(queues[q]) and is_ready(queues[q][heads[q]]):
                 bisect.insort(ready, queues[q][heads[q]])
-    return order, start, transposed
+    return order + [-1] if transposed else order
 
 
-def _offsets(qs: tuple[int, ...], transposed: bool) -> np.ndarray:
+def _offsets(qs: tuple[int, ...]) -> np.ndarray:
+    """psi offset of each buffer index (natural layout: buffer bit r is group qubit r)."""
     j = np.arange(1 << len(qs))
     out = np.zeros(1 << len(qs), np.int64)
     for r, q in enumerate(qs):
-        out |= ((j >> _layout(r, len(qs), transposed)) & 1) << q
+        out |= ((j >> r) & 1) << q
     return out
 
 
@@ -296,17 +299,16 @@ def encode(ops: Sequence[BufferOp], groups, n_slots: int = 0) -> tuple[EncodedGr
     g_qubits = np.zeros((n_groups, width), np.int64)
     g_nq = np.zeros(n_groups, np.int64)
     g_ops = np.zeros(n_groups + 1, np.int64)
-    offsets = np.zeros((n_groups, 2, 1 << width), np.int64)
+    offsets = np.zeros((n_groups, 1 << width), np.int64)
     rows: list[tuple[int, np.ndarray, np.ndarray]] = []
     order: list[int] = []
     for g, (qs, items) in enumerate(groups):
         g_qubits[g, :len(qs)] = qs
         g_nq[g] = len(qs)
         rank = {q: r for r, q in enumerate(qs)}
-        schedule, start, end = _schedule(ops, items, rank, len(qs))
-        offsets[g, 0, :1 << len(qs)] = _offsets(qs, start)
-        offsets[g, 1, :1 << len(qs)] = _offsets(qs, end)
-        transposed = start
+        schedule = _schedule(ops, items, rank, len(qs))
+        offsets[g, :1 << len(qs)] = _offsets(qs)
+        transposed = False
         for i in schedule:
             if i < 0:
                 transposed = not transposed
@@ -357,8 +359,32 @@ def fits(ops: Sequence[BufferOp], n_qubits: int) -> bool:
     return all(len(op.qubits) <= MAX_POSITIONS for op in ops)
 
 
-def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = None) -> np.ndarray:
-    """Run encoded groups on ``psi`` (and ``lam``); return the derivative slots."""
+def coset_masks(enc: EncodedGroups, n_qubits: int, from_zero: bool) -> np.ndarray:
+    """For each group, the mask of coset-index bits (the qubits outside the group, lowest
+    first) that may be nonzero. From ``|0...0>`` a qubit is nonzero only once a group has
+    held it, so the first group runs one coset; otherwise every coset runs.
+
+    >>> from mstool.toolkit.qsim.circuit import Circuit
+    >>> enc = plan(forward_ops(Circuit(8).h(0).cx(0, 7).h(5).ops, None), 8, max_qubits=5)
+    >>> [enc.g_qubits[g].tolist() for g in range(2)]  # the other qubits: 4, 5, 6 and 4, 6, 7
+    [[0, 1, 2, 3, 7], [0, 1, 2, 3, 5]]
+    >>> [bin(m) for m in coset_masks(enc, 8, True)], [bin(m) for m in coset_masks(enc, 8, False)]
+    (['0b0', '0b100'], ['0b111', '0b111'])
+    """
+    masks = np.zeros(len(enc.g_nq), np.int64)
+    support = 0  # qubits that may hold a 1 in a nonzero amplitude's index
+    for g, nq in enumerate(enc.g_nq.tolist()):
+        group = enc.g_qubits[g, :nq].tolist()
+        others = [q for q in range(n_qubits) if q not in set(group)]
+        masks[g] = sum(1 << k for k, q in enumerate(others) if not from_zero or support >> q & 1)
+        support |= sum(1 << q for q in group)
+    return masks
+
+
+def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = None,
+                from_zero: bool = False) -> np.ndarray:
+    """Run encoded groups on ``psi`` (and ``lam``); return the derivative slots. ``from_zero``
+    says ``psi`` is ``|0...0>``: cosets that are still all zeros are skipped."""
     n_qubits = int(psi.shape[0]).bit_length() - 1
     threads = numba.get_num_threads()
     parallel = psi.shape[0] >= PARALLEL_MIN_AMPLITUDES
@@ -366,7 +392,7 @@ def run_encoded(psi: np.ndarray, enc: EncodedGroups, lam: np.ndarray | None = No
     mats = enc.mats.astype(psi.dtype, copy=False)  # complex64 states: float32 arithmetic
     return fn(psi, psi if lam is None else lam, 1 if lam is None else 2, n_qubits, enc.g_qubits, enc.g_nq,
               enc.g_ops, enc.offsets, enc.codes, enc.args, enc.positions, mats, enc.n_slots,
-              4 * threads if parallel else 1)
+              4 * threads if parallel else 1, coset_masks(enc, n_qubits, from_zero))
 
 
 def run_ops(psi: np.ndarray, ops: Sequence[BufferOp], max_qubits: int | None = None,

@@ -33,7 +33,7 @@ import numpy as np
 from numba import njit, prange
 
 from mstool.toolkit.backend import numba_variants
-from mstool.toolkit.qsim.kernels import insert_zero_bits
+from mstool.toolkit.qsim.kernels import insert_zero_bits, popcount
 
 APPLY1, DIAG1, APPLY2, SWAP, DERIV1, DERIV2, TRANSPOSE, SELECT1, DAPPLY1 = range(9)
 FIELD = 4  # TRANSPOSE exchanges the lowest and the highest FIELD bits of the buffer index
@@ -324,7 +324,7 @@ def _scatter(psi, buf, v, base, off, size, run):
 
 @njit(inline="always", **_OPTS)
 def _run_length(off, size):
-    """The longest power-of-two run (<= 16) over which every aligned block of ``off`` rises by one."""
+    """The longest power-of-two run (<= MAX_RUN) over which every aligned block of ``off`` rises by one."""
     run = 1
     while run < MAX_RUN and 2 * run <= size and off[run] == run and off[2 * run - 1] == 2 * run - 1:
         ok = True
@@ -337,47 +337,64 @@ def _run_length(off, size):
     return run
 
 
+@njit(inline="always", **_OPTS)
+def _deposit(k, mask):
+    """The bits of ``k``, lowest first, placed at the set bits of ``mask`` (x86 PDEP)."""
+    out = np.int64(0)
+    bit = np.int64(1)
+    while mask:
+        low = mask & -mask
+        if k & bit:
+            out |= low
+        bit <<= 1
+        mask ^= low
+    return out
+
+
 @njit(**_OPTS)
-def _run_cosets(psi, lam, nvec, lo, hi, qs, off_in, off_out, size, o0, o1, codes, args, positions, mats,
-                slots):
-    """Gather, run ops ``o0:o1``, scatter, for cosets ``lo:hi`` of the group qubits ``qs``."""
+def _run_cosets(psi, lam, nvec, lo, hi, qs, off, size, o0, o1, codes, args, positions, mats, slots,
+                coset_mask, all_cosets):
+    """Gather, run ops ``o0:o1``, scatter, for cosets ``lo:hi`` of the group qubits ``qs``
+    (unless ``all_cosets``, the ``lo:hi`` of those whose index lies within ``coset_mask``)."""
     buf = np.empty((nvec, 2, size), psi.real.dtype)
-    run_in = _run_length(off_in, size)
-    run_out = _run_length(off_out, size)
-    for c in range(lo, hi):
-        base = insert_zero_bits(np.int64(c), qs)
-        _gather(psi, buf, 0, base, off_in, size, run_in)
+    run = _run_length(off, size)
+    for k in range(lo, hi):
+        c = np.int64(k) if all_cosets else _deposit(np.int64(k), coset_mask)
+        base = insert_zero_bits(c, qs)
+        _gather(psi, buf, 0, base, off, size, run)
         if nvec == 2:
-            _gather(lam, buf, 1, base, off_in, size, run_in)
+            _gather(lam, buf, 1, base, off, size, run)
         for o in range(o0, o1):
             npos = args[o, A_NPOS]
             _run_op(buf, nvec, size, codes[o], args[o], positions[o, :npos], mats[o], slots)
-        _scatter(psi, buf, 0, base, off_out, size, run_out)
+        _scatter(psi, buf, 0, base, off, size, run)
         if nvec == 2:
-            _scatter(lam, buf, 1, base, off_out, size, run_out)
+            _scatter(lam, buf, 1, base, off, size, run)
 
 
 def run_groups(psi, lam, nvec, n_qubits, g_qubits, g_nq, g_ops, offsets, codes, args, positions, mats,
-               n_slots, n_chunks):
+               n_slots, n_chunks, coset_masks):
     """Run every group in order on psi (and lam when ``nvec`` is 2); return the derivative slots.
 
     Group ``g`` acts on qubits ``g_qubits[g, :g_nq[g]]`` (ascending) with ops
-    ``g_ops[g]:g_ops[g+1]``; ``offsets[g, 0]`` / ``offsets[g, 1]`` hold the psi offset of each
-    buffer index when gathering / scattering (the group may end transposed).
-    Cosets are split in up to ``n_chunks`` parallel work items."""
+    ``g_ops[g]:g_ops[g+1]``; ``offsets[g]`` holds the psi offset of each buffer index (the
+    buffer starts and ends in the natural layout). It runs the cosets whose index (the other
+    qubits' bits, lowest first) lies within ``coset_masks[g]``: the others hold zeros, which
+    its gates leave zero. Cosets are split in up to ``n_chunks`` parallel work items."""
     out = np.zeros(n_slots)
     for g in range(g_nq.shape[0]):
         nq = g_nq[g]
         size = np.int64(1) << nq
         qs = g_qubits[g, :nq]
-        off_in = offsets[g, 0, :size]
-        off_out = offsets[g, 1, :size]
-        n_cos = np.int64(1) << (n_qubits - nq)
+        off = offsets[g, :size]
+        mask = coset_masks[g]
+        n_cos = np.int64(1) << popcount(mask)
+        all_cosets = n_cos == np.int64(1) << (n_qubits - nq)
         nch = min(n_cos, n_chunks)
         acc = np.zeros((nch, n_slots))
         for ch in prange(nch):
-            _run_cosets(psi, lam, nvec, ch * n_cos // nch, (ch + 1) * n_cos // nch, qs, off_in, off_out, size,
-                        g_ops[g], g_ops[g + 1], codes, args, positions, mats, acc[ch])
+            _run_cosets(psi, lam, nvec, ch * n_cos // nch, (ch + 1) * n_cos // nch, qs, off, size,
+                        g_ops[g], g_ops[g + 1], codes, args, positions, mats, acc[ch], mask, all_cosets)
         for ch in range(nch):
             out += acc[ch]
     return out

@@ -92,7 +92,8 @@ def blocked_expectation_and_gradient(circuit: Circuit, hamiltonian: PauliSum, va
         return None
     fwd_max, bwd_max = max_qubits or (None, blocked.adjoint_group_qubits(n))
     psi = zero_state(n, dtype)
-    blocked.run_encoded(psi, blocked.plan(forward, n, max_qubits=fwd_max, itemsize=psi.itemsize))
+    blocked.run_encoded(psi, blocked.plan(forward, n, max_qubits=fwd_max, itemsize=psi.itemsize),
+                        from_zero=True)
     lam = hamiltonian.apply(psi)
     energy = real_inner(psi, lam)  # <psi|H|psi> from H|psi>: no second pass of H
     d_theta = 2.0 * blocked.run_encoded(psi, blocked.plan(backward, n, len(params), bwd_max), lam)

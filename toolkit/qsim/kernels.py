@@ -28,7 +28,7 @@ def insert_zero_bits(k, positions):
 
 
 @intrinsic
-def _popcount(typingctx, x):
+def popcount(typingctx, x):
     """The number of set bits of an int64 (LLVM ctpop: one POPCNT instruction)."""
     if not isinstance(x, nbtypes.Integer):
         return None
@@ -42,7 +42,7 @@ def _popcount(typingctx, x):
 @njit(inline="always", **_OPTS)
 def parity(x):
     """1 when ``x`` has an odd number of set bits, else 0."""
-    return _popcount(x) & 1
+    return popcount(x) & 1
 
 
 def apply_1q(psi, target, m):

@@ -169,12 +169,12 @@ class Simulator:
         self._apply_unitary(circuit, values, self.path(circuit, fuse_gates))
 
     def _apply_unitary(self, circuit: Circuit, values: Mapping[str, float] | None,
-                       path: ExecutionPath) -> None:
+                       path: ExecutionPath, from_zero: bool = False) -> None:
         validate_circuit(circuit, self.n_qubits)
         if path.method == "shot-by-shot" or not circuit.is_unitary:
             raise InputError("circuit has measurements, resets, conditions or channels; use run_circuit(), "
                              "run_shots() or the trajectory simulator")
-        self._apply(path, circuit, values, self.state)
+        self._apply(path, circuit, values, self.state, from_zero)
 
     def run(self, circuit: Circuit, values: Mapping[str, float] | None = None,
             path: ExecutionPath | None = None) -> np.ndarray:
@@ -185,14 +185,15 @@ class Simulator:
         [0.0, 1.0]
         """
         self.reset()
-        self._apply_unitary(circuit, values, path or self.path(circuit))
+        self._apply_unitary(circuit, values, path or self.path(circuit), from_zero=True)
         return self.get_state()
 
     def _apply(self, path: ExecutionPath, circuit: Circuit, values: Mapping[str, float] | None,
-               psi) -> None:
+               psi, from_zero: bool = False) -> None:
         if path.method == "blocked":
             ops = blocked.forward_ops(circuit.ops, values)
-            blocked.run_encoded(psi, blocked.plan(ops, self.n_qubits, itemsize=psi.itemsize))
+            encoded = blocked.plan(ops, self.n_qubits, itemsize=psi.itemsize)
+            blocked.run_encoded(psi, encoded, from_zero=from_zero)
             return
         for call in compile_circuit(circuit, values, path.method == "fused"):
             self.backend.run_call(psi, call)
