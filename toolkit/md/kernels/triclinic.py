@@ -187,8 +187,9 @@ def _near_in_stretch(inside, s0, s1, ox, oy, oz, r2max, r2, near):
 def half_shell_list(pos, box, recip, rlist, ncell, runs, excl_start, excl_list, table, n_chunks):
     """:func:`cell_list` for a half list over distinct steps (HALF_SHELL with fixed images), by
     runs of consecutive c steps (:func:`z_runs`): each run is at most two stretches of binned
-    atoms with one lattice shift each, scanned without per-atom branches. Rows of ``table`` are
-    filled in place; returns (table, counts).
+    atoms with one lattice shift each, scanned without per-atom branches; an atom's excluded
+    partners are marked by their place in the binned order, so a partner within reach costs
+    one look-up. Rows of ``table`` are filled in place; returns (table, counts).
 
     >>> from mstool.toolkit.md.box import box_vectors
     >>> from mstool.toolkit.md.neighbors import half_shell, triclinic_search
@@ -217,11 +218,18 @@ def half_shell_list(pos, box, recip, rlist, ncell, runs, excl_start, excl_list, 
         longest_run = max(longest_run, runs[r, 3] - runs[r, 2] + 1)
     width = most_in_cell * longest_run
     nx_, ny_, nz_ = ncell[0], ncell[1], ncell[2]
+    rank = np.empty(n, dtype=np.int64)
+    for s in range(n):
+        rank[order[s]] = s
     for t in numba.prange(n_chunks):
         r2 = np.empty(width)
         near = np.empty(width, dtype=np.int64)
+        mark = np.full(n, -1, dtype=np.int64)  # mark[s] == si: binned atom s is not a partner of si
         for si in range(n * t // n_chunks, n * (t + 1) // n_chunks):
             i = order[si]
+            mark[si] = si
+            for e in range(excl_start[i], excl_start[i + 1]):
+                mark[rank[excl_list[e]]] = si
             ci = cell_of[i]
             own_lo, own_hi = start[ci], start[ci + 1]
             cz = ci % nz_
@@ -247,8 +255,7 @@ def half_shell_list(pos, box, recip, rlist, ncell, runs, excl_start, excl_list, 
                     for k in range(found):
                         s = near[k]
                         j = order[s]
-                        lower_in_own_cell = s >= own_lo and s < own_hi and j <= i
-                        if lower_in_own_cell or _is_excluded(excl_start, excl_list, i, j):
+                        if mark[s] == si or (s >= own_lo and s < own_hi and j < i):
                             continue
                         if c < capacity:
                             table[i, c] = j
