@@ -19,7 +19,7 @@ from mstool.toolkit.md.kernels.nonbonded import balanced_rows, lj_types_present,
 from mstool.toolkit.md.kernels.pairs import COULOMB_CONSTANT
 from mstool.toolkit.md.kernels.pairs import triclinic_image as min_image
 
-__all__ = ["min_image", "cell_list", "pair_forces_half"]
+__all__ = ["min_image", "cell_list", "half_shell_list", "z_runs", "pair_forces_half"]
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -149,6 +149,122 @@ def cell_list(pos, box, recip, rlist, ncell, offsets, excl_start, excl_list, tab
     return table, counts
 
 
+def z_runs(offsets):
+    """Cell steps grouped into runs (a, b, c_first, c_last) of consecutive c steps: the cells of a
+    run that does not wrap lie next to each other in cell order, so one run is one contiguous
+    stretch of binned atoms (see :func:`half_shell_list`).
+
+    >>> z_runs(np.array([[0, 0, 0], [0, 0, 1], [0, 1, -1], [0, 1, 0], [0, 1, 2]])).tolist()
+    [[0, 0, 0, 1], [0, 1, -1, 0], [0, 1, 2, 2]]
+    """
+    runs: list[list[int]] = []
+    for a, b, c in sorted(map(tuple, np.asarray(offsets).tolist())):
+        if runs and runs[-1][:2] == [a, b] and runs[-1][3] == c - 1:
+            runs[-1][3] = c
+        else:
+            runs.append([a, b, c, c])
+    return np.array(runs, dtype=np.int64).reshape(-1, 4)
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _near_in_stretch(inside, s0, s1, ox, oy, oz, r2max, r2, near):
+    """Places s in [s0, s1) of the binned atoms within ``rlist`` of the point at minus
+    (ox, oy, oz) into ``near``; returns how many. Distances in one vectorised pass, then a
+    branch-free fill."""
+    m = s1 - s0
+    for k in range(m):
+        dx = inside[0, s0 + k] + ox
+        dy = inside[1, s0 + k] + oy
+        dz = inside[2, s0 + k] + oz
+        r2[k] = dx * dx + dy * dy + dz * dz
+    found = 0
+    for k in range(m):
+        near[found] = s0 + k
+        found += r2[k] < r2max
+    return found
+
+
+def half_shell_list(pos, box, recip, rlist, ncell, runs, excl_start, excl_list, table, n_chunks):
+    """:func:`cell_list` for a half list over distinct steps (HALF_SHELL with fixed images), by
+    runs of consecutive c steps (:func:`z_runs`): each run is at most two stretches of binned
+    atoms with one lattice shift each, scanned without per-atom branches; an atom's excluded
+    partners are marked by their place in the binned order, so a partner within reach costs
+    one look-up. Rows of ``table`` are filled in place; returns (table, counts).
+
+    >>> from mstool.toolkit.md.box import box_vectors
+    >>> from mstool.toolkit.md.neighbors import half_shell, triclinic_search
+    >>> box = box_vectors(np.full(3, 4.0), np.full(3, 109.4712206))
+    >>> pos = np.random.default_rng(0).random((300, 3)) @ box
+    >>> ncell, steps, _ = triclinic_search(box, 1.0)
+    >>> args = (pos, box, np.linalg.inv(box), 1.0, ncell)
+    >>> no_exclusions = (np.zeros(301, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    >>> runs = z_runs(half_shell(steps))
+    >>> _, counts = half_shell_list_serial(*args, runs, *no_exclusions, np.empty((300, 64), np.int32), 1)
+    >>> _, by_cell = cell_list_serial(*args, half_shell(steps), *no_exclusions,
+    ...                               np.empty((300, 64), np.int32), HALF_SHELL, True)
+    >>> int(counts.sum()) == int(by_cell.sum()) > 0
+    True
+    """
+    n = pos.shape[0]
+    capacity = table.shape[1]
+    cell_of, start, order, inside = _bin_fractional(pos, box, recip, ncell)
+    counts = np.zeros(n, dtype=np.int64)
+    r2max = rlist * rlist
+    most_in_cell = 0
+    for cell in range(start.shape[0] - 1):
+        most_in_cell = max(most_in_cell, start[cell + 1] - start[cell])
+    longest_run = 0
+    for r in range(runs.shape[0]):
+        longest_run = max(longest_run, runs[r, 3] - runs[r, 2] + 1)
+    width = most_in_cell * longest_run
+    nx_, ny_, nz_ = ncell[0], ncell[1], ncell[2]
+    rank = np.empty(n, dtype=np.int64)
+    for s in range(n):
+        rank[order[s]] = s
+    for t in numba.prange(n_chunks):
+        r2 = np.empty(width)
+        near = np.empty(width, dtype=np.int64)
+        mark = np.full(n, -1, dtype=np.int64)  # mark[s] == si: binned atom s is not a partner of si
+        for si in range(n * t // n_chunks, n * (t + 1) // n_chunks):
+            i = order[si]
+            mark[si] = si
+            for e in range(excl_start[i], excl_start[i + 1]):
+                mark[rank[excl_list[e]]] = si
+            ci = cell_of[i]
+            own_lo, own_hi = start[ci], start[ci + 1]
+            cz = ci % nz_
+            cy = (ci // nz_) % ny_
+            cx = ci // (ny_ * nz_)
+            xi, yi, zi = inside[0, si], inside[1, si], inside[2, si]
+            c = 0
+            for r in range(runs.shape[0]):
+                ux, uy = cx + runs[r, 0], cy + runs[r, 1]
+                nx, ny = ux % nx_, uy % ny_
+                wa, wb = (ux - nx) // nx_, (uy - ny) // ny_
+                uz, z_end = cz + runs[r, 2], cz + runs[r, 3]
+                while uz <= z_end:
+                    nz = uz % nz_
+                    wc = (uz - nz) // nz_
+                    last = min(z_end, uz - nz + nz_ - 1)  # the run's last cell before it wraps
+                    first_cell = (nx * ny_ + ny) * nz_ + nz
+                    s0, s1 = start[first_cell], start[first_cell + last - uz + 1]
+                    ox = wa * box[0, 0] + wb * box[1, 0] + wc * box[2, 0] - xi
+                    oy = wb * box[1, 1] + wc * box[2, 1] - yi
+                    oz = wc * box[2, 2] - zi
+                    found = _near_in_stretch(inside, s0, s1, ox, oy, oz, r2max, r2, near)
+                    for k in range(found):
+                        s = near[k]
+                        j = order[s]
+                        if mark[s] == si or (s >= own_lo and s < own_hi and j < i):
+                            continue
+                        if c < capacity:
+                            table[i, c] = j
+                        c += 1
+                    uz = last + 1
+            counts[i] = c
+    return table, counts
+
+
 @numba.njit(cache=True, error_model="numpy")
 def _packed_in_cell(pos, box, charges, kc):
     """Rows (x, y, z, kc q) with positions moved into the reduced cell (fractional coordinates
@@ -240,6 +356,7 @@ def pair_forces_half(
 
 
 cell_list_parallel, cell_list_serial = compile_variants(cell_list, error_model="numpy")
+half_shell_list_parallel, half_shell_list_serial = compile_variants(half_shell_list, error_model="numpy")
 pair_forces_half_parallel, pair_forces_half_serial = compile_variants(
     pair_forces_half, error_model="numpy", fastmath=True
 )
