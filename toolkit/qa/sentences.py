@@ -64,8 +64,10 @@ _CLOSERS = frozenset(")]}\u201d\u2019")
 # HotpotQA's text lost its wiki markup after splitting, which left conventions no tokenizer rule
 # explains; these held in most development cases: a stop, a space and a quote standing apart
 # (`influence. " Billboard" historian`, 13 of 16; `Sandiego? " He produced`, 10 of 15) and a stop
-# before a markup tag (`children. <br>`, 7 of 8) end no sentence.
-_QUOTE_OR_TAG_AFTER = re.compile(r'\s+"(?:\s|[,.;:)]|\Z)|"?\s*<[/!?A-Za-z]')
+# before a markup tag (`children. <br>`, 7 of 8) end no sentence; nor does a stop inside a quote
+# that a comma follows (`"Is My Living in Vain?" , "Hallelujah"`, 7 of 7).
+_QUOTE_OR_TAG_AFTER = re.compile(
+    r'\s+"(?:\s|[,.;:)]|\Z)|"?\s*<[/!?A-Za-z]|["\u201d]\s?[,;:]')
 
 
 def split_sentences(text: str) -> list[str]:
