@@ -2,15 +2,17 @@
 
 The paragraphs are split in two by the question that brings them (first seen wins):
 the development half (:func:`mstool.toolkit.qa.dataset.question_half`) chose the splitter
-and mstool's post-rules; the held-out half is reported once. pysbd and spaCy are measured
-when installed (neither is a dependency).
+and every rule of mstool's; the held-out half is reported once. ``--failures`` prints the
+development paragraphs mstool splits differently, one line per differing boundary. pysbd
+and spaCy are measured when installed (neither is a dependency).
 
 Each splitter gets the paragraph's own text (its sentences concatenated as stored, which is
 the record's ``text`` field) and must return the dataset's sentence list (whitespace
 normalised). ``--rejoined`` feeds the sentences joined by single spaces instead (the protocol
 of earlier releases; it inserts spaces the paragraph does not have, e.g. ``Me! " for``).
 
-Run: python benchmarks/qa/sentence_split.py /work/shared/data/qa/hotpotqa_dev500.jsonl [--rejoined]
+Run: python benchmarks/qa/sentence_split.py /work/shared/data/qa/hotpotqa_dev500.jsonl
+[--rejoined] [--failures]
 """
 
 from __future__ import annotations
@@ -69,12 +71,40 @@ def splitters() -> dict:
         pass
     from mstool.toolkit.qa.text import split_sentences
 
-    found["blingfire + post-rules (mstool)"] = split_sentences
+    found["PTB-style lexer rules (mstool)"] = split_sentences
     return found
 
 
-def main(path: str, rejoined: bool = False) -> None:
+def _boundaries(sentences: list[str]) -> set[int]:
+    """Sentence ends as counts of non-space characters, so that spacing does not matter."""
+    ends, count = set(), 0
+    for sentence in sentences[:-1]:
+        count += len(sentence.replace(" ", ""))
+        ends.add(count)
+    return ends
+
+
+def print_failures(paras: list[tuple[str, list[str]]]) -> None:
+    """One line per boundary the dataset has and mstool lacks (MISSING) or the reverse (EXTRA)."""
+    from mstool.toolkit.qa.text import split_sentences
+
+    for text, gold in paras:
+        got = split_sentences(text)
+        if got == gold:
+            continue
+        joined = " ".join(gold)
+        offsets = [i for i, ch in enumerate(joined) if ch != " "] + [len(joined)]
+        for end in sorted(_boundaries(gold) ^ _boundaries(got)):
+            at = offsets[end]
+            kind = "MISSING" if end in _boundaries(gold) else "EXTRA  "
+            print(f"{kind} | {joined[max(0, at - 70):at]} || {joined[at:at + 40]}")
+
+
+def main(path: str, rejoined: bool = False, failures: bool = False) -> None:
     halves = paragraphs(path, rejoined)
+    if failures:
+        print_failures(halves["development"])
+        return
     print(" / ".join(f"{len(p)} {half}" for half, p in halves.items()) + " paragraphs")
     print("| splitter | exact split %, development | exact split %, held-out | paragraphs/s |")
     print("|---|---|---|---|")
@@ -90,4 +120,4 @@ def main(path: str, rejoined: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], rejoined="--rejoined" in sys.argv[2:])
+    main(sys.argv[1], rejoined="--rejoined" in sys.argv[2:], failures="--failures" in sys.argv[2:])
