@@ -89,3 +89,23 @@ def test_frozen_weights_give_every_level_a_fair_share():
                 mean += np.exp(terms - terms.max()) / np.exp(terms - terms.max()).sum()
         shares.append(16 * mean / mean.sum())
     assert np.min(shares) > 0.6 and np.max(shares) < 1.35, np.round(shares, 2)
+
+
+def test_state_dict_round_trip_continues_the_same_weights():
+    """A resumed run (checkpoint) carries the accumulated ratios, so its n_k match an unbroken run."""
+    levels = SITS.geometric_levels(300.0, 1200.0, 6)
+    whole = SITS(DoubleWell(), 300.0, levels, update_interval=10)
+    first = SITS(DoubleWell(), 300.0, levels, update_interval=10)
+    positions = np.array([[-1.0, 0.0, 0.0]])
+    for x in np.linspace(-1.2, 1.2, 50):
+        positions[0, 0] = x
+        whole.energy_forces(positions, None)
+        first.energy_forces(positions, None)
+    resumed = SITS(DoubleWell(), 300.0, levels, update_interval=10)
+    resumed.load_state(first.state_dict())
+    for x in np.linspace(1.2, -0.8, 40):
+        positions[0, 0] = x
+        whole.energy_forces(positions, None)
+        resumed.energy_forces(positions, None)
+    assert whole.ratio_weight.sum() > 0
+    np.testing.assert_allclose(resumed.log_nk, whole.log_nk, rtol=1e-12, atol=1e-12)
