@@ -2,7 +2,9 @@
 
 The effective potential ``U_eff = -1/b0 ln sum_k n_k exp(-b_k U)`` mixes temperature levels
 b_k; forces are scaled by ``sum_k p_k b_k / b0``; n_k are re-estimated so every level
-contributes equally. ``log_weight = b0 (U_eff - U)`` reweights frames to the target temperature.
+contributes equally (neighbour ratios n_k/n_k+1 averaged over all update windows, each window
+weighted by how much it saw of both levels, as in Gao's ITS).
+``log_weight = b0 (U_eff - U)`` reweights frames to the target temperature.
 
 Selective SITS (``enhanced=``, e.g. a :class:`~mstool.toolkit.md.solute_energy.SoluteEnergy`)
 applies the same transform to part of the energy only, ``U = U_rest + U_sel``:
@@ -41,7 +43,6 @@ class SITS:
         levels: np.ndarray,
         update_interval: int = 100,
         fixed_after: int = 0,
-        damping: float = 0.5,
         enhanced=None,
     ) -> None:
         self.provider = provider
@@ -51,8 +52,10 @@ class SITS:
         self.log_nk: np.ndarray | None = None
         self.update_interval = update_interval
         self.fixed_after = fixed_after
-        self.damping = damping
         self.accumulated = np.zeros(len(self.betas))
+        # Per neighbour pair: accumulated window weight and weighted mean of ln(n_k / n_k+1).
+        self.ratio_weight = np.zeros(len(self.betas) - 1)
+        self.log_ratio = np.zeros(len(self.betas) - 1)
         self.samples = 0
         self.evaluations = 0
         self.raw_potential = 0.0
@@ -106,11 +109,18 @@ class SITS:
         frozen = self.fixed_after and self.evaluations > self.fixed_after
         if frozen or self.samples < self.update_interval:
             return
-        mean = self.accumulated / self.samples
-        target = 1.0 / len(mean)
-        step = np.clip(np.log(target / np.maximum(mean, 1e-300)), -2.0, 2.0)
-        self.log_nk = self.log_nk + self.damping * step
-        self.log_nk -= self.log_nk[0]
+        mean = np.maximum(self.accumulated / self.samples, 1e-300)
+        # mean_k / n_k estimates Z_k up to the window's common factor, so each window gives
+        # ln(n_k / n_k+1) = ln(Z_k+1 / Z_k); a window that barely visited one of the two levels
+        # gets a weight near zero instead of pulling n_k with a log of noise.
+        partition = np.log(mean) - self.log_nk
+        window = partition[1:] - partition[:-1]
+        weight = mean[:-1] * mean[1:] / (mean[:-1] + mean[1:])
+        if self.ratio_weight.sum() == 0.0:  # first window: start from the initial guess
+            self.log_ratio = self.log_nk[:-1] - self.log_nk[1:]
+        self.ratio_weight += weight
+        self.log_ratio += weight / self.ratio_weight * (window - self.log_ratio)
+        self.log_nk = np.concatenate(([0.0], -np.cumsum(self.log_ratio)))
         self.accumulated[:] = 0.0
         self.samples = 0
 
@@ -119,6 +129,8 @@ class SITS:
             "log_nk": None if self.log_nk is None else self.log_nk.tolist(),
             "accumulated": self.accumulated.tolist(),
             "samples": self.samples,
+            "ratio_weight": self.ratio_weight.tolist(),
+            "log_ratio": self.log_ratio.tolist(),
             "evaluations": self.evaluations,
         }
 
@@ -126,4 +138,7 @@ class SITS:
         self.log_nk = None if state["log_nk"] is None else np.asarray(state["log_nk"])
         self.accumulated = np.asarray(state["accumulated"])
         self.samples = int(state["samples"])
+        if "ratio_weight" in state:  # checkpoints before the accumulated ratios start afresh
+            self.ratio_weight = np.asarray(state["ratio_weight"])
+            self.log_ratio = np.asarray(state["log_ratio"])
         self.evaluations = int(state["evaluations"])
