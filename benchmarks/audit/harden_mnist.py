@@ -62,6 +62,13 @@ STAGES = {
     # (EMA); development APGD-CE rose to 0.9125 at epoch 18 (kept) and fell to 0.9025 by 22
     "pgd-ema": {"steps": 7, "step_size": 0.075, "epochs": 22, "learning_rate": 3e-4, "eps_ramp_epochs": 0,
                 "lr_schedule": "cosine", "shift": 2, "ema": 0.998, "seed": 2, "keep_best": True},
+    # stage 3 kept epoch 18 (0.9125): a stronger training attack (PGD-10, step eps/6) at a lower
+    # learning rate, the same shifts and EMA, keeping the epoch of best development APGD-CE
+    "pgd-ft": {"steps": 10, "step_size": 0.05, "epochs": 10, "learning_rate": 1e-4, "eps_ramp_epochs": 0,
+               "lr_schedule": "cosine", "shift": 2, "ema": 0.998, "seed": 3, "keep_best": True},
+    "pgd-eps35": {"eps": 0.35, "steps": 10, "step_size": 0.06, "epochs": 10, "learning_rate": 1e-4,
+                  "eps_ramp_epochs": 0, "lr_schedule": "cosine", "shift": 2, "ema": 0.998, "seed": 4,
+                  "keep_best": True},
 }
 
 
@@ -118,19 +125,32 @@ def dev_apgd_accuracy(clf, x, y) -> tuple[float, float]:  # noqa: ANN001
     return clean, float((clf.predict(x_adv, count=False) == y).mean())
 
 
+def stage_settings(options: dict):  # noqa: ANN201 - (HardenSettings, bool)
+    """A stage's ``HardenSettings`` (budget ``EPS`` unless the stage trains at another ``eps``,
+    batch 64) and whether it keeps the epoch of best development accuracy.
+
+    >>> settings, keep_best = stage_settings(STAGES["pgd-ema"])
+    >>> settings.eps, settings.steps, settings.ema, keep_best
+    (0.3, 7, 0.998, True)
+    """
+    from mstool.toolkit.audit.harden import HardenSettings
+
+    options = dict(options)
+    keep_best = options.pop("keep_best", False)
+    return HardenSettings(**{"eps": EPS, "batch_size": 64, **options}), keep_best
+
+
 def train_stage(name: str, options: dict, model, x, y, out: Path, log: Path,  # noqa: ANN001, ANN201
                 dev_every: int, dev_samples: int):
     """One stage of ``STAGES``: adversarial training, the model saved after every epoch beside
     ``out`` (``*.last.keras``, to resume); with ``keep_best`` in its options ``out`` is the epoch
     of best development APGD accuracy (early stopping against robust overfitting), otherwise the
     last epoch."""
-    from mstool.toolkit.audit.harden import HardenSettings, adversarial_train, live_classifier, save_model
+    from mstool.toolkit.audit.harden import adversarial_train, live_classifier, save_model
     from mstool.toolkit.audit.models import Preprocess
 
     pre = Preprocess(input_range=(0.0, 1.0))
-    options = dict(options)
-    keep_best = options.pop("keep_best", False)
-    settings = HardenSettings(eps=EPS, batch_size=64, **options)
+    settings, keep_best = stage_settings(options)
     clf = live_classifier(model, pre)
     x_dev, y_dev = x[DEV][:dev_samples], y[DEV][:dev_samples]
     last = out.with_name(f"{out.stem}.last{out.suffix}")
